@@ -1,0 +1,50 @@
+"""Application factory."""
+
+from __future__ import annotations
+
+import os
+
+from flask import Flask
+
+from config import CONFIGS, Config, ProductionConfig
+
+
+def create_app(config_class: type[Config] | None = None) -> Flask:
+    """Create the app: load config, bind extensions, register blueprints and commands."""
+    if config_class is None:
+        config_class = CONFIGS[os.environ.get("APP_ENV", "development")]
+    if issubclass(config_class, ProductionConfig):
+        config_class.validar()
+
+    app = Flask(__name__, instance_relative_config=True)
+    app.config.from_object(config_class)
+    os.makedirs(app.instance_path, exist_ok=True)
+
+    from app.extensions import babel, csrf, db, login_manager, migrate
+
+    db.init_app(app)
+    migrate.init_app(app, db)
+    csrf.init_app(app)
+    babel.init_app(app)
+    login_manager.init_app(app)
+
+    from app import web
+
+    web.configurar(app)
+
+    from app.auth import bp as auth_bp
+    from app.catalogo import bp as catalogo_bp
+    from app.convenios import bp as convenios_bp
+    from app.main import bp as main_bp
+
+    app.register_blueprint(main_bp)
+    app.register_blueprint(auth_bp)
+    app.register_blueprint(catalogo_bp)
+    app.register_blueprint(convenios_bp)
+
+    from app.auth.cli import usuarios_cli
+    from seed.comandos import seed_cli
+
+    app.cli.add_command(seed_cli)
+    app.cli.add_command(usuarios_cli)
+    return app

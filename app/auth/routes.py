@@ -1,0 +1,128 @@
+"""Login, logout and user management views."""
+
+from __future__ import annotations
+
+from urllib.parse import urlsplit
+
+import sqlalchemy as sa
+from flask import flash, redirect, render_template, request, url_for
+from flask_login import current_user, login_user, logout_user
+
+from app.auth import bp, services
+from app.auth.forms import LoginForm, UsuarioForm
+from app.auth.models import Rol, Usuario
+from app.auth.permisos import permitido, publico
+from app.catalogo import queries as catalogo_queries
+from app.extensions import db
+from app.models.auditoria import historial
+from app.opciones import opciones
+
+
+@bp.route("/login", methods=["GET", "POST"])
+@publico
+def login():
+    """Log a user in and send them where they were going."""
+    if current_user.is_authenticated:
+        return redirect(url_for("main.tablero"))
+    form = LoginForm()
+    if form.validate_on_submit():
+        usuario = services.autenticar(form.email.data, form.clave.data)
+        db.session.commit()
+        if usuario is None:
+            flash("Correo o contraseña incorrectos.", "error")
+        else:
+            login_user(usuario)
+            destino = request.args.get("next", "")
+            # Only same-site relative paths, so the login page can't be used as an open redirect.
+            if not destino.startswith("/") or destino.startswith("//") or urlsplit(destino).netloc:
+                destino = url_for("main.tablero")
+            flash(f"Bienvenido/a, {usuario.nombre}.", "exito")
+            return redirect(destino)
+    return render_template("auth/login.html", form=form)
+
+
+@bp.route("/logout", methods=["POST"])
+@permitido()
+def logout():
+    """Log the current user out."""
+    logout_user()
+    flash("Sesión cerrada.", "info")
+    return redirect(url_for("auth.login"))
+
+
+def _preparar(form: UsuarioForm) -> None:
+    form.region_id.choices = opciones(
+        [(0, "—")] + [(r.id, r.nombre) for r in catalogo_queries.regiones()]
+    )
+    form.unidad_id.choices = opciones(
+        [(0, "—")] + [(u.id, f"{u.sigla} — {u.nombre}") for u in catalogo_queries.unidades()]
+    )
+
+
+@bp.route("/usuarios")
+@permitido(Rol.odes)
+def usuarios():
+    """List user accounts with search and role filter."""
+    consulta = sa.select(Usuario).order_by(Usuario.rol, Usuario.nombre)
+    texto = (request.args.get("q") or "").strip()
+    rol = request.args.get("rol") or ""
+    if texto:
+        consulta = consulta.where(
+            sa.or_(Usuario.nombre.ilike(f"%{texto}%"), Usuario.email.ilike(f"%{texto}%"))
+        )
+    if rol in Rol.__members__:
+        consulta = consulta.where(Usuario.rol == Rol(rol))
+    pagina = db.paginate(consulta, per_page=25, error_out=False)
+    return render_template("auth/usuarios.html", pagina=pagina, texto=texto, rol=rol, roles=Rol)
+
+
+@bp.route("/usuarios/nuevo", methods=["GET", "POST"])
+@permitido(Rol.odes)
+def nuevo_usuario():
+    """Create a user account."""
+    form = UsuarioForm()
+    _preparar(form)
+    if form.validate_on_submit():
+        try:
+            usuario = services.crear_usuario(
+                form.datos(), form.clave.data or "", usuario_id=current_user.id
+            )
+        except services.ErrorUsuario as error:
+            db.session.rollback()
+            getattr(form, error.campo).errors.append(error.mensaje)
+        else:
+            db.session.commit()
+            flash(f"Cuenta de {usuario.nombre} creada.", "exito")
+            return redirect(url_for("auth.usuarios"))
+    return render_template("auth/usuario_form.html", form=form, usuario=None)
+
+
+@bp.route("/usuarios/<int:usuario_id>", methods=["GET", "POST"])
+@permitido(Rol.odes)
+def editar_usuario(usuario_id: int):
+    """Edit a user account and show its history."""
+    usuario = db.get_or_404(Usuario, usuario_id)
+    form = UsuarioForm(obj=usuario)
+    _preparar(form)
+    if request.method == "GET":
+        form.rol.data = usuario.rol.value
+        form.region_id.data = usuario.region_id or 0
+        form.unidad_id.data = usuario.unidad_id or 0
+    if form.validate_on_submit():
+        try:
+            services.editar_usuario(
+                usuario, form.datos(), form.clave.data or None, usuario_id=current_user.id
+            )
+        except services.ErrorUsuario as error:
+            db.session.rollback()
+            getattr(form, error.campo).errors.append(error.mensaje)
+        else:
+            db.session.commit()
+            flash("Cuenta actualizada.", "exito")
+            return redirect(url_for("auth.usuarios"))
+    return render_template(
+        "auth/usuario_form.html",
+        form=form,
+        usuario=usuario,
+        eventos=historial("usuario", usuario.id),
+    )

@@ -1,0 +1,87 @@
+"""Catalogue edit forms (ODES)."""
+
+from flask_wtf import FlaskForm
+from wtforms import SelectField, StringField, TextAreaField
+from wtforms.validators import DataRequired, Length, Optional
+
+from app.catalogo.models import ETIQUETAS_TIPO_VALOR, TipoValor
+from app.opciones import opciones
+
+REQUERIDO = "Este campo es obligatorio."
+
+
+class RegionForm(FlaskForm):
+    """Edit a region's labour body, macro-region and aliases."""
+
+    organo_tipo = SelectField(
+        "Tipo de órgano regional",
+        choices=opciones(
+            [("", "—"), ("Gerencia", "Gerencia (GRTPE)"), ("Dirección", "Dirección (DRTPE)")]
+        ),
+    )
+    macro_region = StringField("Macro región", validators=[Optional(), Length(max=40)])
+    aliases = TextAreaField(
+        "Otras grafías del nombre",
+        description="Una por línea. Se usan para reconocer la región en archivos importados.",
+    )
+
+    def datos(self) -> dict:
+        """Return the region fields as plain data for the service."""
+        tipo = self.organo_tipo.data or None
+        return {
+            "organo_tipo": tipo,
+            "organo_sigla": {"Gerencia": "GRTPE", "Dirección": "DRTPE"}.get(tipo or ""),
+            "macro_region": (self.macro_region.data or "").strip() or None,
+        }
+
+    def lista_aliases(self) -> list[str]:
+        """Return the aliases typed, one per line."""
+        return [a.strip() for a in (self.aliases.data or "").splitlines() if a.strip()]
+
+
+class UnidadForm(FlaskForm):
+    """Edit an MTPE unit."""
+
+    sigla = StringField("Sigla", validators=[DataRequired(REQUERIDO), Length(max=20)])
+    nombre = StringField("Nombre", validators=[DataRequired(REQUERIDO), Length(max=200)])
+    padre_id = SelectField("Depende de", coerce=int)
+
+    def datos(self) -> dict:
+        """Return the unit fields as plain data for the service."""
+        return {
+            "sigla": self.sigla.data.strip(),
+            "nombre": self.nombre.data.strip(),
+            "padre_id": self.padre_id.data or None,
+        }
+
+
+class IndicadorForm(FlaskForm):
+    """Edit an indicator's texts and alignment."""
+
+    nombre = TextAreaField("Nombre", validators=[DataRequired(REQUERIDO), Length(max=1000)])
+    proponente_id = SelectField("Unidad proponente", coerce=int)
+    objetivo_id = SelectField("Objetivo estratégico sectorial", coerce=int)
+    funcion_id = SelectField("Función (art. 48 LOGR)", coerce=int)
+    servicio_id = SelectField("Servicio público", coerce=int)
+    unidad_medida = StringField(
+        "Unidad de medida", validators=[DataRequired(REQUERIDO), Length(max=40)]
+    )
+    tipo_valor = SelectField(
+        "Tipo de valor",
+        choices=opciones([(t.value, ETIQUETAS_TIPO_VALOR[t]) for t in TipoValor]),
+        description="Los incrementos y variaciones pueden ser negativos o superar el 100 %.",
+    )
+
+    def datos(self) -> dict:
+        """Return the indicator fields as plain data for the service."""
+        tipo = TipoValor(self.tipo_valor.data)
+        return {
+            "nombre": self.nombre.data.strip(),
+            "proponente_id": self.proponente_id.data,
+            "objetivo_id": self.objetivo_id.data or None,
+            "funcion_id": self.funcion_id.data or None,
+            "servicio_id": self.servicio_id.data or None,
+            "unidad_medida": self.unidad_medida.data.strip(),
+            "tipo_valor": tipo,
+            "admite_negativo": tipo is not TipoValor.porcentaje,
+        }

@@ -1,0 +1,248 @@
+"""Catalogue models: the fixed vocabulary every other module refers to."""
+
+from __future__ import annotations
+
+import enum
+import unicodedata
+
+import sqlalchemy as sa
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from app.extensions import db
+
+
+def normalizar(texto: str) -> str:
+    """Lower-case, strip accents and collapse spaces: the key used to match names and aliases."""
+    sin_tildes = "".join(
+        c for c in unicodedata.normalize("NFKD", texto) if not unicodedata.combining(c)
+    )
+    return " ".join(sin_tildes.lower().replace("_", " ").split())
+
+
+class TipoRegion(enum.Enum):
+    """Kind of government the region is."""
+
+    gobierno_regional = "gobierno_regional"
+    municipalidad_metropolitana = "municipalidad_metropolitana"
+
+
+class Region(db.Model):
+    """A regional government (or Lima Metropolitana) and its labour body (G/DRTPE)."""
+
+    __tablename__ = "region"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    #: URL-safe code, e.g. "madre-de-dios"
+    codigo: Mapped[str] = mapped_column(sa.String(40), unique=True)
+    #: Canonical Spanish name, e.g. "San Martín"
+    nombre: Mapped[str] = mapped_column(sa.String(80), unique=True)
+    tipo: Mapped[TipoRegion] = mapped_column(
+        sa.Enum(TipoRegion, name="tipo_region", native_enum=False, length=40)
+    )
+    #: "Gerencia" or "Dirección" (regional labour body); can change over time
+    organo_tipo: Mapped[str | None] = mapped_column(sa.String(20))
+    #: Display acronym: GRTPE or DRTPE
+    organo_sigla: Mapped[str | None] = mapped_column(sa.String(10))
+    macro_region: Mapped[str | None] = mapped_column(sa.String(40))
+    #: Display order (as in the report's tables)
+    orden: Mapped[int] = mapped_column(default=0)
+
+    aliases: Mapped[list[RegionAlias]] = relationship(
+        back_populates="region", cascade="all, delete-orphan", order_by="RegionAlias.alias"
+    )
+    funciones_transferidas: Mapped[list[FuncionTransferida]] = relationship(
+        back_populates="region", cascade="all, delete-orphan"
+    )
+
+    @property
+    def es_gobierno_regional(self) -> bool:
+        """True for the 25 regional governments (not Lima Metropolitana)."""
+        return self.tipo is TipoRegion.gobierno_regional
+
+    @property
+    def organo(self) -> str:
+        """The labour body as printed in chart titles, e.g. "DRTPE Loreto"."""
+        return f"{self.organo_sigla} {self.nombre}" if self.organo_sigla else self.nombre
+
+    def __repr__(self) -> str:
+        return f"<Region {self.nombre}>"
+
+
+class RegionAlias(db.Model):
+    """Another spelling of a region's name found in documents (typos included)."""
+
+    __tablename__ = "region_alias"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    region_id: Mapped[int] = mapped_column(sa.ForeignKey("region.id"), index=True)
+    alias: Mapped[str] = mapped_column(sa.String(80))
+    #: normalizar(alias): unique, so one spelling never points to two regions
+    clave: Mapped[str] = mapped_column(sa.String(80), unique=True)
+
+    region: Mapped[Region] = relationship(back_populates="aliases")
+
+
+class FuncionLOGR(db.Model):
+    """A function of art. 48 of the Ley Orgánica de Gobiernos Regionales (literals a–r)."""
+
+    __tablename__ = "funcion_logr"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    letra: Mapped[str] = mapped_column(sa.String(2), unique=True)
+    texto: Mapped[str] = mapped_column(sa.Text)
+
+
+class FuncionTransferida(db.Model):
+    """A function of art. 48 transferred to a region."""
+
+    __tablename__ = "funcion_transferida"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    region_id: Mapped[int] = mapped_column(sa.ForeignKey("region.id"), index=True)
+    funcion_id: Mapped[int] = mapped_column(sa.ForeignKey("funcion_logr.id"), index=True)
+    #: Year the transfer was completed
+    anio_culminacion: Mapped[int | None]
+
+    region: Mapped[Region] = relationship(back_populates="funciones_transferidas")
+    funcion: Mapped[FuncionLOGR] = relationship(lazy="joined")
+
+    __table_args__ = (sa.UniqueConstraint("region_id", "funcion_id"),)
+
+
+class TipoUnidad(enum.Enum):
+    """Level of an MTPE unit."""
+
+    viceministerio = "viceministerio"
+    direccion_general = "direccion_general"
+    direccion = "direccion"
+    otro = "otro"
+
+
+ETIQUETAS_TIPO_UNIDAD = {
+    TipoUnidad.viceministerio: "Viceministerio",
+    TipoUnidad.direccion_general: "Dirección General",
+    TipoUnidad.direccion: "Dirección",
+    TipoUnidad.otro: "Otro órgano",
+}
+
+
+class UnidadMTPE(db.Model):
+    """A vice-ministry, general directorate or directorate of the MTPE."""
+
+    __tablename__ = "unidad_mtpe"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    sigla: Mapped[str] = mapped_column(sa.String(20), unique=True)
+    nombre: Mapped[str] = mapped_column(sa.String(200))
+    tipo: Mapped[TipoUnidad] = mapped_column(
+        sa.Enum(TipoUnidad, name="tipo_unidad", native_enum=False, length=30)
+    )
+    #: Parent unit (general directorate of a directorate, vice-ministry of a DG)
+    padre_id: Mapped[int | None] = mapped_column(sa.ForeignKey("unidad_mtpe.id"), index=True)
+    #: Vice-ministry the unit belongs to (VMPECL or VMT)
+    viceministerio_id: Mapped[int | None] = mapped_column(sa.ForeignKey("unidad_mtpe.id"))
+
+    padre: Mapped[UnidadMTPE | None] = relationship(
+        remote_side="UnidadMTPE.id", foreign_keys=[padre_id]
+    )
+    viceministerio: Mapped[UnidadMTPE | None] = relationship(
+        remote_side="UnidadMTPE.id", foreign_keys=[viceministerio_id]
+    )
+
+    @property
+    def tipo_etiqueta(self) -> str:
+        """Spanish label of the unit's level."""
+        return ETIQUETAS_TIPO_UNIDAD[self.tipo]
+
+
+class ObjetivoEstrategico(db.Model):
+    """A sectoral strategic objective (OES) of the PESEM."""
+
+    __tablename__ = "objetivo_estrategico"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    numero: Mapped[int] = mapped_column(unique=True)
+    texto: Mapped[str] = mapped_column(sa.Text)
+
+
+class ServicioPublico(db.Model):
+    """A public service an indicator is aligned to (Cuadro 03)."""
+
+    __tablename__ = "servicio_publico"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    codigo: Mapped[str] = mapped_column(sa.String(40), unique=True)
+    nombre: Mapped[str] = mapped_column(sa.String(200))
+
+
+class ConjuntoIndicadores(db.Model):
+    """A set of management indicators agreed for a convenio generation, e.g. "IdG 2020"."""
+
+    __tablename__ = "conjunto_indicadores"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    nombre: Mapped[str] = mapped_column(sa.String(80), unique=True)
+
+    indicadores: Mapped[list[Indicador]] = relationship(
+        back_populates="conjunto", order_by="Indicador.numero"
+    )
+
+
+class TipoValor(enum.Enum):
+    """How an indicator's value behaves: plain percentage, increment or variation."""
+
+    porcentaje = "porcentaje"
+    incremento = "incremento"
+    variacion = "variacion"
+
+
+ETIQUETAS_TIPO_VALOR = {
+    TipoValor.porcentaje: "Porcentaje",
+    TipoValor.incremento: "Incremento",
+    TipoValor.variacion: "Variación porcentual",
+}
+
+
+class Indicador(db.Model):
+    """A management indicator (IdG) with its proponent unit and alignment."""
+
+    __tablename__ = "indicador"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    conjunto_id: Mapped[int] = mapped_column(sa.ForeignKey("conjunto_indicadores.id"), index=True)
+    #: Number within its set (IdG 1..12 in 2020)
+    numero: Mapped[int]
+    nombre: Mapped[str] = mapped_column(sa.Text)
+    viceministerio_id: Mapped[int | None] = mapped_column(sa.ForeignKey("unidad_mtpe.id"))
+    #: Unit that proposed and evaluates it (writes its Anexo 5)
+    proponente_id: Mapped[int] = mapped_column(sa.ForeignKey("unidad_mtpe.id"), index=True)
+    objetivo_id: Mapped[int | None] = mapped_column(sa.ForeignKey("objetivo_estrategico.id"))
+    #: Function of art. 48 it is aligned to (None = "No aplica.")
+    funcion_id: Mapped[int | None] = mapped_column(sa.ForeignKey("funcion_logr.id"))
+    #: Public service it is aligned to (None = "No aplica.")
+    servicio_id: Mapped[int | None] = mapped_column(sa.ForeignKey("servicio_publico.id"))
+    unidad_medida: Mapped[str] = mapped_column(sa.String(40), default="Porcentaje (%)")
+    tipo_valor: Mapped[TipoValor] = mapped_column(
+        sa.Enum(TipoValor, name="tipo_valor", native_enum=False, length=20)
+    )
+    #: Whether a negative value is legitimate (increments and variations)
+    admite_negativo: Mapped[bool] = mapped_column(default=False)
+
+    conjunto: Mapped[ConjuntoIndicadores] = relationship(back_populates="indicadores")
+    viceministerio: Mapped[UnidadMTPE | None] = relationship(foreign_keys=[viceministerio_id])
+    proponente: Mapped[UnidadMTPE] = relationship(foreign_keys=[proponente_id])
+    objetivo: Mapped[ObjetivoEstrategico | None] = relationship()
+    funcion: Mapped[FuncionLOGR | None] = relationship()
+    servicio: Mapped[ServicioPublico | None] = relationship()
+
+    __table_args__ = (sa.UniqueConstraint("conjunto_id", "numero"),)
+
+    @property
+    def etiqueta(self) -> str:
+        """Short label, e.g. "IdG 3"."""
+        return f"IdG {self.numero}"
+
+    @property
+    def tipo_etiqueta(self) -> str:
+        """Spanish label of the value type."""
+        return ETIQUETAS_TIPO_VALOR[self.tipo_valor]

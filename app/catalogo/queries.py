@@ -1,0 +1,117 @@
+"""Reads of the catalogue, and name resolution through aliases."""
+
+from __future__ import annotations
+
+import sqlalchemy as sa
+from sqlalchemy.orm import selectinload
+
+from app.catalogo.models import (
+    ConjuntoIndicadores,
+    FuncionLOGR,
+    FuncionTransferida,
+    Indicador,
+    ObjetivoEstrategico,
+    Region,
+    RegionAlias,
+    ServicioPublico,
+    UnidadMTPE,
+    normalizar,
+)
+from app.extensions import db
+
+
+def regiones(*, solo_gores: bool = False) -> list[Region]:
+    """Return the regions in the report's order."""
+    consulta = sa.select(Region).order_by(Region.orden, Region.nombre)
+    if solo_gores:
+        from app.catalogo.models import TipoRegion
+
+        consulta = consulta.where(Region.tipo == TipoRegion.gobierno_regional)
+    return list(db.session.scalars(consulta))
+
+
+def regiones_con_detalle() -> list[Region]:
+    """Return the regions with their aliases and transferred functions loaded."""
+    return list(
+        db.session.scalars(
+            sa.select(Region)
+            .options(
+                selectinload(Region.aliases),
+                selectinload(Region.funciones_transferidas).joinedload(FuncionTransferida.funcion),
+            )
+            .order_by(Region.orden, Region.nombre)
+        )
+    )
+
+
+def region_por_nombre(nombre: str) -> Region | None:
+    """Find a region by canonical name, code or any known alias, ignoring accents and case."""
+    clave = normalizar(nombre)
+    if not clave:
+        return None
+    for region in regiones():
+        if clave in (normalizar(region.nombre), normalizar(region.codigo.replace("-", " "))):
+            return region
+    return db.session.scalar(sa.select(Region).join(RegionAlias).where(RegionAlias.clave == clave))
+
+
+def funciones() -> list[FuncionLOGR]:
+    """Return the art. 48 functions a–r."""
+    return list(db.session.scalars(sa.select(FuncionLOGR).order_by(FuncionLOGR.letra)))
+
+
+def unidades() -> list[UnidadMTPE]:
+    """Return the MTPE units, vice-ministries first, then by acronym."""
+    return list(
+        db.session.scalars(
+            sa.select(UnidadMTPE)
+            .options(selectinload(UnidadMTPE.padre), selectinload(UnidadMTPE.viceministerio))
+            .order_by(UnidadMTPE.tipo, UnidadMTPE.sigla)
+        )
+    )
+
+
+def unidad_por_sigla(sigla: str) -> UnidadMTPE | None:
+    """Find an MTPE unit by its acronym."""
+    return db.session.scalar(sa.select(UnidadMTPE).where(UnidadMTPE.sigla == sigla))
+
+
+def objetivos() -> list[ObjetivoEstrategico]:
+    """Return the sectoral strategic objectives."""
+    return list(
+        db.session.scalars(sa.select(ObjetivoEstrategico).order_by(ObjetivoEstrategico.numero))
+    )
+
+
+def servicios() -> list[ServicioPublico]:
+    """Return the public services."""
+    return list(db.session.scalars(sa.select(ServicioPublico).order_by(ServicioPublico.nombre)))
+
+
+def conjuntos() -> list[ConjuntoIndicadores]:
+    """Return the indicator sets with their indicators loaded."""
+    return list(
+        db.session.scalars(
+            sa.select(ConjuntoIndicadores)
+            .options(
+                selectinload(ConjuntoIndicadores.indicadores).options(
+                    selectinload(Indicador.proponente),
+                    selectinload(Indicador.funcion),
+                    selectinload(Indicador.servicio),
+                    selectinload(Indicador.objetivo),
+                )
+            )
+            .order_by(ConjuntoIndicadores.nombre.desc())
+        )
+    )
+
+
+def indicadores(conjunto_id: int) -> list[Indicador]:
+    """Return the indicators of one set in number order."""
+    return list(
+        db.session.scalars(
+            sa.select(Indicador)
+            .where(Indicador.conjunto_id == conjunto_id)
+            .order_by(Indicador.numero)
+        )
+    )

@@ -1,0 +1,174 @@
+"""Views of the convenio registry."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from flask import flash, redirect, render_template, request, url_for
+from flask_login import current_user
+
+from app.auth.models import Rol
+from app.auth.permisos import exigir_region, permitido
+from app.catalogo import queries as catalogo_queries
+from app.convenios import bp, queries, services
+from app.convenios.forms import AdendaForm, ConvenioForm
+from app.convenios.models import ETIQUETAS_ESTADO, Convenio, EstadoConvenio
+from app.extensions import db
+from app.models.auditoria import historial
+from app.opciones import opciones
+
+LECTORES = (Rol.odes, Rol.drtpe, Rol.direccion, Rol.revisor)
+
+
+def _convenio_visible(convenio_id: int) -> Convenio:
+    convenio = db.get_or_404(Convenio, convenio_id)
+    exigir_region(convenio.region_id)
+    return convenio
+
+
+def _preparar(form: ConvenioForm) -> None:
+    form.region_id.choices = opciones(
+        [(0, "— Seleccione —")] + [(r.id, r.nombre) for r in catalogo_queries.regiones()]
+    )
+
+
+def _periodo_param(valor: str | None) -> tuple[int, int] | None:
+    try:
+        inicio, fin = (int(x) for x in (valor or "").split("-"))
+    except ValueError:
+        return None
+    return inicio, fin
+
+
+@bp.route("/")
+@permitido(*LECTORES)
+def lista():
+    """List convenios with filters (period, state, region) and the period's coverage."""
+    periodos = queries.periodos()
+    periodo = _periodo_param(request.args.get("periodo")) or (periodos[0] if periodos else None)
+    estado = request.args.get("estado") or None
+    texto = (request.args.get("q") or "").strip() or None
+    region_id = request.args.get("region", type=int)
+    if current_user.rol is Rol.drtpe:
+        region_id = current_user.region_id
+    try:
+        estado_enum = EstadoConvenio(estado) if estado else None
+    except ValueError:
+        estado_enum = None
+    consulta = queries.listar(periodo=periodo, estado=estado_enum, region_id=region_id, texto=texto)
+    pagina = db.paginate(consulta, per_page=50, error_out=False)
+    cobertura = queries.cobertura(*periodo) if periodo else None
+    return render_template(
+        "convenios/lista.html",
+        pagina=pagina,
+        periodos=periodos,
+        periodo=periodo,
+        estado=estado,
+        estados=ETIQUETAS_ESTADO,
+        regiones=catalogo_queries.regiones(),
+        region_id=region_id,
+        texto=texto or "",
+        cobertura=cobertura,
+    )
+
+
+@bp.route("/nuevo", methods=["GET", "POST"])
+@permitido(Rol.odes)
+def nuevo():
+    """Register a convenio."""
+    form = ConvenioForm()
+    _preparar(form)
+    if request.method == "GET":
+        periodos = queries.periodos()
+        if periodos:
+            form.anio_inicio.data, form.anio_fin.data = periodos[0]
+        form.region_id.data = request.args.get("region", type=int) or 0
+    if form.validate_on_submit():
+        try:
+            convenio = services.crear_convenio(
+                form.datos(), usuario_id=current_user.id, hoy=date.today()
+            )
+        except services.ErrorConvenio as error:
+            db.session.rollback()
+            getattr(form, error.campo).errors.append(error.mensaje)
+        else:
+            db.session.commit()
+            flash(f"Convenio de {convenio.region.nombre} {convenio.periodo} registrado.", "exito")
+            return redirect(url_for("convenios.detalle", convenio_id=convenio.id))
+    return render_template("convenios/formulario.html", form=form, convenio=None)
+
+
+@bp.route("/<int:convenio_id>")
+@permitido(*LECTORES)
+def detalle(convenio_id: int):
+    """Show one convenio with its adendas and history."""
+    convenio = _convenio_visible(convenio_id)
+    return render_template(
+        "convenios/detalle.html",
+        convenio=convenio,
+        eventos=historial("convenio", convenio.id),
+        form_adenda=AdendaForm(),
+    )
+
+
+@bp.route("/<int:convenio_id>/editar", methods=["GET", "POST"])
+@permitido(Rol.odes)
+def editar(convenio_id: int):
+    """Edit a convenio; a concurrent change is refused, never overwritten."""
+    convenio = db.get_or_404(Convenio, convenio_id)
+    form = ConvenioForm(obj=convenio)
+    _preparar(form)
+    if request.method == "GET":
+        form.estado.data = convenio.estado.value
+        form.version.data = str(convenio.version)
+    if form.validate_on_submit():
+        try:
+            services.editar_convenio(
+                convenio,
+                form.datos(),
+                usuario_id=current_user.id,
+                hoy=date.today(),
+                version=int(form.version.data or 0) or None,
+                motivo=(form.motivo.data or "").strip() or None,
+            )
+        except services.ErrorConvenio as error:
+            db.session.rollback()
+            if error.campo == "version":
+                flash(error.mensaje, "error")
+                return redirect(url_for("convenios.editar", convenio_id=convenio_id))
+            getattr(form, error.campo).errors.append(error.mensaje)
+        else:
+            db.session.commit()
+            flash("Cambios guardados.", "exito")
+            return redirect(url_for("convenios.detalle", convenio_id=convenio.id))
+    return render_template("convenios/formulario.html", form=form, convenio=convenio)
+
+
+@bp.route("/<int:convenio_id>/adendas", methods=["POST"])
+@permitido(Rol.odes)
+def nueva_adenda(convenio_id: int):
+    """Register an adenda of a convenio."""
+    convenio = db.get_or_404(Convenio, convenio_id)
+    form = AdendaForm()
+    if not form.validate_on_submit():
+        for campo, errores in form.errors.items():
+            for error in errores:
+                flash(f"{getattr(form, campo).label.text}: {error}", "error")
+        return redirect(url_for("convenios.detalle", convenio_id=convenio_id))
+    try:
+        adenda = services.agregar_adenda(
+            convenio, form.datos(), usuario_id=current_user.id, hoy=date.today()
+        )
+    except services.ErrorConvenio as error:
+        db.session.rollback()
+        flash(error.mensaje, "error")
+    else:
+        db.session.commit()
+        flash(f"Adenda N° {adenda.numero} registrada.", "exito")
+    return redirect(url_for("convenios.detalle", convenio_id=convenio_id))
+
+
+@bp.app_template_global()
+def puede_editar_convenios() -> bool:
+    """Whether the current user may change convenios (shown buttons follow the rule)."""
+    return current_user.is_authenticated and current_user.rol is Rol.odes

@@ -1,0 +1,130 @@
+"""Writes on convenios and adendas, with their rules; the caller commits."""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Any
+
+import sqlalchemy as sa
+
+from app.convenios.models import Adenda, Convenio, EstadoConvenio
+from app.extensions import db
+from app.models.auditoria import cambios, registrar_evento
+
+
+class ErrorConvenio(ValueError):
+    """A convenio rule was broken; the message is shown to the user, keyed by field."""
+
+    def __init__(self, campo: str, mensaje: str):
+        super().__init__(mensaje)
+        self.campo = campo
+        self.mensaje = mensaje
+
+
+def validar(datos: dict[str, Any], *, hoy: date, excluir_id: int | None = None) -> None:
+    """Check the convenio rules on datos; raise ErrorConvenio on the first broken one."""
+    inicio, fin = datos["anio_inicio"], datos["anio_fin"]
+    if fin < inicio:
+        raise ErrorConvenio("anio_fin", "El año final no puede ser anterior al año inicial.")
+    fecha = datos.get("fecha_suscripcion")
+    if datos["estado"] is EstadoConvenio.pendiente:
+        if fecha:
+            raise ErrorConvenio(
+                "fecha_suscripcion",
+                "Un convenio pendiente de suscripción no tiene fecha de suscripción.",
+            )
+    else:
+        if not fecha:
+            raise ErrorConvenio(
+                "fecha_suscripcion", "Indique la fecha de suscripción del convenio."
+            )
+        if fecha > hoy:
+            raise ErrorConvenio(
+                "fecha_suscripcion", "La fecha de suscripción no puede estar en el futuro."
+            )
+        # Convenios are signed in the months before the period starts (Dec 2019 for 2020–2021).
+        if fecha.year < inicio - 1 or fecha.year > fin:
+            raise ErrorConvenio(
+                "fecha_suscripcion",
+                f"La fecha de suscripción debe estar entre {inicio - 1} y {fin} "
+                f"para el periodo {inicio}-{fin}.",
+            )
+    duplicado = sa.select(Convenio.id).where(
+        Convenio.region_id == datos["region_id"],
+        Convenio.anio_inicio == inicio,
+        Convenio.anio_fin == fin,
+    )
+    if excluir_id:
+        duplicado = duplicado.where(Convenio.id != excluir_id)
+    if db.session.scalar(duplicado):
+        raise ErrorConvenio(
+            "region_id",
+            f"Esta región ya tiene un convenio registrado para el periodo {inicio}-{fin}.",
+        )
+
+
+def crear_convenio(datos: dict[str, Any], *, usuario_id: int | None, hoy: date) -> Convenio:
+    """Register a convenio after checking its rules."""
+    validar(datos, hoy=hoy)
+    convenio = Convenio(**datos)
+    db.session.add(convenio)
+    db.session.flush()
+    registrar_evento("crear", "convenio", convenio.id, usuario_id=usuario_id, despues=datos)
+    return convenio
+
+
+def editar_convenio(
+    convenio: Convenio,
+    datos: dict[str, Any],
+    *,
+    usuario_id: int | None,
+    hoy: date,
+    version: int | None = None,
+    motivo: str | None = None,
+) -> Convenio:
+    """Change a convenio; refuse if someone else saved it since version was read."""
+    if version is not None and version != convenio.version:
+        raise ErrorConvenio(
+            "version",
+            "Otra persona modificó este convenio mientras usted lo editaba. "
+            "Recargue la página para ver los cambios y vuelva a intentarlo.",
+        )
+    validar(datos, hoy=hoy, excluir_id=convenio.id)
+    antes, despues = cambios(convenio, datos)
+    if despues:
+        registrar_evento(
+            "editar",
+            "convenio",
+            convenio.id,
+            usuario_id=usuario_id,
+            antes=antes,
+            despues=despues,
+            motivo=motivo,
+        )
+    return convenio
+
+
+def agregar_adenda(
+    convenio: Convenio, datos: dict[str, Any], *, usuario_id: int | None, hoy: date
+) -> Adenda:
+    """Add the next-numbered adenda to a signed convenio."""
+    if not convenio.esta_suscrito:
+        raise ErrorConvenio("fecha", "Solo se registran adendas de convenios suscritos.")
+    if datos["fecha"] > hoy:
+        raise ErrorConvenio("fecha", "La fecha de la adenda no puede estar en el futuro.")
+    if convenio.fecha_suscripcion and datos["fecha"] < convenio.fecha_suscripcion:
+        raise ErrorConvenio(
+            "fecha", "La adenda no puede ser anterior a la suscripción del convenio."
+        )
+    numero = max((a.numero for a in convenio.adendas), default=0) + 1
+    adenda = Adenda(convenio=convenio, numero=numero, **datos)
+    db.session.add(adenda)
+    db.session.flush()
+    registrar_evento(
+        "agregar_adenda",
+        "convenio",
+        convenio.id,
+        usuario_id=usuario_id,
+        despues={"adenda": numero, **datos},
+    )
+    return adenda

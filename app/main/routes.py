@@ -1,0 +1,25 @@
+"""Home page views."""
+
+from flask import redirect, render_template, url_for
+from flask_login import current_user
+
+from app.auth.permisos import permitido, publico
+from app.convenios import queries as convenios_queries
+from app.main import bp
+
+
+@bp.route("/")
+@publico
+def inicio():
+    """Send visitors to the login page and users to their dashboard."""
+    if not current_user.is_authenticated:
+        return redirect(url_for("auth.login"))
+    return redirect(url_for("main.tablero"))
+
+
+@bp.route("/tablero")
+@permitido()
+def tablero():
+    """Show the logged-in user's dashboard: coverage and what is pending for them."""
+    cobertura = convenios_queries.cobertura_actual()
+    return render_template("main/tablero.html", cobertura=cobertura)

@@ -1,0 +1,1 @@
+"""Shared model base, mixins and the audit log."""

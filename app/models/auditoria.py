@@ -1,0 +1,99 @@
+"""Append-only audit log: who changed what, when, from which value to which, and why."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+import sqlalchemy as sa
+from sqlalchemy.orm import Mapped, mapped_column
+
+from app.extensions import db
+from app.models.base import ahora
+
+
+class Evento(db.Model):
+    """One audited action on one object; rows are only ever inserted."""
+
+    __tablename__ = "evento"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    #: When it happened (UTC)
+    creado_en: Mapped[datetime] = mapped_column(
+        sa.DateTime(timezone=True), default=ahora, index=True
+    )
+    #: Who did it (None for the command line or the system)
+    usuario_id: Mapped[int | None] = mapped_column(sa.ForeignKey("usuario.id"), index=True)
+    #: Verb, e.g. "crear", "editar", "login_fallido"
+    accion: Mapped[str] = mapped_column(sa.String(40))
+    #: Object type and id, e.g. ("convenio", 3)
+    objeto_tipo: Mapped[str] = mapped_column(sa.String(40))
+    objeto_id: Mapped[int | None] = mapped_column(index=True)
+    #: Values before and after (only the fields that changed)
+    antes: Mapped[dict[str, Any] | None] = mapped_column(sa.JSON)
+    despues: Mapped[dict[str, Any] | None] = mapped_column(sa.JSON)
+    #: Reason given by the user, when the action requires one
+    motivo: Mapped[str | None] = mapped_column(sa.Text)
+
+    usuario = db.relationship("Usuario", lazy="joined")
+
+    __table_args__ = (sa.Index("ix_evento_objeto", "objeto_tipo", "objeto_id"),)
+
+
+def _valor_json(valor: Any) -> Any:
+    """Turn dates, decimals and enums into JSON-friendly values."""
+    if valor is None or isinstance(valor, (str, int, float, bool)):
+        return valor
+    if hasattr(valor, "value"):
+        return valor.value
+    if hasattr(valor, "isoformat"):
+        return valor.isoformat()
+    return str(valor)
+
+
+def registrar_evento(
+    accion: str,
+    objeto_tipo: str,
+    objeto_id: int | None,
+    *,
+    usuario_id: int | None = None,
+    antes: dict[str, Any] | None = None,
+    despues: dict[str, Any] | None = None,
+    motivo: str | None = None,
+) -> Evento:
+    """Add an audit record to the session (the caller commits with its own change)."""
+    evento = Evento(
+        accion=accion,
+        objeto_tipo=objeto_tipo,
+        objeto_id=objeto_id,
+        usuario_id=usuario_id,
+        antes={k: _valor_json(v) for k, v in antes.items()} if antes else None,
+        despues={k: _valor_json(v) for k, v in despues.items()} if despues else None,
+        motivo=motivo,
+    )
+    db.session.add(evento)
+    return evento
+
+
+def cambios(objeto: Any, datos: dict[str, Any]) -> tuple[dict[str, Any], dict[str, Any]]:
+    """Apply datos to objeto and return (antes, despues) for the fields that actually changed."""
+    antes: dict[str, Any] = {}
+    despues: dict[str, Any] = {}
+    for campo, nuevo in datos.items():
+        viejo = getattr(objeto, campo)
+        if viejo != nuevo:
+            antes[campo] = viejo
+            despues[campo] = nuevo
+            setattr(objeto, campo, nuevo)
+    return antes, despues
+
+
+def historial(objeto_tipo: str, objeto_id: int) -> list[Evento]:
+    """Return the audit records of one object, newest first."""
+    return list(
+        db.session.scalars(
+            db.select(Evento)
+            .filter_by(objeto_tipo=objeto_tipo, objeto_id=objeto_id)
+            .order_by(Evento.creado_en.desc(), Evento.id.desc())
+        )
+    )

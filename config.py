@@ -1,0 +1,68 @@
+"""Configuration classes, selected by create_app(config_class)."""
+
+import os
+from datetime import timedelta
+
+
+class Config:
+    """Defaults shared by every environment; values come from the environment where set."""
+
+    SECRET_KEY = os.environ.get("SECRET_KEY", "solo-para-desarrollo")
+    # A relative SQLite path is resolved by Flask-SQLAlchemy inside the instance/ folder.
+    SQLALCHEMY_DATABASE_URI = os.environ.get("DATABASE_URL", "sqlite:///convenios.db")
+    SQLALCHEMY_ENGINE_OPTIONS = {"pool_pre_ping": True}
+    BABEL_DEFAULT_LOCALE = "es_PE"
+    BABEL_DEFAULT_TIMEZONE = "America/Lima"
+    # es_PE formats dates dd/mm/aaaa and numbers with a decimal point.
+    FORMATO_LOCALE = "es_PE"
+    SESSION_COOKIE_HTTPONLY = True
+    SESSION_COOKIE_SAMESITE = "Lax"
+    PERMANENT_SESSION_LIFETIME = timedelta(hours=8)
+    MAX_CONTENT_LENGTH = 16 * 1024 * 1024
+    ITEMS_POR_PAGINA = 25
+    # Evidence files and generated reports, outside static/; None = instance/archivos.
+    ARCHIVOS_DIR = os.environ.get("ARCHIVOS_DIR")
+
+
+class DevelopmentConfig(Config):
+    """Local development: SQLite under instance/ and debug pages."""
+
+    DEBUG = True
+
+
+class TestingConfig(Config):
+    """The test suite: TEST_DATABASE_URL (e.g. PostgreSQL) or an in-memory SQLite database."""
+
+    TESTING = True
+    SECRET_KEY = "pruebas"
+    SQLALCHEMY_DATABASE_URI = os.environ.get("TEST_DATABASE_URL", "sqlite://")
+    WTF_CSRF_ENABLED = False
+    # Cheap hashing keeps the suite fast; production uses the scrypt default.
+    PASSWORD_HASH_METHOD = "pbkdf2:sha256:1000"
+    SERVER_NAME = "localhost"
+
+
+class ProductionConfig(Config):
+    """Production: refuses to start unless the secrets and the database are given."""
+
+    REQUIRED_KEYS = ("SECRET_KEY", "DATABASE_URL")
+    SESSION_COOKIE_SECURE = True
+
+    @classmethod
+    def validar(cls) -> None:
+        """Raise RuntimeError if a required environment variable is missing."""
+        faltan = [k for k in cls.REQUIRED_KEYS if not os.environ.get(k)]
+        if faltan:
+            raise RuntimeError(
+                "ProductionConfig requiere las variables de entorno: " + ", ".join(faltan)
+            )
+        # Read at start-up, not at import, so the process environment is what counts.
+        cls.SECRET_KEY = os.environ["SECRET_KEY"]
+        cls.SQLALCHEMY_DATABASE_URI = os.environ["DATABASE_URL"]
+
+
+CONFIGS = {
+    "development": DevelopmentConfig,
+    "testing": TestingConfig,
+    "production": ProductionConfig,
+}

@@ -1,0 +1,1 @@
+"""Data files taken from the documents and the `flask seed` commands that load them."""

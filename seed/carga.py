@@ -1,0 +1,213 @@
+"""Idempotent loaders: each one upserts by natural key, so running it twice changes nothing."""
+
+from __future__ import annotations
+
+import csv
+from datetime import date
+from pathlib import Path
+
+import sqlalchemy as sa
+
+from app.auth.models import Rol, Usuario
+from app.catalogo.models import (
+    ConjuntoIndicadores,
+    FuncionLOGR,
+    FuncionTransferida,
+    Indicador,
+    ObjetivoEstrategico,
+    Region,
+    RegionAlias,
+    ServicioPublico,
+    TipoRegion,
+    TipoUnidad,
+    TipoValor,
+    UnidadMTPE,
+    normalizar,
+)
+from app.convenios.models import Convenio, EstadoConvenio
+from app.extensions import db
+
+DATOS = Path(__file__).parent / "data"
+
+#: Demo accounts printed by `make run` (one per role); never used outside the demo database.
+CLAVE_DEMO = "demo-convenios-2020"
+USUARIOS_DEMO = [
+    ("odes@demo.trabajo.gob.pe", "Coordinadora ODES (demo)", Rol.odes, None, None),
+    (
+        "drtpe.loreto@demo.trabajo.gob.pe",
+        "Especialista DRTPE Loreto (demo)",
+        Rol.drtpe,
+        "loreto",
+        None,
+    ),
+    ("drtpe.puno@demo.trabajo.gob.pe", "Especialista DRTPE Puno (demo)", Rol.drtpe, "puno", None),
+    ("dnccl@demo.trabajo.gob.pe", "Especialista DNCCL (demo)", Rol.direccion, None, "DNCCL"),
+    ("revisor@demo.pcm.gob.pe", "Revisor SD-PCM (demo)", Rol.revisor, None, None),
+]
+
+
+def leer_csv(nombre: str, carpeta: Path = DATOS) -> list[dict[str, str]]:
+    """Read a UTF-8 CSV data file into a list of dicts with stripped values."""
+    with open(carpeta / nombre, encoding="utf-8", newline="") as archivo:
+        return [{k: (v or "").strip() for k, v in fila.items()} for fila in csv.DictReader(archivo)]
+
+
+def _obtener(modelo, **clave):
+    objeto = db.session.scalar(sa.select(modelo).filter_by(**clave))
+    if objeto is None:
+        objeto = modelo(**clave)
+        db.session.add(objeto)
+    return objeto
+
+
+def cargar_regiones(carpeta: Path = DATOS) -> None:
+    """Load the regions and their aliases."""
+    for fila in leer_csv("regiones.csv", carpeta):
+        region = _obtener(Region, codigo=fila["codigo"])
+        region.nombre = fila["nombre"]
+        region.tipo = TipoRegion(fila["tipo"])
+        region.organo_tipo = fila["organo_tipo"] or None
+        region.organo_sigla = fila["organo_sigla"] or None
+        region.macro_region = fila["macro_region"] or None
+        region.orden = int(fila["orden"])
+        claves = {}
+        for alias in filter(None, (a.strip() for a in fila["aliases"].split("|"))):
+            clave = normalizar(alias)
+            if clave != normalizar(region.nombre):
+                claves.setdefault(clave, alias)
+        existentes = {a.clave: a for a in region.aliases}
+        for clave, alias in claves.items():
+            if clave in existentes:
+                existentes[clave].alias = alias
+            else:
+                region.aliases.append(RegionAlias(alias=alias, clave=clave))
+    db.session.flush()
+
+
+def cargar_funciones(carpeta: Path = DATOS) -> None:
+    """Load the art. 48 functions and which ones each region received."""
+    for fila in leer_csv("funciones_logr.csv", carpeta):
+        _obtener(FuncionLOGR, letra=fila["letra"]).texto = fila["texto"]
+    db.session.flush()
+    por_letra = {f.letra: f for f in db.session.scalars(sa.select(FuncionLOGR))}
+    regiones = {r.codigo: r for r in db.session.scalars(sa.select(Region))}
+    for fila in leer_csv("funciones_transferidas.csv", carpeta):
+        region = regiones[fila["region"]]
+        tiene = {t.funcion.letra: t for t in region.funciones_transferidas}
+        anio = int(fila["anio_culminacion"]) if fila["anio_culminacion"] else None
+        for letra in fila["letras"]:
+            if letra in tiene:
+                tiene[letra].anio_culminacion = anio
+            else:
+                region.funciones_transferidas.append(
+                    FuncionTransferida(funcion=por_letra[letra], anio_culminacion=anio)
+                )
+    db.session.flush()
+
+
+def cargar_unidades(carpeta: Path = DATOS) -> None:
+    """Load the MTPE units, then link parents and vice-ministries."""
+    filas = leer_csv("unidades_mtpe.csv", carpeta)
+    for fila in filas:
+        unidad = _obtener(UnidadMTPE, sigla=fila["sigla"])
+        unidad.nombre = fila["nombre"]
+        unidad.tipo = TipoUnidad(fila["tipo"])
+    db.session.flush()
+    por_sigla = {u.sigla: u for u in db.session.scalars(sa.select(UnidadMTPE))}
+    for fila in filas:
+        unidad = por_sigla[fila["sigla"]]
+        unidad.padre = por_sigla.get(fila["padre_sigla"]) if fila["padre_sigla"] else None
+        vm = por_sigla.get(fila["viceministerio"]) if fila["viceministerio"] else None
+        # A vice-ministry does not point to itself.
+        unidad.viceministerio = vm if vm is not unidad else None
+    db.session.flush()
+
+
+def cargar_objetivos_y_servicios(carpeta: Path = DATOS) -> None:
+    """Load the sectoral strategic objectives and the public services."""
+    for fila in leer_csv("objetivos_estrategicos.csv", carpeta):
+        _obtener(ObjetivoEstrategico, numero=int(fila["numero"])).texto = fila["texto"]
+    for fila in leer_csv("servicios_publicos.csv", carpeta):
+        _obtener(ServicioPublico, codigo=fila["codigo"]).nombre = fila["nombre"]
+    db.session.flush()
+
+
+def cargar_indicadores(carpeta: Path = DATOS) -> None:
+    """Load the indicator sets and their indicators."""
+    unidades = {u.sigla: u for u in db.session.scalars(sa.select(UnidadMTPE))}
+    objetivos = {o.numero: o for o in db.session.scalars(sa.select(ObjetivoEstrategico))}
+    funciones = {f.letra: f for f in db.session.scalars(sa.select(FuncionLOGR))}
+    servicios = {s.codigo: s for s in db.session.scalars(sa.select(ServicioPublico))}
+    for fila in leer_csv("indicadores.csv", carpeta):
+        conjunto = _obtener(ConjuntoIndicadores, nombre=fila["conjunto"])
+        db.session.flush()
+        indicador = _obtener(Indicador, conjunto_id=conjunto.id, numero=int(fila["numero"]))
+        indicador.nombre = fila["nombre"]
+        indicador.viceministerio = unidades.get(fila["viceministerio"])
+        indicador.proponente = unidades[fila["proponente_sigla"]]
+        indicador.objetivo = objetivos.get(int(fila["oes_numero"])) if fila["oes_numero"] else None
+        indicador.funcion = funciones.get(fila["funcion_letra"])
+        indicador.servicio = servicios.get(fila["servicio_codigo"])
+        indicador.unidad_medida = fila["unidad_medida"]
+        indicador.tipo_valor = TipoValor(fila["tipo_valor"])
+        indicador.admite_negativo = fila["admite_negativo"] == "si"
+    db.session.flush()
+
+
+def cargar_catalogo(carpeta: Path = DATOS) -> None:
+    """Load the whole catalogue, in dependency order."""
+    cargar_regiones(carpeta)
+    cargar_funciones(carpeta)
+    cargar_unidades(carpeta)
+    cargar_objetivos_y_servicios(carpeta)
+    cargar_indicadores(carpeta)
+
+
+def cargar_convenios(carpeta: Path = DATOS) -> None:
+    """Load the convenios of Cuadro Nº 01 (and the pending ones), keyed by region and period."""
+    regiones = {r.codigo: r for r in db.session.scalars(sa.select(Region))}
+    conjunto = db.session.scalar(
+        sa.select(ConjuntoIndicadores).order_by(ConjuntoIndicadores.nombre.desc())
+    )
+    for fila in leer_csv("convenios.csv", carpeta):
+        inicio, fin = (int(x) for x in fila["periodo"].split("-"))
+        convenio = db.session.scalar(
+            sa.select(Convenio).filter_by(
+                region_id=regiones[fila["region"]].id, anio_inicio=inicio, anio_fin=fin
+            )
+        )
+        if convenio is None:
+            convenio = Convenio(region=regiones[fila["region"]], anio_inicio=inicio, anio_fin=fin)
+            db.session.add(convenio)
+        convenio.estado = EstadoConvenio(fila["estado"])
+        convenio.fecha_suscripcion = (
+            date.fromisoformat(fila["fecha_suscripcion"]) if fila["fecha_suscripcion"] else None
+        )
+        convenio.documento = fila["documento"] or None
+        convenio.notas = fila["notas"] or None
+        convenio.conjunto = conjunto
+    db.session.flush()
+
+
+def cargar_usuarios_demo() -> list[tuple[str, str, str]]:
+    """Create the demo accounts (one per role) if missing; return (email, role, scope)."""
+    creados = []
+    for email, nombre, rol, region_codigo, unidad_sigla in USUARIOS_DEMO:
+        region = (
+            db.session.scalar(sa.select(Region).filter_by(codigo=region_codigo))
+            if region_codigo
+            else None
+        )
+        unidad = (
+            db.session.scalar(sa.select(UnidadMTPE).filter_by(sigla=unidad_sigla))
+            if unidad_sigla
+            else None
+        )
+        usuario = db.session.scalar(sa.select(Usuario).filter_by(email=email))
+        if usuario is None:
+            usuario = Usuario(email=email, nombre=nombre, rol=rol, region=region, unidad=unidad)
+            usuario.set_password(CLAVE_DEMO)
+            db.session.add(usuario)
+        creados.append((email, rol.value, region_codigo or unidad_sigla or ""))
+    db.session.flush()
+    return creados

@@ -1,0 +1,147 @@
+"""Every route × every role: allowed or denied as declared, and no route without a rule."""
+
+from __future__ import annotations
+
+import pytest
+import sqlalchemy as sa
+
+from app.auth.models import Rol
+from app.auth.permisos import regla_de
+from app.catalogo.models import Indicador, Region, UnidadMTPE
+from app.convenios.models import Convenio
+
+ODES = Rol.odes
+TODOS = set(Rol)
+PUBLICO = "publico"
+
+#: The access table, written independently of the code: endpoint → roles allowed.
+ESPERADO: dict[str, set[Rol] | str] = {
+    "static": PUBLICO,
+    "main.inicio": PUBLICO,
+    "main.tablero": TODOS,
+    "auth.login": PUBLICO,
+    "auth.logout": TODOS,
+    "auth.usuarios": {ODES},
+    "auth.nuevo_usuario": {ODES},
+    "auth.editar_usuario": {ODES},
+    "catalogo.indice": TODOS,
+    "catalogo.regiones": TODOS,
+    "catalogo.region": TODOS,
+    "catalogo.editar_region": {ODES},
+    "catalogo.funciones": TODOS,
+    "catalogo.unidades": TODOS,
+    "catalogo.editar_unidad": {ODES},
+    "catalogo.objetivos_servicios": TODOS,
+    "catalogo.indicadores": TODOS,
+    "catalogo.indicador": TODOS,
+    "catalogo.editar_indicador": {ODES},
+    "convenios.lista": TODOS,
+    "convenios.nuevo": {ODES},
+    "convenios.detalle": TODOS,
+    "convenios.editar": {ODES},
+    "convenios.nueva_adenda": {ODES},
+}
+
+
+def _argumentos(bd) -> dict[str, object]:
+    """Sample URL values: objects of Loreto, the demo drtpe user's own region."""
+    loreto = bd.session.scalar(sa.select(Region).filter_by(codigo="loreto"))
+    return {
+        "convenio_id": bd.session.scalar(sa.select(Convenio.id).filter_by(region_id=loreto.id)),
+        "codigo": "loreto",
+        "usuario_id": 1,
+        "unidad_id": bd.session.scalar(sa.select(UnidadMTPE.id)),
+        "indicador_id": bd.session.scalar(sa.select(Indicador.id)),
+        "filename": "css/app.css",
+    }
+
+
+def test_every_route_declares_a_rule_and_is_in_the_table(app):
+    sin_regla = [ep for ep in app.view_functions if regla_de(app, ep) is None]
+    assert not sin_regla, f"Rutas sin regla de acceso declarada: {sin_regla}"
+    fuera_de_tabla = sorted(set(app.view_functions) - set(ESPERADO))
+    assert not fuera_de_tabla, f"Rutas nuevas sin fila en la tabla de permisos: {fuera_de_tabla}"
+
+
+def test_declared_rules_match_the_table(app):
+    for endpoint, esperado in ESPERADO.items():
+        declarado = regla_de(app, endpoint)
+        if esperado == PUBLICO:
+            assert declarado == PUBLICO, endpoint
+        else:
+            assert set(declarado) == esperado, endpoint
+
+
+def _rutas(app):
+    for regla in app.url_map.iter_rules():
+        if regla.endpoint == "static":
+            continue
+        metodo = "GET" if "GET" in regla.methods else "POST"
+        yield regla, metodo
+
+
+@pytest.mark.parametrize("rol", [None, *Rol], ids=lambda r: r.value if r else "anonimo")
+def test_walk_every_route_with_every_role(app, client, sesion, bd, rol):
+    if rol:
+        sesion.entrar(rol)
+    argumentos = _argumentos(bd)
+    for regla, metodo in _rutas(app):
+        url = app.url_for(regla.endpoint, **{a: argumentos[a] for a in regla.arguments})
+        if regla.endpoint == "auth.logout":
+            continue  # would end the session being walked; covered below
+        respuesta = client.open(url, method=metodo, data={})
+        esperado = ESPERADO[regla.endpoint]
+        if esperado == PUBLICO:
+            assert respuesta.status_code < 400, (regla.endpoint, rol, respuesta.status_code)
+        elif rol is None:
+            assert respuesta.status_code == 302 and "/login" in respuesta.location, regla.endpoint
+        elif rol in esperado:
+            assert respuesta.status_code in (200, 302), (regla.endpoint, rol, respuesta.status_code)
+        else:
+            assert respuesta.status_code == 403, (regla.endpoint, rol, respuesta.status_code)
+
+
+def test_logout_requires_login_and_post(client, sesion):
+    assert client.get("/logout").status_code == 405
+    sesion.entrar(Rol.revisor)
+    assert client.post("/logout").status_code == 302
+    assert client.get("/tablero").status_code == 302
+
+
+def test_drtpe_cannot_read_another_regions_convenio(client, sesion, bd):
+    sesion.entrar(Rol.drtpe)  # Loreto
+    puno = bd.session.scalar(sa.select(Region).filter_by(codigo="puno"))
+    otro = bd.session.scalar(sa.select(Convenio).filter_by(region_id=puno.id))
+    propio = bd.session.scalar(sa.select(Convenio).join(Region).where(Region.codigo == "loreto"))
+    assert client.get(f"/convenios/{otro.id}").status_code == 404
+    assert "Puno" not in client.get(f"/convenios/{otro.id}").text
+    assert client.get(f"/convenios/{propio.id}").status_code == 200
+
+
+def test_drtpe_list_shows_only_own_region_even_when_filtering_another(client, sesion, bd):
+    sesion.entrar(Rol.drtpe)
+    puno = bd.session.scalar(sa.select(Region).filter_by(codigo="puno"))
+    pagina = client.get(f"/convenios/?region={puno.id}").text
+    assert "Loreto" in pagina
+    assert ">Puno<" not in pagina
+
+
+def test_region_page_hides_other_regions_convenios_from_drtpe(client, sesion):
+    sesion.entrar(Rol.drtpe)
+    assert "Sin convenios registrados" in client.get("/catalogo/regiones/puno").text
+    assert "2020-2021" in client.get("/catalogo/regiones/loreto").text
+
+
+def test_view_without_rule_is_refused_at_request_time():
+    from app import create_app
+    from config import TestingConfig
+
+    otra = create_app(TestingConfig)
+
+    @otra.route("/__sin_regla_prueba")
+    def sin_regla():
+        return "abierta"
+
+    respuesta = otra.test_client().get("/__sin_regla_prueba")
+    assert respuesta.status_code == 403
+    assert "abierta" not in respuesta.text

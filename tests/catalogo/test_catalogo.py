@@ -1,0 +1,145 @@
+"""Catalogue contents against the documents (004 Cuadros 01–03, art. 48 LOGR)."""
+
+import sqlalchemy as sa
+
+from app.auth.models import Rol
+from app.catalogo import queries
+from app.catalogo.models import Indicador, Region, TipoRegion, TipoValor, UnidadMTPE
+
+
+def _region(bd, codigo):
+    return bd.session.scalar(sa.select(Region).filter_by(codigo=codigo))
+
+
+def test_25_regional_governments_plus_lima_metropolitana(bd):
+    regiones = queries.regiones()
+    assert len(regiones) == 26
+    assert len(queries.regiones(solo_gores=True)) == 25
+    lm = _region(bd, "lima-metropolitana")
+    assert lm.tipo is TipoRegion.municipalidad_metropolitana
+    assert lm.funciones_transferidas == []
+
+
+def test_18_functions_with_exact_text(bd):
+    funciones = queries.funciones()
+    assert [f.letra for f in funciones] == list("abcdefghijklmnopqr")
+    assert funciones[10].texto == "Promover la igualdad de oportunidades en el acceso al empleo."
+    assert funciones[0].texto.startswith("Formular, aprobar, ejecutar, evaluar, dirigir")
+
+
+def test_callao_and_lima_received_14_functions_without_g_n_o_r(bd):
+    for codigo in ("callao", "lima"):
+        letras = {t.funcion.letra for t in _region(bd, codigo).funciones_transferidas}
+        assert len(letras) == 14
+        assert not letras & set("gnor")
+    assert len(_region(bd, "loreto").funciones_transferidas) == 18
+
+
+def test_gerencias_are_cusco_lambayeque_moquegua(bd):
+    gerencias = {r.nombre for r in queries.regiones() if r.organo_sigla == "GRTPE"}
+    assert gerencias == {"Cusco", "Lambayeque", "Moquegua"}
+    assert _region(bd, "loreto").organo == "DRTPE Loreto"
+
+
+def test_aliases_resolve_typos_and_accents(bd):
+    assert queries.region_por_nombre("Arequioa").codigo == "arequipa"
+    assert queries.region_por_nombre("Madre de Dos").codigo == "madre-de-dios"
+    assert queries.region_por_nombre("LIMA PROVINCIAS").codigo == "lima"
+    assert queries.region_por_nombre("Lima _Metropolitana").codigo == "lima-metropolitana"
+    assert queries.region_por_nombre("san martin").codigo == "san-martin"
+    assert queries.region_por_nombre("APURIMAC").codigo == "apurimac"
+    assert queries.region_por_nombre("Narnia") is None
+
+
+def test_12_idg_2020_with_proponents(bd):
+    idg = {i.numero: i for i in bd.session.scalars(sa.select(Indicador))}
+    assert sorted(idg) == list(range(1, 13))
+    assert idg[3].proponente.sigla == "DNCCL"
+    assert idg[3].proponente.nombre == (
+        "Dirección de Normalización y Certificación de Competencias Laborales"
+    )
+    assert idg[11].proponente.sigla == "DSST"
+    assert idg[10].funcion is None  # "No aplica."
+    assert idg[1].servicio.nombre.startswith("Orientación Vocacional e Información Ocupacional")
+    assert {i.viceministerio.sigla for n, i in idg.items() if n <= 6} == {"VMPECL"}
+    assert {i.viceministerio.sigla for n, i in idg.items() if n >= 7} == {"VMT"}
+    assert idg[4].tipo_valor is TipoValor.incremento and idg[4].admite_negativo
+    assert idg[10].tipo_valor is TipoValor.variacion
+    assert idg[1].tipo_valor is TipoValor.porcentaje and not idg[1].admite_negativo
+    assert (
+        idg[6].nombre == "Porcentaje de usuarios orientados en información de mercado de trabajo."
+    )
+
+
+def test_units_hierarchy(bd):
+    dnccl = bd.session.scalar(sa.select(UnidadMTPE).filter_by(sigla="DNCCL"))
+    assert dnccl.padre.sigla == "DGNFECCL"
+    assert dnccl.viceministerio.sigla == "VMPECL"
+
+
+def test_catalogue_pages_render_for_readers(client, sesion):
+    sesion.entrar(Rol.revisor)
+    assert "Callao" in client.get("/catalogo/regiones").text
+    pagina = client.get("/catalogo/funciones").text
+    assert "Promover la igualdad de oportunidades en el acceso al empleo." in pagina
+    pagina = client.get("/catalogo/indicadores").text
+    assert "DNCCL" in pagina and "IdG 2020 (12 indicadores)" in pagina
+    assert "Editar" not in client.get("/catalogo/regiones/callao").text
+    assert "14 de 18" in client.get("/catalogo/regiones/callao").text
+
+
+def test_region_search_uses_aliases(client, sesion):
+    sesion.entrar(Rol.odes)
+    pagina = client.get("/catalogo/regiones?q=Arequioa").text
+    assert "Arequipa" in pagina and "Loreto" not in pagina
+
+
+def test_odes_edits_region_aliases_with_history(client, sesion, bd):
+    sesion.entrar(Rol.odes)
+    respuesta = client.post(
+        "/catalogo/regiones/puno/editar",
+        data={"organo_tipo": "Gerencia", "macro_region": "Macro 3 Sur", "aliases": "Pun\nPunoo"},
+    )
+    assert respuesta.status_code == 302
+    puno = _region(bd, "puno")
+    bd.session.refresh(puno)
+    assert puno.organo_sigla == "GRTPE"
+    assert queries.region_por_nombre("Punoo").codigo == "puno"
+    pagina = client.get("/catalogo/regiones/puno").text
+    assert "Historial de cambios" in pagina and "Punoo" in pagina
+
+
+def test_alias_of_another_region_is_refused(client, sesion, bd):
+    sesion.entrar(Rol.odes)
+    respuesta = client.post(
+        "/catalogo/regiones/puno/editar",
+        data={"organo_tipo": "Dirección", "macro_region": "", "aliases": "Arequioa"},
+    )
+    assert respuesta.status_code == 200
+    assert "ya pertenece a Arequipa" in respuesta.text
+    assert queries.region_por_nombre("Arequioa").codigo == "arequipa"
+
+
+def test_odes_edits_indicator_and_unit(client, sesion, bd):
+    sesion.entrar(Rol.odes)
+    idg = bd.session.scalar(sa.select(Indicador).filter_by(numero=2))
+    pagina = client.get(f"/catalogo/indicadores/{idg.id}/editar")
+    assert pagina.status_code == 200
+    datos = {
+        "nombre": "Nuevo nombre",
+        "proponente_id": idg.proponente_id,
+        "objetivo_id": idg.objetivo_id,
+        "funcion_id": idg.funcion_id,
+        "servicio_id": 0,
+        "unidad_medida": "Porcentaje (%)",
+        "tipo_valor": "porcentaje",
+    }
+    assert client.post(f"/catalogo/indicadores/{idg.id}/editar", data=datos).status_code == 302
+    bd.session.refresh(idg)
+    assert idg.nombre == "Nuevo nombre"
+    unidad = bd.session.scalar(sa.select(UnidadMTPE).filter_by(sigla="DSST"))
+    respuesta = client.post(
+        f"/catalogo/unidades/{unidad.id}/editar",
+        data={"sigla": "DNCCL", "nombre": unidad.nombre, "padre_id": 0},
+    )
+    assert "Ya existe otra unidad con esa sigla." in respuesta.text
