@@ -43,8 +43,10 @@ def create_app(config_class: type[Config] | None = None) -> Flask:
     app.register_blueprint(convenios_bp)
 
     from app.auth.cli import usuarios_cli
+    from app.convenios.cli import anexo4_cli
     from seed.comandos import seed_cli
 
     app.cli.add_command(seed_cli)
     app.cli.add_command(usuarios_cli)
+    app.cli.add_command(anexo4_cli)
     return app

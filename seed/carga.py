@@ -24,8 +24,10 @@ from app.catalogo.models import (
     UnidadMTPE,
     normalizar,
 )
-from app.convenios.models import Convenio, EstadoConvenio
+from app.convenios.models import Convenio, EstadoConvenio, Periodo
+from app.convenios.services import importacion
 from app.extensions import db
+from app.models.base import ahora
 
 DATOS = Path(__file__).parent / "data"
 
@@ -187,6 +189,37 @@ def cargar_convenios(carpeta: Path = DATOS) -> None:
         convenio.notas = fila["notas"] or None
         convenio.conjunto = conjunto
     db.session.flush()
+
+
+#: Demo semesters: (anio, semestre, Anexo 4 due date, Anexo 5 due date, open). The dates
+#: are ours: the documents don't give them (see docs/formato-anexo4.md).
+PERIODOS_DEMO = [
+    (2020, 1, date(2020, 7, 31), date(2020, 8, 31), False),
+    (2020, 2, date(2021, 1, 31), date(2021, 2, 28), False),
+    (2021, 1, date(2021, 7, 31), date(2021, 8, 31), True),
+]
+ANEXO4_DEMO = "anexo4_2020.csv"
+
+
+def cargar_periodos_demo() -> None:
+    """Create or update the demo semesters I-2020, II-2020 (closed) and I-2021 (open)."""
+    for anio, semestre, limite4, limite5, abierto in PERIODOS_DEMO:
+        periodo = _obtener(Periodo, anio=anio, semestre=semestre)
+        periodo.fecha_limite_anexo4 = limite4
+        periodo.fecha_limite_anexo5 = limite5
+        periodo.fecha_cierre_anexo4 = None
+        periodo.abierto = abierto
+    db.session.flush()
+
+
+def cargar_anexo4_demo(usuario_id: int | None = None, carpeta: Path = DATOS) -> importacion.Resumen:
+    """Import the 2020 Anexo 4 demo cells through the bulk importer (idempotent)."""
+    archivo = carpeta / ANEXO4_DEMO
+    analisis = importacion.analizar(importacion.leer_archivo(archivo.name, archivo.read_bytes()))
+    if analisis.errores:
+        detalle = "\n".join(str(e) for e in analisis.errores)
+        raise RuntimeError(f"{ANEXO4_DEMO} no se puede importar:\n{detalle}")
+    return importacion.aplicar(analisis, usuario_id=usuario_id, ahora=ahora(), archivo=archivo.name)
 
 
 def cargar_usuarios_demo() -> list[tuple[str, str, str]]:

@@ -21,9 +21,11 @@ def _es_postgres() -> bool:
 
 
 @pytest.fixture(scope="session")
-def app():
+def app(tmp_path_factory):
     """The application under test, with the schema created from the models."""
     app = create_app(TestingConfig)
+    # Uploaded and generated files of the whole run go to a temporary folder, not instance/.
+    app.config["ARCHIVOS_DIR"] = str(tmp_path_factory.mktemp("archivos"))
     with app.app_context():
         if os.environ.get("EXIGIR_POSTGRES"):
             assert _es_postgres(), "Se exigió PostgreSQL y la suite no corre sobre él"
@@ -84,6 +86,15 @@ def bd(app, _foto_semilla):
         restaurar(_foto_semilla)
         yield db
         db.session.remove()
+
+
+@pytest.fixture
+def demo(bd):
+    """The demo semesters and the 2020 Anexo 4 loaded through the importer."""
+    carga.cargar_periodos_demo()
+    carga.cargar_anexo4_demo()
+    bd.session.commit()
+    return bd
 
 
 @pytest.fixture

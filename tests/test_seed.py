@@ -27,10 +27,13 @@ def _contenido():
 
 
 def test_seed_twice_gives_the_same_rows(runner):
+    resultado = runner.invoke(args=["seed", "demo"])
+    assert resultado.exit_code == 0, resultado.output
+    db.session.expire_all()
     antes = _contenido()
-    for _ in range(2):
-        resultado = runner.invoke(args=["seed", "demo"])
-        assert resultado.exit_code == 0, resultado.output
+    assert len(antes["linea_reporte"]) == 18 * 12 * 2
+    resultado = runner.invoke(args=["seed", "demo"])
+    assert resultado.exit_code == 0, resultado.output
     db.session.expire_all()
     assert _contenido() == antes
 

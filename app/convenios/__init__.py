@@ -4,4 +4,4 @@ from flask import Blueprint
 
 bp = Blueprint("convenios", __name__, url_prefix="/convenios", template_folder="templates")
 
-from app.convenios import routes  # noqa: E402,F401
+from app.convenios import routes  # noqa: E402,F401  (registers the views)

@@ -1,10 +1,32 @@
 """Forms of the convenio registry."""
 
-from flask_wtf import FlaskForm
-from wtforms import DateField, HiddenField, IntegerField, SelectField, StringField, TextAreaField
-from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional
+from decimal import Decimal, InvalidOperation
 
-from app.convenios.models import ETIQUETAS_ESTADO, EstadoConvenio
+from flask_wtf import FlaskForm
+from flask_wtf.file import FileAllowed, FileField, FileRequired
+from wtforms import (
+    BooleanField,
+    DateField,
+    FieldList,
+    Form,
+    FormField,
+    HiddenField,
+    IntegerField,
+    SelectField,
+    StringField,
+    TextAreaField,
+)
+from wtforms.validators import (
+    DataRequired,
+    InputRequired,
+    Length,
+    NumberRange,
+    Optional,
+    Regexp,
+    StopValidation,
+)
+
+from app.convenios.models import ETIQUETAS_ESTADO, EstadoCelda, EstadoConvenio
 from app.opciones import opciones
 
 REQUERIDO = "Este campo es obligatorio."
@@ -79,3 +101,167 @@ class AdendaForm(FlaskForm):
             "descripcion": self.descripcion.data.strip(),
             "documento": (self.documento.data or "").strip() or None,
         }
+
+
+def leer_decimal(texto: str | None) -> Decimal | None:
+    """Parse a percentage typed with a decimal point; raise ValueError with a Spanish message."""
+    texto = (texto or "").strip().replace("%", "").strip()
+    if not texto:
+        return None
+    if "," in texto:
+        raise ValueError("Use punto decimal (por ejemplo 60.5), no coma.")
+    try:
+        valor = Decimal(texto)
+    except InvalidOperation:
+        raise ValueError("Escriba un número (por ejemplo 60 o 60.5).") from None
+    if not valor.is_finite():
+        raise ValueError("Escriba un número (por ejemplo 60 o 60.5).")
+    return valor.quantize(Decimal("0.01"))
+
+
+class PorcentajeField(StringField):
+    """A percentage typed as text: accepts "60", "60.5", "-22", rejects commas with a message."""
+
+    def process_formdata(self, valuelist):
+        self.raw = valuelist[0] if valuelist else ""
+        self.data = self.raw
+
+    def pre_validate(self, form):
+        try:
+            self.data = leer_decimal(self.raw if hasattr(self, "raw") else self.data)
+        except ValueError as error:
+            self.data = None
+            raise StopValidation(str(error)) from None
+
+    def _value(self):
+        if isinstance(self.data, Decimal):
+            return format(self.data.normalize(), "f")
+        return self.raw if hasattr(self, "raw") else ""
+
+
+class LineaForm(Form):
+    """One IdG row of the Anexo 4 grid (inside ReporteForm, no CSRF of its own)."""
+
+    linea_id = HiddenField()
+    estado = SelectField("Estado", choices=opciones((e.value, e.etiqueta) for e in EstadoCelda))
+    programado = PorcentajeField("Programado (%)")
+    ejecutado = PorcentajeField("Ejecutado (%)")
+    comentario = TextAreaField(
+        "Dificultades / comentarios",
+        validators=[Optional(), Length(max=4000, message="Máximo 4000 caracteres.")],
+    )
+    motivo_estado = StringField(
+        "Motivo (si no aplica)",
+        validators=[Optional(), Length(max=500, message="Máximo 500 caracteres.")],
+    )
+
+    def datos(self) -> dict:
+        """Return the line's fields as plain data for services.anexo4.guardar_lineas."""
+        estado = EstadoCelda(self.estado.data)
+        return {
+            "estado": estado,
+            "programado": self.programado.data if estado is EstadoCelda.valor else None,
+            "ejecutado": self.ejecutado.data if estado is EstadoCelda.valor else None,
+            "comentario": (self.comentario.data or "").strip() or None,
+            "motivo_estado": (self.motivo_estado.data or "").strip() or None,
+        }
+
+
+class ReporteForm(FlaskForm):
+    """The Anexo 4 grid: one LineaForm per IdG, plus the version read (optimistic locking)."""
+
+    lineas = FieldList(FormField(LineaForm))
+    version = HiddenField()
+
+
+class MotivoForm(FlaskForm):
+    """A required reason (return, reopen)."""
+
+    motivo = TextAreaField(
+        "Motivo",
+        validators=[DataRequired("Indique el motivo."), Length(max=4000)],
+        description="La región verá este texto.",
+    )
+
+
+class AccionForm(FlaskForm):
+    """A bare action button (submit, approve): CSRF only."""
+
+
+class PeriodoForm(FlaskForm):
+    """Create or edit a reporting semester."""
+
+    anio = IntegerField(
+        "Año", validators=[InputRequired(REQUERIDO), NumberRange(2000, 2100, "Año no válido.")]
+    )
+    semestre = SelectField("Semestre", coerce=int, choices=opciones([(1, "I"), (2, "II")]))
+    fecha_limite_anexo4 = DateField(
+        "Fecha límite del Anexo 4",
+        validators=[Optional()],
+        description="Los reportes recibidos hasta esta fecha son oportunos.",
+    )
+    fecha_cierre_anexo4 = DateField(
+        "Cierre del Anexo 4",
+        validators=[Optional()],
+        description="Después de esta fecha las regiones ya no pueden editar ni enviar.",
+    )
+    fecha_limite_anexo5 = DateField("Fecha límite del Anexo 5", validators=[Optional()])
+    abierto = BooleanField("Periodo abierto", default=True)
+    motivo = StringField("Motivo del cambio", validators=[Optional(), Length(max=500)])
+
+    def datos(self) -> dict:
+        """Return the period's fields as plain data for the service."""
+        return {
+            "anio": self.anio.data,
+            "semestre": self.semestre.data,
+            "fecha_limite_anexo4": self.fecha_limite_anexo4.data,
+            "fecha_cierre_anexo4": self.fecha_cierre_anexo4.data,
+            "fecha_limite_anexo5": self.fecha_limite_anexo5.data,
+            "abierto": bool(self.abierto.data),
+        }
+
+
+class EvidenciaForm(FlaskForm):
+    """Upload one evidence file (type and size are checked by services.evidencias)."""
+
+    archivo = FileField(
+        "Medio de verificación",
+        validators=[FileRequired("Seleccione un archivo.")],
+    )
+
+
+class EliminarEvidenciaForm(FlaskForm):
+    """Confirm the deletion of an evidence file (carries only the CSRF token)."""
+
+
+class PlantillaForm(FlaskForm):
+    """Upload the filled Anexo 4 template."""
+
+    archivo = FileField(
+        "Plantilla llena (.xlsx)",
+        validators=[FileRequired("Seleccione la plantilla llena.")],
+    )
+
+
+class ImportarAnexo4Form(FlaskForm):
+    """Upload a CSV or XLSX file with Anexo 4 cells (analysed before anything is written)."""
+
+    archivo = FileField(
+        "Archivo CSV o Excel",
+        validators=[
+            FileRequired("Seleccione un archivo."),
+            FileAllowed(["csv", "xlsx"], "Solo se admiten archivos .csv o .xlsx."),
+        ],
+        description=(
+            "Una fila por región, IdG, año y semestre, con la cabecera "
+            "region,idg,anio,semestre,estado,programado,ejecutado. Decimales con punto."
+        ),
+    )
+
+
+class ConfirmarImportacionForm(FlaskForm):
+    """Confirm the previewed file, identified by the random token it was saved under."""
+
+    # Only a random hex token travels to the browser, never a path.
+    token = HiddenField(validators=[DataRequired(), Regexp(r"^[0-9a-f]{32}$")])
+    nombre = HiddenField()

@@ -3,14 +3,15 @@
 from __future__ import annotations
 
 import enum
-from datetime import date
+from datetime import date, datetime
+from decimal import Decimal
 
 import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from app.catalogo.models import ConjuntoIndicadores, Region
+from app.catalogo.models import ConjuntoIndicadores, Indicador, Region
 from app.extensions import db
-from app.models.base import TimestampMixin
+from app.models.base import TimestampMixin, ahora
 
 
 class EstadoConvenio(enum.Enum):
@@ -103,3 +104,211 @@ class Adenda(TimestampMixin, db.Model):
     convenio: Mapped[Convenio] = relationship(back_populates="adendas")
 
     __table_args__ = (sa.UniqueConstraint("convenio_id", "numero"),)
+
+
+class Semestre(enum.IntEnum):
+    """Semester of a year: I (January–June) and II (July–December)."""
+
+    I = 1  # noqa: E741
+    II = 2
+
+    @property
+    def romano(self) -> str:
+        """Roman numeral, as the report writes it."""
+        return self.name
+
+
+class Periodo(TimestampMixin, db.Model):
+    """A reporting semester with its due dates; ODES opens and closes it."""
+
+    __tablename__ = "periodo"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    anio: Mapped[int]
+    semestre: Mapped[int]
+    #: Anexo 4 received on or before this date is on time
+    fecha_limite_anexo4: Mapped[date | None]
+    #: After this date regions can no longer edit or submit (None = no hard close)
+    fecha_cierre_anexo4: Mapped[date | None]
+    #: Anexo 5 (directorates' evaluations) due date
+    fecha_limite_anexo5: Mapped[date | None]
+    #: Closed periods accept no change from regions or directorates
+    abierto: Mapped[bool] = mapped_column(default=True)
+
+    __table_args__ = (
+        sa.UniqueConstraint("anio", "semestre"),
+        sa.CheckConstraint("semestre IN (1, 2)", name="semestre_valido"),
+    )
+
+    @property
+    def nombre(self) -> str:
+        """E.g. "II Semestre 2020"."""
+        return f"{Semestre(self.semestre).romano} Semestre {self.anio}"
+
+    @property
+    def codigo(self) -> str:
+        """E.g. "2020-2" (used in URLs and files)."""
+        return f"{self.anio}-{self.semestre}"
+
+    def __repr__(self) -> str:
+        return f"<Periodo {self.codigo}>"
+
+
+class MetaAnual(TimestampMixin, db.Model):
+    """The annual goal of one IdG in one convenio and year (None = not sent)."""
+
+    __tablename__ = "meta_anual"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    convenio_id: Mapped[int] = mapped_column(sa.ForeignKey("convenio.id"), index=True)
+    indicador_id: Mapped[int] = mapped_column(sa.ForeignKey("indicador.id"), index=True)
+    anio: Mapped[int]
+    valor: Mapped[Decimal | None] = mapped_column(sa.Numeric(9, 2))
+    #: Value when first approved; kept when the goal is later adjusted
+    valor_original: Mapped[Decimal | None] = mapped_column(sa.Numeric(9, 2))
+
+    convenio: Mapped[Convenio] = relationship()
+    indicador: Mapped[Indicador] = relationship(lazy="joined")
+
+    __table_args__ = (sa.UniqueConstraint("convenio_id", "indicador_id", "anio"),)
+
+
+class EstadoReporte(enum.Enum):
+    """Workflow of an Anexo 4: borrador → enviado → observado ↔ enviado → aprobado."""
+
+    borrador = "borrador"
+    enviado = "enviado"
+    observado = "observado"
+    aprobado = "aprobado"
+
+    @property
+    def etiqueta(self) -> str:
+        """Spanish label shown in the UI."""
+        return {
+            "borrador": "Borrador",
+            "enviado": "Enviado",
+            "observado": "Observado",
+            "aprobado": "Aprobado",
+        }[self.value]
+
+
+class EstadoCelda(enum.Enum):
+    """State of one IdG cell; only `valor` cells are summands of the averages."""
+
+    valor = "valor"
+    no_aplica = "no_aplica"
+    sin_meta = "sin_meta"
+    no_remitido = "no_remitido"
+
+    @property
+    def etiqueta(self) -> str:
+        """Spanish label shown in the UI."""
+        return ETIQUETAS_CELDA[self]
+
+
+ETIQUETAS_CELDA = {
+    EstadoCelda.valor: "Con valor",
+    EstadoCelda.no_aplica: "No aplica",
+    EstadoCelda.sin_meta: "Sin meta en el semestre",
+    EstadoCelda.no_remitido: "Meta no remitida",
+}
+
+
+class Reporte(TimestampMixin, db.Model):
+    """The Anexo 4 of one convenio for one semester: programmed vs executed per IdG."""
+
+    __tablename__ = "reporte"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    convenio_id: Mapped[int] = mapped_column(sa.ForeignKey("convenio.id"), index=True)
+    periodo_id: Mapped[int] = mapped_column(sa.ForeignKey("periodo.id"), index=True)
+    estado: Mapped[EstadoReporte] = mapped_column(
+        sa.Enum(EstadoReporte, name="estado_reporte", native_enum=False, length=20),
+        default=EstadoReporte.borrador,
+        index=True,
+    )
+    #: First submission date (timeliness is measured on it)
+    enviado_en: Mapped[datetime | None] = mapped_column(sa.DateTime(timezone=True))
+    aprobado_en: Mapped[datetime | None] = mapped_column(sa.DateTime(timezone=True))
+    aprobado_por_id: Mapped[int | None] = mapped_column(sa.ForeignKey("usuario.id"))
+    #: Reason of the last return (shown to the region while observado)
+    motivo_observacion: Mapped[str | None] = mapped_column(sa.Text)
+    #: "formulario", "plantilla" or "importacion"
+    origen: Mapped[str] = mapped_column(sa.String(20), default="formulario")
+    version: Mapped[int] = mapped_column(default=1)
+
+    convenio: Mapped[Convenio] = relationship(lazy="joined")
+    periodo: Mapped[Periodo] = relationship(lazy="joined")
+    aprobado_por = relationship("Usuario")
+    lineas: Mapped[list[LineaReporte]] = relationship(
+        back_populates="reporte",
+        cascade="all, delete-orphan",
+        order_by="LineaReporte.indicador_numero",
+    )
+
+    __table_args__ = (sa.UniqueConstraint("convenio_id", "periodo_id"),)
+    __mapper_args__ = {"version_id_col": version}
+
+    @property
+    def region(self) -> Region:
+        """The region that reports."""
+        return self.convenio.region
+
+    @property
+    def bloqueado(self) -> bool:
+        """Approved reports are locked."""
+        return self.estado is EstadoReporte.aprobado
+
+
+class LineaReporte(db.Model):
+    """One IdG of an Anexo 4: cell state, programmed and executed %, comment."""
+
+    __tablename__ = "linea_reporte"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    reporte_id: Mapped[int] = mapped_column(sa.ForeignKey("reporte.id"), index=True)
+    indicador_id: Mapped[int] = mapped_column(sa.ForeignKey("indicador.id"), index=True)
+    #: Copy of the IdG number, to order lines without a join
+    indicador_numero: Mapped[int]
+    estado: Mapped[EstadoCelda] = mapped_column(
+        sa.Enum(EstadoCelda, name="estado_celda", native_enum=False, length=20),
+        default=EstadoCelda.valor,
+    )
+    programado: Mapped[Decimal | None] = mapped_column(sa.Numeric(9, 2))
+    ejecutado: Mapped[Decimal | None] = mapped_column(sa.Numeric(9, 2))
+    #: Programmed value when first approved (a later change keeps both)
+    programado_original: Mapped[Decimal | None] = mapped_column(sa.Numeric(9, 2))
+    #: Difficulties / comments; required when a value raises a warning
+    comentario: Mapped[str | None] = mapped_column(sa.Text)
+    #: Why the cell is not applicable / has no goal
+    motivo_estado: Mapped[str | None] = mapped_column(sa.Text)
+    #: Values rebuilt for the demo (not official) are marked
+    reconstruido: Mapped[bool] = mapped_column(default=False)
+
+    reporte: Mapped[Reporte] = relationship(back_populates="lineas")
+    indicador: Mapped[Indicador] = relationship(lazy="joined")
+    evidencias: Mapped[list[Evidencia]] = relationship(
+        back_populates="linea", cascade="all, delete-orphan", order_by="Evidencia.id"
+    )
+
+    # A draft line may still lack its figures; submission requires them (services.anexo4).
+    __table_args__ = (sa.UniqueConstraint("reporte_id", "indicador_id"),)
+
+
+class Evidencia(db.Model):
+    """A verification file (medio de verificación) attached to an Anexo 4 line."""
+
+    __tablename__ = "evidencia"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    linea_id: Mapped[int] = mapped_column(sa.ForeignKey("linea_reporte.id"), index=True)
+    #: Sanitised original name, shown and used for downloads
+    nombre: Mapped[str] = mapped_column(sa.String(200))
+    #: Random name on disk under the files folder (never user-controlled)
+    archivo: Mapped[str] = mapped_column(sa.String(80), unique=True)
+    tipo: Mapped[str] = mapped_column(sa.String(100))
+    tamanio: Mapped[int]
+    subido_por_id: Mapped[int | None] = mapped_column(sa.ForeignKey("usuario.id"))
+    subido_en: Mapped[datetime] = mapped_column(sa.DateTime(timezone=True), default=ahora)
+
+    linea: Mapped[LineaReporte] = relationship(back_populates="evidencias")

@@ -4,7 +4,8 @@ from flask import redirect, render_template, url_for
 from flask_login import current_user
 
 from app.auth.permisos import permitido, publico
-from app.convenios import queries as convenios_queries
+from app.convenios.queries import anexo4 as anexo4_queries
+from app.convenios.queries import convenios as convenios_queries
 from app.main import bp
 
 
@@ -22,4 +23,9 @@ def inicio():
 def tablero():
     """Show the logged-in user's dashboard: coverage and what is pending for them."""
     cobertura = convenios_queries.cobertura_actual()
-    return render_template("main/tablero.html", cobertura=cobertura)
+    return render_template(
+        "main/tablero.html",
+        cobertura=cobertura,
+        pendientes=anexo4_queries.pendientes(current_user),
+        periodo=anexo4_queries.periodo_por_codigo(None),
+    )

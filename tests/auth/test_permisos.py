@@ -2,13 +2,17 @@
 
 from __future__ import annotations
 
+from datetime import date
+
 import pytest
 import sqlalchemy as sa
 
-from app.auth.models import Rol
+from app.auth.models import Rol, Usuario
 from app.auth.permisos import regla_de
 from app.catalogo.models import Indicador, Region, UnidadMTPE
-from app.convenios.models import Convenio
+from app.convenios.models import Convenio, Periodo
+from app.convenios.services.anexo4 import convenio_vigente, obtener_o_crear_reporte
+from app.convenios.services.evidencias import guardar_evidencia
 
 ODES = Rol.odes
 TODOS = set(Rol)
@@ -40,13 +44,50 @@ ESPERADO: dict[str, set[Rol] | str] = {
     "convenios.detalle": TODOS,
     "convenios.editar": {ODES},
     "convenios.nueva_adenda": {ODES},
+    "convenios.periodos": {ODES},
+    "convenios.nuevo_periodo": {ODES},
+    "convenios.editar_periodo": {ODES},
+    "convenios.anexo4": {ODES, Rol.drtpe, Rol.direccion},
+    "convenios.iniciar_anexo4": {Rol.drtpe},
+    "convenios.ver_anexo4": {ODES, Rol.drtpe, Rol.direccion},
+    "convenios.editar_anexo4": {Rol.drtpe},
+    "convenios.enviar_anexo4": {Rol.drtpe},
+    "convenios.observar_anexo4": {ODES, Rol.direccion},
+    "convenios.aprobar_anexo4": {ODES},
+    "convenios.reabrir_anexo4": {ODES},
+    "convenios.completitud": {ODES, Rol.direccion, Rol.revisor},
+    "convenios.resultados": TODOS,
+    "convenios.metas_anuales": {ODES, Rol.drtpe},
+    "convenios.subir_evidencia": {Rol.drtpe},
+    "convenios.descargar_evidencia": {ODES, Rol.drtpe, Rol.direccion},
+    "convenios.eliminar_evidencia": {Rol.drtpe},
+    "convenios.plantilla_anexo4": {ODES, Rol.drtpe},
+    "convenios.cargar_plantilla": {Rol.drtpe},
+    "convenios.importar_anexo4": {ODES},
+    "convenios.confirmar_importacion": {ODES},
+    "convenios.exportar_anexo4": {Rol.odes, Rol.direccion, Rol.drtpe},
 }
 
 
 def _argumentos(bd) -> dict[str, object]:
     """Sample URL values: objects of Loreto, the demo drtpe user's own region."""
     loreto = bd.session.scalar(sa.select(Region).filter_by(codigo="loreto"))
+    periodo = Periodo(anio=2021, semestre=1, abierto=True, fecha_limite_anexo4=date(2021, 7, 31))
+    bd.session.add(periodo)
+    reporte = obtener_o_crear_reporte(convenio_vigente(loreto.id, 2021), periodo, usuario_id=None)
+    # A line of IdG proposed by DNCCL, so the demo direccion user may download its evidence.
+    linea = next(x for x in reporte.lineas if x.indicador.proponente.sigla == "DNCCL")
+    drtpe = bd.session.scalar(sa.select(Usuario).filter_by(region_id=loreto.id))
+    evidencia = guardar_evidencia(
+        linea, "muestra.pdf", b"%PDF-1.4\n%%EOF\n", usuario=drtpe, hoy=date.today()
+    )
+    bd.session.commit()
     return {
+        "reporte_id": reporte.id,
+        "periodo_id": periodo.id,
+        "anio": 2021,
+        "linea_id": linea.id,
+        "evidencia_id": evidencia.id,
         "convenio_id": bd.session.scalar(sa.select(Convenio.id).filter_by(region_id=loreto.id)),
         "codigo": "loreto",
         "usuario_id": 1,

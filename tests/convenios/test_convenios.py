@@ -7,8 +7,9 @@ import sqlalchemy as sa
 
 from app.auth.models import Rol
 from app.catalogo.models import Region
-from app.convenios import queries, services
 from app.convenios.models import Convenio, EstadoConvenio
+from app.convenios.queries import convenios as queries
+from app.convenios.services import convenios as services
 from app.models.auditoria import Evento
 
 HOY = date(2026, 11, 23)

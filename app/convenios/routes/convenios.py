@@ -10,9 +10,11 @@ from flask_login import current_user
 from app.auth.models import Rol
 from app.auth.permisos import exigir_region, permitido
 from app.catalogo import queries as catalogo_queries
-from app.convenios import bp, queries, services
+from app.convenios import bp
 from app.convenios.forms import AdendaForm, ConvenioForm
 from app.convenios.models import ETIQUETAS_ESTADO, Convenio, EstadoConvenio
+from app.convenios.queries import convenios as queries
+from app.convenios.services import convenios as services
 from app.extensions import db
 from app.models.auditoria import historial
 from app.opciones import opciones

@@ -1,0 +1,167 @@
+"""Reads of the Anexo 4: reports by semester, cells for the calculations, deliveries."""
+
+from __future__ import annotations
+
+import sqlalchemy as sa
+from sqlalchemy.orm import selectinload
+
+from app.auth.models import Rol, Usuario
+from app.catalogo.models import Indicador, Region
+from app.convenios.models import (
+    Convenio,
+    EstadoReporte,
+    LineaReporte,
+    Periodo,
+    Reporte,
+)
+from app.convenios.queries.convenios import ESTADOS_SUSCRITOS
+from app.extensions import db
+from app.reports import calculos
+
+
+def periodos() -> list[Periodo]:
+    """All semesters, newest first."""
+    return list(
+        db.session.scalars(
+            sa.select(Periodo).order_by(Periodo.anio.desc(), Periodo.semestre.desc())
+        )
+    )
+
+
+def periodo_por_codigo(codigo: str | None) -> Periodo | None:
+    """The semester "2020-2", or the newest one when codigo is empty or unknown."""
+    try:
+        anio, semestre = (int(x) for x in (codigo or "").split("-"))
+    except ValueError:
+        return db.session.scalar(
+            sa.select(Periodo).order_by(Periodo.anio.desc(), Periodo.semestre.desc()).limit(1)
+        )
+    return db.session.scalar(sa.select(Periodo).filter_by(anio=anio, semestre=semestre))
+
+
+def convenios_esperados(periodo: Periodo) -> list[Convenio]:
+    """Signed convenios covering the semester's year: the reports expected, in report order."""
+    return list(
+        db.session.scalars(
+            sa.select(Convenio)
+            .join(Convenio.region)
+            .where(
+                Convenio.anio_inicio <= periodo.anio,
+                Convenio.anio_fin >= periodo.anio,
+                Convenio.estado.in_(ESTADOS_SUSCRITOS),
+            )
+            .order_by(Region.orden, Region.nombre)
+        )
+    )
+
+
+def reportes(periodo: Periodo, usuario: Usuario) -> list[Reporte]:
+    """The semester's reports the user may see (a drtpe user: only their region's)."""
+    consulta = (
+        sa.select(Reporte)
+        .join(Reporte.convenio)
+        .join(Convenio.region)
+        .where(Reporte.periodo_id == periodo.id)
+        .order_by(Region.orden, Region.nombre)
+    )
+    if usuario.rol is Rol.drtpe:
+        consulta = consulta.where(Convenio.region_id == usuario.region_id)
+    return list(db.session.scalars(consulta))
+
+
+def reporte_con_lineas(reporte_id: int) -> Reporte | None:
+    """One report with its lines, indicators and evidence loaded."""
+    return db.session.scalar(
+        sa.select(Reporte)
+        .where(Reporte.id == reporte_id)
+        .options(selectinload(Reporte.lineas).selectinload(LineaReporte.evidencias))
+    )
+
+
+def celdas(periodo: Periodo, *, solo_aprobados: bool = True) -> list[calculos.Celda]:
+    """The semester's cells as plain data, keyed by region name and IdG number (one query)."""
+    consulta = (
+        sa.select(
+            Region.nombre,
+            Indicador.numero,
+            LineaReporte.estado,
+            LineaReporte.programado,
+            LineaReporte.ejecutado,
+        )
+        .select_from(LineaReporte)
+        .join(Reporte, LineaReporte.reporte_id == Reporte.id)
+        .join(Convenio, Reporte.convenio_id == Convenio.id)
+        .join(Region, Convenio.region_id == Region.id)
+        .join(Indicador, LineaReporte.indicador_id == Indicador.id)
+        .where(Reporte.periodo_id == periodo.id)
+        .order_by(Region.orden, Region.nombre, Indicador.numero)
+    )
+    if solo_aprobados:
+        consulta = consulta.where(Reporte.estado == EstadoReporte.aprobado)
+    return [
+        calculos.Celda(region, idg, estado.value, programado, ejecutado)
+        for region, idg, estado, programado, ejecutado in db.session.execute(consulta)
+    ]
+
+
+def entregas(periodo: Periodo) -> list[calculos.Entrega]:
+    """For each expected report, the date it was first received (None = missing)."""
+    recibidos = dict(
+        db.session.execute(
+            sa.select(Reporte.convenio_id, Reporte.enviado_en).where(
+                Reporte.periodo_id == periodo.id, Reporte.enviado_en.is_not(None)
+            )
+        ).all()
+    )
+    resultado = []
+    for convenio in convenios_esperados(periodo):
+        enviado = recibidos.get(convenio.id)
+        resultado.append(
+            calculos.Entrega(convenio.region.nombre, _fecha_lima(enviado) if enviado else None)
+        )
+    return resultado
+
+
+def _fecha_lima(momento):
+    """Calendar date of a timestamp in Lima (deadlines are Lima dates)."""
+    from zoneinfo import ZoneInfo
+
+    if momento.tzinfo is None:  # SQLite returns naive UTC
+        from datetime import UTC
+
+        momento = momento.replace(tzinfo=UTC)
+    return momento.astimezone(ZoneInfo("America/Lima")).date()
+
+
+def pendientes(usuario: Usuario) -> dict[str, list]:
+    """What is waiting for this user: reports to review, to fill or to correct."""
+    abiertos = list(
+        db.session.scalars(
+            sa.select(Periodo)
+            .where(Periodo.abierto.is_(True))
+            .order_by(Periodo.anio, Periodo.semestre)
+        )
+    )
+    consulta = (
+        sa.select(Reporte)
+        .join(Reporte.convenio)
+        .join(Convenio.region)
+        .order_by(Region.orden, Region.nombre)
+    )
+    resultado: dict[str, list] = {"por_revisar": [], "por_corregir": [], "por_iniciar": []}
+    if usuario.rol in (Rol.odes, Rol.direccion):
+        resultado["por_revisar"] = list(
+            db.session.scalars(consulta.where(Reporte.estado == EstadoReporte.enviado))
+        )
+    if usuario.rol is Rol.drtpe:
+        propios = list(db.session.scalars(consulta.where(Convenio.region_id == usuario.region_id)))
+        resultado["por_corregir"] = [
+            r for r in propios if r.estado in (EstadoReporte.borrador, EstadoReporte.observado)
+        ]
+        con_reporte = {r.periodo_id for r in propios}
+        for periodo in abiertos:
+            if periodo.id in con_reporte:
+                continue
+            if any(c.region_id == usuario.region_id for c in convenios_esperados(periodo)):
+                resultado["por_iniciar"].append(periodo)
+    return resultado

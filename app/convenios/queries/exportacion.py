@@ -1,0 +1,149 @@
+"""Export of Anexo 4 cells in the bulk format (CSV / XLSX), so an export re-imports unchanged."""
+
+from __future__ import annotations
+
+import csv
+import io
+from decimal import Decimal
+
+import sqlalchemy as sa
+
+from app.catalogo.models import Indicador, Region
+from app.convenios.models import Convenio, LineaReporte, Periodo, Reporte
+from app.convenios.services.importacion import (
+    _ENTERO,
+    _SEMESTRES,
+    COLUMNAS,
+    OPCIONALES,
+    numero_texto,
+)
+from app.extensions import db
+
+
+def periodo_exacto(codigo: str | None) -> Periodo | None:
+    """The semester written "2020-2" (or "2020-II"); None when malformed or not registered."""
+    anio, _, semestre = (codigo or "").strip().partition("-")
+    if not _ENTERO.match(anio) or semestre.lower() not in _SEMESTRES:
+        return None
+    return db.session.scalar(
+        sa.select(Periodo).filter_by(anio=int(anio), semestre=_SEMESTRES[semestre.lower()])
+    )
+
+
+def exportar_filas(
+    periodo: Periodo | None, region_id: int | None = None, *, proponente_id: int | None = None
+) -> list[dict]:
+    """Every report's cells in the bulk format (all semesters when periodo is None).
+
+    Reports in any state are exported (there is no state column): the file is a copy of
+    what is stored. The `origen` column is added only when some cell is reconstructed, so
+    that an export of the demo data re-imports unchanged. region_id and proponente_id (a
+    directorate sees only the IdG it proposed) narrow the rows.
+    """
+    consulta = (
+        sa.select(
+            Region.nombre,
+            LineaReporte.indicador_numero,
+            Periodo.anio,
+            Periodo.semestre,
+            LineaReporte.estado,
+            LineaReporte.programado,
+            LineaReporte.ejecutado,
+            LineaReporte.reconstruido,
+        )
+        .select_from(LineaReporte)
+        .join(Reporte, LineaReporte.reporte_id == Reporte.id)
+        .join(Periodo, Reporte.periodo_id == Periodo.id)
+        .join(Convenio, Reporte.convenio_id == Convenio.id)
+        .join(Region, Convenio.region_id == Region.id)
+        .order_by(
+            Periodo.anio,
+            Periodo.semestre,
+            Region.orden,
+            Region.nombre,
+            LineaReporte.indicador_numero,
+        )
+    )
+    if periodo is not None:
+        consulta = consulta.where(Reporte.periodo_id == periodo.id)
+    if region_id is not None:
+        consulta = consulta.where(Convenio.region_id == region_id)
+    if proponente_id is not None:
+        consulta = consulta.join(Indicador, LineaReporte.indicador_id == Indicador.id).where(
+            Indicador.proponente_id == proponente_id
+        )
+    resultado = db.session.execute(consulta).all()
+    con_origen = any(r.reconstruido for r in resultado)
+    filas = []
+    for region, idg, anio, semestre, estado, programado, ejecutado, reconstruido in resultado:
+        fila = {
+            "region": region,
+            "idg": str(idg),
+            "anio": str(anio),
+            "semestre": str(semestre),
+            "estado": estado.value,
+            "programado": numero_texto(programado) if programado is not None else "",
+            "ejecutado": numero_texto(ejecutado) if ejecutado is not None else "",
+        }
+        if con_origen:
+            fila["origen"] = "reconstruido" if reconstruido else "publicado"
+        filas.append(fila)
+    return filas
+
+
+def _cabecera(filas: list[dict]) -> list[str]:
+    """The export header: the required columns, then the optional ones present."""
+    return list(COLUMNAS) + [c for c in OPCIONALES if any(c in f for f in filas)]
+
+
+def a_csv(filas: list[dict]) -> bytes:
+    """The rows as a UTF-8 CSV with a header line."""
+    salida = io.StringIO()
+    escritor = csv.writer(salida, lineterminator="\n")
+    cabecera = _cabecera(filas)
+    escritor.writerow(cabecera)
+    for fila in filas:
+        escritor.writerow([fila.get(c, "") for c in cabecera])
+    return salida.getvalue().encode("utf-8")
+
+
+def _celda_numero(texto: str) -> int | float | None:
+    """A number cell for Excel: int when whole, float otherwise, None when empty."""
+    if not texto:
+        return None
+    valor = Decimal(texto)
+    return int(valor) if valor == valor.to_integral_value() else float(valor)
+
+
+def _celda_texto(texto: str) -> str:
+    """A text cell for Excel, neutralised if it could be read as a formula."""
+    # A leading = + - @ would make Excel read the text as a formula.
+    return "'" + texto if texto[:1] in ("=", "+", "-", "@") else texto
+
+
+def a_xlsx(filas: list[dict]) -> bytes:
+    """The rows as an Excel workbook: bold header, numbers stored as numbers."""
+    from openpyxl import Workbook
+    from openpyxl.styles import Font
+
+    libro = Workbook()
+    hoja = libro.active
+    hoja.title = "Anexo 4"
+    cabecera = _cabecera(filas)
+    hoja.append(cabecera)
+    for celda in hoja[1]:
+        celda.font = Font(bold=True)
+    numericas = {"idg", "anio", "semestre", "programado", "ejecutado"}
+    for fila in filas:
+        hoja.append(
+            [
+                _celda_numero(fila.get(c, "")) if c in numericas else _celda_texto(fila.get(c, ""))
+                for c in cabecera
+            ]
+        )
+    hoja.freeze_panes = "A2"
+    for letra, ancho in zip("ABCDEFGH", (18, 6, 7, 9, 13, 12, 12, 14), strict=False):
+        hoja.column_dimensions[letra].width = ancho
+    salida = io.BytesIO()
+    libro.save(salida)
+    return salida.getvalue()

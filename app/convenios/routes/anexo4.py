@@ -1,0 +1,323 @@
+"""Views of the Anexo 4: semester overview, the report, its grid and its workflow."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from flask import abort, flash, redirect, render_template, request, url_for
+from flask_login import current_user
+from sqlalchemy.orm.exc import StaleDataError
+
+from app.auth.models import Rol
+from app.auth.permisos import permitido
+from app.convenios import bp
+from app.convenios.acceso import lineas_visibles, puede_editar_reporte, reporte_o_404
+from app.convenios.forms import AccionForm, MotivoForm, ReporteForm
+from app.convenios.models import Convenio, MetaAnual
+from app.convenios.queries import anexo4 as queries
+from app.convenios.services import anexo4 as services
+from app.extensions import db
+from app.models.auditoria import historial
+from app.models.base import ahora
+from app.reports import calculos
+
+MENSAJE_CONCURRENCIA = (
+    "Otra persona guardó este Anexo 4 al mismo tiempo. Sus cambios no se guardaron: "
+    "recargue la página para ver la versión actual."
+)
+
+
+def _periodo_o_404():
+    periodo = queries.periodo_por_codigo(request.args.get("periodo"))
+    if periodo is None and request.args.get("periodo"):
+        abort(404)
+    return periodo
+
+
+@bp.route("/anexo4")
+@permitido(Rol.odes, Rol.drtpe, Rol.direccion)
+def anexo4():
+    """Show a semester's Anexo 4 reports (a region sees its own) and what is missing."""
+    periodo = _periodo_o_404()
+    if periodo is None:
+        return render_template("convenios/anexo4_lista.html", periodo=None, periodos=[])
+    reportes = queries.reportes(periodo, current_user)
+    con_reporte = {r.convenio_id for r in reportes}
+    esperados = queries.convenios_esperados(periodo)
+    if current_user.rol is Rol.drtpe:
+        esperados = [c for c in esperados if c.region_id == current_user.region_id]
+    return render_template(
+        "convenios/anexo4_lista.html",
+        periodo=periodo,
+        periodos=queries.periodos(),
+        reportes=reportes,
+        sin_reporte=[c for c in esperados if c.id not in con_reporte],
+        form=AccionForm(),
+    )
+
+
+@bp.route("/anexo4/iniciar", methods=["POST"])
+@permitido(Rol.drtpe)
+def iniciar_anexo4():
+    """Create the region's draft Anexo 4 for a semester and open it for editing."""
+    form = AccionForm()
+    periodo = queries.periodo_por_codigo(request.form.get("periodo"))
+    if not form.validate_on_submit() or periodo is None:
+        abort(400)
+    convenio = services.convenio_vigente(current_user.region_id, periodo.anio)
+    if convenio is None:
+        flash("Su región no tiene un convenio suscrito que cubra este semestre.", "error")
+        return redirect(url_for("convenios.anexo4", periodo=periodo.codigo))
+    try:
+        reporte = services.obtener_o_crear_reporte(convenio, periodo, usuario_id=current_user.id)
+    except services.ErrorAnexo4 as error:
+        db.session.rollback()
+        flash(error.mensaje, "error")
+        return redirect(url_for("convenios.anexo4", periodo=periodo.codigo))
+    db.session.commit()
+    return redirect(url_for("convenios.editar_anexo4", reporte_id=reporte.id))
+
+
+@bp.route("/anexo4/<int:reporte_id>")
+@permitido(Rol.odes, Rol.drtpe, Rol.direccion)
+def ver_anexo4(reporte_id: int):
+    """Show one Anexo 4 with its lines, warnings, evidence, actions and history."""
+    reporte = reporte_o_404(reporte_id)
+    lineas = lineas_visibles(reporte, current_user)
+    return render_template(
+        "convenios/anexo4_ver.html",
+        reporte=reporte,
+        lineas=lineas,
+        advertencias=services.advertencias(reporte),
+        cumple={linea.id: calculos.cumplio(_celda(linea)) for linea in lineas},
+        bloqueo=services.motivo_bloqueo(reporte, date.today()),
+        editable=puede_editar_reporte(reporte, current_user)
+        and services.motivo_bloqueo(reporte, date.today()) is None,
+        puede_observar=services.puede_observar(reporte, current_user),
+        eventos=historial("reporte", reporte.id),
+        form=AccionForm(),
+        form_motivo=MotivoForm(),
+    )
+
+
+def _celda(linea) -> calculos.Celda:
+    return calculos.Celda(
+        None, linea.indicador_numero, linea.estado.value, linea.programado, linea.ejecutado
+    )
+
+
+@bp.route("/anexo4/<int:reporte_id>/editar", methods=["GET", "POST"])
+@permitido(Rol.drtpe)
+def editar_anexo4(reporte_id: int):
+    """Fill the Anexo 4 grid; errors block saving, warnings are shown and need a comment."""
+    reporte = reporte_o_404(reporte_id)
+    if not puede_editar_reporte(reporte, current_user):
+        abort(404)
+    bloqueo = services.motivo_bloqueo(reporte, date.today())
+    if bloqueo:
+        flash(bloqueo, "error")
+        return redirect(url_for("convenios.ver_anexo4", reporte_id=reporte.id))
+    form = ReporteForm()
+    if request.method == "GET":
+        form.version.data = str(reporte.version)
+        for linea in reporte.lineas:
+            form.lineas.append_entry(
+                {
+                    "linea_id": linea.id,
+                    "estado": linea.estado.value,
+                    "programado": linea.programado,
+                    "ejecutado": linea.ejecutado,
+                    "comentario": linea.comentario,
+                    "motivo_estado": linea.motivo_estado,
+                }
+            )
+    revisiones = {}
+    if form.validate_on_submit():
+        datos = {int(f.linea_id.data): f.datos() for f in form.lineas}
+        try:
+            revisiones = services.guardar_lineas(
+                reporte,
+                datos,
+                usuario=current_user,
+                hoy=date.today(),
+                version=int(form.version.data or 0) or None,
+            )
+        except services.ErrorAnexo4 as error:
+            db.session.rollback()
+            flash(error.mensaje, "error")
+            return redirect(url_for("convenios.ver_anexo4", reporte_id=reporte_id))
+        if any(r.errores for r in revisiones.values()):
+            db.session.rollback()
+            flash(
+                "Hay errores en el formulario; no se guardó nada. Corríjalos y vuelva a guardar.",
+                "error",
+            )
+        else:
+            try:
+                db.session.commit()
+            except StaleDataError:
+                db.session.rollback()
+                flash(MENSAJE_CONCURRENCIA, "error")
+                return redirect(url_for("convenios.ver_anexo4", reporte_id=reporte_id))
+            avisos = [a for r in revisiones.values() for a in r.advertencias]
+            flash("Anexo 4 guardado como borrador.", "exito")
+            for aviso in avisos:
+                flash(aviso + " Explíquelo en el comentario antes de enviar.", "advertencia")
+            return redirect(url_for("convenios.ver_anexo4", reporte_id=reporte_id))
+    elif request.method == "POST":
+        flash("Hay errores en el formulario; no se guardó nada.", "error")
+    lineas = {linea.id: linea for linea in reporte.lineas}
+    filas = [(f, lineas.get(int(f.linea_id.data or 0))) for f in form.lineas]
+    if any(linea is None for _f, linea in filas):
+        abort(400)
+    return render_template(
+        "convenios/anexo4_editar.html",
+        reporte=reporte,
+        form=form,
+        filas=filas,
+        revisiones=revisiones,
+    )
+
+
+def _accion(reporte_id: int, accion, mensaje: str, **kwargs):
+    reporte = reporte_o_404(reporte_id)
+    form = MotivoForm() if "motivo" in kwargs else AccionForm()
+    if "motivo" in kwargs:
+        kwargs["motivo"] = form.motivo.data or ""
+    if not form.validate_on_submit() and "motivo" not in kwargs:
+        abort(400)
+    try:
+        accion(reporte, usuario=current_user, **kwargs)
+        db.session.commit()
+    except services.ErrorAnexo4 as error:
+        db.session.rollback()
+        flash(error.mensaje, "error")
+    except StaleDataError:
+        db.session.rollback()
+        flash(MENSAJE_CONCURRENCIA, "error")
+    else:
+        flash(mensaje, "exito")
+    return redirect(url_for("convenios.ver_anexo4", reporte_id=reporte_id))
+
+
+@bp.route("/anexo4/<int:reporte_id>/enviar", methods=["POST"])
+@permitido(Rol.drtpe)
+def enviar_anexo4(reporte_id: int):
+    """Submit the region's Anexo 4 for review."""
+    reporte = reporte_o_404(reporte_id)
+    if not puede_editar_reporte(reporte, current_user):
+        abort(404)
+    return _accion(reporte_id, services.enviar, "Anexo 4 enviado a revisión.", ahora=ahora())
+
+
+@bp.route("/anexo4/<int:reporte_id>/observar", methods=["POST"])
+@permitido(Rol.odes, Rol.direccion)
+def observar_anexo4(reporte_id: int):
+    """Return a submitted Anexo 4 to the region with a reason."""
+    return _accion(
+        reporte_id, services.observar, "Anexo 4 observado; la región verá el motivo.", motivo=""
+    )
+
+
+@bp.route("/anexo4/<int:reporte_id>/aprobar", methods=["POST"])
+@permitido(Rol.odes)
+def aprobar_anexo4(reporte_id: int):
+    """Approve and lock a submitted Anexo 4."""
+    return _accion(reporte_id, services.aprobar, "Anexo 4 aprobado.", ahora=ahora())
+
+
+@bp.route("/anexo4/<int:reporte_id>/reabrir", methods=["POST"])
+@permitido(Rol.odes)
+def reabrir_anexo4(reporte_id: int):
+    """Reopen an approved Anexo 4 with a reason."""
+    return _accion(reporte_id, services.reabrir, "Anexo 4 reabierto.", motivo="")
+
+
+@bp.route("/anexo4/completitud")
+@permitido(Rol.odes, Rol.direccion, Rol.revisor)
+def completitud():
+    """Expected, received, on-time, late and missing reports of a semester."""
+    periodo = _periodo_o_404()
+    resultado = (
+        calculos.completitud(queries.entregas(periodo), periodo.fecha_limite_anexo4)
+        if periodo
+        else None
+    )
+    return render_template(
+        "convenios/completitud.html",
+        periodo=periodo,
+        periodos=queries.periodos(),
+        resultado=resultado,
+    )
+
+
+@bp.route("/anexo4/resultados")
+@permitido(Rol.odes, Rol.drtpe, Rol.direccion, Rol.revisor)
+def resultados():
+    """Average performance per region and per IdG, with n and goal compliance (approved data)."""
+    periodo = _periodo_o_404()
+    if periodo is None:
+        return render_template("convenios/resultados.html", periodo=None, periodos=[])
+    celdas = queries.celdas(periodo)
+    regiones = list(dict.fromkeys(c.region for c in celdas))
+    idgs = sorted({c.idg for c in celdas})
+    return render_template(
+        "convenios/resultados.html",
+        periodo=periodo,
+        periodos=queries.periodos(),
+        regiones=regiones,
+        idgs=idgs,
+        por_region=calculos.desempeno_por_region(celdas),
+        por_idg=calculos.promedios_por_idg(celdas),
+        matriz={(c.region, c.idg): c for c in celdas},
+        cumplio=calculos.cumplio,
+        veredicto=calculos.veredicto,
+    )
+
+
+@bp.route("/<int:convenio_id>/metas/<int:anio>", methods=["GET", "POST"])
+@permitido(Rol.odes, Rol.drtpe)
+def metas_anuales(convenio_id: int, anio: int):
+    """View and set the annual goal of each IdG for one convenio and year."""
+    from app.auth.permisos import exigir_region
+    from app.convenios.forms import leer_decimal
+
+    convenio = db.get_or_404(Convenio, convenio_id)
+    exigir_region(convenio.region_id)
+    indicadores = services.indicadores_de(convenio)
+    metas = {
+        m.indicador_id: m
+        for m in db.session.scalars(
+            db.select(MetaAnual).filter_by(convenio_id=convenio.id, anio=anio)
+        )
+    }
+    form = AccionForm()
+    errores = {}
+    if form.validate_on_submit():
+        valores = {}
+        for indicador in indicadores:
+            try:
+                valores[indicador.id] = leer_decimal(request.form.get(f"meta-{indicador.id}"))
+            except ValueError as error:
+                errores[indicador.id] = str(error)
+        if not errores:
+            try:
+                services.guardar_metas_anuales(convenio, anio, valores, usuario_id=current_user.id)
+            except services.ErrorAnexo4 as error:
+                db.session.rollback()
+                flash(error.mensaje, "error")
+            else:
+                db.session.commit()
+                flash(f"Metas anuales {anio} guardadas.", "exito")
+                return redirect(
+                    url_for("convenios.metas_anuales", convenio_id=convenio.id, anio=anio)
+                )
+    return render_template(
+        "convenios/metas_anuales.html",
+        convenio=convenio,
+        anio=anio,
+        indicadores=indicadores,
+        metas=metas,
+        errores=errores,
+        form=form,
+    )

@@ -1,0 +1,184 @@
+"""Views of the Anexo 4 bulk import (ODES, dry run then confirmation) and export."""
+
+from __future__ import annotations
+
+import io
+import re
+import secrets
+import time
+from pathlib import Path
+
+from flask import abort, current_app, flash, redirect, render_template, request, send_file, url_for
+from flask_login import current_user
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm.exc import StaleDataError
+from werkzeug.utils import secure_filename
+
+from app.auth.models import Rol
+from app.auth.permisos import permitido
+from app.convenios import bp
+from app.convenios.forms import ConfirmarImportacionForm, ImportarAnexo4Form
+from app.convenios.queries import anexo4 as anexo4_queries
+from app.convenios.queries import exportacion
+from app.convenios.services import importacion
+from app.convenios.services.anexo4 import ErrorAnexo4
+from app.convenios.services.evidencias import carpeta_archivos
+from app.extensions import db
+from app.models.base import ahora
+
+TOKEN = re.compile(r"^[0-9a-f]{32}$")
+#: Previews not confirmed within a day are deleted at the next upload.
+CADUCIDAD_SEGUNDOS = 24 * 3600
+FORMATOS = {
+    "csv": "text/csv",
+    "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+}
+
+
+def _carpeta() -> Path:
+    """Folder of files waiting for confirmation (created on first use)."""
+    carpeta = carpeta_archivos(current_app) / "importaciones"
+    carpeta.mkdir(parents=True, exist_ok=True)
+    return carpeta
+
+
+def _guardar_temporal(contenido: bytes, extension: str) -> str:
+    """Keep the uploaded file under a random name until it is confirmed; return the token."""
+    carpeta = _carpeta()
+    limite = time.time() - CADUCIDAD_SEGUNDOS
+    for viejo in carpeta.iterdir():
+        if viejo.is_file() and viejo.stat().st_mtime < limite:
+            viejo.unlink(missing_ok=True)
+    token = secrets.token_hex(16)
+    (carpeta / f"{token}{extension}").write_bytes(contenido)
+    return token
+
+
+def _temporal(token: str | None) -> Path | None:
+    """The waiting file of a token, or None; the token must be hex, never a path."""
+    if not TOKEN.match(token or ""):
+        return None
+    for extension in importacion.EXTENSIONES:
+        ruta = _carpeta() / f"{token}{extension}"
+        if ruta.is_file():
+            return ruta
+    return None
+
+
+def _pagina(form: ImportarAnexo4Form, analisis=None, confirmar=None):
+    """Render the import page (upload form, errors or preview, and the export form)."""
+    return render_template(
+        "convenios/importar.html",
+        form=form,
+        analisis=analisis,
+        confirmar=confirmar,
+        periodos=anexo4_queries.periodos(),
+    )
+
+
+@bp.route("/anexo4/importar", methods=["GET", "POST"])
+@permitido(Rol.odes)
+def importar_anexo4():
+    """Upload a bulk file and show its dry run: errors by row and column, or the preview."""
+    form = ImportarAnexo4Form()
+    if not form.validate_on_submit():
+        return _pagina(form)
+    archivo = form.archivo.data
+    nombre = secure_filename(archivo.filename or "")[:200] or "archivo"
+    extension = Path(archivo.filename or "").suffix.lower()
+    contenido = archivo.read()
+    try:
+        filas = importacion.leer_archivo(f"archivo{extension}", contenido)
+    except importacion.ErrorImportacion as error:
+        form.archivo.errors.append(error.mensaje)
+        return _pagina(form)
+    analisis = importacion.analizar(filas)
+    confirmar = None
+    if analisis.valido:
+        confirmar = ConfirmarImportacionForm(
+            formdata=None, token=_guardar_temporal(contenido, extension), nombre=nombre
+        )
+    return _pagina(form, analisis, confirmar)
+
+
+@bp.route("/anexo4/importar/confirmar", methods=["POST"])
+@permitido(Rol.odes)
+def confirmar_importacion():
+    """Import the previewed file: re-read, re-check and apply it whole, or change nothing."""
+    form = ConfirmarImportacionForm()
+    ruta = _temporal(form.token.data) if form.validate_on_submit() else None
+    if ruta is None:
+        flash("La vista previa ya no está disponible. Vuelva a subir el archivo.", "error")
+        return redirect(url_for("convenios.importar_anexo4"))
+    nombre = secure_filename(form.nombre.data or "")[:200] or ruta.name
+    try:
+        analisis = importacion.analizar(importacion.leer_archivo(ruta.name, ruta.read_bytes()))
+        if not analisis.valido:
+            # The data changed since the preview (e.g. a convenio was edited): show why.
+            db.session.rollback()
+            ruta.unlink(missing_ok=True)
+            flash("Los datos cambiaron desde la vista previa; no se importó nada.", "error")
+            return _pagina(ImportarAnexo4Form(formdata=None), analisis)
+        resumen = importacion.aplicar(
+            analisis, usuario_id=current_user.id, ahora=ahora(), archivo=nombre
+        )
+        db.session.commit()
+    except (importacion.ErrorImportacion, ErrorAnexo4) as error:
+        db.session.rollback()
+        flash(f"No se importó nada: {error.mensaje}", "error")
+        return redirect(url_for("convenios.importar_anexo4"))
+    except (StaleDataError, IntegrityError):
+        db.session.rollback()
+        flash(
+            "Otra persona modificó los mismos Anexos 4 al mismo tiempo; no se importó nada. "
+            "Vuelva a subir el archivo.",
+            "error",
+        )
+        return redirect(url_for("convenios.importar_anexo4"))
+    ruta.unlink(missing_ok=True)
+    mensaje = (
+        f"Importación completada: {resumen.celdas} celdas en {resumen.reportes} Anexos 4, "
+        "que quedaron aprobados."
+    )
+    if resumen.sin_cambios:
+        mensaje += f" {resumen.sin_cambios} Anexos 4 ya tenían los mismos datos."
+    if resumen.periodos_creados:
+        mensaje += " Semestres creados (cerrados): " + ", ".join(resumen.periodos_creados) + "."
+    flash(mensaje, "exito")
+    return redirect(url_for("convenios.importar_anexo4"))
+
+
+@bp.route("/anexo4/exportar")
+@permitido(Rol.odes, Rol.direccion, Rol.drtpe)
+def exportar_anexo4():
+    """Download Anexo 4 cells in the bulk format, CSV or Excel, within the user's scope."""
+    codigo = request.args.get("periodo") or "todos"
+    periodo = None
+    if codigo != "todos":
+        periodo = exportacion.periodo_exacto(codigo)
+        if periodo is None:
+            abort(404)
+    formato = request.args.get("formato") or "csv"
+    if formato not in FORMATOS:
+        abort(400, "Formato no admitido: use csv o xlsx.")
+    region_id = proponente_id = None
+    sufijo = ""
+    # The same scope as the Anexo 4 pages: a region its own rows, a directorate its own IdG.
+    if current_user.rol is Rol.drtpe:
+        if current_user.region_id is None:
+            abort(403)
+        region_id = current_user.region_id
+        sufijo = f"_{current_user.region.codigo}"
+    elif current_user.rol is Rol.direccion:
+        if current_user.unidad_id is None:
+            abort(403)
+        proponente_id = current_user.unidad_id
+        sufijo = f"_{current_user.unidad.sigla.lower()}"
+    filas = exportacion.exportar_filas(periodo, region_id, proponente_id=proponente_id)
+    contenido = exportacion.a_csv(filas) if formato == "csv" else exportacion.a_xlsx(filas)
+    return send_file(
+        io.BytesIO(contenido),
+        mimetype=FORMATOS[formato],
+        as_attachment=True,
+        download_name=f"anexo4_{periodo.codigo if periodo else 'todos'}{sufijo}.{formato}",
+    )

@@ -1,0 +1,75 @@
+"""Views of reporting semesters (ODES)."""
+
+from __future__ import annotations
+
+from flask import flash, redirect, render_template, request, url_for
+from flask_login import current_user
+
+from app.auth.models import Rol
+from app.auth.permisos import permitido
+from app.convenios import bp
+from app.convenios.forms import PeriodoForm
+from app.convenios.models import Periodo
+from app.convenios.queries import anexo4 as queries
+from app.convenios.services import anexo4 as services
+from app.extensions import db
+from app.models.auditoria import historial
+
+
+@bp.route("/periodos")
+@permitido(Rol.odes)
+def periodos():
+    """List the reporting semesters with their due dates."""
+    return render_template("convenios/periodos.html", periodos=queries.periodos())
+
+
+@bp.route("/periodos/nuevo", methods=["GET", "POST"])
+@permitido(Rol.odes)
+def nuevo_periodo():
+    """Open a new reporting semester."""
+    form = PeriodoForm()
+    if form.validate_on_submit():
+        try:
+            periodo = services.crear_periodo(form.datos(), usuario_id=current_user.id)
+        except services.ErrorAnexo4 as error:
+            db.session.rollback()
+            getattr(form, error.campo or "anio").errors.append(error.mensaje)
+        else:
+            db.session.commit()
+            flash(f"{periodo.nombre} registrado.", "exito")
+            return redirect(url_for("convenios.periodos"))
+    return render_template("convenios/periodo_form.html", form=form, periodo=None)
+
+
+@bp.route("/periodos/<int:periodo_id>", methods=["GET", "POST"])
+@permitido(Rol.odes)
+def editar_periodo(periodo_id: int):
+    """Change a semester's due dates, or open / close it."""
+    periodo = db.get_or_404(Periodo, periodo_id)
+    form = PeriodoForm(obj=periodo)
+    if request.method == "POST":
+        # Year and semester identify the period and are not editable.
+        form.anio.data, form.semestre.data = periodo.anio, periodo.semestre
+    if form.validate_on_submit():
+        datos = form.datos()
+        del datos["anio"], datos["semestre"]
+        try:
+            services.editar_periodo(
+                periodo,
+                datos,
+                usuario_id=current_user.id,
+                motivo=(form.motivo.data or "").strip() or None,
+            )
+        except services.ErrorAnexo4 as error:
+            db.session.rollback()
+            getattr(form, error.campo or "abierto").errors.append(error.mensaje)
+        else:
+            db.session.commit()
+            flash(f"{periodo.nombre} actualizado.", "exito")
+            return redirect(url_for("convenios.periodos"))
+    return render_template(
+        "convenios/periodo_form.html",
+        form=form,
+        periodo=periodo,
+        eventos=historial("periodo", periodo.id),
+    )

@@ -1,0 +1,1 @@
+"""Writes of the convenios module (convenios, periods, Anexo 4, imports); the caller commits."""

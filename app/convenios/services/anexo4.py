@@ -1,0 +1,503 @@
+"""Anexo 4 workflow: periods, drafts, validation, submit / return / approve / reopen.
+
+Services take plain data and model objects, never the request; the route commits.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from decimal import Decimal
+from typing import Any
+
+import sqlalchemy as sa
+
+from app.auth.models import Rol, Usuario
+from app.catalogo.models import Indicador, TipoValor
+from app.convenios.models import (
+    Convenio,
+    EstadoCelda,
+    EstadoReporte,
+    LineaReporte,
+    MetaAnual,
+    Periodo,
+    Reporte,
+)
+from app.extensions import db
+from app.models.auditoria import cambios, registrar_evento
+from app.models.base import ahora as ahora_utc
+
+#: A value outside this range (in %) is plausible only with a comment.
+RANGO_PORCENTAJE = (Decimal(0), Decimal(100))
+RANGO_VARIACION = (Decimal(-100), Decimal(200))
+#: A change of more than this many points from the previous semester needs a comment.
+SALTO_MAXIMO = Decimal(50)
+#: Hard limits: anything beyond is a typing error, never a result.
+LIMITE_ABSOLUTO = Decimal(1000)
+
+
+class ErrorAnexo4(ValueError):
+    """A workflow or data rule was broken; the message is shown to the user."""
+
+    def __init__(self, mensaje: str, campo: str | None = None):
+        super().__init__(mensaje)
+        self.mensaje = mensaje
+        self.campo = campo
+
+
+def _fecha(valor: date | None) -> str:
+    return valor.strftime("%d/%m/%Y") if valor else ""
+
+
+def _num(valor: Decimal) -> str:
+    """A figure without trailing zeros: 58.00 → "58", 60.50 → "60.5"."""
+    return format(valor.normalize(), "f")
+
+
+# --- Periods -------------------------------------------------------------------------------
+
+
+def validar_periodo(datos: dict[str, Any], excluir_id: int | None = None) -> None:
+    """Check a period's year, semester and due dates."""
+    anio, semestre = datos["anio"], datos["semestre"]
+    if semestre not in (1, 2):
+        raise ErrorAnexo4("El semestre debe ser I o II.", "semestre")
+    fin_semestre = date(anio, 6, 30) if semestre == 1 else date(anio, 12, 31)
+    for campo in ("fecha_limite_anexo4", "fecha_cierre_anexo4", "fecha_limite_anexo5"):
+        if datos.get(campo) and datos[campo] <= fin_semestre:
+            raise ErrorAnexo4(
+                f"La fecha debe ser posterior al cierre del semestre ({_fecha(fin_semestre)}).",
+                campo,
+            )
+    limite, cierre = datos.get("fecha_limite_anexo4"), datos.get("fecha_cierre_anexo4")
+    if limite and cierre and cierre < limite:
+        raise ErrorAnexo4(
+            "El cierre no puede ser anterior a la fecha límite del Anexo 4.",
+            "fecha_cierre_anexo4",
+        )
+    repetido = sa.select(Periodo.id).filter_by(anio=anio, semestre=semestre)
+    if excluir_id:
+        repetido = repetido.where(Periodo.id != excluir_id)
+    if db.session.scalar(repetido):
+        raise ErrorAnexo4("Ese semestre ya está registrado.", "semestre")
+
+
+def crear_periodo(datos: dict[str, Any], *, usuario_id: int | None) -> Periodo:
+    """Open a new reporting semester."""
+    validar_periodo(datos)
+    periodo = Periodo(**datos)
+    db.session.add(periodo)
+    db.session.flush()
+    registrar_evento("crear", "periodo", periodo.id, usuario_id=usuario_id, despues=datos)
+    return periodo
+
+
+def editar_periodo(
+    periodo: Periodo, datos: dict[str, Any], *, usuario_id: int | None, motivo: str | None = None
+) -> Periodo:
+    """Change a period's due dates or open/closed state."""
+    validar_periodo({"anio": periodo.anio, "semestre": periodo.semestre, **datos}, periodo.id)
+    antes, despues = cambios(periodo, datos)
+    if despues:
+        registrar_evento(
+            "editar",
+            "periodo",
+            periodo.id,
+            usuario_id=usuario_id,
+            antes=antes,
+            despues=despues,
+            motivo=motivo,
+        )
+    return periodo
+
+
+# --- Reports -------------------------------------------------------------------------------
+
+
+def convenio_vigente(region_id: int, anio: int) -> Convenio | None:
+    """The signed convenio of a region that covers a year."""
+    return db.session.scalar(
+        sa.select(Convenio).where(
+            Convenio.region_id == region_id,
+            Convenio.anio_inicio <= anio,
+            Convenio.anio_fin >= anio,
+            Convenio.fecha_suscripcion.is_not(None),
+        )
+    )
+
+
+def indicadores_de(convenio: Convenio) -> list[Indicador]:
+    """The IdG a convenio carries, in number order."""
+    if convenio.conjunto_id is None:
+        return []
+    return list(
+        db.session.scalars(
+            sa.select(Indicador)
+            .where(Indicador.conjunto_id == convenio.conjunto_id)
+            .order_by(Indicador.numero)
+        )
+    )
+
+
+def obtener_o_crear_reporte(
+    convenio: Convenio, periodo: Periodo, *, usuario_id: int | None
+) -> Reporte:
+    """Return the Anexo 4 of a convenio and semester, creating the draft with one line per IdG."""
+    reporte = db.session.scalar(
+        sa.select(Reporte).filter_by(convenio_id=convenio.id, periodo_id=periodo.id)
+    )
+    if reporte is not None:
+        return reporte
+    if not convenio.esta_suscrito:
+        raise ErrorAnexo4("El convenio de esta región no está suscrito.")
+    if not (convenio.anio_inicio <= periodo.anio <= convenio.anio_fin):
+        raise ErrorAnexo4(f"El convenio {convenio.periodo} no cubre el {periodo.nombre}.")
+    reporte = Reporte(convenio=convenio, periodo=periodo, estado=EstadoReporte.borrador)
+    reporte.lineas = [
+        LineaReporte(indicador=i, indicador_numero=i.numero, estado=EstadoCelda.valor)
+        for i in indicadores_de(convenio)
+    ]
+    db.session.add(reporte)
+    db.session.flush()
+    registrar_evento("crear", "reporte", reporte.id, usuario_id=usuario_id)
+    return reporte
+
+
+def motivo_bloqueo(reporte: Reporte, hoy: date) -> str | None:
+    """Why the region can't edit this report now (None = it can)."""
+    if reporte.estado is EstadoReporte.aprobado:
+        return "El Anexo 4 está aprobado y bloqueado. Solo la ODES puede reabrirlo."
+    if reporte.estado is EstadoReporte.enviado:
+        return (
+            "El Anexo 4 fue enviado y está en revisión; podrá modificarlo si la ODES o la "
+            "dirección proponente lo observa."
+        )
+    if not reporte.periodo.abierto:
+        return f"El periodo {reporte.periodo.nombre} está cerrado."
+    cierre = reporte.periodo.fecha_cierre_anexo4
+    if cierre and hoy > cierre:
+        return f"El plazo para presentar el Anexo 4 venció el {_fecha(cierre)}."
+    return None
+
+
+@dataclass
+class Revision:
+    """Result of checking one line: errors block saving, warnings need a comment."""
+
+    errores: dict[str, str] = field(default_factory=dict)
+    advertencias: list[str] = field(default_factory=list)
+
+
+def revisar_linea(
+    indicador: Indicador,
+    estado: EstadoCelda,
+    programado: Decimal | None,
+    ejecutado: Decimal | None,
+    ejecutado_anterior: Decimal | None = None,
+    *,
+    completo: bool = False,
+) -> Revision:
+    """Check one IdG cell; with completo=True a value cell must carry both figures."""
+    revision = Revision()
+    if estado is not EstadoCelda.valor:
+        if programado is not None or ejecutado is not None:
+            revision.errores["estado"] = (
+                f"Con el estado «{estado.etiqueta}» no se registran valores; déjelos en blanco."
+            )
+        return revision
+    for campo, valor in (("programado", programado), ("ejecutado", ejecutado)):
+        if valor is None:
+            if completo:
+                revision.errores[campo] = "Indique el valor o cambie el estado de la celda."
+            continue
+        if abs(valor) > LIMITE_ABSOLUTO:
+            revision.errores[campo] = f"El valor {_num(valor)} % no es admisible (máximo ±1000 %)."
+        elif valor < 0 and not indicador.admite_negativo:
+            revision.errores[campo] = (
+                f"El {indicador.etiqueta} es un porcentaje y no admite valores negativos."
+            )
+    if revision.errores:
+        return revision
+    minimo, maximo = (
+        RANGO_PORCENTAJE if indicador.tipo_valor is TipoValor.porcentaje else RANGO_VARIACION
+    )
+    for nombre, valor in (("programado", programado), ("ejecutado", ejecutado)):
+        if valor is not None and not (minimo <= valor <= maximo):
+            revision.advertencias.append(
+                f"{indicador.etiqueta}: {nombre} {_num(valor)} % está fuera del rango habitual "
+                f"({minimo} % a {maximo} %)."
+            )
+    if ejecutado is not None and ejecutado_anterior is not None:
+        salto = abs(ejecutado - ejecutado_anterior)
+        if salto > SALTO_MAXIMO:
+            revision.advertencias.append(
+                f"{indicador.etiqueta}: la ejecución cambia {_num(salto)} puntos respecto del "
+                f"semestre anterior ({_num(ejecutado_anterior)} %)."
+            )
+    return revision
+
+
+def ejecutados_anteriores(reporte: Reporte) -> dict[int, Decimal]:
+    """Executed values of the previous semester's approved report, by IdG id."""
+    periodo = reporte.periodo
+    anio, semestre = (periodo.anio, 1) if periodo.semestre == 2 else (periodo.anio - 1, 2)
+    filas = db.session.execute(
+        sa.select(LineaReporte.indicador_id, LineaReporte.ejecutado)
+        .join(Reporte)
+        .join(Periodo)
+        .join(Convenio)
+        .where(
+            Convenio.region_id == reporte.convenio.region_id,
+            Periodo.anio == anio,
+            Periodo.semestre == semestre,
+            Reporte.estado == EstadoReporte.aprobado,
+            LineaReporte.estado == EstadoCelda.valor,
+        )
+    )
+    return {indicador_id: ejecutado for indicador_id, ejecutado in filas if ejecutado is not None}
+
+
+def advertencias(reporte: Reporte) -> dict[int, list[str]]:
+    """Warnings of every line, by line id."""
+    anteriores = ejecutados_anteriores(reporte)
+    return {
+        linea.id: revisar_linea(
+            linea.indicador,
+            linea.estado,
+            linea.programado,
+            linea.ejecutado,
+            anteriores.get(linea.indicador_id),
+        ).advertencias
+        for linea in reporte.lineas
+    }
+
+
+def _comprobar_version(reporte: Reporte, version: int | None) -> None:
+    if version is not None and version != reporte.version:
+        raise ErrorAnexo4(
+            "Otra persona guardó este Anexo 4 mientras usted lo editaba. Sus cambios no se "
+            "guardaron: recargue la página para ver la versión actual.",
+            "version",
+        )
+
+
+def guardar_lineas(
+    reporte: Reporte,
+    datos: dict[int, dict[str, Any]],
+    *,
+    usuario: Usuario,
+    hoy: date,
+    version: int | None,
+) -> dict[int, Revision]:
+    """Save a draft: datos maps line id → {estado, programado, ejecutado, comentario, motivo}.
+
+    Raises ErrorAnexo4 if the report is locked or stale; returns the per-line review, and
+    writes nothing when any line has an error.
+    """
+    bloqueo = motivo_bloqueo(reporte, hoy)
+    if bloqueo:
+        raise ErrorAnexo4(bloqueo)
+    _comprobar_version(reporte, version)
+    anteriores = ejecutados_anteriores(reporte)
+    lineas = {linea.id: linea for linea in reporte.lineas}
+    revisiones = {}
+    for linea_id, valores in datos.items():
+        linea = lineas.get(linea_id)
+        if linea is None:
+            raise ErrorAnexo4("Una de las filas no pertenece a este Anexo 4.")
+        revisiones[linea_id] = revisar_linea(
+            linea.indicador,
+            valores["estado"],
+            valores["programado"],
+            valores["ejecutado"],
+            anteriores.get(linea.indicador_id),
+        )
+    if any(r.errores for r in revisiones.values()):
+        return revisiones
+    antes_total: dict[str, Any] = {}
+    despues_total: dict[str, Any] = {}
+    for linea_id, valores in datos.items():
+        linea = lineas[linea_id]
+        antes, despues = cambios(linea, valores)
+        prefijo = linea.indicador.etiqueta
+        antes_total.update({f"{prefijo} {k}": v for k, v in antes.items()})
+        despues_total.update({f"{prefijo} {k}": v for k, v in despues.items()})
+    if despues_total:
+        # Touch the report so its version column moves: line edits count as report edits.
+        reporte.actualizado_en = ahora_utc()
+        db.session.flush()
+        registrar_evento(
+            "editar",
+            "reporte",
+            reporte.id,
+            usuario_id=usuario.id,
+            antes=antes_total,
+            despues=despues_total,
+        )
+    return revisiones
+
+
+def enviar(reporte: Reporte, *, usuario: Usuario, ahora: datetime) -> None:
+    """Submit the report for review once every line is complete and every warning explained."""
+    bloqueo = motivo_bloqueo(reporte, ahora.date())
+    if bloqueo:
+        raise ErrorAnexo4(bloqueo)
+    anteriores = ejecutados_anteriores(reporte)
+    faltas = []
+    for linea in reporte.lineas:
+        revision = revisar_linea(
+            linea.indicador,
+            linea.estado,
+            linea.programado,
+            linea.ejecutado,
+            anteriores.get(linea.indicador_id),
+            completo=True,
+        )
+        etiqueta = linea.indicador.etiqueta
+        faltas += [f"{etiqueta}: {m}" for m in revision.errores.values()]
+        if revision.advertencias and not (linea.comentario or "").strip():
+            faltas.append(f"{etiqueta}: explique en el comentario el valor fuera de lo habitual.")
+        if linea.estado is EstadoCelda.no_aplica and not (linea.motivo_estado or "").strip():
+            faltas.append(f"{etiqueta}: indique por qué no aplica.")
+    if faltas:
+        raise ErrorAnexo4("No se puede enviar todavía. " + " ".join(faltas))
+    anterior = reporte.estado
+    reporte.estado = EstadoReporte.enviado
+    if reporte.enviado_en is None:
+        reporte.enviado_en = ahora
+    registrar_evento(
+        "enviar",
+        "reporte",
+        reporte.id,
+        usuario_id=usuario.id,
+        antes={"estado": anterior},
+        despues={"estado": reporte.estado},
+    )
+
+
+def puede_observar(reporte: Reporte, usuario: Usuario) -> bool:
+    """ODES, or a directorate that proposed one of the report's IdG, may return it."""
+    if usuario.rol is Rol.odes:
+        return True
+    if usuario.rol is Rol.direccion:
+        return any(linea.indicador.proponente_id == usuario.unidad_id for linea in reporte.lineas)
+    return False
+
+
+def observar(reporte: Reporte, *, usuario: Usuario, motivo: str) -> None:
+    """Return a submitted report to the region with a required reason."""
+    if not puede_observar(reporte, usuario):
+        raise ErrorAnexo4("Su cuenta no puede observar este Anexo 4.")
+    if reporte.estado is not EstadoReporte.enviado:
+        raise ErrorAnexo4("Solo se puede observar un Anexo 4 enviado.")
+    motivo = (motivo or "").strip()
+    if not motivo:
+        raise ErrorAnexo4("Indique el motivo de la observación; la región lo verá.", "motivo")
+    reporte.estado = EstadoReporte.observado
+    reporte.motivo_observacion = motivo
+    registrar_evento(
+        "observar",
+        "reporte",
+        reporte.id,
+        usuario_id=usuario.id,
+        antes={"estado": EstadoReporte.enviado},
+        despues={"estado": reporte.estado},
+        motivo=motivo,
+    )
+
+
+def aprobar(reporte: Reporte, *, usuario: Usuario, ahora: datetime) -> None:
+    """Approve and lock a submitted report; first approval fixes the original goals."""
+    if usuario.rol is not Rol.odes:
+        raise ErrorAnexo4("Solo la ODES aprueba el Anexo 4.")
+    if reporte.estado is not EstadoReporte.enviado:
+        raise ErrorAnexo4("Solo se puede aprobar un Anexo 4 enviado.")
+    reporte.estado = EstadoReporte.aprobado
+    reporte.aprobado_en = ahora
+    reporte.aprobado_por_id = usuario.id
+    reporte.motivo_observacion = None
+    fijar_originales(reporte)
+    registrar_evento(
+        "aprobar",
+        "reporte",
+        reporte.id,
+        usuario_id=usuario.id,
+        antes={"estado": EstadoReporte.enviado},
+        despues={"estado": reporte.estado},
+    )
+
+
+def fijar_originales(reporte: Reporte) -> None:
+    """Keep the programmed values (and annual goals) as first approved."""
+    for linea in reporte.lineas:
+        if linea.programado_original is None:
+            linea.programado_original = linea.programado
+    for meta in db.session.scalars(
+        sa.select(MetaAnual).filter_by(convenio_id=reporte.convenio_id, anio=reporte.periodo.anio)
+    ):
+        if meta.valor_original is None:
+            meta.valor_original = meta.valor
+
+
+def reabrir(reporte: Reporte, *, usuario: Usuario, motivo: str) -> None:
+    """ODES reopens an approved report (back to observado) with a reason."""
+    if usuario.rol is not Rol.odes:
+        raise ErrorAnexo4("Solo la ODES puede reabrir un Anexo 4 aprobado.")
+    if reporte.estado is not EstadoReporte.aprobado:
+        raise ErrorAnexo4("Solo se reabre un Anexo 4 aprobado.")
+    motivo = (motivo or "").strip()
+    if not motivo:
+        raise ErrorAnexo4("Indique el motivo de la reapertura.", "motivo")
+    reporte.estado = EstadoReporte.observado
+    reporte.motivo_observacion = f"Reabierto por la ODES: {motivo}"
+    registrar_evento(
+        "reabrir",
+        "reporte",
+        reporte.id,
+        usuario_id=usuario.id,
+        antes={"estado": EstadoReporte.aprobado},
+        despues={"estado": reporte.estado},
+        motivo=motivo,
+    )
+
+
+# --- Annual goals --------------------------------------------------------------------------
+
+
+def guardar_metas_anuales(
+    convenio: Convenio, anio: int, valores: dict[int, Decimal | None], *, usuario_id: int | None
+) -> None:
+    """Set the annual goal of each IdG (by indicator id) for one convenio and year."""
+    if not (convenio.anio_inicio <= anio <= convenio.anio_fin):
+        raise ErrorAnexo4(f"El convenio {convenio.periodo} no cubre el año {anio}.", "anio")
+    existentes = {
+        m.indicador_id: m
+        for m in db.session.scalars(
+            sa.select(MetaAnual).filter_by(convenio_id=convenio.id, anio=anio)
+        )
+    }
+    permitidos = {i.id: i for i in indicadores_de(convenio)}
+    antes_total, despues_total = {}, {}
+    for indicador_id, valor in valores.items():
+        indicador = permitidos.get(indicador_id)
+        if indicador is None:
+            raise ErrorAnexo4("Un indicador no pertenece al convenio.")
+        if valor is not None and valor < 0 and not indicador.admite_negativo:
+            raise ErrorAnexo4(f"La meta del {indicador.etiqueta} no puede ser negativa.")
+        meta = existentes.get(indicador_id)
+        if meta is None:
+            meta = MetaAnual(convenio=convenio, indicador=indicador, anio=anio)
+            db.session.add(meta)
+        if meta.valor != valor:
+            antes_total[indicador.etiqueta] = meta.valor
+            despues_total[indicador.etiqueta] = valor
+            meta.valor = valor
+    if despues_total:
+        registrar_evento(
+            "metas_anuales",
+            "convenio",
+            convenio.id,
+            usuario_id=usuario_id,
+            antes=antes_total,
+            despues={"anio": anio, **despues_total},
+        )

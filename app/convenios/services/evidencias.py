@@ -1,0 +1,255 @@
+"""Evidence files (medios de verificación) of Anexo 4 lines: checks, storage and removal.
+
+Files live under `<ARCHIVOS_DIR or instance/archivos>/evidencias/` with a random name; the
+user's file name is only kept, sanitised, for display and download. Disk changes follow the
+database transaction: a new file is removed if the transaction rolls back, and a deleted
+evidence's file is removed only once the deletion is committed.
+"""
+
+from __future__ import annotations
+
+import io
+import logging
+import os
+import re
+import uuid
+import zipfile
+from dataclasses import dataclass
+from datetime import date
+from pathlib import Path
+
+import sqlalchemy as sa
+from flask import Flask, current_app
+from sqlalchemy.orm import Session
+from werkzeug.utils import secure_filename
+
+from app.auth.models import Usuario
+from app.convenios.models import Evidencia, LineaReporte
+from app.convenios.services.anexo4 import motivo_bloqueo
+from app.extensions import db
+from app.models.auditoria import registrar_evento
+
+log = logging.getLogger(__name__)
+
+#: Default per-file limit; the app may override it with EVIDENCIA_MAX_BYTES.
+MAX_BYTES = 10 * 1024 * 1024
+#: Longest display name kept (the column holds 200 characters).
+LARGO_NOMBRE = 150
+
+
+@dataclass(frozen=True)
+class TipoPermitido:
+    """An accepted file type: MIME type sent on download and the content's first bytes."""
+
+    mime: str
+    firma: bytes
+    #: For Office files (ZIP containers): a part the archive must contain
+    parte: str | None = None
+
+
+TIPOS: dict[str, TipoPermitido] = {
+    "pdf": TipoPermitido("application/pdf", b"%PDF"),
+    "jpg": TipoPermitido("image/jpeg", b"\xff\xd8\xff"),
+    "jpeg": TipoPermitido("image/jpeg", b"\xff\xd8\xff"),
+    "png": TipoPermitido("image/png", b"\x89PNG"),
+    "xlsx": TipoPermitido(
+        "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+        b"PK\x03\x04",
+        "xl/workbook.xml",
+    ),
+    "docx": TipoPermitido(
+        "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+        b"PK\x03\x04",
+        "word/document.xml",
+    ),
+}
+EXTENSIONES = ", ".join(sorted({e.upper() for e in TIPOS} - {"JPEG"}))
+#: Shape of the names this module gives files on disk.
+PATRON_ARCHIVO = re.compile(r"^[0-9a-f]{32}\.(" + "|".join(TIPOS) + r")$")
+
+# Session.info keys holding files to tidy when the transaction ends.
+_NUEVOS = "evidencias_nuevas"
+_POR_BORRAR = "evidencias_por_borrar"
+
+
+class ErrorEvidencia(ValueError):
+    """An evidence file was refused; the message is shown to the user."""
+
+    def __init__(self, mensaje: str):
+        super().__init__(mensaje)
+        self.mensaje = mensaje
+
+
+def carpeta_archivos(app: Flask) -> Path:
+    """Root folder of stored files: ARCHIVOS_DIR, or instance/archivos when unset."""
+    configurada = app.config.get("ARCHIVOS_DIR")
+    return Path(configurada) if configurada else Path(app.instance_path) / "archivos"
+
+
+def carpeta_evidencias(app: Flask) -> Path:
+    """Folder of evidence files (created on first use)."""
+    carpeta = carpeta_archivos(app) / "evidencias"
+    carpeta.mkdir(parents=True, exist_ok=True)
+    return carpeta
+
+
+def ruta_evidencia(evidencia: Evidencia) -> Path:
+    """Path on disk of an evidence file, built only from the random stored name."""
+    # Defence in depth: the stored name was made here, but never trust a path blindly.
+    if not PATRON_ARCHIVO.match(evidencia.archivo or ""):
+        raise ErrorEvidencia("El archivo de la evidencia no es válido.")
+    return carpeta_archivos(current_app) / "evidencias" / evidencia.archivo
+
+
+def limite_bytes() -> int:
+    """Per-file size limit in bytes (EVIDENCIA_MAX_BYTES, 10 MB by default)."""
+    return int(current_app.config.get("EVIDENCIA_MAX_BYTES") or MAX_BYTES)
+
+
+def _megas(valor: int) -> str:
+    megas = valor / (1024 * 1024)
+    if megas < 1:
+        return f"{max(valor // 1024, 1)} KB"
+    return f"{megas:.1f} MB".replace(".0 MB", " MB")
+
+
+def texto_limite() -> str:
+    """The size limit as shown to users, e.g. "10 MB"."""
+    return _megas(limite_bytes())
+
+
+def extension_de(nombre: str) -> str:
+    """Lower-case extension of a file name ('' when it has none)."""
+    base = os.path.basename((nombre or "").replace("\\", "/"))
+    return base.rsplit(".", 1)[-1].lower() if "." in base else ""
+
+
+def nombre_visible(nombre: str, extension: str) -> str:
+    """Sanitised, readable display name that keeps the (already checked) extension."""
+    limpio = secure_filename(nombre or "")
+    base = limpio[: -(len(extension) + 1)] if limpio.lower().endswith("." + extension) else ""
+    # Names made only of symbols or non-Latin letters sanitise to nothing: use a generic one.
+    base = base.strip("._") or "evidencia"
+    return f"{base[:LARGO_NOMBRE]}.{extension}"
+
+
+def validar_archivo(nombre: str, contenido: bytes) -> TipoPermitido:
+    """Check extension, size and actual content of a file; return its accepted type."""
+    extension = extension_de(nombre)
+    tipo = TIPOS.get(extension)
+    if tipo is None:
+        raise ErrorEvidencia(
+            f"Tipo de archivo no permitido. Suba un archivo {EXTENSIONES} (máximo "
+            f"{_megas(limite_bytes())})."
+        )
+    if not contenido:
+        raise ErrorEvidencia("El archivo está vacío.")
+    if len(contenido) > limite_bytes():
+        raise ErrorEvidencia(
+            f"El archivo pesa {_megas(len(contenido))} y supera el máximo de "
+            f"{_megas(limite_bytes())} por archivo."
+        )
+    # The declared MIME type comes from the browser; only the content's bytes are trusted.
+    if not contenido.startswith(tipo.firma) or (
+        tipo.parte and not _zip_contiene(contenido, tipo.parte)
+    ):
+        raise ErrorEvidencia(
+            f"El contenido del archivo no corresponde a un {extension.upper()}. "
+            "Verifique que no esté dañado ni tenga la extensión cambiada."
+        )
+    return tipo
+
+
+def _zip_contiene(contenido: bytes, parte: str) -> bool:
+    """Tell whether a ZIP (Office file) lists a part; reads the index only, never inflates."""
+    try:
+        with zipfile.ZipFile(io.BytesIO(contenido)) as archivo:
+            return parte in archivo.namelist()
+    except (zipfile.BadZipFile, ValueError, OSError):
+        return False
+
+
+def guardar_evidencia(
+    linea: LineaReporte, nombre: str, contenido: bytes, *, usuario: Usuario, hoy: date
+) -> Evidencia:
+    """Check and store an evidence file for a line; the caller commits."""
+    bloqueo = motivo_bloqueo(linea.reporte, hoy)
+    if bloqueo:
+        raise ErrorEvidencia(bloqueo)
+    validar_archivo(nombre, contenido)
+    extension = extension_de(nombre)
+    archivo = f"{uuid.uuid4().hex}.{extension}"
+    destino = carpeta_evidencias(current_app) / archivo
+    temporal = destino.with_name(destino.name + ".parcial")
+    # Write then rename, so a half-written file never carries a final name.
+    temporal.write_bytes(contenido)
+    os.replace(temporal, destino)
+    db.session.info.setdefault(_NUEVOS, []).append(destino)
+    evidencia = Evidencia(
+        linea=linea,
+        nombre=nombre_visible(nombre, extension),
+        archivo=archivo,
+        tipo=TIPOS[extension].mime,
+        tamanio=len(contenido),
+        subido_por_id=usuario.id,
+    )
+    db.session.add(evidencia)
+    db.session.flush()
+    registrar_evento(
+        "subir_evidencia",
+        "reporte",
+        linea.reporte_id,
+        usuario_id=usuario.id,
+        despues={
+            "indicador": linea.indicador.etiqueta,
+            "evidencia": evidencia.nombre,
+            "tamanio": evidencia.tamanio,
+        },
+    )
+    return evidencia
+
+
+def eliminar_evidencia(evidencia: Evidencia, *, usuario: Usuario, hoy: date) -> None:
+    """Delete an evidence row; its file goes once the deletion is committed."""
+    linea = evidencia.linea
+    bloqueo = motivo_bloqueo(linea.reporte, hoy)
+    if bloqueo:
+        raise ErrorEvidencia(bloqueo)
+    ruta = ruta_evidencia(evidencia)
+    registrar_evento(
+        "eliminar_evidencia",
+        "reporte",
+        linea.reporte_id,
+        usuario_id=usuario.id,
+        antes={
+            "indicador": linea.indicador.etiqueta,
+            "evidencia": evidencia.nombre,
+            "tamanio": evidencia.tamanio,
+        },
+    )
+    db.session.delete(evidencia)
+    db.session.flush()
+    db.session.info.setdefault(_POR_BORRAR, []).append(ruta)
+
+
+def _borrar(rutas: list[Path]) -> None:
+    for ruta in rutas:
+        try:
+            ruta.unlink(missing_ok=True)
+        except OSError:
+            # A file that can't be removed now is only clutter; never fail the request for it.
+            log.warning("No se pudo borrar el archivo %s", ruta)
+
+
+@sa.event.listens_for(Session, "after_commit")
+def _al_confirmar(sesion: Session) -> None:
+    """Committed: new files stay, files of deleted evidence go."""
+    sesion.info.pop(_NUEVOS, None)
+    _borrar(sesion.info.pop(_POR_BORRAR, []))
+
+
+@sa.event.listens_for(Session, "after_rollback")
+def _al_revertir(sesion: Session) -> None:
+    """Rolled back: files written in the transaction go, files marked for deletion stay."""
+    sesion.info.pop(_POR_BORRAR, None)
+    _borrar(sesion.info.pop(_NUEVOS, []))

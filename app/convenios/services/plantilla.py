@@ -1,0 +1,394 @@
+"""Anexo 4 as an Excel template: download it with current values, fill it, upload it back.
+
+The upload goes through the same rules as the web form (services.anexo4.guardar_lineas); this
+module only turns cells into values and reports, by row and column, what it cannot read.
+"""
+
+from __future__ import annotations
+
+import io
+import re
+from datetime import date
+from decimal import Decimal, InvalidOperation
+from typing import Any
+
+from openpyxl import Workbook, load_workbook
+from openpyxl.cell.cell import Cell
+from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
+from openpyxl.worksheet.datavalidation import DataValidation
+
+from app.auth.models import Usuario
+from app.catalogo.models import normalizar
+from app.convenios.models import EstadoCelda, LineaReporte, Reporte
+from app.convenios.services.anexo4 import (
+    ErrorAnexo4,
+    Revision,
+    guardar_lineas,
+    motivo_bloqueo,
+)
+from app.models.auditoria import registrar_evento
+
+HOJA = "Anexo 4"
+#: Very hidden sheet (not listed by Excel's "Unhide") tying the file to one report
+HOJA_CONTROL = "control"
+ENCABEZADOS = (
+    "N°",
+    "Indicador de gestión",
+    "Estado",
+    "Programado (%)",
+    "Ejecutado (%)",
+    "Dificultades / comentarios",
+    "Motivo (si no aplica)",
+)
+ANCHOS = (6, 60, 14, 15, 15, 50, 35)
+COLUMNAS = "ABCDEFG"
+FILA_ENCABEZADO = 8
+ESTADOS = [e.value for e in EstadoCelda]
+#: Codes and Spanish labels (normalised) accepted in the Estado column
+ESTADOS_ACEPTADOS = {e.value: e for e in EstadoCelda} | {
+    normalizar(e.etiqueta): e for e in EstadoCelda
+}
+LARGO_TEXTO = 4000
+MAXIMO_ERRORES = 30
+#: First characters that make a spreadsheet treat text as a formula (CSV/Excel injection)
+PELIGROSOS = ("=", "+", "-", "@", "\t", "\r")
+MIME_XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+_NUMERO = re.compile(r"^[+-]?\d+(\.\d+)?$")
+_NUMERO_COMA = re.compile(r"^[+-]?\d+,\d+$")
+
+
+class ErrorPlantilla(ValueError):
+    """An uploaded template can't be read; errores lists every problem found (in Spanish)."""
+
+    def __init__(self, errores: list[str]):
+        super().__init__(" ".join(errores))
+        self.errores = errores
+        self.mensaje = " ".join(errores)
+
+
+def neutralizar(texto: str | None) -> str | None:
+    """Prefix an apostrophe to text a spreadsheet would run as a formula."""
+    if texto and texto.startswith(PELIGROSOS):
+        return "'" + texto
+    return texto
+
+
+def _restaurar(texto: str) -> str:
+    """Undo neutralizar on the way back, so a round trip doesn't pile up apostrophes."""
+    if len(texto) > 1 and texto[0] == "'" and texto[1:].startswith(PELIGROSOS):
+        return texto[1:]
+    return texto
+
+
+def nombre_archivo(reporte: Reporte) -> str:
+    """Download name, e.g. "anexo4_loreto_2020-2.xlsx"."""
+    return f"anexo4_{reporte.region.codigo}_{reporte.periodo.codigo}.xlsx"
+
+
+# --- Export --------------------------------------------------------------------------------
+
+
+def plantilla_xlsx(reporte: Reporte) -> bytes:
+    """The report's Anexo 4 as a fillable workbook with its current values."""
+    libro = Workbook()
+    hoja = libro.active
+    hoja.title = HOJA
+    negrita = Font(bold=True)
+    hoja["A1"] = "Anexo 4 — Reporte semestral de los indicadores de gestión"
+    hoja["A1"].font = Font(bold=True, size=14)
+    ficha = (
+        ("Órgano", reporte.region.organo),
+        ("Semestre", reporte.periodo.nombre),
+        ("Convenio de Gestión", reporte.convenio.periodo),
+        (
+            "Instrucciones",
+            "Complete Estado, Programado, Ejecutado y los comentarios. Use punto decimal "
+            "(por ejemplo 45.5). No cambie el N°, ni agregue o quite filas o columnas.",
+        ),
+        (
+            "Estados",
+            "valor = con valor; no_aplica = no aplica (indique el motivo); sin_meta = sin meta "
+            "en el semestre; no_remitido = meta no remitida. Si el estado no es «valor», deje "
+            "en blanco Programado y Ejecutado.",
+        ),
+    )
+    for fila, (etiqueta, valor) in enumerate(ficha, start=2):
+        hoja.cell(fila, 1, etiqueta).font = negrita
+        hoja.cell(fila, 2, neutralizar(valor))
+        hoja.merge_cells(start_row=fila, start_column=2, end_row=fila, end_column=len(ENCABEZADOS))
+        hoja.cell(fila, 2).alignment = Alignment(wrap_text=True, vertical="top")
+    hoja.row_dimensions[5].height = 30
+    hoja.row_dimensions[6].height = 30
+
+    borde = Border(*(Side(style="thin", color="999999"),) * 4)
+    fondo = PatternFill("solid", fgColor="EEF0F3")
+    for columna, (titulo, ancho) in enumerate(zip(ENCABEZADOS, ANCHOS, strict=True), start=1):
+        celda = hoja.cell(FILA_ENCABEZADO, columna, titulo)
+        celda.font, celda.fill, celda.border = negrita, fondo, borde
+        celda.alignment = Alignment(wrap_text=True, vertical="center")
+        hoja.column_dimensions[COLUMNAS[columna - 1]].width = ancho
+
+    for fila, linea in enumerate(reporte.lineas, start=FILA_ENCABEZADO + 1):
+        valores = (
+            linea.indicador_numero,
+            neutralizar(linea.indicador.nombre),
+            linea.estado.value,
+            linea.programado,
+            linea.ejecutado,
+            neutralizar(linea.comentario),
+            neutralizar(linea.motivo_estado),
+        )
+        for columna, valor in enumerate(valores, start=1):
+            celda = hoja.cell(fila, columna, valor)
+            celda.border = borde
+            celda.alignment = Alignment(wrap_text=True, vertical="top")
+            if columna in (4, 5):
+                celda.number_format = "0.00"
+
+    ultima = FILA_ENCABEZADO + max(len(reporte.lineas), 1)
+    validacion = DataValidation(
+        type="list",
+        formula1='"' + ",".join(ESTADOS) + '"',
+        allow_blank=False,
+        showErrorMessage=True,
+        errorTitle="Estado no válido",
+        error="Elija uno de: " + ", ".join(ESTADOS) + ".",
+        showInputMessage=True,
+        promptTitle="Estado de la celda",
+        prompt="valor, no_aplica, sin_meta o no_remitido",
+    )
+    validacion.add(f"C{FILA_ENCABEZADO + 1}:C{ultima}")
+    hoja.add_data_validation(validacion)
+    hoja.freeze_panes = hoja.cell(FILA_ENCABEZADO + 1, 3)
+
+    control = libro.create_sheet(HOJA_CONTROL)
+    control.append(["reporte_id", reporte.id])
+    control.append(["version", reporte.version])
+    control.sheet_state = "veryHidden"
+
+    salida = io.BytesIO()
+    libro.save(salida)
+    return salida.getvalue()
+
+
+# --- Import --------------------------------------------------------------------------------
+
+NO_XLSX = "El archivo no es un libro de Excel (.xlsx) válido. Descargue la plantilla y llénela."
+NO_PLANTILLA = (
+    "El archivo no es una plantilla del Anexo 4 descargada del sistema. Descargue la plantilla "
+    "de este Anexo 4 y vuelva a cargarla."
+)
+
+
+def _lugar(celda: Cell) -> str:
+    titulo = ENCABEZADOS[celda.column - 1] if celda.column <= len(ENCABEZADOS) else ""
+    return f"Fila {celda.row}, columna {celda.column_letter} ({titulo})"
+
+
+def _texto_celda(valor: Any) -> str:
+    return "" if valor is None else str(valor).strip()
+
+
+def _leer_numero(celda: Cell, errores: list[str]) -> Decimal | None:
+    """A percentage cell as a Decimal with at most 2 decimals (None when blank)."""
+    valor = celda.value
+    if valor is None or (isinstance(valor, str) and not valor.strip()):
+        return None
+    if isinstance(valor, bool):
+        numero = None
+    elif isinstance(valor, int | float):
+        numero = Decimal(repr(valor)) if isinstance(valor, float) else Decimal(valor)
+        # A cell formatted as % shows 45 % but holds 0.45.
+        if "%" in (celda.number_format or ""):
+            numero *= 100
+    elif isinstance(valor, str):
+        texto = valor.strip().removesuffix("%").strip()
+        if _NUMERO_COMA.match(texto):
+            errores.append(
+                f"{_lugar(celda)}: «{valor}» usa coma decimal; use punto decimal "
+                f"({texto.replace(',', '.')})."
+            )
+            return None
+        numero = Decimal(texto) if _NUMERO.match(texto) else None
+    else:
+        numero = None
+    if numero is None or not numero.is_finite():
+        errores.append(f"{_lugar(celda)}: «{valor}» no es un número.")
+        return None
+    try:
+        redondo = numero.quantize(Decimal("0.01"))
+    except InvalidOperation:
+        errores.append(f"{_lugar(celda)}: «{valor}» no es un valor admisible.")
+        return None
+    if redondo != numero:
+        errores.append(f"{_lugar(celda)}: «{valor}» tiene más de 2 decimales.")
+        return None
+    return redondo
+
+
+def _leer_texto(celda: Cell, errores: list[str]) -> str | None:
+    """A free-text cell, trimmed (None when blank)."""
+    texto = _restaurar(_texto_celda(celda.value))
+    if len(texto) > LARGO_TEXTO:
+        errores.append(f"{_lugar(celda)}: el texto supera los {LARGO_TEXTO} caracteres.")
+        return None
+    return texto or None
+
+
+def _leer_estado(celda: Cell, errores: list[str]) -> EstadoCelda | None:
+    texto = _texto_celda(celda.value)
+    if not texto:
+        errores.append(f"{_lugar(celda)}: indique el estado ({', '.join(ESTADOS)}).")
+        return None
+    estado = ESTADOS_ACEPTADOS.get(normalizar(texto).replace(" ", "_")) or (
+        ESTADOS_ACEPTADOS.get(normalizar(texto))
+    )
+    if estado is None:
+        errores.append(
+            f"{_lugar(celda)}: «{texto}» no es un estado válido; use {', '.join(ESTADOS)}."
+        )
+    return estado
+
+
+def _leer_numero_idg(celda: Cell) -> int | None:
+    valor = celda.value
+    if isinstance(valor, bool):
+        return None
+    if isinstance(valor, int):
+        return valor
+    if isinstance(valor, float) and valor.is_integer():
+        return int(valor)
+    if isinstance(valor, str) and valor.strip().isdigit():
+        return int(valor.strip())
+    return None
+
+
+def _abrir(contenido: bytes):
+    """Open the upload as a workbook, or refuse it as not an xlsx file."""
+    if not contenido.startswith(b"PK\x03\x04"):
+        raise ErrorPlantilla([NO_XLSX])
+    try:
+        return load_workbook(io.BytesIO(contenido), data_only=False)
+    except Exception as error:  # any parsing failure of untrusted input means "not a workbook"
+        raise ErrorPlantilla([NO_XLSX]) from error
+
+
+def _comprobar_reporte(libro, reporte: Reporte) -> None:
+    """Refuse a file that is not this report's template."""
+    if HOJA not in libro.sheetnames or HOJA_CONTROL not in libro.sheetnames:
+        raise ErrorPlantilla([NO_PLANTILLA])
+    control = libro[HOJA_CONTROL]
+    if control["A1"].value != "reporte_id":
+        raise ErrorPlantilla([NO_PLANTILLA])
+    try:
+        reporte_id = int(control["B1"].value)
+    except (TypeError, ValueError) as error:
+        raise ErrorPlantilla([NO_PLANTILLA]) from error
+    if reporte_id != reporte.id:
+        raise ErrorPlantilla(
+            [
+                "La plantilla corresponde a otro Anexo 4. Descargue la plantilla de "
+                f"{reporte.region.organo}, {reporte.periodo.nombre}, y cárguela llena."
+            ]
+        )
+
+
+def _fila_encabezado(hoja) -> int:
+    """Row of the table header (found by its N° cell), after checking the columns."""
+    for fila in range(1, min(hoja.max_row, 40) + 1):
+        if _texto_celda(hoja.cell(fila, 1).value) == ENCABEZADOS[0]:
+            titulos = tuple(
+                _texto_celda(hoja.cell(fila, c).value) for c in range(1, len(ENCABEZADOS) + 1)
+            )
+            if titulos != ENCABEZADOS:
+                raise ErrorPlantilla(
+                    [
+                        f"Fila {fila}: las columnas de la plantilla fueron modificadas. Deben "
+                        f"ser: {' | '.join(ENCABEZADOS)}."
+                    ]
+                )
+            return fila
+    raise ErrorPlantilla([NO_PLANTILLA])
+
+
+def leer_plantilla(reporte: Reporte, contenido: bytes) -> dict[int, dict[str, Any]]:
+    """Read a filled template into guardar_lineas' datos: {line id: {estado, programado, …}}."""
+    libro = _abrir(contenido)
+    _comprobar_reporte(libro, reporte)
+    hoja = libro[HOJA]
+    encabezado = _fila_encabezado(hoja)
+    por_numero: dict[int, LineaReporte] = {
+        linea.indicador_numero: linea for linea in reporte.lineas
+    }
+    errores: list[str] = []
+    datos: dict[int, dict[str, Any]] = {}
+    vistos: dict[int, int] = {}
+    for celdas in hoja.iter_rows(min_row=encabezado + 1, max_col=len(ENCABEZADOS)):
+        if all(_texto_celda(c.value) == "" for c in celdas):
+            continue  # blank rows below the table are harmless
+        fila = celdas[0].row
+        formulas = [c for c in celdas if c.data_type == "f"]
+        # Formulas are never evaluated here; a saved value could differ from what is shown.
+        errores += [
+            f"{_lugar(c)}: contiene una fórmula; escriba el valor directamente." for c in formulas
+        ]
+        if celdas[0] in formulas:
+            continue
+        numero = _leer_numero_idg(celdas[0])
+        linea = por_numero.get(numero) if numero is not None else None
+        if linea is None:
+            errores.append(
+                f"{_lugar(celdas[0])}: «{_texto_celda(celdas[0].value)}» no es un IdG de este "
+                "Anexo 4."
+            )
+            continue
+        if numero in vistos:
+            errores.append(f"Fila {fila}: el IdG {numero} ya aparece en la fila {vistos[numero]}.")
+            continue
+        vistos[numero] = fila
+        if formulas:
+            continue
+        estado = _leer_estado(celdas[2], errores)
+        datos[linea.id] = {
+            "estado": estado,
+            "programado": _leer_numero(celdas[3], errores),
+            "ejecutado": _leer_numero(celdas[4], errores),
+            "comentario": _leer_texto(celdas[5], errores),
+            "motivo_estado": _leer_texto(celdas[6], errores),
+        }
+    for numero in sorted(set(por_numero) - set(vistos)):
+        errores.append(f"Falta la fila del IdG {numero} (columna A, N°).")
+    if errores:
+        if len(errores) > MAXIMO_ERRORES:
+            resto = len(errores) - MAXIMO_ERRORES
+            errores = errores[:MAXIMO_ERRORES] + [f"… y {resto} errores más."]
+        raise ErrorPlantilla(errores)
+    return datos
+
+
+def cargar_plantilla(
+    reporte: Reporte, contenido: bytes, *, usuario: Usuario, hoy: date
+) -> dict[int, Revision]:
+    """Read an uploaded template and save it as a draft; returns guardar_lineas' review.
+
+    Raises ErrorAnexo4 when the report is locked and ErrorPlantilla when the file is unreadable;
+    writes nothing when any line has an error (the caller then rolls back).
+    """
+    bloqueo = motivo_bloqueo(reporte, hoy)
+    if bloqueo:
+        raise ErrorAnexo4(bloqueo)
+    datos = leer_plantilla(reporte, contenido)
+    revisiones = guardar_lineas(reporte, datos, usuario=usuario, hoy=hoy, version=None)
+    if not any(r.errores for r in revisiones.values()):
+        antes = reporte.origen
+        reporte.origen = "plantilla"
+        registrar_evento(
+            "cargar_plantilla",
+            "reporte",
+            reporte.id,
+            usuario_id=usuario.id,
+            antes={"origen": antes},
+            despues={"origen": "plantilla", "indicadores": len(datos)},
+        )
+    return revisiones

@@ -1,0 +1,1 @@
+"""Reports: calculations (pure functions), charts, PDF and Excel, all read-only."""
