@@ -9,7 +9,7 @@ class Config:
 
     SECRET_KEY = os.environ.get("SECRET_KEY", "solo-para-desarrollo")
     # A relative SQLite path is resolved by Flask-SQLAlchemy inside the instance/ folder.
-    SQLALCHEMY_DATABASE_URI = os.environ.get("DATABASE_URL", "sqlite:///convenios.db")
+    SQLALCHEMY_DATABASE_URI = os.environ.get("DATABASE_URL") or "sqlite:///convenios.db"
     SQLALCHEMY_ENGINE_OPTIONS = {"pool_pre_ping": True}
     BABEL_DEFAULT_LOCALE = "es_PE"
     BABEL_DEFAULT_TIMEZONE = "America/Lima"
@@ -35,7 +35,7 @@ class TestingConfig(Config):
 
     TESTING = True
     SECRET_KEY = "pruebas"
-    SQLALCHEMY_DATABASE_URI = os.environ.get("TEST_DATABASE_URL", "sqlite://")
+    SQLALCHEMY_DATABASE_URI = os.environ.get("TEST_DATABASE_URL") or "sqlite://"
     WTF_CSRF_ENABLED = False
     # Cheap hashing keeps the suite fast; production uses the scrypt default.
     PASSWORD_HASH_METHOD = "pbkdf2:sha256:1000"
