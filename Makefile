@@ -6,7 +6,7 @@ export FLASK_APP := app
 HOST ?= 127.0.0.1
 PORT ?= 5000
 
-.PHONY: install run test test-sqlite test-postgres lint migrate-check bench clean
+.PHONY: install run test test-sqlite test-postgres lint migrate-check bench carga clean
 
 $(BIN)/activate:
 	$(PYTHON) -m venv $(VENV)
@@ -38,10 +38,14 @@ test-postgres: install
 
 lint: install
 	$(BIN)/ruff check .
-	$(BIN)/ruff format --check app config.py seed tests
+	$(BIN)/ruff format --check app config.py seed tests bench
 
 migrate-check: install
 	$(BIN)/flask db check
 
 clean:
 	rm -rf $(VENV) .pytest_cache .ruff_cache
+
+# Bounded load test (gunicorn + local PostgreSQL); writes its figures to docs/operations.md.
+carga: install
+	$(BIN)/python bench/carga.py --usuarios 50 --lectores 10 --salida docs/operations.md

@@ -6,7 +6,7 @@ from datetime import date, datetime
 from decimal import Decimal
 
 from babel.numbers import format_decimal
-from flask import Flask, render_template
+from flask import Flask, abort, render_template, request
 from flask_babel import format_date, format_datetime
 
 from app.auth.permisos import exigir_regla_declarada
@@ -26,7 +26,9 @@ def configurar(app: Flask) -> None:
         usuario = db.session.get(Usuario, int(user_id))
         return usuario if usuario and usuario.activo else None
 
+    app.before_request(rechazar_caracteres_nulos)
     app.before_request(exigir_regla_declarada)
+    app.after_request(cabeceras_de_seguridad)
 
     for codigo, titulo, mensaje in (
         (400, "Solicitud no válida", "La solicitud no se pudo procesar. Vuelva a intentarlo."),
@@ -41,6 +43,31 @@ def configurar(app: Flask) -> None:
     app.jinja_env.filters["fecha_hora"] = fecha_hora
     app.jinja_env.filters["numero"] = numero
     app.jinja_env.filters["porcentaje"] = porcentaje
+
+
+def rechazar_caracteres_nulos():
+    """Refuse (400) form or query values with NUL bytes: they can't be stored in PostgreSQL."""
+    for valores in (request.args, request.form):
+        if any("\x00" in v for v in valores.values()):
+            abort(400, description="La solicitud contiene caracteres no válidos.")
+
+
+#: No inline scripts or styles; nothing is loaded from other sites; no framing.
+POLITICA_CONTENIDO = (
+    "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
+    "font-src 'self'; object-src 'none'; base-uri 'self'; form-action 'self'; "
+    "frame-ancestors 'none'"
+)
+
+
+def cabeceras_de_seguridad(respuesta):
+    """Add the security headers to every response."""
+    respuesta.headers.setdefault("Content-Security-Policy", POLITICA_CONTENIDO)
+    respuesta.headers.setdefault("X-Content-Type-Options", "nosniff")
+    respuesta.headers.setdefault("X-Frame-Options", "DENY")
+    respuesta.headers.setdefault("Referrer-Policy", "same-origin")
+    respuesta.headers.setdefault("Permissions-Policy", "camera=(), microphone=(), geolocation=()")
+    return respuesta
 
 
 def _manejador(codigo: int, titulo: str, mensaje: str):

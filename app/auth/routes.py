@@ -5,7 +5,7 @@ from __future__ import annotations
 from urllib.parse import urlsplit
 
 import sqlalchemy as sa
-from flask import flash, redirect, render_template, request, url_for
+from flask import flash, redirect, render_template, request, session, url_for
 from flask_login import current_user, login_user, logout_user
 
 from app.auth import bp, services
@@ -26,11 +26,17 @@ def login():
         return redirect(url_for("main.tablero"))
     form = LoginForm()
     if form.validate_on_submit():
-        usuario = services.autenticar(form.email.data, form.clave.data)
+        try:
+            usuario = services.autenticar(form.email.data, form.clave.data)
+        except services.CuentaBloqueada as bloqueo:
+            db.session.commit()  # keep the audit record of the refused attempt
+            flash(bloqueo.mensaje, "error")
+            return render_template("auth/login.html", form=form), 429
         db.session.commit()
         if usuario is None:
             flash("Correo o contraseña incorrectos.", "error")
         else:
+            session.permanent = True  # expires after PERMANENT_SESSION_LIFETIME of inactivity
             login_user(usuario)
             destino = request.args.get("next", "")
             # Only same-site relative paths, so the login page can't be used as an open redirect.

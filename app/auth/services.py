@@ -2,13 +2,16 @@
 
 from __future__ import annotations
 
+import math
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 import sqlalchemy as sa
 
 from app.auth.models import Rol, Usuario
 from app.extensions import db
-from app.models.auditoria import cambios, registrar_evento
+from app.models.auditoria import Evento, cambios, registrar_evento
+from app.models.base import ahora as ahora_utc
 
 
 class ErrorUsuario(ValueError):
@@ -87,11 +90,52 @@ def editar_usuario(
     return usuario
 
 
-def autenticar(email: str, clave: str) -> Usuario | None:
-    """Return the active user with these credentials, and audit the attempt either way."""
-    usuario = db.session.scalar(
-        sa.select(Usuario).where(sa.func.lower(Usuario.email) == email.strip().lower())
+#: Failed logins allowed for one e-mail within VENTANA_BLOQUEO before a temporary lockout.
+INTENTOS_MAXIMOS = 5
+VENTANA_BLOQUEO = timedelta(minutes=15)
+
+
+class CuentaBloqueada(Exception):
+    """Too many failed logins for this e-mail; the message says how long to wait."""
+
+    def __init__(self, minutos: int):
+        super().__init__(minutos)
+        self.mensaje = (
+            "Demasiados intentos fallidos para esta cuenta. Por seguridad, el acceso está "
+            f"bloqueado temporalmente: vuelva a intentarlo en {minutos} minuto"
+            f"{'s' if minutos != 1 else ''}."
+        )
+
+
+def _fallos_recientes(email: str, desde: datetime) -> list[datetime]:
+    """Times of the failed logins for an e-mail since a moment (read from the audit log)."""
+    filas = db.session.scalars(
+        sa.select(Evento.creado_en)
+        .where(
+            Evento.accion == "login_fallido",
+            Evento.objeto_tipo == "usuario",
+            Evento.creado_en >= desde,
+            Evento.despues["email"].as_string() == email,
+        )
+        .order_by(Evento.creado_en)
     )
+    return list(filas)
+
+
+def autenticar(email: str, clave: str, *, ahora: datetime | None = None) -> Usuario | None:
+    """Return the active user with these credentials, and audit the attempt either way.
+
+    Raises CuentaBloqueada after INTENTOS_MAXIMOS failures within VENTANA_BLOQUEO.
+    """
+    ahora = ahora or ahora_utc()
+    email = email.strip().lower()[:120]
+    fallos = _fallos_recientes(email, ahora - VENTANA_BLOQUEO)
+    if len(fallos) >= INTENTOS_MAXIMOS:
+        desbloqueo = _aware(fallos[-INTENTOS_MAXIMOS]) + VENTANA_BLOQUEO
+        minutos = max(1, math.ceil((desbloqueo - ahora).total_seconds() / 60))
+        registrar_evento("login_bloqueado", "usuario", None, despues={"email": email})
+        raise CuentaBloqueada(minutos)
+    usuario = db.session.scalar(sa.select(Usuario).where(sa.func.lower(Usuario.email) == email))
     if usuario and usuario.activo and usuario.check_password(clave):
         registrar_evento("login", "usuario", usuario.id, usuario_id=usuario.id)
         return usuario
@@ -99,6 +143,11 @@ def autenticar(email: str, clave: str) -> Usuario | None:
         "login_fallido",
         "usuario",
         usuario.id if usuario else None,
-        despues={"email": email.strip().lower()[:120]},
+        despues={"email": email},
     )
     return None
+
+
+def _aware(momento: datetime) -> datetime:
+    """SQLite hands back naive UTC timestamps; make them comparable."""
+    return momento if momento.tzinfo else momento.replace(tzinfo=UTC)

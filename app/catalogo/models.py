@@ -13,8 +13,11 @@ from app.extensions import db
 
 def normalizar(texto: str) -> str:
     """Lower-case, strip accents and collapse spaces: the key used to match names and aliases."""
+    # Accents and control characters (NUL, bidi marks…) never distinguish two names.
     sin_tildes = "".join(
-        c for c in unicodedata.normalize("NFKD", texto) if not unicodedata.combining(c)
+        c
+        for c in unicodedata.normalize("NFKD", texto)
+        if not unicodedata.combining(c) and unicodedata.category(c) not in ("Cc", "Cf")
     )
     return " ".join(sin_tildes.lower().replace("_", " ").split())
 

@@ -97,3 +97,20 @@ def historial(objeto_tipo: str, objeto_id: int) -> list[Evento]:
             .order_by(Evento.creado_en.desc(), Evento.id.desc())
         )
     )
+
+
+# On PostgreSQL the database itself refuses to change or delete audit rows (TRUNCATE, used only
+# by the test suite to reset, is not a row operation). Migration 0003 installs the same objects.
+SQL_FUNCION_SOLO_INSERCION = """
+CREATE OR REPLACE FUNCTION evento_solo_insercion() RETURNS trigger AS $$
+BEGIN
+    RAISE EXCEPTION 'El registro de auditoría es de solo inserción';
+END;
+$$ LANGUAGE plpgsql
+"""
+SQL_TRIGGER_SOLO_INSERCION = (
+    "CREATE TRIGGER evento_solo_insercion BEFORE UPDATE OR DELETE ON evento "
+    "FOR EACH ROW EXECUTE FUNCTION evento_solo_insercion()"
+)
+for _sql in (SQL_FUNCION_SOLO_INSERCION, SQL_TRIGGER_SOLO_INSERCION):
+    sa.event.listen(Evento.__table__, "after_create", sa.DDL(_sql).execute_if(dialect="postgresql"))

@@ -250,6 +250,12 @@ def leer_archivo(nombre: str, contenido: bytes) -> list[dict[str, str]]:
         tabla.pop()
     if not tabla:
         raise ErrorImportacion("El archivo está vacío.")
+    # NUL bytes can't be stored (PostgreSQL refuses them) and never belong in this data.
+    con_nul = [i + 1 for i, f in enumerate(tabla) if any("\x00" in c for c in f)]
+    if con_nul:
+        raise ErrorImportacion(
+            f"El archivo contiene caracteres no válidos (NUL) en la fila {con_nul[0]}."
+        )
     cabecera = [c.strip().lower() for c in tabla[0]]
     filas = tabla[1:]
     # Excel leaves empty trailing header cells: drop a nameless last column with no data.
