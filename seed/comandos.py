@@ -41,14 +41,34 @@ def seed_anexo4_demo():
     )
 
 
+@seed_cli.command("mejora-continua")
+def seed_mejora_continua():
+    """Load the II-2020 Anexo 5, the 2021 capacity programme and the Puno 2015 AMC plan."""
+    _cargar_mejora_continua()
+    db.session.commit()
+    click.echo("Anexo 5, programación 2021 y plan de mejora de Puno cargados.")
+
+
+def _cargar_mejora_continua() -> None:
+    # Order matters: the programme links its activities to the approved Anexo 5 items.
+    from seed.anexo5 import cargar_anexo5_demo
+    from seed.planes import cargar_plan_puno
+    from seed.programacion import cargar_programa_demo
+
+    cargar_anexo5_demo()
+    cargar_programa_demo()
+    cargar_plan_puno()
+
+
 @seed_cli.command("demo")
 def seed_demo():
-    """Load everything the demo needs: catalogue, convenios, 2020 Anexo 4 and the accounts."""
+    """Load everything the demo needs: catalogue, convenios, 2020 data and the accounts."""
     carga.cargar_catalogo()
     carga.cargar_convenios()
     carga.cargar_periodos_demo()
     carga.cargar_anexo4_demo()
     usuarios = carga.cargar_usuarios_demo()
+    _cargar_mejora_continua()
     db.session.commit()
     click.echo(f"Datos de demostración cargados. Cuentas (clave: {carga.CLAVE_DEMO}):")
     for email, rol, ambito in usuarios:

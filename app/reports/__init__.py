@@ -1,1 +1,12 @@
-"""Reports: calculations (pure functions), charts, PDF and Excel, all read-only."""
+"""Reports: calculations (pure functions), charts, PDF and Excel, all read-only.
+
+Two blueprints: `reports` (/informes, logged-in users) and `publicaciones` (/publicaciones,
+open to anyone: the published reports, as the convenio requires).
+"""
+
+from flask import Blueprint
+
+bp = Blueprint("reports", __name__, url_prefix="/informes", template_folder="templates")
+publicaciones_bp = Blueprint("publicaciones", __name__, template_folder="templates")
+
+from app.reports import routes  # noqa: E402,F401  (registers the views)

@@ -2,21 +2,42 @@
 
 from __future__ import annotations
 
+import uuid
 from datetime import date
 
 import pytest
 import sqlalchemy as sa
+from flask import current_app
 
 from app.auth.models import Rol, Usuario
 from app.auth.permisos import regla_de
 from app.catalogo.models import Indicador, Region, UnidadMTPE
-from app.convenios.models import Convenio, Periodo
+from app.convenios.models import Convenio, EstadoReporte, Periodo
 from app.convenios.services.anexo4 import convenio_vigente, obtener_o_crear_reporte
 from app.convenios.services.evidencias import guardar_evidencia
+from app.mejora_continua.models.plan import FilaMatrizLogica, NivelGobierno, PlanMejora, TipoFila
+from app.mejora_continua.models.programacion import (
+    Actividad,
+    EstadoPrograma,
+    ProgramaCapacidades,
+    ProgramacionRegional,
+)
+from app.mejora_continua.services.evaluaciones import obtener_o_crear_evaluacion
+from app.mejora_continua.services.programacion import registrar_ejecucion
+from app.models.base import ahora
+from app.reports.models import (
+    ArchivoInforme,
+    EstadoGeneracion,
+    EstadoInforme,
+    GeneracionInforme,
+    Informe,
+)
+from app.reports.services import carpeta_informes
 
 ODES = Rol.odes
 TODOS = set(Rol)
 PUBLICO = "publico"
+PDF_MUESTRA = b"%PDF-1.4\n%%EOF\n"
 
 #: The access table, written independently of the code: endpoint → roles allowed.
 ESPERADO: dict[str, set[Rol] | str] = {
@@ -66,6 +87,60 @@ ESPERADO: dict[str, set[Rol] | str] = {
     "convenios.importar_anexo4": {ODES},
     "convenios.confirmar_importacion": {ODES},
     "convenios.exportar_anexo4": {Rol.odes, Rol.direccion, Rol.drtpe},
+    "mejora_continua.evaluaciones": {ODES, Rol.direccion, Rol.revisor},
+    "mejora_continua.iniciar_evaluacion": {Rol.direccion},
+    "mejora_continua.ver_evaluacion": {ODES, Rol.direccion, Rol.revisor},
+    "mejora_continua.editar_evaluacion": {Rol.direccion},
+    "mejora_continua.aplicar_sugerencias": {Rol.direccion},
+    "mejora_continua.enviar_evaluacion": {Rol.direccion},
+    "mejora_continua.observar_evaluacion": {ODES},
+    "mejora_continua.aprobar_evaluacion": {ODES},
+    "mejora_continua.reabrir_evaluacion": {ODES},
+    "mejora_continua.programas": TODOS,
+    "mejora_continua.nuevo_programa": {ODES},
+    "mejora_continua.programa": TODOS,
+    "mejora_continua.aprobar_programa": {ODES},
+    "mejora_continua.reabrir_programa": {ODES},
+    "mejora_continua.programa_excel": TODOS,
+    "mejora_continua.calendario": TODOS,
+    "mejora_continua.avance": TODOS,
+    "mejora_continua.agenda": TODOS,
+    "mejora_continua.nueva_actividad": {ODES, Rol.direccion},
+    "mejora_continua.actividad": TODOS,
+    "mejora_continua.editar_actividad": {ODES, Rol.direccion},
+    "mejora_continua.programar_actividad": {ODES, Rol.direccion},
+    "mejora_continua.programacion": {ODES, Rol.drtpe, Rol.direccion},
+    "mejora_continua.ejecutar_programacion": {ODES, Rol.drtpe, Rol.direccion},
+    "mejora_continua.reprogramar_programacion": {ODES, Rol.drtpe, Rol.direccion},
+    "mejora_continua.cancelar_programacion": {ODES, Rol.drtpe, Rol.direccion},
+    "mejora_continua.evidencia_programacion": {ODES, Rol.drtpe, Rol.direccion},
+    "mejora_continua.matriz": TODOS,
+    "mejora_continua.matriz_excel": TODOS,
+    "mejora_continua.planes": TODOS,
+    "mejora_continua.plan_nuevo": {ODES},
+    "mejora_continua.plan_ver": TODOS,
+    "mejora_continua.plan_editar": {ODES},
+    "mejora_continua.plan_parte_nueva": {ODES},
+    "mejora_continua.plan_parte_editar": {ODES},
+    "mejora_continua.plan_parte_eliminar": {ODES},
+    "mejora_continua.plan_seguimiento": {ODES, Rol.drtpe},
+    "mejora_continua.plan_excel": TODOS,
+    "reports.indice": TODOS,
+    "reports.tablero": TODOS,
+    "reports.grafico_region": TODOS,
+    "reports.grafico_idg": TODOS,
+    "reports.grafico_comparacion": TODOS,
+    "reports.excel": TODOS,
+    "reports.informe": TODOS,
+    "reports.editar_narrativa": {ODES},
+    "reports.generar": {ODES},
+    "reports.generacion": {ODES},
+    "reports.publicar": {ODES},
+    "reports.despublicar": {ODES},
+    "reports.descargar": TODOS,
+    "reports.ficha": TODOS,
+    "publicaciones.lista": PUBLICO,
+    "publicaciones.archivo": PUBLICO,
 }
 
 
@@ -81,6 +156,51 @@ def _argumentos(bd) -> dict[str, object]:
     evidencia = guardar_evidencia(
         linea, "muestra.pdf", b"%PDF-1.4\n%%EOF\n", usuario=drtpe, hoy=date.today()
     )
+    # The Anexo 5 of that IdG, written by the demo DNCCL user; approved, so reviewers read it.
+    dnccl = bd.session.scalar(sa.select(Usuario).filter_by(rol=Rol.direccion))
+    evaluacion = obtener_o_crear_evaluacion(linea.indicador, periodo, dnccl)
+    evaluacion.estado = EstadoReporte.aprobado
+    # An AMC plan of Loreto with one regional action, so its drtpe user may follow it up.
+    plan = PlanMejora(titulo="Plan de muestra", servicio_evaluado="Servicio", sector="MTPE")
+    plan.region = loreto
+    accion = FilaMatrizLogica(
+        plan=plan, nivel=NivelGobierno.regional, tipo=TipoFila.actividad, objetivo="Acción"
+    )
+    bd.session.add_all([plan, accion])
+    # The semester's report, published with a stored final file, and one build job.
+    informe = Informe(periodo=periodo, estado=EstadoInforme.publicado, publicado_en=ahora())
+    archivo = ArchivoInforme(
+        informe=informe, version_datos="0" * 64, ruta=f"{uuid.uuid4().hex}.pdf", publicado=True
+    )
+    archivo.tamanio = len(PDF_MUESTRA)
+    (carpeta_informes(current_app) / archivo.ruta).write_bytes(PDF_MUESTRA)
+    generacion = GeneracionInforme(informe=informe, estado=EstadoGeneracion.terminado)
+    bd.session.add_all([informe, archivo, generacion])
+    # A 2021 programme with an activity of the DNCCL's IdG run in Loreto and executed with
+    # evidence, so the demo direccion and drtpe users own it.
+    programa = ProgramaCapacidades(
+        anio=2021, nombre="Programación de muestra", estado=EstadoPrograma.aprobado
+    )
+    actividad = Actividad(
+        programa=programa,
+        indicador=linea.indicador,
+        unidad=linea.indicador.proponente,
+        numero=1,
+        nombre="Actividad de muestra",
+    )
+    corrida = ProgramacionRegional(region=loreto, mes=2)
+    actividad.programaciones.append(corrida)
+    bd.session.add(programa)
+    bd.session.flush()
+    registrar_ejecucion(
+        corrida,
+        fecha=date(2021, 2, 10),
+        participantes=5,
+        evidencia=("muestra.pdf", PDF_MUESTRA),
+        usuario=drtpe,
+        hoy=date.today(),
+        ahora=ahora(),
+    )
     bd.session.commit()
     return {
         "reporte_id": reporte.id,
@@ -94,6 +214,16 @@ def _argumentos(bd) -> dict[str, object]:
         "unidad_id": bd.session.scalar(sa.select(UnidadMTPE.id)),
         "indicador_id": bd.session.scalar(sa.select(Indicador.id)),
         "filename": "css/app.css",
+        "evaluacion_id": evaluacion.id,
+        "plan_id": plan.id,
+        "parte": "matriz",
+        "parte_id": accion.id,
+        "periodo": periodo.codigo,
+        "numero": 1,
+        "generacion_id": generacion.id,
+        "archivo_id": archivo.id,
+        "actividad_id": actividad.id,
+        "programacion_id": corrida.id,
     }
 
 

@@ -30,64 +30,13 @@ EJEMPLO = RAIZ / "docs" / "ejemplo-anexo4.csv"
 AHORA = datetime(2021, 3, 15, 15, 0, tzinfo=UTC)
 CABECERA = "region,idg,anio,semestre,estado,programado,ejecutado"
 
-LORETO_PROG = [60, 60, 70, 10, 89, 50, 7, 75, 55, 1, 50, 50]
-LORETO_EJEC = [60, 45, 30, 10, 89, 58, 7, 25, 66, 1, 33, 27]
-
-# Published figures of the II-2020 report (seed 004), never computed from the CSV.
-CUADRO_04_II_2020 = {
-    "Amazonas": (43, 23),
-    "Apurímac": (30, 37),
-    "Cajamarca": (44, 27),
-    "Callao": (46, 187),
-    "Cusco": (50, 43),
-    "Huancavelica": (50, 51),
-    "Ica": (46, 68),
-    "Lambayeque": (53, 68),
-    "Lima": (50, 77),
-    "Loreto": (48, 38),
-    "Madre de Dios": (45, 21),
-    "Moquegua": (32, 31),
-    "Pasco": (34, 17),
-    "Piura": (42, 65),
-    "Puno": (56, 13),
-    "San Martín": (42, 44),
-    "Tacna": (37, 21),
-    "Ucayali": (62, 41),
-}
-GRAFICOS_20_31_II_2020 = {
-    1: (61, 46),
-    2: (53, 12),
-    3: (55, 14),
-    4: (14, 66),
-    5: (67, 67),
-    6: (53, 43),
-    7: (11, 59),
-    8: (63, 22),
-    9: (52, 36),
-    10: (9, 10),
-    11: (54, 113),
-    12: (51, 62),
-}
-CUADRO_05_I_2020 = {
-    "Amazonas": (35, 15),
-    "Apurímac": (26, 1),
-    "Cajamarca": (36, 27),
-    "Callao": (38, 33),
-    "Cusco": (28, 72),
-    "Huancavelica": (44, 25),
-    "Ica": (36, 11),
-    "Lambayeque": (33, 39),
-    "Lima": (48, 28),
-    "Loreto": (31, 2),
-    "Madre de Dios": (33, 16),
-    "Moquegua": (39, 29),
-    "Pasco": (36, 16),
-    "Piura": (32, -22),
-    "Puno": (28, 3),
-    "San Martín": (27, 29),
-    "Tacna": (39, 25),
-    "Ucayali": (39, 9),
-}
+from tests.publicados import (  # noqa: E402
+    CUADRO_04_II_2020,
+    CUADRO_05_I_2020,
+    LORETO_EJEC,
+    LORETO_PROG,
+)
+from tests.publicados import PROMEDIOS_IDG_II_2020 as GRAFICOS_20_31_II_2020  # noqa: E402
 
 
 def _csv(*filas: str) -> bytes:

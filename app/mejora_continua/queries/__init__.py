@@ -1,0 +1,1 @@
+"""Reads of the mejora_continua module."""

@@ -1,0 +1,325 @@
+"""Views of the Anexo 5: the semester's evaluations, one evaluation, its form and workflow."""
+
+from __future__ import annotations
+
+from flask import abort, flash, redirect, render_template, request, url_for
+from flask_login import current_user
+from sqlalchemy.orm.exc import StaleDataError
+
+from app.auth.models import Rol
+from app.auth.permisos import permitido
+from app.catalogo.models import Indicador
+from app.convenios.models import ETIQUETAS_CELDA
+from app.convenios.queries import anexo4 as anexo4_queries
+from app.extensions import db
+from app.mejora_continua import bp
+from app.mejora_continua.forms import (
+    AccionEvaluacionForm,
+    EvaluacionForm,
+    IniciarEvaluacionForm,
+    MotivoEvaluacionForm,
+)
+from app.mejora_continua.models.evaluacion import Evaluacion, TipoItem
+from app.mejora_continua.queries import evaluaciones as queries
+from app.mejora_continua.services import evaluaciones as services
+from app.models.auditoria import historial
+from app.models.base import ahora
+from app.reports import calculos
+
+MENSAJE_CONCURRENCIA = (
+    "Otra persona guardó este Anexo 5 al mismo tiempo. Sus cambios no se guardaron: "
+    "recargue la página para ver la versión actual."
+)
+ETIQUETAS_ESTADO_CELDA = {estado.value: etiqueta for estado, etiqueta in ETIQUETAS_CELDA.items()}
+
+
+def _periodo_o_404():
+    """The semester named in ?periodo= (the newest when absent); 404 if it doesn't exist."""
+    periodo = anexo4_queries.periodo_por_codigo(request.args.get("periodo"))
+    if periodo is None and request.args.get("periodo"):
+        abort(404)
+    return periodo
+
+
+def _evaluacion_o_404(evaluacion_id: int) -> Evaluacion:
+    """Load an evaluation the current user may read, or answer 404 (never the data)."""
+    evaluacion = db.session.get(Evaluacion, evaluacion_id)
+    if evaluacion is None or not services.puede_ver(evaluacion, current_user):
+        abort(404)
+    return evaluacion
+
+
+def _propia_o_404(evaluacion_id: int) -> Evaluacion:
+    """Load an evaluation of the current user's unit, or answer 404."""
+    evaluacion = _evaluacion_o_404(evaluacion_id)
+    if not services.puede_editar(evaluacion, current_user):
+        abort(404)
+    return evaluacion
+
+
+def _version(form) -> int | None:
+    """The version the form was read at (None when absent)."""
+    texto = (form.version.data or "").strip()
+    return int(texto) if texto.isdigit() else None
+
+
+def _ve_contradicciones(evaluacion: Evaluacion) -> bool:
+    """The author's unit and ODES see the warnings against the Anexo 4."""
+    return current_user.rol is Rol.odes or services.puede_editar(evaluacion, current_user)
+
+
+def _anexo4(evaluacion: Evaluacion) -> list[tuple[str, calculos.Celda, bool | None]]:
+    """The IdG's approved Anexo 4 rows: region, cell, goal met."""
+    return [
+        (region, celda, calculos.cumplio(celda))
+        for region, celda in services.celdas_del_idg(evaluacion).items()
+    ]
+
+
+@bp.route("/anexo5")
+@permitido(Rol.odes, Rol.direccion, Rol.revisor)
+def evaluaciones():
+    """List the semester's IdG with their Anexo 5 state and completeness by unit."""
+    periodo = _periodo_o_404()
+    if periodo is None:
+        return render_template("mejora_continua/evaluacion_lista.html", periodo=None, periodos=[])
+    filas = queries.evaluaciones(periodo)
+    evaluaciones_ = [f.evaluacion for f in filas if f.evaluacion]
+    return render_template(
+        "mejora_continua/evaluacion_lista.html",
+        periodo=periodo,
+        periodos=anexo4_queries.periodos(),
+        filas=filas,
+        unidades=queries.completitud_por_unidad(periodo, filas),
+        visibles={e.id for e in evaluaciones_ if services.puede_ver(e, current_user)},
+        retrasos={e.id: services.dias_de_retraso(e) for e in evaluaciones_},
+        form=IniciarEvaluacionForm(),
+    )
+
+
+@bp.route("/anexo5/iniciar", methods=["POST"])
+@permitido(Rol.direccion)
+def iniciar_evaluacion():
+    """Create the unit's draft Anexo 5 of one IdG and semester and open it for editing."""
+    form = IniciarEvaluacionForm()
+    if not form.validate_on_submit():
+        abort(400)
+    periodo = anexo4_queries.periodo_por_codigo(form.periodo.data)
+    texto_id = (form.indicador_id.data or "").strip()
+    indicador = db.session.get(Indicador, int(texto_id)) if texto_id.isdigit() else None
+    if periodo is None or indicador is None:
+        flash("Indique el indicador y el semestre del Anexo 5.", "error")
+        return redirect(url_for("mejora_continua.evaluaciones"))
+    try:
+        evaluacion = services.obtener_o_crear_evaluacion(indicador, periodo, current_user)
+    except services.ErrorEvaluacion as error:
+        db.session.rollback()
+        flash(error.mensaje, "error")
+        return redirect(url_for("mejora_continua.evaluaciones", periodo=periodo.codigo))
+    db.session.commit()
+    if not services.puede_editar(evaluacion, current_user):
+        abort(404)
+    return redirect(url_for("mejora_continua.editar_evaluacion", evaluacion_id=evaluacion.id))
+
+
+@bp.route("/anexo5/<int:evaluacion_id>")
+@permitido(Rol.odes, Rol.direccion, Rol.revisor)
+def ver_evaluacion(evaluacion_id: int):
+    """Show one Anexo 5 with its items, warnings against the Anexo 4, actions and history."""
+    evaluacion = _evaluacion_o_404(evaluacion_id)
+    bloqueo = services.motivo_bloqueo(evaluacion)
+    propia = services.puede_editar(evaluacion, current_user)
+    return render_template(
+        "mejora_continua/evaluacion_ver.html",
+        evaluacion=evaluacion,
+        bloqueo=bloqueo,
+        propia=propia,
+        editable=propia and bloqueo is None,
+        contradicciones=services.contradicciones(evaluacion)
+        if _ve_contradicciones(evaluacion)
+        else [],
+        anexo4=_anexo4(evaluacion) if _ve_contradicciones(evaluacion) else [],
+        etiquetas_celda=ETIQUETAS_ESTADO_CELDA,
+        retraso=services.dias_de_retraso(evaluacion),
+        eventos=historial("evaluacion", evaluacion.id),
+        form=AccionEvaluacionForm(version=evaluacion.version),
+        form_motivo=MotivoEvaluacionForm(),
+    )
+
+
+def _entrada(form: EvaluacionForm, tipo: TipoItem):
+    """Append an empty item of a type to the form."""
+    entrada = form.items.append_entry()
+    entrada.tipo.data = tipo.value
+    entrada.item_id.data = ""
+    return entrada
+
+
+@bp.route("/anexo5/<int:evaluacion_id>/editar", methods=["GET", "POST"])
+@permitido(Rol.direccion)
+def editar_evaluacion(evaluacion_id: int):
+    """Write the verdict, conclusions and recommendations; add or remove items."""
+    evaluacion = _propia_o_404(evaluacion_id)
+    bloqueo = services.motivo_bloqueo(evaluacion)
+    if bloqueo:
+        flash(bloqueo, "error")
+        return redirect(url_for("mejora_continua.ver_evaluacion", evaluacion_id=evaluacion.id))
+    form = EvaluacionForm()
+    errores_items: dict[int, dict[str, str]] = {}
+    accion = request.form.get("accion", "guardar")
+    if request.method == "GET":
+        form.version.data = str(evaluacion.version)
+        form.veredicto.data = evaluacion.veredicto
+        for item in evaluacion.items:
+            form.items.append_entry(
+                {
+                    "item_id": str(item.id),
+                    "tipo": item.tipo.value,
+                    "texto": item.texto,
+                    "clasificacion": item.clasificacion.value if item.clasificacion else "",
+                    "regiones": [r.id for r in item.regiones],
+                    "responsable_drtpe": item.responsable_drtpe,
+                    "responsables": [u.id for u in item.responsables_mtpe],
+                }
+            )
+    elif accion in ("agregar_conclusion", "agregar_recomendacion"):
+        _entrada(form, TipoItem(accion.removeprefix("agregar_")))
+    elif form.validate_on_submit():
+        indices = [i for i, f in enumerate(form.items) if not f.quitar.data]
+        datos = [form.items[i].datos() for i in indices]
+        try:
+            services.guardar_evaluacion(
+                evaluacion,
+                form.veredicto.data,
+                datos,
+                usuario=current_user,
+                version=_version(form),
+            )
+            db.session.commit()
+        except services.ErrorEvaluacion as error:
+            db.session.rollback()
+            if error.errores:
+                errores_items = {indices[p]: e for p, e in error.errores.items()}
+            elif error.campo == "veredicto":
+                form.veredicto.errors = [error.mensaje]
+            else:
+                flash(error.mensaje, "error")
+                return redirect(
+                    url_for("mejora_continua.ver_evaluacion", evaluacion_id=evaluacion_id)
+                )
+            flash(error.mensaje if error.errores else "Hay errores en el formulario.", "error")
+        except StaleDataError:
+            db.session.rollback()
+            flash(MENSAJE_CONCURRENCIA, "error")
+            return redirect(url_for("mejora_continua.ver_evaluacion", evaluacion_id=evaluacion_id))
+        else:
+            flash("Anexo 5 guardado como borrador.", "exito")
+            for aviso in services.contradicciones(evaluacion):
+                flash(f"Contradicción con el Anexo 4: {aviso}", "advertencia")
+            return redirect(url_for("mejora_continua.ver_evaluacion", evaluacion_id=evaluacion_id))
+    else:
+        flash("Hay errores en el formulario; no se guardó nada.", "error")
+    return render_template(
+        "mejora_continua/evaluacion_editar.html",
+        evaluacion=evaluacion,
+        form=form,
+        errores_items=errores_items,
+        regiones=queries.todas_las_regiones(),
+        evaluadas={r.id for r in queries.regiones_evaluadas(evaluacion.periodo)},
+        unidades=queries.unidades_responsables(),
+        sugerencias=services.borrador_sugerido(evaluacion),
+        veredicto_sugerido=services.veredicto_sugerido(evaluacion),
+        anexo4=_anexo4(evaluacion),
+        etiquetas_celda=ETIQUETAS_ESTADO_CELDA,
+        form_sugerencias=AccionEvaluacionForm(version=evaluacion.version),
+    )
+
+
+@bp.route("/anexo5/<int:evaluacion_id>/sugerencias", methods=["POST"])
+@permitido(Rol.direccion)
+def aplicar_sugerencias(evaluacion_id: int):
+    """Add the conclusions suggested from the Anexo 4 to the draft."""
+    evaluacion = _propia_o_404(evaluacion_id)
+    form = AccionEvaluacionForm()
+    if not form.validate_on_submit():
+        abort(400)
+    destino = url_for("mejora_continua.editar_evaluacion", evaluacion_id=evaluacion_id)
+    try:
+        agregadas, omitidas = services.aplicar_borrador(
+            evaluacion, usuario=current_user, version=_version(form)
+        )
+        db.session.commit()
+    except services.ErrorEvaluacion as error:
+        db.session.rollback()
+        flash(error.mensaje, "error")
+        return redirect(url_for("mejora_continua.ver_evaluacion", evaluacion_id=evaluacion_id))
+    except StaleDataError:
+        db.session.rollback()
+        flash(MENSAJE_CONCURRENCIA, "error")
+        return redirect(destino)
+    if agregadas:
+        flash(f"Se agregaron {agregadas} conclusiones sugeridas; revíselas y edítelas.", "exito")
+    else:
+        flash("No hay conclusiones sugeridas nuevas que agregar.", "info")
+    for omitida in omitidas:
+        flash(f"No se agregó {omitida}", "advertencia")
+    return redirect(destino)
+
+
+def _accion(evaluacion_id: int, accion, mensaje: str, **kwargs):
+    """Run one workflow step, commit, flash the outcome and go back to the evaluation."""
+    evaluacion = _evaluacion_o_404(evaluacion_id)
+    con_motivo = "motivo" in kwargs
+    form = MotivoEvaluacionForm() if con_motivo else AccionEvaluacionForm()
+    if not form.validate_on_submit() and not con_motivo:
+        abort(400)
+    if con_motivo:
+        kwargs["motivo"] = form.motivo.data or ""
+    try:
+        accion(evaluacion, usuario=current_user, **kwargs)
+        db.session.commit()
+    except services.ErrorEvaluacion as error:
+        db.session.rollback()
+        flash(error.mensaje, "error")
+    except StaleDataError:
+        db.session.rollback()
+        flash(MENSAJE_CONCURRENCIA, "error")
+    else:
+        flash(mensaje, "exito")
+    return redirect(url_for("mejora_continua.ver_evaluacion", evaluacion_id=evaluacion_id))
+
+
+@bp.route("/anexo5/<int:evaluacion_id>/enviar", methods=["POST"])
+@permitido(Rol.direccion)
+def enviar_evaluacion(evaluacion_id: int):
+    """Submit the unit's Anexo 5 to ODES."""
+    _propia_o_404(evaluacion_id)
+    return _accion(
+        evaluacion_id, services.enviar, "Anexo 5 enviado a la ODES para su revisión.", ahora=ahora()
+    )
+
+
+@bp.route("/anexo5/<int:evaluacion_id>/observar", methods=["POST"])
+@permitido(Rol.odes)
+def observar_evaluacion(evaluacion_id: int):
+    """Return a submitted Anexo 5 to its unit with a reason."""
+    return _accion(
+        evaluacion_id,
+        services.observar,
+        "Anexo 5 observado; la dirección verá el motivo.",
+        motivo="",
+    )
+
+
+@bp.route("/anexo5/<int:evaluacion_id>/aprobar", methods=["POST"])
+@permitido(Rol.odes)
+def aprobar_evaluacion(evaluacion_id: int):
+    """Approve and lock a submitted Anexo 5."""
+    return _accion(evaluacion_id, services.aprobar, "Anexo 5 aprobado.", ahora=ahora())
+
+
+@bp.route("/anexo5/<int:evaluacion_id>/reabrir", methods=["POST"])
+@permitido(Rol.odes)
+def reabrir_evaluacion(evaluacion_id: int):
+    """Reopen an approved Anexo 5 with a reason."""
+    return _accion(evaluacion_id, services.reabrir, "Anexo 5 reabierto.", motivo="")

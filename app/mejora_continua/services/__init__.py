@@ -1,0 +1,1 @@
+"""Writes of the mejora_continua module; the caller commits."""
