@@ -52,7 +52,6 @@ def servidor(tmp_path_factory):
         TESTING = False
         SQLALCHEMY_DATABASE_URI = f"sqlite:///{carpeta / 'e2e.db'}"
         ARCHIVOS_DIR = str(carpeta / "archivos")
-        INFORME_SINCRONO = True
 
     app = create_app(ConfigE2E)
     with app.app_context():
