@@ -85,3 +85,13 @@ class IndicadorForm(FlaskForm):
             "tipo_valor": tipo,
             "admite_negativo": tipo is not TipoValor.porcentaje,
         }
+
+
+class TextoCatalogoForm(FlaskForm):
+    """Edit the official text of a catalogue entry (art. 48 function, OES, public service)."""
+
+    texto = TextAreaField(
+        "Texto oficial",
+        validators=[DataRequired(REQUERIDO), Length(max=2000, message="Máximo 2000 caracteres.")],
+        description="Tal como figura en el documento oficial; el cambio queda en el historial.",
+    )

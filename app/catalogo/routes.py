@@ -3,14 +3,21 @@
 from __future__ import annotations
 
 import sqlalchemy as sa
-from flask import flash, redirect, render_template, request, url_for
+from flask import abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 
 from app.auth.models import Rol
 from app.auth.permisos import permitido
 from app.catalogo import bp, queries, services
-from app.catalogo.forms import IndicadorForm, RegionForm, UnidadForm
-from app.catalogo.models import Indicador, Region, UnidadMTPE
+from app.catalogo.forms import IndicadorForm, RegionForm, TextoCatalogoForm, UnidadForm
+from app.catalogo.models import (
+    FuncionLOGR,
+    Indicador,
+    ObjetivoEstrategico,
+    Region,
+    ServicioPublico,
+    UnidadMTPE,
+)
 from app.convenios.models import Convenio
 from app.extensions import db
 from app.models.auditoria import historial
@@ -200,3 +207,39 @@ def editar_indicador(indicador_id: int):
         flash(f"{indicador.etiqueta} actualizado.", "exito")
         return redirect(url_for("catalogo.indicador", indicador_id=indicador.id))
     return render_template("catalogo/indicador_form.html", form=form, indicador=indicador)
+
+
+#: Catalogue entries whose official text ODES may correct: kind → (model, text field, label).
+TEXTOS_EDITABLES = {
+    "funcion": (FuncionLOGR, "texto", "Función del art. 48 LOGR"),
+    "objetivo": (ObjetivoEstrategico, "texto", "Objetivo estratégico sectorial"),
+    "servicio": (ServicioPublico, "nombre", "Servicio público"),
+}
+
+
+@bp.route("/textos/<tipo>/<int:objeto_id>", methods=["GET", "POST"])
+@permitido(Rol.odes)
+def editar_texto(tipo: str, objeto_id: int):
+    """Correct the official text of a function, strategic objective or public service."""
+    if tipo not in TEXTOS_EDITABLES:
+        abort(404)
+    modelo, campo, etiqueta = TEXTOS_EDITABLES[tipo]
+    objeto = db.get_or_404(modelo, objeto_id)
+    form = TextoCatalogoForm()
+    if request.method == "GET":
+        form.texto.data = getattr(objeto, campo)
+    if form.validate_on_submit():
+        services.editar_texto(
+            objeto, campo, form.texto.data, tipo=modelo.__tablename__, usuario_id=current_user.id
+        )
+        db.session.commit()
+        flash(f"{etiqueta} actualizado.", "exito")
+        return redirect(
+            url_for("catalogo.funciones" if tipo == "funcion" else "catalogo.objetivos_servicios")
+        )
+    return render_template(
+        "catalogo/texto_form.html",
+        form=form,
+        etiqueta=etiqueta,
+        eventos=historial(modelo.__tablename__, objeto.id),
+    )

@@ -93,3 +93,12 @@ def editar_indicador(indicador: Indicador, datos: dict[str, Any], *, usuario_id:
             despues=despues,
         )
     return indicador
+
+
+def editar_texto(objeto, campo: str, texto: str, *, tipo: str, usuario_id: int | None) -> None:
+    """Change the official text of a catalogue entry, audited."""
+    antes, despues = cambios(objeto, {campo: texto.strip()})
+    if despues:
+        registrar_evento(
+            "editar", tipo, objeto.id, usuario_id=usuario_id, antes=antes, despues=despues
+        )

@@ -11,7 +11,7 @@ from flask import current_app
 
 from app.auth.models import Rol, Usuario
 from app.auth.permisos import regla_de
-from app.catalogo.models import Indicador, Region, UnidadMTPE
+from app.catalogo.models import FuncionLOGR, Indicador, Region, UnidadMTPE
 from app.convenios.models import Convenio, EstadoReporte, Periodo
 from app.convenios.services.anexo4 import convenio_vigente, obtener_o_crear_reporte
 from app.convenios.services.evidencias import guardar_evidencia
@@ -60,6 +60,7 @@ ESPERADO: dict[str, set[Rol] | str] = {
     "catalogo.indicadores": TODOS,
     "catalogo.indicador": TODOS,
     "catalogo.editar_indicador": {ODES},
+    "catalogo.editar_texto": {ODES},
     "convenios.lista": TODOS,
     "convenios.nuevo": {ODES},
     "convenios.detalle": TODOS,
@@ -210,6 +211,8 @@ def _argumentos(bd) -> dict[str, object]:
         "evidencia_id": evidencia.id,
         "convenio_id": bd.session.scalar(sa.select(Convenio.id).filter_by(region_id=loreto.id)),
         "codigo": "loreto",
+        "tipo": "funcion",
+        "objeto_id": bd.session.scalar(sa.select(FuncionLOGR.id).filter_by(letra="a")),
         "usuario_id": 1,
         "unidad_id": bd.session.scalar(sa.select(UnidadMTPE.id)),
         "indicador_id": bd.session.scalar(sa.select(Indicador.id)),

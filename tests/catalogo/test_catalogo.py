@@ -143,3 +143,25 @@ def test_odes_edits_indicator_and_unit(client, sesion, bd):
         data={"sigla": "DNCCL", "nombre": unidad.nombre, "padre_id": 0},
     )
     assert "Ya existe otra unidad con esa sigla." in respuesta.text
+
+
+def test_odes_corrects_official_texts_with_history(client, sesion, bd):
+    from app.catalogo.models import FuncionLOGR, ObjetivoEstrategico
+
+    sesion.entrar(Rol.odes)
+    funcion = bd.session.scalar(sa.select(FuncionLOGR).filter_by(letra="k"))
+    url = f"/catalogo/textos/funcion/{funcion.id}"
+    assert "Promover la igualdad" in client.get(url).text
+    assert "Este campo es obligatorio." in client.post(url, data={"texto": "  "}).text
+    respuesta = client.post(url, data={"texto": "Texto corregido."}, follow_redirects=True)
+    assert "actualizado" in respuesta.text and "Texto corregido." in respuesta.text
+    assert "Promover la igualdad" in client.get(url).text  # old value in the history
+    oes = bd.session.scalar(sa.select(ObjetivoEstrategico).filter_by(numero=1))
+    assert (
+        client.post(f"/catalogo/textos/objetivo/{oes.id}", data={"texto": "OES"}).status_code == 302
+    )
+    assert client.get("/catalogo/textos/otra/1").status_code == 404
+    sesion.salir()
+    sesion.entrar(Rol.revisor)
+    assert client.get(url).status_code == 403
+    assert "Editar" not in client.get("/catalogo/funciones").text
