@@ -23,9 +23,9 @@ from wtforms.validators import (
     NumberRange,
     Optional,
     Regexp,
-    StopValidation,
 )
 
+from app.campos import CampoNumerico
 from app.convenios.models import ETIQUETAS_ESTADO, EstadoCelda, EstadoConvenio
 from app.opciones import opciones
 
@@ -119,24 +119,10 @@ def leer_decimal(texto: str | None) -> Decimal | None:
     return valor.quantize(Decimal("0.01"))
 
 
-class PorcentajeField(StringField):
+class PorcentajeField(CampoNumerico):
     """A percentage typed as text: accepts "60", "60.5", "-22", rejects commas with a message."""
 
-    def process_formdata(self, valuelist):
-        self.raw = valuelist[0] if valuelist else ""
-        self.data = self.raw
-
-    def pre_validate(self, form):
-        try:
-            self.data = leer_decimal(self.raw if hasattr(self, "raw") else self.data)
-        except ValueError as error:
-            self.data = None
-            raise StopValidation(str(error)) from None
-
-    def _value(self):
-        if isinstance(self.data, Decimal):
-            return format(self.data.normalize(), "f")
-        return self.raw if hasattr(self, "raw") else ""
+    leer = staticmethod(leer_decimal)
 
 
 class LineaForm(Form):

@@ -17,6 +17,7 @@ from wtforms import (
 )
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional
 
+from app.campos import CampoNumerico
 from app.mejora_continua.models.evaluacion import Clasificacion, TipoItem
 from app.mejora_continua.models.programacion import MESES
 from app.opciones import opciones
@@ -294,7 +295,6 @@ from wtforms.validators import (  # noqa: E402
     Length,
     NumberRange,
     Optional,
-    StopValidation,
 )
 
 from app.mejora_continua.models.plan import (  # noqa: E402
@@ -322,24 +322,14 @@ def _plan_id(valor: int | None) -> int | None:
     return valor or None
 
 
-class ImportePlanField(StringField):
+class ImportePlanField(CampoNumerico):
     """An amount typed as text ("8000", "8 000.00"); "-" or blank means none."""
 
-    def process_formdata(self, valuelist):
-        self.raw = valuelist[0] if valuelist else ""
-        self.data = self.raw
+    leer = staticmethod(leer_importe)
 
-    def pre_validate(self, form):
-        try:
-            self.data = leer_importe(self.raw if hasattr(self, "raw") else self.data)
-        except ValueError as error:
-            self.data = None
-            raise StopValidation(str(error)) from None
-
-    def _value(self):
-        if hasattr(self, "raw"):
-            return self.raw
-        return "" if self.data is None else f"{self.data:.2f}"
+    def mostrar(self, valor):
+        """Amounts are shown with two decimals."""
+        return "" if valor is None else f"{valor:.2f}"
 
 
 class PlanMejoraForm(FlaskForm):
