@@ -384,6 +384,33 @@ def puede_observar(reporte: Reporte, usuario: Usuario) -> bool:
     return False
 
 
+def devolver_a_observado(
+    objeto,
+    *,
+    tipo: str,
+    accion: str,
+    desde: EstadoReporte,
+    motivo: str,
+    aviso: str,
+    usuario_id: int,
+) -> None:
+    """Move a report or evaluation back to observado, showing aviso to its author; audited.
+
+    Shared by the Anexo 4 and Anexo 5 workflows (return and reopen).
+    """
+    objeto.estado = EstadoReporte.observado
+    objeto.motivo_observacion = aviso
+    registrar_evento(
+        accion,
+        tipo,
+        objeto.id,
+        usuario_id=usuario_id,
+        antes={"estado": desde},
+        despues={"estado": objeto.estado},
+        motivo=motivo,
+    )
+
+
 def observar(reporte: Reporte, *, usuario: Usuario, motivo: str) -> None:
     """Return a submitted report to the region with a required reason."""
     if not puede_observar(reporte, usuario):
@@ -393,16 +420,14 @@ def observar(reporte: Reporte, *, usuario: Usuario, motivo: str) -> None:
     motivo = (motivo or "").strip()
     if not motivo:
         raise ErrorAnexo4("Indique el motivo de la observación; la región lo verá.", "motivo")
-    reporte.estado = EstadoReporte.observado
-    reporte.motivo_observacion = motivo
-    registrar_evento(
-        "observar",
-        "reporte",
-        reporte.id,
-        usuario_id=usuario.id,
-        antes={"estado": EstadoReporte.enviado},
-        despues={"estado": reporte.estado},
+    devolver_a_observado(
+        reporte,
+        tipo="reporte",
+        accion="observar",
+        desde=EstadoReporte.enviado,
         motivo=motivo,
+        aviso=motivo,
+        usuario_id=usuario.id,
     )
 
 
@@ -448,16 +473,14 @@ def reabrir(reporte: Reporte, *, usuario: Usuario, motivo: str) -> None:
     motivo = (motivo or "").strip()
     if not motivo:
         raise ErrorAnexo4("Indique el motivo de la reapertura.", "motivo")
-    reporte.estado = EstadoReporte.observado
-    reporte.motivo_observacion = f"Reabierto por la ODES: {motivo}"
-    registrar_evento(
-        "reabrir",
-        "reporte",
-        reporte.id,
-        usuario_id=usuario.id,
-        antes={"estado": EstadoReporte.aprobado},
-        despues={"estado": reporte.estado},
+    devolver_a_observado(
+        reporte,
+        tipo="reporte",
+        accion="reabrir",
+        desde=EstadoReporte.aprobado,
         motivo=motivo,
+        aviso=f"Reabierto por la ODES: {motivo}",
+        usuario_id=usuario.id,
     )
 
 

@@ -21,6 +21,7 @@ from app.auth.models import Rol, Usuario
 from app.catalogo.models import Indicador, Region, UnidadMTPE, normalizar
 from app.convenios.models import ETIQUETAS_CELDA, EstadoCelda, EstadoReporte, Periodo
 from app.convenios.queries.anexo4 import celdas as celdas_anexo4
+from app.convenios.services.anexo4 import devolver_a_observado
 from app.extensions import db
 from app.mejora_continua.models.evaluacion import (
     Clasificacion,
@@ -670,16 +671,14 @@ def observar(evaluacion: Evaluacion, *, usuario: Usuario, motivo: str) -> None:
         raise ErrorEvaluacion(
             "Indique el motivo de la observación; la dirección lo verá.", "motivo"
         )
-    evaluacion.estado = EstadoReporte.observado
-    evaluacion.motivo_observacion = motivo
-    registrar_evento(
-        "observar",
-        "evaluacion",
-        evaluacion.id,
-        usuario_id=usuario.id,
-        antes={"estado": EstadoReporte.enviado},
-        despues={"estado": evaluacion.estado},
+    devolver_a_observado(
+        evaluacion,
+        tipo="evaluacion",
+        accion="observar",
+        desde=EstadoReporte.enviado,
         motivo=motivo,
+        aviso=motivo,
+        usuario_id=usuario.id,
     )
 
 
@@ -716,14 +715,12 @@ def reabrir(evaluacion: Evaluacion, *, usuario: Usuario, motivo: str) -> None:
     motivo = (motivo or "").strip()
     if not motivo:
         raise ErrorEvaluacion("Indique el motivo de la reapertura.", "motivo")
-    evaluacion.estado = EstadoReporte.observado
-    evaluacion.motivo_observacion = f"Reabierto por la ODES: {motivo}"
-    registrar_evento(
-        "reabrir",
-        "evaluacion",
-        evaluacion.id,
-        usuario_id=usuario.id,
-        antes={"estado": EstadoReporte.aprobado},
-        despues={"estado": evaluacion.estado},
+    devolver_a_observado(
+        evaluacion,
+        tipo="evaluacion",
+        accion="reabrir",
+        desde=EstadoReporte.aprobado,
         motivo=motivo,
+        aviso=f"Reabierto por la ODES: {motivo}",
+        usuario_id=usuario.id,
     )
