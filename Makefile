@@ -6,7 +6,7 @@ export FLASK_APP := app
 HOST ?= 127.0.0.1
 PORT ?= 5000
 
-.PHONY: install run test test-sqlite test-postgres lint migrate-check bench carga clean
+.PHONY: install run test test-sqlite test-postgres lint migrate-check traducciones bench carga capturas-guia clean
 
 $(BIN)/activate:
 	$(PYTHON) -m venv $(VENV)
@@ -43,9 +43,25 @@ lint: install
 migrate-check: install
 	$(BIN)/flask db check
 
+# Extracts the UI strings marked with _()/_l()/ngettext into the template catalogue (a build
+# output: the source strings are Spanish and es_PE is the default locale, so no catalogue is
+# needed at run time). A translation would be `pybabel init -l LOCALE`, then `update`/`compile`.
+traducciones: install
+	mkdir -p app/translations
+	$(BIN)/pybabel extract -F babel.cfg -k _l -k lazy_gettext -o app/translations/messages.pot app
+
 clean:
 	rm -rf $(VENV) .pytest_cache .ruff_cache
+
+# Performance figures of issue 7 on two datasets (PostgreSQL if it answers, else SQLite);
+# prints them and writes docs/performance.md.
+bench: install
+	$(BIN)/python -m bench
 
 # Bounded load test (gunicorn + local PostgreSQL); writes its figures to docs/operations.md.
 carga: install
 	$(BIN)/python bench/carga.py --usuarios 50 --lectores 10 --salida docs/operations.md
+
+# The user guide's screenshots (docs/guia/*.jpg): the browser journeys write them as they run.
+capturas-guia: install
+	GUIA_CAPTURAS=docs/guia EXIGIR_NAVEGADOR=1 $(BIN)/python -m pytest tests/navegador -q -p no:randomly

@@ -2,24 +2,38 @@
 
 from __future__ import annotations
 
+import re
 from datetime import date, datetime
 from decimal import Decimal
 
 from babel.numbers import format_decimal
 from flask import Flask, abort, render_template, request
 from flask_babel import format_date, format_datetime
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
+from werkzeug.routing import IntegerConverter
 
 from app.auth.permisos import exigir_regla_declarada
 from app.extensions import db, login_manager
+
+
+class EnteroAcotado(IntegerConverter):
+    """<int:…> up to 2**31 - 1: no id or year is larger, and SQLite can't even compare it."""
+
+    def __init__(self, mapa, fixed_digits=0, min=None, max=2**31 - 1, signed=False):
+        super().__init__(mapa, fixed_digits, min, max, signed)
 
 
 def configurar(app: Flask) -> None:
     """Attach the login loader, the access guard, error handlers and filters to app."""
     from app.auth.models import Usuario
 
+    # Before the blueprints add their rules: an <int:…> above 2**31 - 1 is simply not found.
+    app.url_map.converters["int"] = EnteroAcotado
     login_manager.login_view = "auth.login"
-    login_manager.login_message = "Inicie sesión para continuar."
+    login_manager.login_message = _l("Inicie sesión para continuar.")
     login_manager.login_message_category = "info"
+    login_manager.localize_callback = str  # evaluates the lazy message in the request
 
     @login_manager.user_loader
     def cargar_usuario(user_id: str):
@@ -31,11 +45,19 @@ def configurar(app: Flask) -> None:
     app.after_request(cabeceras_de_seguridad)
 
     for codigo, titulo, mensaje in (
-        (400, "Solicitud no válida", "La solicitud no se pudo procesar. Vuelva a intentarlo."),
-        (403, "Acceso denegado", "Su cuenta no tiene permiso para ver esta página."),
-        (404, "Página no encontrada", "La página que busca no existe o no está a su alcance."),
-        (413, "Archivo demasiado grande", "El archivo supera el tamaño máximo permitido."),
-        (500, "Error interno", "Ocurrió un error inesperado. No se guardó ningún cambio."),
+        (
+            400,
+            _l("Solicitud no válida"),
+            _l("La solicitud no se pudo procesar. Vuelva a intentarlo."),
+        ),
+        (403, _l("Acceso denegado"), _l("Su cuenta no tiene permiso para ver esta página.")),
+        (
+            404,
+            _l("Página no encontrada"),
+            _l("La página que busca no existe o no está a su alcance."),
+        ),
+        (413, _l("Archivo demasiado grande"), _l("El archivo supera el tamaño máximo permitido.")),
+        (500, _l("Error interno"), _l("Ocurrió un error inesperado. No se guardó ningún cambio.")),
     ):
         app.register_error_handler(codigo, _manejador(codigo, titulo, mensaje))
 
@@ -44,12 +66,22 @@ def configurar(app: Flask) -> None:
     app.jinja_env.filters["numero"] = numero
     app.jinja_env.filters["porcentaje"] = porcentaje
 
+    from app import navegacion
+
+    app.context_processor(navegacion.contexto)
+
+
+#: Control characters other than tab and line breaks: PostgreSQL refuses NUL, and an Excel
+#: file can't hold the others (openpyxl raises), so no stored text may contain them.
+CONTROLES = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f]")
+
 
 def rechazar_caracteres_nulos():
-    """Refuse (400) form or query values with NUL bytes: they can't be stored in PostgreSQL."""
+    """Refuse (400) form or query values with NUL or other control characters."""
     for valores in (request.args, request.form):
-        if any("\x00" in v for v in valores.values()):
-            abort(400, description="La solicitud contiene caracteres no válidos.")
+        # items(multi=True): every value of a repeated field, not only the first one.
+        if any(CONTROLES.search(v) for _k, v in valores.items(multi=True)):
+            abort(400, description=_("La solicitud contiene caracteres no válidos."))
 
 
 #: No inline scripts or styles; nothing is loaded from other sites; no framing.

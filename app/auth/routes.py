@@ -6,8 +6,11 @@ from urllib.parse import urlsplit
 
 import sqlalchemy as sa
 from flask import flash, redirect, render_template, request, session, url_for
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from flask_login import current_user, login_user, logout_user
 
+from app import listas
 from app.auth import bp, services
 from app.auth.forms import LoginForm, UsuarioForm
 from app.auth.models import Rol, Usuario
@@ -34,7 +37,7 @@ def login():
             return render_template("auth/login.html", form=form), 429
         db.session.commit()
         if usuario is None:
-            flash("Correo o contraseña incorrectos.", "error")
+            flash(_("Correo o contraseña incorrectos."), "error")
         else:
             session.permanent = True  # expires after PERMANENT_SESSION_LIFETIME of inactivity
             login_user(usuario)
@@ -42,7 +45,7 @@ def login():
             # Only same-site relative paths, so the login page can't be used as an open redirect.
             if not destino.startswith("/") or destino.startswith("//") or urlsplit(destino).netloc:
                 destino = url_for("main.tablero")
-            flash(f"Bienvenido/a, {usuario.nombre}.", "exito")
+            flash(_("Bienvenido/a, %(nombre)s.", nombre=usuario.nombre), "exito")
             return redirect(destino)
     return render_template("auth/login.html", form=form)
 
@@ -52,7 +55,7 @@ def login():
 def logout():
     """Log the current user out."""
     logout_user()
-    flash("Sesión cerrada.", "info")
+    flash(_("Sesión cerrada."), "info")
     return redirect(url_for("auth.login"))
 
 
@@ -68,18 +71,27 @@ def _preparar(form: UsuarioForm) -> None:
 @bp.route("/usuarios")
 @permitido(Rol.odes)
 def usuarios():
-    """List user accounts with search and role filter."""
+    """List user accounts with search, role and state filters (paged)."""
+    f = listas.leer(
+        listas.Campo("q", _l("Buscar"), marcador=_l("Nombre o correo")),
+        listas.Campo("rol", _l("Rol"), [(r.value, r.etiqueta) for r in Rol]),
+        listas.Campo(
+            "estado", _l("Estado"), [("activa", _l("Activa")), ("inactiva", _l("Inactiva"))]
+        ),
+    )
     consulta = sa.select(Usuario).order_by(Usuario.rol, Usuario.nombre)
-    texto = (request.args.get("q") or "").strip()
-    rol = request.args.get("rol") or ""
-    if texto:
+    if f.q:
         consulta = consulta.where(
-            sa.or_(Usuario.nombre.ilike(f"%{texto}%"), Usuario.email.ilike(f"%{texto}%"))
+            sa.or_(
+                Usuario.nombre.ilike(listas.patron(f.q)), Usuario.email.ilike(listas.patron(f.q))
+            )
         )
-    if rol in Rol.__members__:
-        consulta = consulta.where(Usuario.rol == Rol(rol))
-    pagina = db.paginate(consulta, per_page=25, error_out=False)
-    return render_template("auth/usuarios.html", pagina=pagina, texto=texto, rol=rol, roles=Rol)
+    if f["rol"]:
+        consulta = consulta.where(Usuario.rol == Rol(f["rol"]))
+    if f["estado"]:
+        consulta = consulta.where(Usuario.activo.is_(f["estado"] == "activa"))
+    pagina = listas.paginar(consulta, f)
+    return render_template("auth/usuarios.html", pagina=pagina, f=f)
 
 
 @bp.route("/usuarios/nuevo", methods=["GET", "POST"])
@@ -98,7 +110,7 @@ def nuevo_usuario():
             getattr(form, error.campo).errors.append(error.mensaje)
         else:
             db.session.commit()
-            flash(f"Cuenta de {usuario.nombre} creada.", "exito")
+            flash(_("Cuenta de %(nombre)s creada.", nombre=usuario.nombre), "exito")
             return redirect(url_for("auth.usuarios"))
     return render_template("auth/usuario_form.html", form=form, usuario=None)
 
@@ -124,7 +136,7 @@ def editar_usuario(usuario_id: int):
             getattr(form, error.campo).errors.append(error.mensaje)
         else:
             db.session.commit()
-            flash("Cuenta actualizada.", "exito")
+            flash(_("Cuenta actualizada."), "exito")
             return redirect(url_for("auth.usuarios"))
     return render_template(
         "auth/usuario_form.html",

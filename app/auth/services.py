@@ -7,6 +7,8 @@ from datetime import UTC, datetime, timedelta
 from typing import Any
 
 import sqlalchemy as sa
+from flask_babel import gettext as _
+from flask_babel import ngettext
 
 from app.auth.models import Rol, Usuario
 from app.extensions import db
@@ -26,17 +28,19 @@ class ErrorUsuario(ValueError):
 def validar_clave(clave: str) -> None:
     """Refuse passwords shorter than 10 characters or made of letters only."""
     if len(clave) < 10:
-        raise ErrorUsuario("clave", "La contraseña debe tener al menos 10 caracteres.")
+        raise ErrorUsuario("clave", _("La contraseña debe tener al menos 10 caracteres."))
     if clave.isalpha() or clave.isdigit():
-        raise ErrorUsuario("clave", "La contraseña debe combinar letras con números o símbolos.")
+        raise ErrorUsuario("clave", _("La contraseña debe combinar letras con números o símbolos."))
 
 
 def _normalizar_ambito(datos: dict[str, Any]) -> dict[str, Any]:
     rol = datos["rol"]
     if rol is Rol.drtpe and not datos.get("region_id"):
-        raise ErrorUsuario("region_id", "Un usuario G/DRTPE debe estar asignado a una región.")
+        raise ErrorUsuario("region_id", _("Un usuario G/DRTPE debe estar asignado a una región."))
     if rol is Rol.direccion and not datos.get("unidad_id"):
-        raise ErrorUsuario("unidad_id", "Un usuario de Dirección debe tener una unidad del MTPE.")
+        raise ErrorUsuario(
+            "unidad_id", _("Un usuario de Dirección debe tener una unidad del MTPE.")
+        )
     # Scope fields that do not belong to the role are cleared, so no stale scope grants access.
     return {
         **datos,
@@ -50,7 +54,7 @@ def _email_libre(email: str, excluir_id: int | None = None) -> None:
     if excluir_id:
         consulta = consulta.where(Usuario.id != excluir_id)
     if db.session.scalar(consulta):
-        raise ErrorUsuario("email", "Ya existe una cuenta con ese correo electrónico.")
+        raise ErrorUsuario("email", _("Ya existe una cuenta con ese correo electrónico."))
 
 
 def crear_usuario(datos: dict[str, Any], clave: str, *, usuario_id: int | None) -> Usuario:
@@ -100,10 +104,12 @@ class CuentaBloqueada(Exception):
 
     def __init__(self, minutos: int):
         super().__init__(minutos)
-        self.mensaje = (
+        self.mensaje = ngettext(
             "Demasiados intentos fallidos para esta cuenta. Por seguridad, el acceso está "
-            f"bloqueado temporalmente: vuelva a intentarlo en {minutos} minuto"
-            f"{'s' if minutos != 1 else ''}."
+            "bloqueado temporalmente: vuelva a intentarlo en %(num)d minuto.",
+            "Demasiados intentos fallidos para esta cuenta. Por seguridad, el acceso está "
+            "bloqueado temporalmente: vuelva a intentarlo en %(num)d minutos.",
+            minutos,
         )
 
 

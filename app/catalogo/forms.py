@@ -1,5 +1,6 @@
 """Catalogue edit forms (ODES)."""
 
+from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import SelectField, StringField, TextAreaField
 from wtforms.validators import DataRequired, Length, Optional
@@ -7,22 +8,26 @@ from wtforms.validators import DataRequired, Length, Optional
 from app.catalogo.models import ETIQUETAS_TIPO_VALOR, TipoValor
 from app.opciones import opciones
 
-REQUERIDO = "Este campo es obligatorio."
+REQUERIDO = _l("Este campo es obligatorio.")
 
 
 class RegionForm(FlaskForm):
     """Edit a region's labour body, macro-region and aliases."""
 
     organo_tipo = SelectField(
-        "Tipo de órgano regional",
+        _l("Tipo de órgano regional"),
         choices=opciones(
-            [("", "—"), ("Gerencia", "Gerencia (GRTPE)"), ("Dirección", "Dirección (DRTPE)")]
+            [
+                ("", "—"),
+                ("Gerencia", _l("Gerencia (GRTPE)")),
+                ("Dirección", _l("Dirección (DRTPE)")),
+            ]
         ),
     )
-    macro_region = StringField("Macro región", validators=[Optional(), Length(max=40)])
+    macro_region = StringField(_l("Macro región"), validators=[Optional(), Length(max=40)])
     aliases = TextAreaField(
-        "Otras grafías del nombre",
-        description="Una por línea. Se usan para reconocer la región en archivos importados.",
+        _l("Otras grafías del nombre"),
+        description=_l("Una por línea. Se usan para reconocer la región en archivos importados."),
     )
 
     def datos(self) -> dict:
@@ -42,9 +47,9 @@ class RegionForm(FlaskForm):
 class UnidadForm(FlaskForm):
     """Edit an MTPE unit."""
 
-    sigla = StringField("Sigla", validators=[DataRequired(REQUERIDO), Length(max=20)])
-    nombre = StringField("Nombre", validators=[DataRequired(REQUERIDO), Length(max=200)])
-    padre_id = SelectField("Depende de", coerce=int)
+    sigla = StringField(_l("Sigla"), validators=[DataRequired(REQUERIDO), Length(max=20)])
+    nombre = StringField(_l("Nombre"), validators=[DataRequired(REQUERIDO), Length(max=200)])
+    padre_id = SelectField(_l("Depende de"), coerce=int)
 
     def datos(self) -> dict:
         """Return the unit fields as plain data for the service."""
@@ -58,18 +63,18 @@ class UnidadForm(FlaskForm):
 class IndicadorForm(FlaskForm):
     """Edit an indicator's texts and alignment."""
 
-    nombre = TextAreaField("Nombre", validators=[DataRequired(REQUERIDO), Length(max=1000)])
-    proponente_id = SelectField("Unidad proponente", coerce=int)
-    objetivo_id = SelectField("Objetivo estratégico sectorial", coerce=int)
-    funcion_id = SelectField("Función (art. 48 LOGR)", coerce=int)
-    servicio_id = SelectField("Servicio público", coerce=int)
+    nombre = TextAreaField(_l("Nombre"), validators=[DataRequired(REQUERIDO), Length(max=1000)])
+    proponente_id = SelectField(_l("Unidad proponente"), coerce=int)
+    objetivo_id = SelectField(_l("Objetivo estratégico sectorial"), coerce=int)
+    funcion_id = SelectField(_l("Función (art. 48 LOGR)"), coerce=int)
+    servicio_id = SelectField(_l("Servicio público"), coerce=int)
     unidad_medida = StringField(
-        "Unidad de medida", validators=[DataRequired(REQUERIDO), Length(max=40)]
+        _l("Unidad de medida"), validators=[DataRequired(REQUERIDO), Length(max=40)]
     )
     tipo_valor = SelectField(
-        "Tipo de valor",
+        _l("Tipo de valor"),
         choices=opciones([(t.value, ETIQUETAS_TIPO_VALOR[t]) for t in TipoValor]),
-        description="Los incrementos y variaciones pueden ser negativos o superar el 100 %.",
+        description=_l("Los incrementos y variaciones pueden ser negativos o superar el 100 %."),
     )
 
     def datos(self) -> dict:
@@ -91,7 +96,10 @@ class TextoCatalogoForm(FlaskForm):
     """Edit the official text of a catalogue entry (art. 48 function, OES, public service)."""
 
     texto = TextAreaField(
-        "Texto oficial",
-        validators=[DataRequired(REQUERIDO), Length(max=2000, message="Máximo 2000 caracteres.")],
-        description="Tal como figura en el documento oficial; el cambio queda en el historial.",
+        _l("Texto oficial"),
+        validators=[
+            DataRequired(REQUERIDO),
+            Length(max=2000, message=_l("Máximo 2000 caracteres.")),
+        ],
+        description=_l("Tal como figura en el documento oficial; el cambio queda en el historial."),
     )

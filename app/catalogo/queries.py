@@ -115,3 +115,46 @@ def indicadores(conjunto_id: int) -> list[Indicador]:
             .order_by(Indicador.numero)
         )
     )
+
+
+def consulta_unidades(*, texto: str = "", tipo: str = "") -> sa.Select:
+    """Select of MTPE units matching a search on acronym/name and a level."""
+    from app.catalogo.models import TipoUnidad
+    from app.listas import patron
+
+    consulta = sa.select(UnidadMTPE).options(
+        selectinload(UnidadMTPE.padre), selectinload(UnidadMTPE.viceministerio)
+    )
+    if texto:
+        consulta = consulta.where(
+            sa.or_(UnidadMTPE.sigla.ilike(patron(texto)), UnidadMTPE.nombre.ilike(patron(texto)))
+        )
+    if tipo:
+        consulta = consulta.where(UnidadMTPE.tipo == TipoUnidad(tipo))
+    return consulta.order_by(UnidadMTPE.tipo, UnidadMTPE.sigla)
+
+
+def consulta_indicadores(
+    *, texto: str = "", conjunto_id: int | None = None, proponente_id: int | None = None
+) -> sa.Select:
+    """Select of indicators (newest set first, by number) with their alignment loaded."""
+    from app.listas import patron
+
+    consulta = (
+        sa.select(Indicador)
+        .join(Indicador.conjunto)
+        .options(
+            selectinload(Indicador.conjunto),
+            selectinload(Indicador.proponente),
+            selectinload(Indicador.funcion),
+            selectinload(Indicador.servicio),
+            selectinload(Indicador.objetivo),
+        )
+    )
+    if texto:
+        consulta = consulta.where(Indicador.nombre.ilike(patron(texto)))
+    if conjunto_id:
+        consulta = consulta.where(Indicador.conjunto_id == conjunto_id)
+    if proponente_id:
+        consulta = consulta.where(Indicador.proponente_id == proponente_id)
+    return consulta.order_by(ConjuntoIndicadores.nombre.desc(), Indicador.numero)

@@ -4,8 +4,12 @@ from __future__ import annotations
 
 import sqlalchemy as sa
 from flask import abort, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from flask_login import current_user
+from wtforms.validators import Length
 
+from app import listas
 from app.auth.models import Rol
 from app.auth.permisos import permitido
 from app.catalogo import bp, queries, services
@@ -35,21 +39,30 @@ def indice():
 @permitido()
 def regiones():
     """List the regions, their labour body, macro-region and transferred functions."""
-    texto = (request.args.get("q") or "").strip()
-    filas = queries.regiones_con_detalle()
-    if texto:
-        from app.catalogo.models import normalizar
+    from app.catalogo.models import normalizar
 
-        clave = normalizar(texto)
+    # The 26 regions are a fixed catalogue: filtered in memory, where the aliases are matched
+    # accent-insensitively; their relations are loaded in two queries whatever the filter.
+    filas = queries.regiones_con_detalle()
+    macros = sorted({r.macro_region for r in filas if r.macro_region})
+    f = listas.leer(
+        listas.Campo("q", _l("Buscar"), marcador=_l("Nombre u otra grafía")),
+        listas.Campo("macro", _l("Macro región"), [(m, m) for m in macros], _l("Todas")),
+        por_pagina=30,
+    )
+    if f.q:
+        clave = normalizar(f.q)
         filas = [
             r
             for r in filas
             if clave in normalizar(r.nombre) or any(clave in a.clave for a in r.aliases)
         ]
+    if f["macro"]:
+        filas = [r for r in filas if r.macro_region == f["macro"]]
     return render_template(
         "catalogo/regiones.html",
-        regiones=filas,
-        texto=texto,
+        pagina=listas.paginar_lista(filas, f),
+        f=f,
         total_funciones=len(queries.funciones()),
     )
 
@@ -98,7 +111,7 @@ def editar_region(codigo: str):
             getattr(form, error.campo).errors.append(error.mensaje)
         else:
             db.session.commit()
-            flash(f"Región {region.nombre} actualizada.", "exito")
+            flash(_("Región %(nombre)s actualizada.", nombre=region.nombre), "exito")
             return redirect(url_for("catalogo.region", codigo=region.codigo))
     return render_template("catalogo/region_form.html", form=form, region=region)
 
@@ -107,11 +120,30 @@ def editar_region(codigo: str):
 @permitido()
 def funciones():
     """Show the art. 48 LOGR functions and which regions received each one."""
-    regiones = [r for r in queries.regiones_con_detalle() if r.es_gobierno_regional]
+    funciones = queries.funciones()
+    f = listas.leer(
+        listas.Campo("q", _l("Gobierno regional"), marcador=_l("Nombre de la región")),
+        listas.Campo(
+            "funcion", _l("Con la función"), [(x.id, f"{x.letra})") for x in funciones], _l("Todas")
+        ),
+        por_pagina=30,
+    )
+    regiones = [
+        r
+        for r in queries.regiones_con_detalle()
+        if r.es_gobierno_regional
+        and listas.coincide(f.q, r.nombre)
+        and (
+            not f.entero("funcion")
+            or any(t.funcion_id == f.entero("funcion") for t in r.funciones_transferidas)
+        )
+    ]
+    pagina = listas.paginar_lista(regiones, f)
     return render_template(
         "catalogo/funciones.html",
-        funciones=queries.funciones(),
-        regiones=regiones,
+        funciones=funciones,
+        pagina=pagina,
+        f=f,
         transferidas={r.id: {t.funcion_id for t in r.funciones_transferidas} for r in regiones},
     )
 
@@ -119,8 +151,15 @@ def funciones():
 @bp.route("/unidades")
 @permitido()
 def unidades():
-    """List the MTPE units with their parent and vice-ministry."""
-    return render_template("catalogo/unidades.html", unidades=queries.unidades())
+    """List the MTPE units with their parent and vice-ministry (search, level filter, paged)."""
+    from app.catalogo.models import ETIQUETAS_TIPO_UNIDAD
+
+    f = listas.leer(
+        listas.Campo("q", _l("Buscar"), marcador=_l("Sigla o nombre")),
+        listas.Campo("tipo", _l("Tipo"), [(t.value, e) for t, e in ETIQUETAS_TIPO_UNIDAD.items()]),
+    )
+    pagina = listas.paginar(queries.consulta_unidades(texto=f.q, tipo=f["tipo"]), f)
+    return render_template("catalogo/unidades.html", pagina=pagina, f=f)
 
 
 @bp.route("/unidades/<int:unidad_id>/editar", methods=["GET", "POST"])
@@ -143,7 +182,7 @@ def editar_unidad(unidad_id: int):
             getattr(form, error.campo).errors.append(error.mensaje)
         else:
             db.session.commit()
-            flash(f"Unidad {unidad.sigla} actualizada.", "exito")
+            flash(_("Unidad %(sigla)s actualizada.", sigla=unidad.sigla), "exito")
             return redirect(url_for("catalogo.unidades"))
     return render_template("catalogo/unidad_form.html", form=form, unidad=unidad)
 
@@ -162,8 +201,33 @@ def objetivos_servicios():
 @bp.route("/indicadores")
 @permitido()
 def indicadores():
-    """List the indicator sets with proponent and alignment (Cuadros 02 and 03)."""
-    return render_template("catalogo/indicadores.html", conjuntos=queries.conjuntos())
+    """List the indicators with proponent and alignment (Cuadros 02 and 03), filtered and paged."""
+    from app.catalogo.models import ConjuntoIndicadores
+
+    conjuntos = db.session.execute(
+        sa.select(
+            ConjuntoIndicadores.id,
+            ConjuntoIndicadores.nombre,
+            sa.func.count(Indicador.id).label("total"),
+        )
+        .outerjoin(Indicador, Indicador.conjunto_id == ConjuntoIndicadores.id)
+        .group_by(ConjuntoIndicadores.id, ConjuntoIndicadores.nombre)
+        .order_by(ConjuntoIndicadores.nombre.desc())
+    ).all()
+    f = listas.leer(
+        listas.Campo("q", _l("Buscar"), marcador=_l("Nombre del indicador")),
+        listas.Campo("conjunto", _l("Conjunto"), [(c.id, c.nombre) for c in conjuntos]),
+        listas.Campo("proponente", _l("Proponente"), [(u.id, u.sigla) for u in queries.unidades()]),
+    )
+    consulta = queries.consulta_indicadores(
+        texto=f.q, conjunto_id=f.entero("conjunto"), proponente_id=f.entero("proponente")
+    )
+    return render_template(
+        "catalogo/indicadores.html",
+        pagina=listas.paginar(consulta, f),
+        f=f,
+        totales={c.id: c.total for c in conjuntos},
+    )
 
 
 @bp.route("/indicadores/<int:indicador_id>")
@@ -191,10 +255,10 @@ def editar_indicador(indicador_id: int):
         [(0, "—")] + [(o.id, f"OES {o.numero}: {o.texto[:80]}") for o in queries.objetivos()]
     )
     form.funcion_id.choices = opciones(
-        [(0, "No aplica.")] + [(f.id, f"{f.letra}) {f.texto[:80]}") for f in queries.funciones()]
+        [(0, _("No aplica."))] + [(f.id, f"{f.letra}) {f.texto[:80]}") for f in queries.funciones()]
     )
     form.servicio_id.choices = opciones(
-        [(0, "No aplica.")] + [(s.id, s.nombre) for s in queries.servicios()]
+        [(0, _("No aplica."))] + [(s.id, s.nombre) for s in queries.servicios()]
     )
     if request.method == "GET":
         form.tipo_valor.data = indicador.tipo_valor.value
@@ -204,16 +268,16 @@ def editar_indicador(indicador_id: int):
     if form.validate_on_submit():
         services.editar_indicador(indicador, form.datos(), usuario_id=current_user.id)
         db.session.commit()
-        flash(f"{indicador.etiqueta} actualizado.", "exito")
+        flash(_("%(etiqueta)s actualizado.", etiqueta=indicador.etiqueta), "exito")
         return redirect(url_for("catalogo.indicador", indicador_id=indicador.id))
     return render_template("catalogo/indicador_form.html", form=form, indicador=indicador)
 
 
 #: Catalogue entries whose official text ODES may correct: kind → (model, text field, label).
 TEXTOS_EDITABLES = {
-    "funcion": (FuncionLOGR, "texto", "Función del art. 48 LOGR"),
-    "objetivo": (ObjetivoEstrategico, "texto", "Objetivo estratégico sectorial"),
-    "servicio": (ServicioPublico, "nombre", "Servicio público"),
+    "funcion": (FuncionLOGR, "texto", _l("Función del art. 48 LOGR")),
+    "objetivo": (ObjetivoEstrategico, "texto", _l("Objetivo estratégico sectorial")),
+    "servicio": (ServicioPublico, "nombre", _l("Servicio público")),
 }
 
 
@@ -228,12 +292,17 @@ def editar_texto(tipo: str, objeto_id: int):
     form = TextoCatalogoForm()
     if request.method == "GET":
         form.texto.data = getattr(objeto, campo)
-    if form.validate_on_submit():
+    # A service's name is a String(200) column: refuse longer text before the database does.
+    largo = getattr(modelo, campo).type.length
+    extra = {}
+    if largo:
+        extra["texto"] = [Length(max=largo, message=_("Máximo %(n)s caracteres.", n=largo))]
+    if form.validate_on_submit(extra_validators=extra):
         services.editar_texto(
             objeto, campo, form.texto.data, tipo=modelo.__tablename__, usuario_id=current_user.id
         )
         db.session.commit()
-        flash(f"{etiqueta} actualizado.", "exito")
+        flash(_("%(etiqueta)s actualizado.", etiqueta=etiqueta), "exito")
         return redirect(
             url_for("catalogo.funciones" if tipo == "funcion" else "catalogo.objetivos_servicios")
         )

@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 import sqlalchemy as sa
+from flask_babel import gettext as _
 
 from app.catalogo.models import Indicador, Region, RegionAlias, UnidadMTPE, normalizar
 from app.extensions import db
@@ -36,7 +37,14 @@ def editar_region(
             .where(RegionAlias.clave.in_(claves), RegionAlias.region_id != region.id)
         ).first()
         if ocupado:
-            raise ErrorCatalogo("aliases", f"El alias «{ocupado[0]}» ya pertenece a {ocupado[1]}.")
+            raise ErrorCatalogo(
+                "aliases",
+                _(
+                    "El alias «%(ocupado)s» ya pertenece a %(ocupado2)s.",
+                    ocupado=ocupado[0],
+                    ocupado2=ocupado[1],
+                ),
+            )
     antes, despues = cambios(region, datos)
     previos = sorted(a.alias for a in region.aliases)
     nuevos = sorted(claves.values())
@@ -59,14 +67,14 @@ def editar_region(
 def editar_unidad(unidad: UnidadMTPE, datos: dict[str, Any], *, usuario_id: int | None):
     """Change an MTPE unit's name, acronym or parent."""
     if datos.get("padre_id") == unidad.id:
-        raise ErrorCatalogo("padre_id", "Una unidad no puede depender de sí misma.")
+        raise ErrorCatalogo("padre_id", _("Una unidad no puede depender de sí misma."))
     repetida = db.session.scalar(
         sa.select(UnidadMTPE.id).where(
             UnidadMTPE.sigla == datos["sigla"], UnidadMTPE.id != unidad.id
         )
     )
     if repetida:
-        raise ErrorCatalogo("sigla", "Ya existe otra unidad con esa sigla.")
+        raise ErrorCatalogo("sigla", _("Ya existe otra unidad con esa sigla."))
     antes, despues = cambios(unidad, datos)
     if despues:
         registrar_evento(

@@ -2,6 +2,8 @@
 
 from decimal import Decimal, InvalidOperation
 
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileAllowed, FileField, FileRequired
 from wtforms import (
@@ -29,42 +31,45 @@ from app.campos import CampoNumerico
 from app.convenios.models import ETIQUETAS_ESTADO, EstadoCelda, EstadoConvenio
 from app.opciones import opciones
 
-REQUERIDO = "Este campo es obligatorio."
+REQUERIDO = _l("Este campo es obligatorio.")
 
 
 class ConvenioForm(FlaskForm):
     """Register or edit a convenio."""
 
-    region_id = SelectField("Gobierno regional", coerce=int, validators=[DataRequired(REQUERIDO)])
+    region_id = SelectField(
+        _l("Gobierno regional"), coerce=int, validators=[DataRequired(REQUERIDO)]
+    )
     anio_inicio = IntegerField(
-        "Año inicial",
-        validators=[InputRequired(REQUERIDO), NumberRange(2000, 2100, "Año no válido.")],
+        _l("Año inicial"),
+        validators=[InputRequired(REQUERIDO), NumberRange(2000, 2100, _l("Año no válido."))],
     )
     anio_fin = IntegerField(
-        "Año final",
-        validators=[InputRequired(REQUERIDO), NumberRange(2000, 2100, "Año no válido.")],
+        _l("Año final"),
+        validators=[InputRequired(REQUERIDO), NumberRange(2000, 2100, _l("Año no válido."))],
     )
     estado = SelectField(
-        "Estado",
+        _l("Estado"),
         choices=opciones([(e.value, ETIQUETAS_ESTADO[e]) for e in EstadoConvenio]),
         validators=[DataRequired(REQUERIDO)],
     )
     fecha_suscripcion = DateField(
-        "Fecha de suscripción",
+        _l("Fecha de suscripción"),
         validators=[Optional()],
-        description="Obligatoria si el convenio está suscrito.",
+        description=_l("Obligatoria si el convenio está suscrito."),
     )
     documento = StringField(
-        "Documento de referencia",
-        validators=[Optional(), Length(max=200, message="Máximo 200 caracteres.")],
+        _l("Documento de referencia"),
+        validators=[Optional(), Length(max=200, message=_l("Máximo 200 caracteres."))],
     )
     notas = TextAreaField(
-        "Notas", validators=[Optional(), Length(max=4000, message="Máximo 4000 caracteres.")]
+        _l("Notas"),
+        validators=[Optional(), Length(max=4000, message=_l("Máximo 4000 caracteres."))],
     )
     motivo = StringField(
-        "Motivo del cambio",
-        validators=[Optional(), Length(max=500, message="Máximo 500 caracteres.")],
-        description="Queda registrado en el historial del convenio.",
+        _l("Motivo del cambio"),
+        validators=[Optional(), Length(max=500, message=_l("Máximo 500 caracteres."))],
+        description=_l("Queda registrado en el historial del convenio."),
     )
     version = HiddenField()
 
@@ -84,14 +89,17 @@ class ConvenioForm(FlaskForm):
 class AdendaForm(FlaskForm):
     """Register an adenda of a convenio."""
 
-    fecha = DateField("Fecha", validators=[InputRequired(REQUERIDO)])
+    fecha = DateField(_l("Fecha"), validators=[InputRequired(REQUERIDO)])
     descripcion = TextAreaField(
-        "Descripción",
-        validators=[DataRequired(REQUERIDO), Length(max=4000, message="Máximo 4000 caracteres.")],
+        _l("Descripción"),
+        validators=[
+            DataRequired(REQUERIDO),
+            Length(max=4000, message=_l("Máximo 4000 caracteres.")),
+        ],
     )
     documento = StringField(
-        "Documento de referencia",
-        validators=[Optional(), Length(max=200, message="Máximo 200 caracteres.")],
+        _l("Documento de referencia"),
+        validators=[Optional(), Length(max=200, message=_l("Máximo 200 caracteres."))],
     )
 
     def datos(self) -> dict:
@@ -109,13 +117,15 @@ def leer_decimal(texto: str | None) -> Decimal | None:
     if not texto:
         return None
     if "," in texto:
-        raise ValueError("Use punto decimal (por ejemplo 60.5), no coma.")
+        raise ValueError(_("Use punto decimal (por ejemplo 60.5), no coma."))
     try:
         valor = Decimal(texto)
     except InvalidOperation:
-        raise ValueError("Escriba un número (por ejemplo 60 o 60.5).") from None
+        raise ValueError(_("Escriba un número (por ejemplo 60 o 60.5).")) from None
     if not valor.is_finite():
-        raise ValueError("Escriba un número (por ejemplo 60 o 60.5).")
+        raise ValueError(_("Escriba un número (por ejemplo 60 o 60.5)."))
+    if abs(valor) >= 10_000_000:  # the columns are NUMERIC(9, 2); quantize would fail too
+        raise ValueError(_("El número es demasiado grande (máximo 9 999 999.99)."))
     return valor.quantize(Decimal("0.01"))
 
 
@@ -129,16 +139,16 @@ class LineaForm(Form):
     """One IdG row of the Anexo 4 grid (inside ReporteForm, no CSRF of its own)."""
 
     linea_id = HiddenField()
-    estado = SelectField("Estado", choices=opciones((e.value, e.etiqueta) for e in EstadoCelda))
-    programado = PorcentajeField("Programado (%)")
-    ejecutado = PorcentajeField("Ejecutado (%)")
+    estado = SelectField(_l("Estado"), choices=opciones((e.value, e.etiqueta) for e in EstadoCelda))
+    programado = PorcentajeField(_l("Programado (%)"))
+    ejecutado = PorcentajeField(_l("Ejecutado (%)"))
     comentario = TextAreaField(
-        "Dificultades / comentarios",
-        validators=[Optional(), Length(max=4000, message="Máximo 4000 caracteres.")],
+        _l("Dificultades / comentarios"),
+        validators=[Optional(), Length(max=4000, message=_l("Máximo 4000 caracteres."))],
     )
     motivo_estado = StringField(
-        "Motivo (si no aplica)",
-        validators=[Optional(), Length(max=500, message="Máximo 500 caracteres.")],
+        _l("Motivo (si no aplica)"),
+        validators=[Optional(), Length(max=500, message=_l("Máximo 500 caracteres."))],
     )
 
     def datos(self) -> dict:
@@ -164,9 +174,9 @@ class MotivoForm(FlaskForm):
     """A required reason (return, reopen)."""
 
     motivo = TextAreaField(
-        "Motivo",
-        validators=[DataRequired("Indique el motivo."), Length(max=4000)],
-        description="La región verá este texto.",
+        _l("Motivo"),
+        validators=[DataRequired(_l("Indique el motivo.")), Length(max=4000)],
+        description=_l("La región verá este texto."),
     )
 
 
@@ -178,22 +188,23 @@ class PeriodoForm(FlaskForm):
     """Create or edit a reporting semester."""
 
     anio = IntegerField(
-        "Año", validators=[InputRequired(REQUERIDO), NumberRange(2000, 2100, "Año no válido.")]
+        _l("Año"),
+        validators=[InputRequired(REQUERIDO), NumberRange(2000, 2100, _l("Año no válido."))],
     )
-    semestre = SelectField("Semestre", coerce=int, choices=opciones([(1, "I"), (2, "II")]))
+    semestre = SelectField(_l("Semestre"), coerce=int, choices=opciones([(1, "I"), (2, "II")]))
     fecha_limite_anexo4 = DateField(
-        "Fecha límite del Anexo 4",
+        _l("Fecha límite del Anexo 4"),
         validators=[Optional()],
-        description="Los reportes recibidos hasta esta fecha son oportunos.",
+        description=_l("Los reportes recibidos hasta esta fecha son oportunos."),
     )
     fecha_cierre_anexo4 = DateField(
-        "Cierre del Anexo 4",
+        _l("Cierre del Anexo 4"),
         validators=[Optional()],
-        description="Después de esta fecha las regiones ya no pueden editar ni enviar.",
+        description=_l("Después de esta fecha las regiones ya no pueden editar ni enviar."),
     )
-    fecha_limite_anexo5 = DateField("Fecha límite del Anexo 5", validators=[Optional()])
-    abierto = BooleanField("Periodo abierto", default=True)
-    motivo = StringField("Motivo del cambio", validators=[Optional(), Length(max=500)])
+    fecha_limite_anexo5 = DateField(_l("Fecha límite del Anexo 5"), validators=[Optional()])
+    abierto = BooleanField(_l("Periodo abierto"), default=True)
+    motivo = StringField(_l("Motivo del cambio"), validators=[Optional(), Length(max=500)])
 
     def datos(self) -> dict:
         """Return the period's fields as plain data for the service."""
@@ -211,8 +222,8 @@ class EvidenciaForm(FlaskForm):
     """Upload one evidence file (type and size are checked by services.evidencias)."""
 
     archivo = FileField(
-        "Medio de verificación",
-        validators=[FileRequired("Seleccione un archivo.")],
+        _l("Medio de verificación"),
+        validators=[FileRequired(_l("Seleccione un archivo."))],
     )
 
 
@@ -224,8 +235,8 @@ class PlantillaForm(FlaskForm):
     """Upload the filled Anexo 4 template."""
 
     archivo = FileField(
-        "Plantilla llena (.xlsx)",
-        validators=[FileRequired("Seleccione la plantilla llena.")],
+        _l("Plantilla llena (.xlsx)"),
+        validators=[FileRequired(_l("Seleccione la plantilla llena."))],
     )
 
 
@@ -233,14 +244,16 @@ class ImportarAnexo4Form(FlaskForm):
     """Upload a CSV or XLSX file with Anexo 4 cells (analysed before anything is written)."""
 
     archivo = FileField(
-        "Archivo CSV o Excel",
+        _l("Archivo CSV o Excel"),
         validators=[
-            FileRequired("Seleccione un archivo."),
-            FileAllowed(["csv", "xlsx"], "Solo se admiten archivos .csv o .xlsx."),
+            FileRequired(_l("Seleccione un archivo.")),
+            FileAllowed(["csv", "xlsx"], _l("Solo se admiten archivos .csv o .xlsx.")),
         ],
         description=(
-            "Una fila por región, IdG, año y semestre, con la cabecera "
-            "region,idg,anio,semestre,estado,programado,ejecutado. Decimales con punto."
+            _l(
+                "Una fila por región, IdG, año y semestre, con la cabecera "
+                "region,idg,anio,semestre,estado,programado,ejecutado. Decimales con punto."
+            )
         ),
     )
 

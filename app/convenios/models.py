@@ -292,7 +292,16 @@ class LineaReporte(db.Model):
     )
 
     # A draft line may still lack its figures; submission requires them (services.anexo4).
-    __table_args__ = (sa.UniqueConstraint("reporte_id", "indicador_id"),)
+    __table_args__ = (
+        sa.UniqueConstraint("reporte_id", "indicador_id"),
+        # A semester's cells (results, completeness, report) read straight from the index on
+        # PostgreSQL (index-only scan) instead of scanning every line of every semester.
+        sa.Index(
+            "ix_linea_reporte_celdas",
+            "reporte_id",
+            postgresql_include=["indicador_id", "estado", "programado", "ejecutado"],
+        ),
+    )
 
 
 class Evidencia(db.Model):

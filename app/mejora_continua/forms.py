@@ -1,5 +1,6 @@
 """Forms of the mejora_continua module, one section per part."""
 
+from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileField
 from wtforms import (
@@ -24,46 +25,47 @@ from app.opciones import opciones
 
 # --- Anexo 5 ---
 
-VALOR_NO_VALIDO = "Seleccione opciones de la lista."
+VALOR_NO_VALIDO = _l("Seleccione opciones de la lista.")
 
 
 class ItemEvaluacionForm(Form):
     """One conclusion or recommendation of the Anexo 5 (inside EvaluacionForm, no CSRF)."""
 
     item_id = HiddenField()
-    tipo = SelectField("Tipo", choices=opciones((t.value, t.etiqueta) for t in TipoItem))
+    tipo = SelectField(_l("Tipo"), choices=opciones((t.value, t.etiqueta) for t in TipoItem))
     texto = TextAreaField(
-        "Texto", validators=[Optional(), Length(max=4000, message="Máximo 4000 caracteres.")]
+        _l("Texto"),
+        validators=[Optional(), Length(max=4000, message=_l("Máximo 4000 caracteres."))],
     )
     clasificacion = SelectField(
-        "Clasificación",
+        _l("Clasificación"),
         choices=opciones(
-            [("", "Sin clasificar (texto libre)")]
+            [("", _l("Sin clasificar (texto libre)"))]
             + [(c.value, c.etiqueta) for c in Clasificacion if c is not Clasificacion.otra]
             + [(Clasificacion.otra.value, Clasificacion.otra.etiqueta)]
         ),
-        description="Solo para conclusiones: lo que se afirma de las regiones nombradas.",
+        description=_l("Solo para conclusiones: lo que se afirma de las regiones nombradas."),
     )
     regiones = SelectMultipleField(
-        "Regiones nombradas",
+        _l("Regiones nombradas"),
         coerce=int,
         validate_choice=False,
         invalid_value_message=VALOR_NO_VALIDO,
     )
-    responsable_drtpe = BooleanField("G/DRTPE")
+    responsable_drtpe = BooleanField(_l("G/DRTPE"))
     responsables = SelectMultipleField(
-        "Unidades del MTPE responsables",
+        _l("Unidades del MTPE responsables"),
         coerce=int,
         validate_choice=False,
         invalid_value_message=VALOR_NO_VALIDO,
     )
-    quitar = BooleanField("Quitar este ítem al guardar")
+    quitar = BooleanField(_l("Quitar este ítem al guardar"))
 
     def datos(self) -> dict:
         """Return the item as plain data for services.evaluaciones.guardar_evaluacion."""
         item_id = (self.item_id.data or "").strip()
         return {
-            "id": int(item_id) if item_id.isdigit() else None,
+            "id": int(item_id) if item_id.isdecimal() and len(item_id) < 10 else None,
             "tipo": TipoItem(self.tipo.data),
             "texto": (self.texto.data or "").strip(),
             "clasificacion": Clasificacion(self.clasificacion.data)
@@ -79,9 +81,9 @@ class EvaluacionForm(FlaskForm):
     """The Anexo 5 of one IdG: verdict, items, and the version read (optimistic locking)."""
 
     veredicto = StringField(
-        "Veredicto",
-        validators=[Optional(), Length(max=500, message="Máximo 500 caracteres.")],
-        description="Una línea, tal como se imprimirá en el informe situacional.",
+        _l("Veredicto"),
+        validators=[Optional(), Length(max=500, message=_l("Máximo 500 caracteres."))],
+        description=_l("Una línea, tal como se imprimirá en el informe situacional."),
     )
     items = FieldList(FormField(ItemEvaluacionForm))
     version = HiddenField()
@@ -104,15 +106,15 @@ class MotivoEvaluacionForm(FlaskForm):
     """A required reason to return or reopen an Anexo 5."""
 
     motivo = TextAreaField(
-        "Motivo",
-        validators=[DataRequired("Indique el motivo."), Length(max=4000)],
-        description="La dirección proponente verá este texto.",
+        _l("Motivo"),
+        validators=[DataRequired(_l("Indique el motivo.")), Length(max=4000)],
+        description=_l("La dirección proponente verá este texto."),
     )
 
 
 # --- Programación ---
 
-REQUERIDO_PROGRAMACION = "Este campo es obligatorio."
+REQUERIDO_PROGRAMACION = _l("Este campo es obligatorio.")
 
 
 def _entero_o_nada(valor):
@@ -127,55 +129,59 @@ class ProgramaCapacidadesForm(FlaskForm):
     """Open the capacity-building programme of a year."""
 
     anio = IntegerField(
-        "Año",
+        _l("Año"),
         validators=[
             InputRequired(REQUERIDO_PROGRAMACION),
-            NumberRange(2000, 2100, "Año no válido."),
+            NumberRange(2000, 2100, _l("Año no válido.")),
         ],
     )
     nombre = StringField(
-        "Nombre",
-        validators=[Optional(), Length(max=300, message="Máximo 300 caracteres.")],
-        description="Si lo deja vacío: «Programación Anual de Fortalecimiento de Capacidades "
-        "a favor de las regiones» y el año.",
+        _l("Nombre"),
+        validators=[Optional(), Length(max=300, message=_l("Máximo 300 caracteres."))],
+        description=_l(
+            "Si lo deja vacío: «Programación Anual de Fortalecimiento "
+            "de Capacidades a favor de las regiones» y el año."
+        ),
     )
 
 
 class ActividadForm(FlaskForm):
     """An MTPE activity of the programme, tied to one IdG."""
 
-    indicador_id = SelectField("Indicador de gestión", coerce=_entero_o_nada, validate_choice=False)
+    indicador_id = SelectField(
+        _l("Indicador de gestión"), coerce=_entero_o_nada, validate_choice=False
+    )
     unidad_id = SelectField(
-        "Unidad responsable",
+        _l("Unidad responsable"),
         coerce=_entero_o_nada,
         validate_choice=False,
-        description="Sus especialistas gestionan la actividad y registran su ejecución.",
+        description=_l("Sus especialistas gestionan la actividad y registran su ejecución."),
     )
     numero = IntegerField(
-        "N° de la actividad en el IdG",
-        validators=[Optional(), NumberRange(1, 99, "Entre 1 y 99.")],
-        description="Vacío: el siguiente número libre del indicador.",
+        _l("N° de la actividad en el IdG"),
+        validators=[Optional(), NumberRange(1, 99, _l("Entre 1 y 99."))],
+        description=_l("Vacío: el siguiente número libre del indicador."),
     )
     nombre = TextAreaField(
-        "Actividad",
+        _l("Actividad"),
         validators=[
-            DataRequired("Escriba el nombre de la actividad."),
-            Length(max=2000, message="Máximo 2000 caracteres."),
+            DataRequired(_l("Escriba el nombre de la actividad.")),
+            Length(max=2000, message=_l("Máximo 2000 caracteres.")),
         ],
     )
     descripcion = TextAreaField(
-        "Descripción",
-        validators=[Optional(), Length(max=4000, message="Máximo 4000 caracteres.")],
+        _l("Descripción"),
+        validators=[Optional(), Length(max=4000, message=_l("Máximo 4000 caracteres."))],
     )
     nota = TextAreaField(
-        "Nota", validators=[Optional(), Length(max=4000, message="Máximo 4000 caracteres.")]
+        _l("Nota"), validators=[Optional(), Length(max=4000, message=_l("Máximo 4000 caracteres."))]
     )
     recomendacion_ids = SelectMultipleField(
-        "Recomendaciones del Anexo 5 que implementa",
+        _l("Recomendaciones del Anexo 5 que implementa"),
         coerce=int,
         validate_choice=False,
         invalid_value_message=VALOR_NO_VALIDO,
-        description="Solo recomendaciones del mismo indicador de gestión.",
+        description=_l("Solo recomendaciones del mismo indicador de gestión."),
     )
     version = HiddenField()
 
@@ -196,15 +202,17 @@ class ProgramarActividadForm(FlaskForm):
     """Regions and months of an activity (the grid's check boxes are read apart)."""
 
     detalle = TextAreaField(
-        "Agregar desde el texto del documento",
-        validators=[Optional(), Length(max=8000, message="Máximo 8000 caracteres.")],
-        description="Como en el DETALLE de la matriz: «Cajamarca, Callao y Loreto (Abr); "
-        "Ica (Feb y Set)». Se suma a lo marcado en la grilla.",
+        _l("Agregar desde el texto del documento"),
+        validators=[Optional(), Length(max=8000, message=_l("Máximo 8000 caracteres."))],
+        description=_l(
+            "Como en el DETALLE de la matriz: «Cajamarca, Callao y Loreto "
+            "(Abr); Ica (Feb y Set)». Se suma a lo marcado en la grilla."
+        ),
     )
     motivo = StringField(
-        "Motivo del cambio",
-        validators=[Optional(), Length(max=2000, message="Máximo 2000 caracteres.")],
-        description="Obligatorio cuando la programación ya está aprobada.",
+        _l("Motivo del cambio"),
+        validators=[Optional(), Length(max=2000, message=_l("Máximo 2000 caracteres."))],
+        description=_l("Obligatorio cuando la programación ya está aprobada."),
     )
 
 
@@ -216,8 +224,8 @@ class MotivoProgramaForm(FlaskForm):
     """A required reason to reopen an approved programme."""
 
     motivo = TextAreaField(
-        "Motivo",
-        validators=[DataRequired("Indique el motivo."), Length(max=2000)],
+        _l("Motivo"),
+        validators=[DataRequired(_l("Indique el motivo.")), Length(max=2000)],
     )
 
 
@@ -225,23 +233,23 @@ class EjecucionForm(FlaskForm):
     """Record that a planned run took place."""
 
     fecha = DateField(
-        "Fecha de ejecución",
-        validators=[InputRequired("Indique la fecha de ejecución.")],
+        _l("Fecha de ejecución"),
+        validators=[InputRequired(_l("Indique la fecha de ejecución."))],
     )
     participantes = IntegerField(
-        "Participantes",
+        _l("Participantes"),
         validators=[
-            InputRequired("Indique cuántas personas participaron."),
-            NumberRange(1, 100000, "Indique cuántas personas participaron (al menos 1)."),
+            InputRequired(_l("Indique cuántas personas participaron.")),
+            NumberRange(1, 100000, _l("Indique cuántas personas participaron (al menos 1).")),
         ],
     )
     observacion = TextAreaField(
-        "Observación",
-        validators=[Optional(), Length(max=2000, message="Máximo 2000 caracteres.")],
+        _l("Observación"),
+        validators=[Optional(), Length(max=2000, message=_l("Máximo 2000 caracteres."))],
     )
     evidencia = FileField(
-        "Evidencia (opcional)",
-        description="Lista de asistencia, acta o informe: PDF, JPG, PNG, XLSX o DOCX.",
+        _l("Evidencia (opcional)"),
+        description=_l("Lista de asistencia, acta o informe: PDF, JPG, PNG, XLSX o DOCX."),
     )
 
 
@@ -249,19 +257,19 @@ class ReprogramacionForm(FlaskForm):
     """Move a planned run to another month, with a reason."""
 
     mes_nuevo = SelectField(
-        "Nuevo mes",
+        _l("Nuevo mes"),
         coerce=_entero_o_nada,
         validate_choice=False,
         choices=opciones(
-            [("", "Seleccione…")]
+            [("", _l("Seleccione…"))]
             + [(numero, nombre.capitalize()) for numero, nombre in enumerate(MESES, start=1)]
         ),
     )
     motivo = TextAreaField(
-        "Motivo de la reprogramación",
+        _l("Motivo de la reprogramación"),
         validators=[
-            DataRequired("Indique el motivo de la reprogramación."),
-            Length(max=2000, message="Máximo 2000 caracteres."),
+            DataRequired(_l("Indique el motivo de la reprogramación.")),
+            Length(max=2000, message=_l("Máximo 2000 caracteres.")),
         ],
     )
 
@@ -270,10 +278,10 @@ class CancelacionForm(FlaskForm):
     """Cancel a planned run, with a reason."""
 
     motivo = TextAreaField(
-        "Motivo de la cancelación",
+        _l("Motivo de la cancelación"),
         validators=[
-            DataRequired("Indique el motivo de la cancelación."),
-            Length(max=2000, message="Máximo 2000 caracteres."),
+            DataRequired(_l("Indique el motivo de la cancelación.")),
+            Length(max=2000, message=_l("Máximo 2000 caracteres.")),
         ],
     )
 
@@ -308,7 +316,7 @@ from app.mejora_continua.models.plan import (  # noqa: E402
 from app.mejora_continua.services.planes import leer_importe  # noqa: E402
 from app.opciones import opciones  # noqa: E402
 
-PLAN_REQUERIDO = "Este campo es obligatorio."
+PLAN_REQUERIDO = _l("Este campo es obligatorio.")
 PLAN_NINGUNO = 0  # value of the "none" option of the optional selects
 
 
@@ -336,43 +344,46 @@ class PlanMejoraForm(FlaskForm):
     """Register or edit the heading data of an AMC plan."""
 
     titulo = TextAreaField(
-        "Título",
+        _l("Título"),
         validators=[
             DataRequired(PLAN_REQUERIDO),
-            Length(max=1000, message="Máximo 1000 caracteres."),
+            Length(max=1000, message=_l("Máximo 1000 caracteres.")),
         ],
     )
     servicio_evaluado = StringField(
-        "Servicio evaluado",
+        _l("Servicio evaluado"),
         validators=[
             DataRequired(PLAN_REQUERIDO),
-            Length(max=200, message="Máximo 200 caracteres."),
+            Length(max=200, message=_l("Máximo 200 caracteres.")),
         ],
     )
     sector = StringField(
-        "Sector",
+        _l("Sector"),
         default="Ministerio de Trabajo y Promoción del Empleo",
         validators=[
             DataRequired(PLAN_REQUERIDO),
-            Length(max=200, message="Máximo 200 caracteres."),
+            Length(max=200, message=_l("Máximo 200 caracteres.")),
         ],
     )
     region_id = SelectField(
-        "Gobierno regional",
+        _l("Gobierno regional"),
         coerce=int,
-        description="Déjelo en «Plan nacional» si el plan no corresponde a una región.",
+        description=_l("Déjelo en «Plan nacional» si el plan no corresponde a una región."),
     )
     periodo_evaluado = StringField(
-        "Periodo evaluado",
-        validators=[Optional(), Length(max=40, message="Máximo 40 caracteres.")],
-        description="Por ejemplo 2014.",
+        _l("Periodo evaluado"),
+        validators=[Optional(), Length(max=40, message=_l("Máximo 40 caracteres."))],
+        description=_l("Por ejemplo 2014."),
     )
-    metodologia = TextAreaField("Metodología y normas", validators=[Optional(), Length(max=4000)])
+    metodologia = TextAreaField(
+        _l("Metodología y normas"), validators=[Optional(), Length(max=4000)]
+    )
     equipo = TextAreaField(
-        "Equipo de trabajo técnico intergubernamental", validators=[Optional(), Length(max=4000)]
+        _l("Equipo de trabajo técnico intergubernamental"),
+        validators=[Optional(), Length(max=4000)],
     )
     observaciones = TextAreaField(
-        "Observaciones sobre los datos", validators=[Optional(), Length(max=8000)]
+        _l("Observaciones sobre los datos"), validators=[Optional(), Length(max=8000)]
     )
 
     def datos(self) -> dict:
@@ -393,13 +404,15 @@ class PlanProblemaForm(FlaskForm):
     """A problem of the diagnosis."""
 
     numero = IntegerField(
-        "Número (P1, P2, …)",
-        validators=[InputRequired(PLAN_REQUERIDO), NumberRange(1, 99, "Entre 1 y 99.")],
+        _l("Número (P1, P2, …)"),
+        validators=[InputRequired(PLAN_REQUERIDO), NumberRange(1, 99, _l("Entre 1 y 99."))],
     )
-    texto = TextAreaField("Problema", validators=[DataRequired(PLAN_REQUERIDO), Length(max=4000)])
+    texto = TextAreaField(
+        _l("Problema"), validators=[DataRequired(PLAN_REQUERIDO), Length(max=4000)]
+    )
     nivel_cadena_valor = StringField(
-        "Nivel en la cadena de valor",
-        validators=[Optional(), Length(max=120, message="Máximo 120 caracteres.")],
+        _l("Nivel en la cadena de valor"),
+        validators=[Optional(), Length(max=120, message=_l("Máximo 120 caracteres."))],
     )
 
     def datos(self) -> dict:
@@ -418,15 +431,15 @@ _NIVELES_GOBIERNO = opciones((n.value, n.etiqueta) for n in NivelGobierno)
 class PlanCausaForm(FlaskForm):
     """A cause of a problem at one level, keyed by letter."""
 
-    problema_id = SelectField("Problema", coerce=int)
-    nivel = SelectField("Nivel", choices=_NIVELES_CAUSA)
+    problema_id = SelectField(_l("Problema"), coerce=int)
+    nivel = SelectField(_l("Nivel"), choices=_NIVELES_CAUSA)
     letra = StringField(
-        "Letra",
-        validators=[DataRequired(PLAN_REQUERIDO), Length(max=2, message="Una o dos letras.")],
-        description="La letra con que el documento identifica la causa (a, b, …).",
+        _l("Letra"),
+        validators=[DataRequired(PLAN_REQUERIDO), Length(max=2, message=_l("Una o dos letras."))],
+        description=_l("La letra con que el documento identifica la causa (a, b, …)."),
     )
-    texto = TextAreaField("Causa", validators=[DataRequired(PLAN_REQUERIDO), Length(max=4000)])
-    nota = TextAreaField("Nota sobre la fuente", validators=[Optional(), Length(max=2000)])
+    texto = TextAreaField(_l("Causa"), validators=[DataRequired(PLAN_REQUERIDO), Length(max=4000)])
+    nota = TextAreaField(_l("Nota sobre la fuente"), validators=[Optional(), Length(max=2000)])
 
     def datos(self) -> dict:
         """Return the cause's fields as plain data for the service."""
@@ -442,41 +455,41 @@ class PlanCausaForm(FlaskForm):
 class PlanAlternativaForm(FlaskForm):
     """A solution alternative of a cause, with its prioritised flag and term."""
 
-    problema_id = SelectField("Problema", coerce=int)
-    nivel = SelectField("Nivel", choices=_NIVELES_CAUSA)
+    problema_id = SelectField(_l("Problema"), coerce=int)
+    nivel = SelectField(_l("Nivel"), choices=_NIVELES_CAUSA)
     causa_id = SelectField(
-        "Causa a la que responde",
+        _l("Causa a la que responde"),
         coerce=int,
-        description="Déjela en blanco si el documento no permite saberlo.",
+        description=_l("Déjela en blanco si el documento no permite saberlo."),
     )
     letra = StringField(
-        "Letra",
-        validators=[Optional(), Length(max=2, message="Una o dos letras.")],
-        description="Si la deja en blanco se usa la letra de la causa.",
+        _l("Letra"),
+        validators=[Optional(), Length(max=2, message=_l("Una o dos letras."))],
+        description=_l("Si la deja en blanco se usa la letra de la causa."),
     )
     numero = IntegerField(
-        "Número dentro de la letra",
+        _l("Número dentro de la letra"),
         default=1,
-        validators=[InputRequired(PLAN_REQUERIDO), NumberRange(1, 99, "Entre 1 y 99.")],
+        validators=[InputRequired(PLAN_REQUERIDO), NumberRange(1, 99, _l("Entre 1 y 99."))],
     )
     texto = TextAreaField(
-        "Alternativa de solución", validators=[DataRequired(PLAN_REQUERIDO), Length(max=4000)]
+        _l("Alternativa de solución"), validators=[DataRequired(PLAN_REQUERIDO), Length(max=4000)]
     )
-    priorizada = BooleanField("Priorizada")
+    priorizada = BooleanField(_l("Priorizada"))
     texto_priorizado = TextAreaField(
-        "Texto en la selección priorizada",
+        _l("Texto en la selección priorizada"),
         validators=[Optional(), Length(max=4000)],
-        description="Solo si la lista de alternativas priorizadas la redacta distinto.",
+        description=_l("Solo si la lista de alternativas priorizadas la redacta distinto."),
     )
     plazo = SelectField(
-        "Plazo", choices=opciones([("", "—")] + [(p.value, p.etiqueta) for p in Plazo])
+        _l("Plazo"), choices=opciones([("", "—")] + [(p.value, p.etiqueta) for p in Plazo])
     )
     plazo_detalle = StringField(
-        "Plazo (detalle)",
-        validators=[Optional(), Length(max=80, message="Máximo 80 caracteres.")],
-        description="Por ejemplo «Año 2015».",
+        _l("Plazo (detalle)"),
+        validators=[Optional(), Length(max=80, message=_l("Máximo 80 caracteres."))],
+        description=_l("Por ejemplo «Año 2015»."),
     )
-    nota = TextAreaField("Nota sobre la fuente", validators=[Optional(), Length(max=2000)])
+    nota = TextAreaField(_l("Nota sobre la fuente"), validators=[Optional(), Length(max=2000)])
 
     def datos(self) -> dict:
         """Return the alternative's fields as plain data for the service."""
@@ -501,29 +514,30 @@ class PlanFilaForm(FlaskForm):
     #: Form field → model attribute, where the names differ
     ATRIBUTOS = {"meta_fila": "meta"}
 
-    nivel = SelectField("Nivel de gobierno", choices=_NIVELES_GOBIERNO)
+    nivel = SelectField(_l("Nivel de gobierno"), choices=_NIVELES_GOBIERNO)
     tipo = SelectField(
-        "Nivel de objetivo", choices=opciones((t.value, t.etiqueta) for t in TipoFila)
+        _l("Nivel de objetivo"), choices=opciones((t.value, t.etiqueta) for t in TipoFila)
     )
     orden = IntegerField(
-        "Orden", default=0, validators=[Optional(), NumberRange(0, 9999, "Entre 0 y 9999.")]
+        _l("Orden"), default=0, validators=[Optional(), NumberRange(0, 9999, _l("Entre 0 y 9999."))]
     )
-    problema_id = SelectField("Problema al que responde", coerce=int)
-    objetivo = TextAreaField("Objetivo", validators=[Optional(), Length(max=4000)])
-    indicador = TextAreaField("Indicador", validators=[Optional(), Length(max=4000)])
+    problema_id = SelectField(_l("Problema al que responde"), coerce=int)
+    objetivo = TextAreaField(_l("Objetivo"), validators=[Optional(), Length(max=4000)])
+    indicador = TextAreaField(_l("Indicador"), validators=[Optional(), Length(max=4000)])
     linea_base = StringField(
-        "Línea de base", validators=[Optional(), Length(max=200, message="Máximo 200 caracteres.")]
+        _l("Línea de base"),
+        validators=[Optional(), Length(max=200, message=_l("Máximo 200 caracteres."))],
     )
     # "meta" is reserved by WTForms (form.meta), hence the field's name.
     meta_fila = StringField(
-        "Meta", validators=[Optional(), Length(max=200, message="Máximo 200 caracteres.")]
+        _l("Meta"), validators=[Optional(), Length(max=200, message=_l("Máximo 200 caracteres."))]
     )
     medio_verificacion = StringField(
-        "Medio de verificación",
-        validators=[Optional(), Length(max=300, message="Máximo 300 caracteres.")],
+        _l("Medio de verificación"),
+        validators=[Optional(), Length(max=300, message=_l("Máximo 300 caracteres."))],
     )
-    responsable_id = SelectField("Órgano responsable", coerce=int)
-    nota = TextAreaField("Nota", validators=[Optional(), Length(max=2000)])
+    responsable_id = SelectField(_l("Órgano responsable"), coerce=int)
+    nota = TextAreaField(_l("Nota"), validators=[Optional(), Length(max=2000)])
 
     def datos(self) -> dict:
         """Return the row's fields as plain data for the service."""
@@ -546,43 +560,48 @@ class PlanLineaForm(FlaskForm):
     """A budget line: an activity, or a cost line of an activity."""
 
     padre_id = SelectField(
-        "Actividad a la que pertenece",
+        _l("Actividad a la que pertenece"),
         coerce=int,
-        description="Elija la actividad si esta es una línea de costo (Especialista, Break…).",
+        description=_l("Elija la actividad si esta es una línea de costo (Especialista, Break…)."),
     )
     actividad = TextAreaField(
-        "Actividad o concepto", validators=[DataRequired(PLAN_REQUERIDO), Length(max=4000)]
+        _l("Actividad o concepto"), validators=[DataRequired(PLAN_REQUERIDO), Length(max=4000)]
     )
     nivel = SelectField(
-        "Nivel de gobierno",
+        _l("Nivel de gobierno"),
         choices=opciones([("", "—")] + [(n.value, n.etiqueta) for n in NivelGobierno]),
-        description="Obligatorio para una actividad; una línea de costo toma el de su actividad.",
+        description=_l(
+            "Obligatorio para una actividad; una línea de costo toma el de su actividad."
+        ),
     )
     orden = IntegerField(
-        "Orden", default=0, validators=[Optional(), NumberRange(0, 9999, "Entre 0 y 9999.")]
+        _l("Orden"), default=0, validators=[Optional(), NumberRange(0, 9999, _l("Entre 0 y 9999."))]
     )
     unidad_medida = StringField(
-        "Unidad de medida", validators=[Optional(), Length(max=60, message="Máximo 60 caracteres.")]
+        _l("Unidad de medida"),
+        validators=[Optional(), Length(max=60, message=_l("Máximo 60 caracteres."))],
     )
-    costo_unitario = ImportePlanField("Costeo unitario")
-    cantidad = ImportePlanField("Cantidad")
+    costo_unitario = ImportePlanField(_l("Costeo unitario"))
+    cantidad = ImportePlanField(_l("Cantidad"))
     total_declarado = ImportePlanField(
-        "Total",
-        description="Solo si no hay cantidad; con cantidad el total es costo unitario × cantidad.",
+        _l("Total"),
+        description=_l(
+            "Solo si no hay cantidad; con cantidad el total es costo unitario × cantidad."
+        ),
     )
     especificacion_gasto = StringField(
-        "Especificación del gasto",
-        validators=[Optional(), Length(max=30, message="Máximo 30 caracteres.")],
-        description="Código del clasificador de gasto, por ejemplo 2.3.2.7.2.99.",
+        _l("Especificación del gasto"),
+        validators=[Optional(), Length(max=30, message=_l("Máximo 30 caracteres."))],
+        description=_l("Código del clasificador de gasto, por ejemplo 2.3.2.7.2.99."),
     )
-    no_determinado = BooleanField("Costo «No se ha determinado»")
+    no_determinado = BooleanField(_l("Costo «No se ha determinado»"))
     moneda = StringField(
-        "Moneda",
+        _l("Moneda"),
         default="PEN",
-        validators=[Optional(), Length(max=3, message="Código de tres letras.")],
-        description="El documento 002 no indica moneda; se asume PEN (soles).",
+        validators=[Optional(), Length(max=3, message=_l("Código de tres letras."))],
+        description=_l("El documento 002 no indica moneda; se asume PEN (soles)."),
     )
-    nota = TextAreaField("Nota", validators=[Optional(), Length(max=2000)])
+    nota = TextAreaField(_l("Nota"), validators=[Optional(), Length(max=2000)])
 
     def datos(self) -> dict:
         """Return the line's fields as plain data for the service."""
@@ -605,23 +624,23 @@ class PlanLineaForm(FlaskForm):
 class PlanResponsableForm(FlaskForm):
     """An organ responsible for implementing or following up the plan."""
 
-    nivel = SelectField("Nivel de gobierno", choices=_NIVELES_GOBIERNO)
+    nivel = SelectField(_l("Nivel de gobierno"), choices=_NIVELES_GOBIERNO)
     funcion = SelectField(
-        "Función", choices=opciones((f.value, f.etiqueta) for f in FuncionResponsable)
+        _l("Función"), choices=opciones((f.value, f.etiqueta) for f in FuncionResponsable)
     )
     organo = StringField(
-        "Órgano",
+        _l("Órgano"),
         validators=[
             DataRequired(PLAN_REQUERIDO),
-            Length(max=200, message="Máximo 200 caracteres."),
+            Length(max=200, message=_l("Máximo 200 caracteres.")),
         ],
     )
     unidad_id = SelectField(
-        "Unidad del catálogo",
+        _l("Unidad del catálogo"),
         coerce=int,
-        description="Si el órgano es una unidad del MTPE registrada en el catálogo.",
+        description=_l("Si el órgano es una unidad del MTPE registrada en el catálogo."),
     )
-    nota = TextAreaField("Nota", validators=[Optional(), Length(max=2000)])
+    nota = TextAreaField(_l("Nota"), validators=[Optional(), Length(max=2000)])
 
     def datos(self) -> dict:
         """Return the organ's fields as plain data for the service."""
@@ -638,15 +657,15 @@ class PlanSeguimientoForm(FlaskForm):
     """Record the follow-up state of an action."""
 
     estado = SelectField(
-        "Estado",
+        _l("Estado"),
         choices=opciones([("", "— Elija —")] + [(e.value, e.etiqueta) for e in EstadoSeguimiento]),
-        validators=[DataRequired("Elija el estado.")],
+        validators=[DataRequired(_l("Elija el estado."))],
     )
-    fecha = DateField("Fecha", validators=[InputRequired("Indique la fecha.")])
+    fecha = DateField(_l("Fecha"), validators=[InputRequired(_l("Indique la fecha."))])
     nota = TextAreaField(
-        "Nota",
-        validators=[Optional(), Length(max=4000, message="Máximo 4000 caracteres.")],
-        description="Obligatoria si la acción no se implementó.",
+        _l("Nota"),
+        validators=[Optional(), Length(max=4000, message=_l("Máximo 4000 caracteres."))],
+        description=_l("Obligatoria si la acción no se implementó."),
     )
 
     def datos(self) -> dict:
@@ -662,6 +681,6 @@ class PlanEliminarForm(FlaskForm):
     """Confirm the deletion of a part of a plan."""
 
     confirmar = BooleanField(
-        "Confirmo que deseo eliminar este elemento",
-        validators=[DataRequired("Marque la casilla para confirmar la eliminación.")],
+        _l("Confirmo que deseo eliminar este elemento"),
+        validators=[DataRequired(_l("Marque la casilla para confirmar la eliminación."))],
     )

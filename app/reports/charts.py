@@ -1,8 +1,9 @@
 """Charts of the situational report, drawn with matplotlib's Figure API (no pyplot).
 
 Every function returns PNG bytes at `DPI` (150) with fixed sizes and font sizes and no
-variable metadata, so the same data always gives the same bytes. pdf.py places them as
-images; the web pages can serve the same bytes.
+variable metadata, so the same data always gives the same bytes. The web dashboard serves
+them (cached on disk per data version); the PDF draws the same charts as vector graphics
+with `app.reports.pdf.graficos`, which reuses the sizes, colours and limits defined here.
 
 Values are percentages (Decimal, float or int); ``None`` means "no value" (a cell that is
 not applicable, without goal or not sent): no bar is drawn and the data table shows "—".

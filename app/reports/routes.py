@@ -25,9 +25,12 @@ from flask import (
     send_file,
     url_for,
 )
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 from sqlalchemy.orm.exc import StaleDataError
 
+from app import listas
 from app.auth.models import Rol
 from app.auth.permisos import es, exigir_region, permitido, publico
 from app.catalogo.models import Region
@@ -38,16 +41,16 @@ from app.extensions import db
 from app.models.auditoria import historial
 from app.reports import bp, publicaciones_bp, services
 from app.reports import informe as datos_informe
-from app.reports.models import ArchivoInforme, GeneracionInforme, Informe
+from app.reports.models import ArchivoInforme, EstadoInforme, GeneracionInforme, Informe
 
 PDF = "application/pdf"
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 _VERSION = re.compile(r"^[0-9a-f]{64}$")
 _CODIGO_PERIODO = re.compile(r"^(\d{4})-([12])$")
 
-MENSAJE_CONCURRENCIA = (
-    "Otra persona modificó este informe al mismo tiempo. Sus cambios no se guardaron: "
-    "recargue la página para ver la versión actual."
+MENSAJE_CONCURRENCIA = _l(
+    "Otra persona modificó este informe al mismo tiempo. Sus cambios "
+    "no se guardaron: recargue la página para ver la versión actual."
 )
 
 
@@ -129,12 +132,29 @@ def _volver(periodo: Periodo):
 @permitido()
 def indice():
     """List the semesters with their report's state and links to dashboard and report."""
-    informes = {
-        i.periodo_id: i for i in db.session.scalars(sa.select(Informe).order_by(Informe.id))
-    }
-    return render_template(
-        "reports/indice.html", periodos=anexo4_queries.periodos(), informes=informes
+    f = listas.leer(
+        listas.Campo("anio", _l("Año"), [(a, a) for a in anexo4_queries.anios_de_periodos()]),
+        listas.Campo(
+            "estado",
+            _l("Informe"),
+            [("publicado", _l("Publicado")), ("pendiente", _l("No publicado"))],
+        ),
     )
+    consulta = anexo4_queries.consulta_periodos(anio=f.entero("anio"))
+    publicados = sa.select(Informe.periodo_id).where(Informe.estado == EstadoInforme.publicado)
+    if f["estado"] == "publicado":
+        consulta = consulta.where(Periodo.id.in_(publicados))
+    elif f["estado"] == "pendiente":
+        consulta = consulta.where(Periodo.id.not_in(publicados))
+    pagina = listas.paginar(consulta, f)
+    ids = [p.id for p in pagina.items]
+    informes = {
+        i.periodo_id: i
+        for i in db.session.scalars(
+            sa.select(Informe).where(Informe.periodo_id.in_(ids)).order_by(Informe.id)
+        )
+    }
+    return render_template("reports/indice.html", pagina=pagina, f=f, informes=informes)
 
 
 @bp.route("/tablero")
@@ -382,7 +402,7 @@ def editar_narrativa(periodo: str):
         return _volver(periodo_obj)
     if errores:
         db.session.rollback()
-        flash("Hay errores en la narrativa; no se guardó nada.", "error")
+        flash(_("Hay errores en la narrativa; no se guardó nada."), "error")
         informe_obj = services.informe_de(periodo_obj)
         propuestos = services.narrativa_efectiva(informe_obj)
         propuestos.update(textos)
@@ -394,9 +414,9 @@ def editar_narrativa(periodo: str):
         db.session.commit()
     except StaleDataError:
         db.session.rollback()
-        flash(MENSAJE_CONCURRENCIA, "error")
+        flash(str(MENSAJE_CONCURRENCIA), "error")
         return _volver(periodo_obj)
-    flash("Narrativa guardada. Se usará en el próximo informe que se genere.", "exito")
+    flash(_("Narrativa guardada. Se usará en el próximo informe que se genere."), "exito")
     return _volver(periodo_obj)
 
 
@@ -407,23 +427,27 @@ def generar(periodo: str):
     periodo_obj = _periodo_o_404(periodo)
     tipo = request.form.get("tipo")
     if tipo not in ("borrador", "final"):
-        flash("Elija si desea generar la vista previa (BORRADOR) o el informe final.", "error")
+        flash(_("Elija si desea generar la vista previa (BORRADOR) o el informe final."), "error")
         return _volver(periodo_obj)
     informe_obj = services.informe_de(periodo_obj, crear=True)
     solicitud = services.generar(informe_obj, current_user, tipo == "borrador")
     db.session.commit()
     if solicitud.reutilizado:
         flash(
-            "Los datos no cambiaron desde la última generación: el archivo guardado está "
-            "listo para descargar.",
+            _(
+                "Los datos no cambiaron desde la última generación: "
+                "el archivo guardado está listo para descargar."
+            ),
             "info",
         )
     elif solicitud.generacion.estado.value == "error":
-        flash(f"No se pudo generar el informe: {solicitud.generacion.error}", "error")
+        flash(
+            _("No se pudo generar el informe: %(error)s", error=solicitud.generacion.error), "error"
+        )
     elif solicitud.generacion.estado.value == "terminado":
-        flash("Informe generado.", "exito")
+        flash(_("Informe generado."), "exito")
     else:
-        flash("Generando el informe; puede seguir trabajando mientras tanto.", "info")
+        flash(_("Generando el informe; puede seguir trabajando mientras tanto."), "info")
     return _volver(periodo_obj)
 
 
@@ -441,10 +465,10 @@ def generacion(generacion_id: int):
         {
             "id": job.id,
             "estado": "error" if cortada else job.estado.value,
-            "etiqueta": "Error" if cortada else job.estado.etiqueta,
+            "etiqueta": _("Error") if cortada else job.estado.etiqueta,
             "fraccion": job.fraccion,
             "mensaje": job.mensaje,
-            "error": services.MENSAJE_INTERRUMPIDA if cortada else job.error,
+            "error": str(services.MENSAJE_INTERRUMPIDA) if cortada else job.error,
             "archivo": (
                 {
                     "id": archivo.id,
@@ -470,9 +494,10 @@ def publicar(periodo: str):
         archivo_id = int(request.form.get("archivo_id") or 0)
     except ValueError:
         archivo_id = 0
-    archivo = db.session.get(ArchivoInforme, archivo_id) if archivo_id else None
+    # An id beyond a 32-bit integer can't exist (and the database driver would refuse it).
+    archivo = db.session.get(ArchivoInforme, archivo_id) if 0 < archivo_id < 2**31 else None
     if informe_obj is None or archivo is None:
-        flash("Elija el archivo del informe que desea publicar.", "error")
+        flash(_("Elija el archivo del informe que desea publicar."), "error")
         return _volver(periodo_obj)
     try:
         services.publicar(informe_obj, archivo, usuario=current_user)
@@ -482,10 +507,10 @@ def publicar(periodo: str):
         flash(error.mensaje, "error")
     except StaleDataError:
         db.session.rollback()
-        flash(MENSAJE_CONCURRENCIA, "error")
+        flash(str(MENSAJE_CONCURRENCIA), "error")
     else:
         flash(
-            "Informe publicado: los revisores y la página pública de informes ya lo ven.",
+            _("Informe publicado: los revisores y la página pública de informes ya lo ven."),
             "exito",
         )
     return _volver(periodo_obj)
@@ -498,7 +523,7 @@ def despublicar(periodo: str):
     periodo_obj = _periodo_o_404(periodo)
     informe_obj = services.informe_de(periodo_obj)
     if informe_obj is None:
-        flash("El informe no está publicado.", "error")
+        flash(_("El informe no está publicado."), "error")
         return _volver(periodo_obj)
     try:
         services.despublicar(informe_obj, usuario=current_user, motivo=request.form.get("motivo"))
@@ -508,9 +533,9 @@ def despublicar(periodo: str):
         flash(error.mensaje, "error")
     except StaleDataError:
         db.session.rollback()
-        flash(MENSAJE_CONCURRENCIA, "error")
+        flash(str(MENSAJE_CONCURRENCIA), "error")
     else:
-        flash("Informe despublicado.", "exito")
+        flash(_("Informe despublicado."), "exito")
     return _volver(periodo_obj)
 
 
@@ -554,8 +579,12 @@ def ficha(codigo: str):
 @publicaciones_bp.route("/publicaciones")
 @publico
 def lista():
-    """List the published reports with their download links (no login needed)."""
-    return render_template("reports/publicaciones.html", informes=services.informes_publicados())
+    """List the published reports with their download links (no login needed), by year."""
+    f = listas.leer(
+        listas.Campo("anio", _l("Año"), [(a, a) for a in anexo4_queries.anios_de_periodos()])
+    )
+    pagina = listas.paginar(services.consulta_publicados(f.entero("anio")), f)
+    return render_template("reports/publicaciones.html", pagina=pagina, f=f)
 
 
 @publicaciones_bp.route("/publicaciones/<int:archivo_id>.pdf")

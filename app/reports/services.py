@@ -16,6 +16,7 @@ import logging
 import os
 import re
 import threading
+import time
 import uuid
 from dataclasses import dataclass
 from datetime import UTC, timedelta
@@ -23,6 +24,8 @@ from pathlib import Path
 
 import sqlalchemy as sa
 from flask import Flask, current_app
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from sqlalchemy.exc import IntegrityError
 
 from app.auth.models import Usuario
@@ -46,23 +49,25 @@ LARGO_SECCION = 20_000
 LARGO_LEMA = 200
 #: A job that has not reported progress for this long is considered dead (process restarted).
 PLAZO_SIN_NOVEDAD = timedelta(minutes=15)
+#: Shortest time between two writes of a running job's progress (the page polls every 1.5 s).
+INTERVALO_PROGRESO = 1.0
 #: Shape of the names this module gives stored report files.
 PATRON_ARCHIVO = re.compile(r"^[0-9a-f]{32}\.pdf$")
 
 #: Titles of the narrative sections, in report order (keys of NARRATIVA_POR_DEFECTO).
 TITULOS_NARRATIVA = {
-    "antecedentes": "I. Antecedentes",
-    "base_legal": "II. Base legal (una norma por línea)",
-    "objetivo_2": "III. Objetivos — segundo objetivo",
-    "funciones_intro": "IV. Funciones transferidas — introducción",
-    "fuente_funciones": "IV. Fuente del Gráfico Nº 01",
-    "convenios_intro": "V. Convenios de Gestión — introducción",
-    "idg_intro": "VI. Indicadores de Gestión — introducción",
-    "servicios_cierre": "VI. Indicadores de Gestión — servicios públicos (cierre)",
-    "contexto_vii": "VII. Nivel de cumplimiento — contexto del semestre",
-    "nota_desempeno": "VII. Nota al pie «desempeño»",
-    "metodo_viii": "VIII. Avances por IdG — método",
-    "contexto_ix": "IX. Comparación semestral — contexto",
+    "antecedentes": _l("I. Antecedentes"),
+    "base_legal": _l("II. Base legal (una norma por línea)"),
+    "objetivo_2": _l("III. Objetivos — segundo objetivo"),
+    "funciones_intro": _l("IV. Funciones transferidas — introducción"),
+    "fuente_funciones": _l("IV. Fuente del Gráfico Nº 01"),
+    "convenios_intro": _l("V. Convenios de Gestión — introducción"),
+    "idg_intro": _l("VI. Indicadores de Gestión — introducción"),
+    "servicios_cierre": _l("VI. Indicadores de Gestión — servicios públicos (cierre)"),
+    "contexto_vii": _l("VII. Nivel de cumplimiento — contexto del semestre"),
+    "nota_desempeno": _l("VII. Nota al pie «desempeño»"),
+    "metodo_viii": _l("VIII. Avances por IdG — método"),
+    "contexto_ix": _l("IX. Comparación semestral — contexto"),
 }
 
 # Running build threads by job id (lets the command line and tests wait for them).
@@ -121,7 +126,14 @@ def huella(periodo: Periodo, informe: Informe | None, *, borrador: bool) -> str:
     """Version of a build's inputs: data (approved only unless borrador), narrative, motto."""
     from app.reports import informe as datos_informe
 
-    return datos_informe.version_datos(
+    return datos_informe.huella(_datos(periodo, informe, borrador))
+
+
+def _datos(periodo: Periodo, informe: Informe | None, borrador: bool):
+    """The report's data as a build of these inputs draws it (DatosInforme)."""
+    from app.reports import informe as datos_informe
+
+    return datos_informe.datos_informe(
         periodo,
         incluir_no_aprobados=borrador,
         narrativa=narrativa_efectiva(informe),
@@ -139,7 +151,7 @@ def carpeta_informes(app: Flask) -> Path:
 def ruta_archivo(archivo: ArchivoInforme) -> Path:
     """Path on disk of a stored report, built only from its random name."""
     if not PATRON_ARCHIVO.match(archivo.ruta or ""):
-        raise ErrorInforme("El archivo del informe no es válido.")
+        raise ErrorInforme(_("El archivo del informe no es válido."))
     return carpeta_archivos(current_app) / "informes" / archivo.ruta
 
 
@@ -165,9 +177,9 @@ def interrumpida(generacion: GeneracionInforme) -> bool:
     return momento < ahora() - PLAZO_SIN_NOVEDAD
 
 
-MENSAJE_INTERRUMPIDA = (
-    "La generación se interrumpió (por ejemplo, porque el servidor se reinició). Vuelva a "
-    "generar el informe."
+MENSAJE_INTERRUMPIDA = _l(
+    "La generación se interrumpió (por ejemplo, porque el "
+    "servidor se reinició). Vuelva a generar el informe."
 )
 
 
@@ -181,7 +193,7 @@ def cerrar_interrumpidas(informe: Informe) -> None:
     ):
         if interrumpida(generacion):
             generacion.estado = EstadoGeneracion.error
-            generacion.error = MENSAJE_INTERRUMPIDA
+            generacion.error = str(MENSAJE_INTERRUMPIDA)
 
 
 def generacion_activa(informe: Informe, borrador: bool) -> GeneracionInforme | None:
@@ -198,6 +210,17 @@ def generacion_activa(informe: Informe, borrador: bool) -> GeneracionInforme | N
         .order_by(GeneracionInforme.id.desc())
         .limit(1)
     )
+
+
+def consulta_publicados(anio: int | None = None) -> sa.Select:
+    """Select of the published reports, newest semester first, optionally of one year."""
+    consulta = (
+        sa.select(Informe)
+        .join(Informe.periodo)
+        .where(Informe.estado == EstadoInforme.publicado)
+        .order_by(Periodo.anio.desc(), Periodo.semestre.desc())
+    )
+    return consulta.where(Periodo.anio == anio) if anio else consulta
 
 
 def informes_publicados() -> list[Informe]:
@@ -237,13 +260,17 @@ def editar_narrativa(
     """
     if informe.publicado:
         raise ErrorInforme(
-            "El informe está publicado: despublíquelo (indicando el motivo) antes de cambiar "
-            "su narrativa."
+            _(
+                "El informe está publicado: despublíquelo (indicando "
+                "el motivo) antes de cambiar su narrativa."
+            )
         )
     if version is not None and version != informe.version:
         raise ErrorInforme(
-            "Otra persona guardó la narrativa al mismo tiempo. Sus cambios no se guardaron: "
-            "recargue la página para ver la versión actual."
+            _(
+                "Otra persona guardó la narrativa al mismo tiempo. Sus cambios "
+                "no se guardaron: recargue la página para ver la versión actual."
+            )
         )
     defecto = narrativa_por_defecto()
     anterior = narrativa_efectiva(informe)
@@ -258,18 +285,19 @@ def editar_narrativa(
             continue
         texto = _normalizar(textos[clave])
         if not texto:
-            errores[clave] = (
-                "La sección no puede quedar vacía. Escriba el texto o marque «Restaurar el "
-                "texto de 2020»."
+            errores[clave] = _(
+                "La sección no puede quedar vacía. Escriba el "
+                "texto o marque «Restaurar el texto de 2020»."
             )
         elif len(texto) > LARGO_SECCION:
-            errores[clave] = f"El texto supera el máximo de {LARGO_SECCION:,} caracteres.".replace(
-                ",", " "
+            errores[clave] = _(
+                "El texto supera el máximo de %(maximo)s caracteres.",
+                maximo=format(LARGO_SECCION, ",").replace(",", " "),
             )
         nuevos[clave] = texto
     lema_nuevo = _normalizar(lema) or None
     if lema_nuevo and len(lema_nuevo) > LARGO_LEMA:
-        errores["lema"] = f"El lema supera el máximo de {LARGO_LEMA} caracteres."
+        errores["lema"] = _("El lema supera el máximo de %(maximo)s caracteres.", maximo=LARGO_LEMA)
     if errores:
         return errores
     antes = {c: anterior[c] for c in defecto if _normalizar(anterior[c]) != nuevos[c]}
@@ -313,7 +341,10 @@ def generar(informe: Informe, usuario: Usuario, borrador: bool) -> Solicitud:
 
     Commits: the job row must be visible to the builder's own session before it starts.
     """
-    version = huella(informe.periodo, informe, borrador=borrador)
+    from app.reports import informe as datos_informe
+
+    datos = _datos(informe.periodo, informe, borrador)
+    version = datos_informe.huella(datos)
     existente = archivo_existente(informe, version, borrador)
     if existente is not None:
         return Solicitud(archivo=existente)
@@ -326,7 +357,7 @@ def generar(informe: Informe, usuario: Usuario, borrador: bool) -> Solicitud:
         borrador=borrador,
         estado=EstadoGeneracion.pendiente,
         fraccion=0.0,
-        mensaje="En cola",
+        mensaje=_("En cola"),
         creado_por_id=usuario.id,
     )
     db.session.add(generacion)
@@ -339,18 +370,25 @@ def generar(informe: Informe, usuario: Usuario, borrador: bool) -> Solicitud:
         despues={"tipo": "vista previa (BORRADOR)" if borrador else "informe final"},
     )
     db.session.commit()
-    lanzar(generacion.id)
+    # The builder draws the data just read (frozen, no ORM objects), under its version.
+    lanzar(generacion.id, (datos, version))
     return Solicitud(generacion=generacion)
 
 
-def lanzar(generacion_id: int) -> None:
-    """Run the build of a committed job: in a thread, or now when INFORME_SINCRONO is set."""
+def lanzar(generacion_id: int, preparados: tuple | None = None) -> None:
+    """Run the build of a committed job: in a thread, or now when INFORME_SINCRONO is set.
+
+    ``preparados`` is (DatosInforme, version) already read for it, saving a second read.
+    """
     app = current_app._get_current_object()
     if app.config.get("INFORME_SINCRONO"):
-        construir(app, generacion_id)
+        construir(app, generacion_id, preparados)
         return
     hilo = threading.Thread(
-        target=construir, args=(app, generacion_id), name=f"informe-{generacion_id}", daemon=True
+        target=construir,
+        args=(app, generacion_id, preparados),
+        name=f"informe-{generacion_id}",
+        daemon=True,
     )
     _HILOS[generacion_id] = hilo
     hilo.start()
@@ -364,18 +402,19 @@ def esperar(generacion_id: int, segundos: float | None = None) -> None:
 
 
 class _Progreso:
-    """Callback given to the PDF builder: writes the job's progress, at most once per %."""
+    """Callback given to the PDF builder: writes the job's progress, at most every
+    INTERVALO_PROGRESO seconds (each write is a commit: one per chart made slow disks count)."""
 
     def __init__(self, generacion: GeneracionInforme):
         self.generacion = generacion
-        self._ultima = (-1.0, None)
+        self._ultima = -INTERVALO_PROGRESO
 
     def __call__(self, fraccion: float, mensaje: str | None = None) -> None:
         fraccion = min(max(float(fraccion), 0.0), 1.0)
-        anterior, mensaje_anterior = self._ultima
-        if fraccion - anterior < 0.01 and mensaje == mensaje_anterior:
+        momento = time.monotonic()
+        if momento - self._ultima < INTERVALO_PROGRESO and fraccion < 1.0:
             return
-        self._ultima = (fraccion, mensaje)
+        self._ultima = momento
         # The build itself is shown up to 95 %; storing the file is the rest.
         self.generacion.fraccion = round(0.05 + 0.9 * fraccion, 4)
         if mensaje:
@@ -383,25 +422,25 @@ class _Progreso:
         db.session.commit()
 
 
-def construir(app: Flask, generacion_id: int) -> None:
+def construir(app: Flask, generacion_id: int, preparados: tuple | None = None) -> None:
     """Build and store the file of one job, in its own app context and database session."""
     with app.app_context():
         try:
-            _construir(generacion_id)
+            _construir(generacion_id, preparados)
         except Exception as error:  # noqa: BLE001 - any failure is recorded on the job
             log.exception("Falló la generación del informe %s", generacion_id)
             db.session.rollback()
             generacion = db.session.get(GeneracionInforme, generacion_id)
             if generacion is not None:
                 generacion.estado = EstadoGeneracion.error
-                generacion.mensaje = "No se pudo generar el informe"
+                generacion.mensaje = _("No se pudo generar el informe")
                 generacion.error = (str(error) or error.__class__.__name__)[:1000]
                 db.session.commit()
         finally:
             _HILOS.pop(generacion_id, None)
 
 
-def _construir(generacion_id: int) -> None:
+def _construir(generacion_id: int, preparados: tuple | None = None) -> None:
     from app.reports import informe as datos_informe
     from app.reports import pdf
 
@@ -413,28 +452,26 @@ def _construir(generacion_id: int) -> None:
     borrador = generacion.borrador
     generacion.estado = EstadoGeneracion.en_curso
     generacion.fraccion = 0.01
-    generacion.mensaje = "Reuniendo los datos"
+    generacion.mensaje = _("Reuniendo los datos")
     db.session.commit()
 
-    datos = datos_informe.datos_informe(
-        periodo,
-        incluir_no_aprobados=borrador,
-        narrativa=narrativa_efectiva(informe),
-        lema=informe.lema,
-    )
-    # The version of exactly the data being drawn, even if something changed meanwhile.
-    version = datos_informe.huella(datos)
+    if preparados is not None:
+        datos, version = preparados
+    else:
+        datos = _datos(periodo, informe, borrador)
+        # The version of exactly the data being drawn, even if something changed meanwhile.
+        version = datos_informe.huella(datos)
     existente = archivo_existente(informe, version, borrador)
     if existente is None:
         contenido = pdf.informe_pdf(datos, borrador=borrador, progreso=_Progreso(generacion))
         if not contenido.startswith(b"%PDF"):
-            raise ErrorInforme("El generador no produjo un PDF válido.")
-        generacion.mensaje = "Guardando el archivo"
+            raise ErrorInforme(_("El generador no produjo un PDF válido."))
+        generacion.mensaje = _("Guardando el archivo")
         existente = _guardar(informe, version, borrador, contenido, generacion.creado_por_id)
     generacion.archivo = existente
     generacion.estado = EstadoGeneracion.terminado
     generacion.fraccion = 1.0
-    generacion.mensaje = "Informe listo"
+    generacion.mensaje = _("Informe listo")
     db.session.commit()
 
 
@@ -483,22 +520,26 @@ def _guardar(
 def publicar(informe: Informe, archivo: ArchivoInforme, *, usuario: Usuario) -> None:
     """Publish a final file built from the current approved data; audit it."""
     if archivo.informe_id != informe.id:
-        raise ErrorInforme("El archivo no pertenece a este informe.")
+        raise ErrorInforme(_("El archivo no pertenece a este informe."))
     if archivo.borrador:
         raise ErrorInforme(
-            "Una vista previa (BORRADOR) no se puede publicar: genere el informe final, que "
-            "solo incluye Anexos 4 aprobados."
+            _(
+                "Una vista previa (BORRADOR) no se puede publicar: genere "
+                "el informe final, que solo incluye Anexos 4 aprobados."
+            )
         )
     if not ruta_archivo(archivo).is_file():
-        raise ErrorInforme("El archivo ya no está disponible. Genere el informe de nuevo.")
+        raise ErrorInforme(_("El archivo ya no está disponible. Genere el informe de nuevo."))
     if archivo.version_datos != huella(informe.periodo, informe, borrador=False):
         raise ErrorInforme(
-            "Los datos aprobados o la narrativa cambiaron después de generar este archivo. "
-            "Genere el informe de nuevo y publique el archivo nuevo."
+            _(
+                "Los datos aprobados o la narrativa cambiaron después de generar este "
+                "archivo. Genere el informe de nuevo y publique el archivo nuevo."
+            )
         )
     anterior = informe.archivo_publicado
     if anterior is not None and anterior.id == archivo.id:
-        raise ErrorInforme("Este archivo ya está publicado.")
+        raise ErrorInforme(_("Este archivo ya está publicado."))
     for otro in informe.archivos:
         otro.publicado = False
     archivo.publicado = True
@@ -520,9 +561,9 @@ def despublicar(informe: Informe, *, usuario: Usuario, motivo: str | None) -> No
     """Withdraw a published report; a reason is required and audited."""
     motivo = _normalizar(motivo)
     if not informe.publicado:
-        raise ErrorInforme("El informe no está publicado.")
+        raise ErrorInforme(_("El informe no está publicado."))
     if len(motivo) < 5:
-        raise ErrorInforme("Indique el motivo para despublicar el informe.")
+        raise ErrorInforme(_("Indique el motivo para despublicar el informe."))
     anterior = informe.archivo_publicado
     for archivo in informe.archivos:
         archivo.publicado = False

@@ -43,6 +43,7 @@ PDF_MUESTRA = b"%PDF-1.4\n%%EOF\n"
 ESPERADO: dict[str, set[Rol] | str] = {
     "static": PUBLICO,
     "main.inicio": PUBLICO,
+    "main.salud": PUBLICO,
     "main.tablero": TODOS,
     "auth.login": PUBLICO,
     "auth.logout": TODOS,

@@ -247,7 +247,7 @@ def test_failure_while_applying_leaves_nothing(runner, bd, tmp_path, monkeypatch
     antes = _conteos(bd)
     llamadas = []
 
-    def falla_en_el_segundo(reporte):
+    def falla_en_el_segundo(reporte, **_opciones):
         llamadas.append(reporte)
         if len(llamadas) == 2:
             raise anexo4_services.ErrorAnexo4("fallo simulado")

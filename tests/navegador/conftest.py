@@ -7,6 +7,7 @@ Without Chromium the journeys are skipped with a visible reason (CI installs it 
 from __future__ import annotations
 
 import os
+import re
 import shutil
 import threading
 from pathlib import Path
@@ -17,6 +18,10 @@ from werkzeug.serving import make_server
 CHROMIUM = os.environ.get("CHROMIUM", "/usr/bin/chromium")
 ARTEFACTOS = Path(os.environ.get("ARTEFACTOS_DIR", "artifacts")) / "capturas"
 CLAVE = "demo-convenios-2020"
+#: Folder for the user guide's images (`make capturas-guia` sets it to docs/guia); unset = none.
+GUIA = os.environ.get("GUIA_CAPTURAS")
+#: The guide's images are cut at this height (px) to stay small; the viewport is 1280 wide.
+ALTO_GUIA = 1200
 
 
 def pytest_collection_modifyitems(config, items):
@@ -112,12 +117,41 @@ class Recorrido:
         self.pagina.get_by_role("button", name="Ingresar").click()
         self.pagina.wait_for_url("**/tablero")
 
-    def captura(self, titulo: str):
+    def menu(self, texto: str):
+        """Follow a main-menu link as a user would, opening the menu and group that hold it."""
+        nav = self.pagina.locator("nav.nav-principal, nav[aria-label='Navegación principal']")
+        # CSS, not get_by_role: a link inside a closed <details> is not in the accessibility tree.
+        nombre = self.pagina.locator("a", has_text=re.compile(rf"^\s*{re.escape(texto)}\s*$"))
+        enlace = nav.locator(nombre).first
+        for _ in range(3):  # the phone menu, then the group
+            if enlace.is_visible():
+                break
+            cerrado = nav.locator("details:not([open])", has=nombre).first
+            if not cerrado.count():
+                break
+            cerrado.locator("> summary").click()
+        enlace.click()
+        return self.pagina
+
+    def captura(self, titulo: str, guia: str | None = None):
+        """Save a full-page PNG artifact; with `guia` and GUIA_CAPTURAS, also the guide's JPEG."""
         self.numero += 1
         ARTEFACTOS.mkdir(parents=True, exist_ok=True)
         self.pagina.screenshot(
             path=str(ARTEFACTOS / f"{self.nombre}-{self.numero:02d}-{titulo}.png"), full_page=True
         )
+        if guia and GUIA:
+            Path(GUIA).mkdir(parents=True, exist_ok=True)
+            ancho = self.pagina.viewport_size["width"]
+            alto = self.pagina.evaluate("document.documentElement.scrollHeight")
+            self.pagina.screenshot(
+                path=str(Path(GUIA) / f"{guia}.jpg"),
+                type="jpeg",
+                quality=70,
+                full_page=True,
+                clip={"x": 0, "y": 0, "width": ancho, "height": min(alto, ALTO_GUIA)},
+                caret="hide",
+            )
 
 
 @pytest.fixture
@@ -128,6 +162,26 @@ def recorrido(navegador, servidor, request):
     pagina.set_default_timeout(15000)
     yield Recorrido(pagina, servidor, request.node.name.removeprefix("test_"))
     contexto.close()
+
+
+@pytest.fixture
+def otra_sesion(navegador, servidor, request):
+    """Factory of logged-in journeys for a second actor (own context, closed at the end)."""
+    contextos = []
+
+    def abrir(email: str, sufijo: str) -> Recorrido:
+        contexto = navegador.new_context(viewport={"width": 1280, "height": 900}, locale="es-PE")
+        contextos.append(contexto)
+        pagina = contexto.new_page()
+        pagina.set_default_timeout(15000)
+        nombre = request.node.name.removeprefix("test_")
+        otro = Recorrido(pagina, servidor, f"{nombre}-{sufijo}")
+        otro.entrar(email)
+        return otro
+
+    yield abrir
+    for contexto in contextos:
+        contexto.close()
 
 
 def chromium_disponible() -> bool:

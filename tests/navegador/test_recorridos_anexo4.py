@@ -21,15 +21,15 @@ def test_drtpe_fills_submits_sees_return_corrects_and_resubmits(recorrido, naveg
     pagina = recorrido.pagina
     recorrido.entrar(LORETO)
     expect(pagina.get_by_text("Anexo 4 por presentar")).to_be_visible()
-    recorrido.captura("tablero")
-    pagina.get_by_role("link", name="I Semestre 2021").click()
+    recorrido.captura("tablero", guia="drtpe-tablero")
+    pagina.get_by_role("link", name="I Semestre 2021", exact=True).click()
     pagina.get_by_role("button", name="Iniciar mi Anexo 4").click()
     expect(
         pagina.get_by_role("heading", name=re.compile("DRTPE Loreto · I Semestre 2021"))
     ).to_be_visible()
     _llenar(pagina, "50", "40")
     pagina.locator("#lineas-10-ejecutado").fill("150")  # IdG 11 above 100 %: a warning
-    recorrido.captura("grilla")
+    recorrido.captura("grilla", guia="drtpe-anexo4-grilla")
     pagina.get_by_role("button", name="Guardar borrador").click()
     expect(pagina.get_by_text("Anexo 4 guardado como borrador.")).to_be_visible()
     expect(
@@ -70,7 +70,7 @@ def test_drtpe_fills_submits_sees_return_corrects_and_resubmits(recorrido, naveg
     # The region sees the reason, corrects and resubmits.
     pagina.goto(url_reporte)
     expect(pagina.locator(".aviso").get_by_text("Falta el sustento del IdG 3.")).to_be_visible()
-    recorrido.captura("observado")
+    recorrido.captura("observado", guia="drtpe-anexo4-observado")
     pagina.get_by_role("link", name="Editar valores").click()
     pagina.locator("#lineas-2-comentario").fill("Se adjunta el sustento.")
     pagina.get_by_role("button", name="Guardar borrador").click()

@@ -18,6 +18,7 @@ from seed import carga
 from seed.anexo5 import cargar_anexo5_demo
 from seed.programacion import cargar_programa_demo
 from tests.conftest import restaurar
+from tests.publicados import LORETO_EJEC, LORETO_PROG
 from tests.reports.test_informe import CUADRO_04, CUADRO_05_I, GRAFICOS_IDG
 
 HOSTIL = "<script>alert(1)</script> & <font color=red>x</font>"
@@ -410,3 +411,28 @@ def test_charts_are_deterministic_png_at_150_dpi():
         assert png.startswith(b"\x89PNG") and png == dibujar()
         imagen = Image.open(io.BytesIO(png))
         assert round(imagen.info["dpi"][0]) >= 150
+
+
+# --- vector charts and the benchmark's floor --------------------------------------------------
+
+
+def test_charts_are_vector_with_their_data_tables_readable(generado):
+    lector = PdfReader(io.BytesIO(generado.contenido))
+    assert sum(len(p.images) for p in lector.pages) == 0  # nothing rasterised: sharp in print
+    loreto = _tras(generado.texto, "GRÁFICO Nº 11")
+    programado = " ".join(f"{v}%" for v in LORETO_PROG)
+    ejecutado = " ".join(f"{v}%" for v in LORETO_EJEC)
+    assert f"PROGRAM. {programado} EJECUCIÓN {ejecutado}" in loreto
+    idg1 = _tras(generado.texto, "GRÁFICO Nº 20")
+    assert "61% Programación 46% Ejecución IdG 1: Resultado promedio II Semestre 2020" in idg1
+
+
+def test_the_benchmark_floor_draws_the_same_pages(generado):
+    """bench/piso_informe.py (the floor `make bench` compares the build with) stays faithful."""
+    from bench import piso_informe
+
+    piso = _leer(piso_informe.construir(piso_informe.volcar(generado.datos)))
+    assert len(piso) == len(generado.paginas)
+    for pagina_piso, pagina in zip(piso, generado.paginas, strict=True):
+        assert re.findall(r"GRÁFICO Nº \d\d", pagina_piso) == re.findall(r"GRÁFICO Nº \d\d", pagina)
+        assert abs(len(pagina_piso.split()) - len(pagina.split())) <= 0.1 * len(pagina.split())

@@ -28,6 +28,23 @@ def periodos() -> list[Periodo]:
     )
 
 
+def consulta_periodos(*, anio: int | None = None, abierto: bool | None = None) -> sa.Select:
+    """Select of semesters, newest first, optionally for one year or open/closed state."""
+    consulta = sa.select(Periodo).order_by(Periodo.anio.desc(), Periodo.semestre.desc())
+    if anio:
+        consulta = consulta.where(Periodo.anio == anio)
+    if abierto is not None:
+        consulta = consulta.where(Periodo.abierto.is_(abierto))
+    return consulta
+
+
+def anios_de_periodos() -> list[int]:
+    """Distinct years that have a semester, newest first."""
+    return list(
+        db.session.scalars(sa.select(Periodo.anio).distinct().order_by(Periodo.anio.desc()))
+    )
+
+
 def periodo_por_codigo(codigo: str | None) -> Periodo | None:
     """The semester "2020-2", or the newest one when codigo is empty or unknown."""
     try:
@@ -36,6 +53,8 @@ def periodo_por_codigo(codigo: str | None) -> Periodo | None:
         return db.session.scalar(
             sa.select(Periodo).order_by(Periodo.anio.desc(), Periodo.semestre.desc()).limit(1)
         )
+    if not (0 < anio < 10_000 and semestre in (1, 2)):  # SQLite can't even compare huge ints
+        return None
     return db.session.scalar(sa.select(Periodo).filter_by(anio=anio, semestre=semestre))
 
 
@@ -57,6 +76,15 @@ def convenios_esperados(periodo: Periodo) -> list[Convenio]:
 
 def reportes(periodo: Periodo, usuario: Usuario) -> list[Reporte]:
     """The semester's reports the user may see (a drtpe user: only their region's)."""
+    return list(db.session.scalars(consulta_reportes(periodo, usuario)))
+
+
+def consulta_reportes(
+    periodo: Periodo, usuario: Usuario, *, estado: str = "", texto: str = ""
+) -> sa.Select:
+    """Select of the semester's reports the user may see, by state and region name."""
+    from app.listas import patron
+
     consulta = (
         sa.select(Reporte)
         .join(Reporte.convenio)
@@ -66,7 +94,11 @@ def reportes(periodo: Periodo, usuario: Usuario) -> list[Reporte]:
     )
     if usuario.rol is Rol.drtpe:
         consulta = consulta.where(Convenio.region_id == usuario.region_id)
-    return list(db.session.scalars(consulta))
+    if estado:
+        consulta = consulta.where(Reporte.estado == EstadoReporte(estado))
+    if texto:
+        consulta = consulta.where(Region.nombre.ilike(patron(texto)))
+    return consulta
 
 
 def reporte_con_lineas(reporte_id: int) -> Reporte | None:

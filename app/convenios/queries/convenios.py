@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 import sqlalchemy as sa
+from sqlalchemy.orm import selectinload
 
 from app.catalogo.models import Region, TipoRegion
 from app.convenios.models import Convenio, EstadoConvenio
@@ -51,7 +52,8 @@ def listar(
     texto: str | None = None,
 ) -> sa.Select:
     """Build the select of convenios matching the filters, in the report's region order."""
-    consulta = sa.select(Convenio).join(Convenio.region)
+    # The list shows each convenio's adendas: load them in one query, not one per row.
+    consulta = sa.select(Convenio).join(Convenio.region).options(selectinload(Convenio.adendas))
     if periodo:
         consulta = consulta.where(
             Convenio.anio_inicio == periodo[0], Convenio.anio_fin == periodo[1]

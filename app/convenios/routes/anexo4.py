@@ -4,16 +4,20 @@ from __future__ import annotations
 
 from datetime import date
 
+import sqlalchemy as sa
 from flask import abort, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 from sqlalchemy.orm.exc import StaleDataError
 
+from app import listas
 from app.auth.models import Rol
 from app.auth.permisos import permitido
 from app.convenios import bp
 from app.convenios.acceso import lineas_visibles, puede_editar_reporte, reporte_o_404
 from app.convenios.forms import AccionForm, MotivoForm, ReporteForm
-from app.convenios.models import Convenio, MetaAnual
+from app.convenios.models import Convenio, EstadoReporte, MetaAnual, Reporte
 from app.convenios.queries import anexo4 as queries
 from app.convenios.services import anexo4 as services
 from app.extensions import db
@@ -21,9 +25,9 @@ from app.models.auditoria import historial
 from app.models.base import ahora
 from app.reports import calculos
 
-MENSAJE_CONCURRENCIA = (
-    "Otra persona guardó este Anexo 4 al mismo tiempo. Sus cambios no se guardaron: "
-    "recargue la página para ver la versión actual."
+MENSAJE_CONCURRENCIA = _l(
+    "Otra persona guardó este Anexo 4 al mismo tiempo. Sus cambios "
+    "no se guardaron: recargue la página para ver la versión actual."
 )
 
 
@@ -41,19 +45,36 @@ def anexo4():
     periodo = _periodo_o_404()
     if periodo is None:
         return render_template("convenios/anexo4_lista.html", periodo=None, periodos=[])
-    reportes = queries.reportes(periodo, current_user)
-    con_reporte = {r.convenio_id for r in reportes}
+    f = listas.leer_con_periodo(
+        periodo,
+        queries.periodos(),
+        listas.Campo("estado", _l("Estado"), [(e.value, e.etiqueta) for e in EstadoReporte]),
+        *(() if current_user.rol is Rol.drtpe else (_campo_region(),)),
+    )
+    consulta = queries.consulta_reportes(periodo, current_user, estado=f["estado"], texto=f.q)
+    pagina = listas.paginar(consulta, f)
+    con_reporte = set(
+        db.session.scalars(sa.select(Reporte.convenio_id).where(Reporte.periodo_id == periodo.id))
+    )
     esperados = queries.convenios_esperados(periodo)
     if current_user.rol is Rol.drtpe:
         esperados = [c for c in esperados if c.region_id == current_user.region_id]
     return render_template(
         "convenios/anexo4_lista.html",
         periodo=periodo,
-        periodos=queries.periodos(),
-        reportes=reportes,
-        sin_reporte=[c for c in esperados if c.id not in con_reporte],
+        pagina=pagina,
+        f=f,
+        sin_reporte=[
+            c
+            for c in esperados
+            if c.id not in con_reporte and not f["estado"] and listas.coincide(f.q, c.region.nombre)
+        ],
         form=AccionForm(),
     )
+
+
+def _campo_region() -> listas.Campo:
+    return listas.Campo("q", _l("Región"), marcador=_l("Nombre de la región"))
 
 
 @bp.route("/anexo4/iniciar", methods=["POST"])
@@ -66,7 +87,7 @@ def iniciar_anexo4():
         abort(400)
     convenio = services.convenio_vigente(current_user.region_id, periodo.anio)
     if convenio is None:
-        flash("Su región no tiene un convenio suscrito que cubra este semestre.", "error")
+        flash(_("Su región no tiene un convenio suscrito que cubra este semestre."), "error")
         return redirect(url_for("convenios.anexo4", periodo=periodo.codigo))
     try:
         reporte = services.obtener_o_crear_reporte(convenio, periodo, usuario_id=current_user.id)
@@ -83,6 +104,8 @@ def iniciar_anexo4():
 def ver_anexo4(reporte_id: int):
     """Show one Anexo 4 with its lines, warnings, evidence, actions and history."""
     reporte = reporte_o_404(reporte_id)
+    # Lines and their evidence in two queries instead of one per line.
+    queries.reporte_con_lineas(reporte.id)
     lineas = lineas_visibles(reporte, current_user)
     return render_template(
         "convenios/anexo4_ver.html",
@@ -149,7 +172,10 @@ def editar_anexo4(reporte_id: int):
         if any(r.errores for r in revisiones.values()):
             db.session.rollback()
             flash(
-                "Hay errores en el formulario; no se guardó nada. Corríjalos y vuelva a guardar.",
+                _(
+                    "Hay errores en el formulario; no se guardó "
+                    "nada. Corríjalos y vuelva a guardar."
+                ),
                 "error",
             )
         else:
@@ -157,15 +183,18 @@ def editar_anexo4(reporte_id: int):
                 db.session.commit()
             except StaleDataError:
                 db.session.rollback()
-                flash(MENSAJE_CONCURRENCIA, "error")
+                flash(str(MENSAJE_CONCURRENCIA), "error")
                 return redirect(url_for("convenios.ver_anexo4", reporte_id=reporte_id))
             avisos = [a for r in revisiones.values() for a in r.advertencias]
-            flash("Anexo 4 guardado como borrador.", "exito")
+            flash(_("Anexo 4 guardado como borrador."), "exito")
             for aviso in avisos:
-                flash(aviso + " Explíquelo en el comentario antes de enviar.", "advertencia")
+                flash(
+                    _("%(aviso)s Explíquelo en el comentario antes de enviar.", aviso=aviso),
+                    "advertencia",
+                )
             return redirect(url_for("convenios.ver_anexo4", reporte_id=reporte_id))
     elif request.method == "POST":
-        flash("Hay errores en el formulario; no se guardó nada.", "error")
+        flash(_("Hay errores en el formulario; no se guardó nada."), "error")
     lineas = {linea.id: linea for linea in reporte.lineas}
     filas = [(f, lineas.get(int(f.linea_id.data or 0))) for f in form.lineas]
     if any(linea is None for _f, linea in filas):
@@ -194,7 +223,7 @@ def _accion(reporte_id: int, accion, mensaje: str, **kwargs):
         flash(error.mensaje, "error")
     except StaleDataError:
         db.session.rollback()
-        flash(MENSAJE_CONCURRENCIA, "error")
+        flash(str(MENSAJE_CONCURRENCIA), "error")
     else:
         flash(mensaje, "exito")
     return redirect(url_for("convenios.ver_anexo4", reporte_id=reporte_id))
@@ -207,7 +236,7 @@ def enviar_anexo4(reporte_id: int):
     reporte = reporte_o_404(reporte_id)
     if not puede_editar_reporte(reporte, current_user):
         abort(404)
-    return _accion(reporte_id, services.enviar, "Anexo 4 enviado a revisión.", ahora=ahora())
+    return _accion(reporte_id, services.enviar, _("Anexo 4 enviado a revisión."), ahora=ahora())
 
 
 @bp.route("/anexo4/<int:reporte_id>/observar", methods=["POST"])
@@ -215,7 +244,7 @@ def enviar_anexo4(reporte_id: int):
 def observar_anexo4(reporte_id: int):
     """Return a submitted Anexo 4 to the region with a reason."""
     return _accion(
-        reporte_id, services.observar, "Anexo 4 observado; la región verá el motivo.", motivo=""
+        reporte_id, services.observar, _("Anexo 4 observado; la región verá el motivo."), motivo=""
     )
 
 
@@ -223,14 +252,14 @@ def observar_anexo4(reporte_id: int):
 @permitido(Rol.odes)
 def aprobar_anexo4(reporte_id: int):
     """Approve and lock a submitted Anexo 4."""
-    return _accion(reporte_id, services.aprobar, "Anexo 4 aprobado.", ahora=ahora())
+    return _accion(reporte_id, services.aprobar, _("Anexo 4 aprobado."), ahora=ahora())
 
 
 @bp.route("/anexo4/<int:reporte_id>/reabrir", methods=["POST"])
 @permitido(Rol.odes)
 def reabrir_anexo4(reporte_id: int):
     """Reopen an approved Anexo 4 with a reason."""
-    return _accion(reporte_id, services.reabrir, "Anexo 4 reabierto.", motivo="")
+    return _accion(reporte_id, services.reabrir, _("Anexo 4 reabierto."), motivo="")
 
 
 @bp.route("/anexo4/completitud")
@@ -243,11 +272,36 @@ def completitud():
         if periodo
         else None
     )
+    if resultado is None:
+        return render_template("convenios/completitud.html", periodo=None, resultado=None)
+    situaciones = {
+        "a_tiempo": _l("A tiempo"),
+        "tardio": _l("Fuera de plazo"),
+        "faltante": _l("No remitido"),
+    }
+    f = listas.leer_con_periodo(
+        periodo,
+        queries.periodos(),
+        listas.Campo("situacion", _l("Situación"), list(situaciones.items()), _l("Todas")),
+        _campo_region(),
+    )
+    # At most 26 regions, already computed by calculos.completitud: filtered in memory.
+    filas = (
+        [(r, "a_tiempo", 0) for r in resultado.a_tiempo]
+        + [(r, "tardio", dias) for r, dias in resultado.tardios]
+        + [(r, "faltante", None) for r in resultado.faltantes]
+    )
+    filas = [
+        (region, situaciones[clave], dias)
+        for region, clave, dias in sorted(filas, key=lambda fila: str(fila[0]))
+        if (not f["situacion"] or f["situacion"] == clave) and listas.coincide(f.q, region)
+    ]
     return render_template(
         "convenios/completitud.html",
         periodo=periodo,
-        periodos=queries.periodos(),
         resultado=resultado,
+        f=f,
+        pagina=listas.paginar_lista(filas, f),
     )
 
 
@@ -259,13 +313,18 @@ def resultados():
     if periodo is None:
         return render_template("convenios/resultados.html", periodo=None, periodos=[])
     celdas = queries.celdas(periodo)
-    regiones = list(dict.fromkeys(c.region for c in celdas))
+    f = listas.leer_con_periodo(periodo, queries.periodos(), _campo_region())
+    # The calculation needs every approved cell; only the rows shown are filtered and paged.
+    regiones = [r for r in dict.fromkeys(c.region for c in celdas) if listas.coincide(f.q, r)]
+    pagina = listas.paginar_lista(regiones, f)
     idgs = sorted({c.idg for c in celdas})
     return render_template(
         "convenios/resultados.html",
         periodo=periodo,
-        periodos=queries.periodos(),
-        regiones=regiones,
+        f=f,
+        pagina=pagina,
+        hay_datos=bool(celdas),
+        regiones=pagina.items,
         idgs=idgs,
         por_region=calculos.desempeno_por_region(celdas),
         por_idg=calculos.promedios_por_idg(celdas),
@@ -308,7 +367,7 @@ def metas_anuales(convenio_id: int, anio: int):
                 flash(error.mensaje, "error")
             else:
                 db.session.commit()
-                flash(f"Metas anuales {anio} guardadas.", "exito")
+                flash(_("Metas anuales %(anio)s guardadas.", anio=anio), "exito")
                 return redirect(
                     url_for("convenios.metas_anuales", convenio_id=convenio.id, anio=anio)
                 )

@@ -6,6 +6,7 @@ import io
 from datetime import date
 
 from flask import abort, flash, redirect, send_file, url_for
+from flask_babel import gettext as _
 from flask_login import current_user
 
 from app.auth.models import Rol
@@ -50,7 +51,7 @@ def _avisar(mensajes: list[str], categoria: str) -> None:
     for mensaje in mensajes[:MAXIMO_AVISOS]:
         flash(mensaje, categoria)
     if len(mensajes) > MAXIMO_AVISOS:
-        flash(f"… y {len(mensajes) - MAXIMO_AVISOS} observaciones más.", categoria)
+        flash(_("… y %(valor)s observaciones más.", valor=len(mensajes) - MAXIMO_AVISOS), categoria)
 
 
 def _errores_formulario(form) -> list[str]:
@@ -64,7 +65,7 @@ def subir_evidencia(linea_id: int):
     linea = _linea_editable(linea_id)
     form = EvidenciaForm()
     if not form.validate_on_submit():
-        _avisar(_errores_formulario(form) or ["Seleccione un archivo."], "error")
+        _avisar(_errores_formulario(form) or [_("Seleccione un archivo.")], "error")
         return _volver(linea.reporte_id, linea)
     archivo = form.archivo.data
     try:
@@ -77,10 +78,24 @@ def subir_evidencia(linea_id: int):
         )
     except servicio_evidencias.ErrorEvidencia as error:
         db.session.rollback()
-        flash(f"{linea.indicador.etiqueta}: {error.mensaje}", "error")
+        flash(
+            _(
+                "%(etiqueta)s: %(mensaje)s",
+                etiqueta=linea.indicador.etiqueta,
+                mensaje=error.mensaje,
+            ),
+            "error",
+        )
     else:
         db.session.commit()
-        flash(f"{linea.indicador.etiqueta}: se adjuntó el archivo «{evidencia.nombre}».", "exito")
+        flash(
+            _(
+                "%(etiqueta)s: se adjuntó el archivo «%(nombre)s».",
+                etiqueta=linea.indicador.etiqueta,
+                nombre=evidencia.nombre,
+            ),
+            "exito",
+        )
     return _volver(linea.reporte_id, linea)
 
 
@@ -110,7 +125,7 @@ def eliminar_evidencia(evidencia_id: int):
     linea = _linea_editable(evidencia.linea_id)
     form = EliminarEvidenciaForm()
     if not form.validate_on_submit():
-        flash("No se pudo eliminar el archivo; recargue la página e intente de nuevo.", "error")
+        flash(_("No se pudo eliminar el archivo; recargue la página e intente de nuevo."), "error")
         return _volver(linea.reporte_id, linea)
     nombre = evidencia.nombre
     try:
@@ -120,7 +135,14 @@ def eliminar_evidencia(evidencia_id: int):
         flash(error.mensaje, "error")
     else:
         db.session.commit()
-        flash(f"{linea.indicador.etiqueta}: se eliminó el archivo «{nombre}».", "exito")
+        flash(
+            _(
+                "%(etiqueta)s: se eliminó el archivo «%(nombre)s».",
+                etiqueta=linea.indicador.etiqueta,
+                nombre=nombre,
+            ),
+            "exito",
+        )
     return _volver(linea.reporte_id, linea)
 
 
@@ -146,7 +168,7 @@ def cargar_plantilla(reporte_id: int):
     reporte = _reporte_editable(reporte_id)
     form = PlantillaForm()
     if not form.validate_on_submit():
-        _avisar(_errores_formulario(form) or ["Seleccione la plantilla llena."], "error")
+        _avisar(_errores_formulario(form) or [_("Seleccione la plantilla llena.")], "error")
         return _volver(reporte.id)
     try:
         revisiones = servicio_plantilla.cargar_plantilla(
@@ -154,7 +176,7 @@ def cargar_plantilla(reporte_id: int):
         )
     except servicio_plantilla.ErrorPlantilla as error:
         db.session.rollback()
-        flash("No se guardó la plantilla. Corrija lo siguiente y vuelva a cargarla:", "error")
+        flash(_("No se guardó la plantilla. Corrija lo siguiente y vuelva a cargarla:"), "error")
         _avisar(error.errores, "error")
         return _volver(reporte_id)
     except ErrorAnexo4 as error:
@@ -169,7 +191,7 @@ def cargar_plantilla(reporte_id: int):
     ]
     if errores:
         db.session.rollback()
-        flash("No se guardó la plantilla. Corrija lo siguiente y vuelva a cargarla:", "error")
+        flash(_("No se guardó la plantilla. Corrija lo siguiente y vuelva a cargarla:"), "error")
         _avisar(errores, "error")
         return _volver(reporte_id)
     # Warnings don't block a draft, but submission needs a comment on each such line.
@@ -180,11 +202,19 @@ def cargar_plantilla(reporte_id: int):
         for aviso in revision.advertencias
     ]
     db.session.commit()
-    flash(f"Plantilla cargada: se guardaron los valores de {len(revisiones)} indicadores.", "exito")
+    flash(
+        _(
+            "Plantilla cargada: se guardaron los valores de %(cantidad)s indicadores.",
+            cantidad=len(revisiones),
+        ),
+        "exito",
+    )
     if pendientes:
         flash(
-            "Antes de enviar el Anexo 4, explique en el comentario los valores fuera de lo "
-            "habitual:",
+            _(
+                "Antes de enviar el Anexo 4, explique en el "
+                "comentario los valores fuera de lo habitual:"
+            ),
             "advertencia",
         )
         _avisar(pendientes, "advertencia")

@@ -5,8 +5,11 @@ from __future__ import annotations
 from datetime import date
 
 from flask import flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 
+from app import listas
 from app.auth.models import Rol
 from app.auth.permisos import exigir_region, permitido
 from app.catalogo import queries as catalogo_queries
@@ -39,6 +42,8 @@ def _periodo_param(valor: str | None) -> tuple[int, int] | None:
         inicio, fin = (int(x) for x in (valor or "").split("-"))
     except ValueError:
         return None
+    if not (0 < inicio < 10_000 and 0 < fin < 10_000):  # SQLite can't compare huge ints
+        return None
     return inicio, fin
 
 
@@ -47,30 +52,32 @@ def _periodo_param(valor: str | None) -> tuple[int, int] | None:
 def lista():
     """List convenios with filters (period, state, region) and the period's coverage."""
     periodos = queries.periodos()
-    periodo = _periodo_param(request.args.get("periodo")) or (periodos[0] if periodos else None)
-    estado = request.args.get("estado") or None
-    texto = (request.args.get("q") or "").strip() or None
-    region_id = request.args.get("region", type=int)
-    if current_user.rol is Rol.drtpe:
-        region_id = current_user.region_id
-    try:
-        estado_enum = EstadoConvenio(estado) if estado else None
-    except ValueError:
-        estado_enum = None
-    consulta = queries.listar(periodo=periodo, estado=estado_enum, region_id=region_id, texto=texto)
-    pagina = db.paginate(consulta, per_page=50, error_out=False)
+    drtpe = current_user.rol is Rol.drtpe
+    campos = [
+        listas.Campo(
+            "periodo", _l("Periodo"), [(f"{a}-{b}", f"{a}-{b}") for a, b in periodos], fijo=True
+        ),
+        listas.Campo("estado", _l("Estado"), [(e.value, t) for e, t in ETIQUETAS_ESTADO.items()]),
+    ]
+    if not drtpe:
+        regiones = catalogo_queries.regiones()
+        campos += [
+            listas.Campo("region", _l("Región"), [(r.id, r.nombre) for r in regiones], _l("Todas")),
+            listas.Campo("q", _l("Buscar"), marcador=_l("Nombre de la región")),
+        ]
+    f = listas.leer(*campos, por_pagina=50)
+    periodo = _periodo_param(f["periodo"]) or (periodos[0] if periodos else None)
+    if periodo:
+        f.fijar("periodo", f"{periodo[0]}-{periodo[1]}")
+    region_id = current_user.region_id if drtpe else f.entero("region")
+    estado_enum = EstadoConvenio(f["estado"]) if f["estado"] else None
+    consulta = queries.listar(
+        periodo=periodo, estado=estado_enum, region_id=region_id, texto=f.q or None
+    )
+    pagina = listas.paginar(consulta, f)
     cobertura = queries.cobertura(*periodo) if periodo else None
     return render_template(
-        "convenios/lista.html",
-        pagina=pagina,
-        periodos=periodos,
-        periodo=periodo,
-        estado=estado,
-        estados=ETIQUETAS_ESTADO,
-        regiones=catalogo_queries.regiones(),
-        region_id=region_id,
-        texto=texto or "",
-        cobertura=cobertura,
+        "convenios/lista.html", pagina=pagina, f=f, periodo=periodo, cobertura=cobertura
     )
 
 
@@ -95,7 +102,14 @@ def nuevo():
             getattr(form, error.campo).errors.append(error.mensaje)
         else:
             db.session.commit()
-            flash(f"Convenio de {convenio.region.nombre} {convenio.periodo} registrado.", "exito")
+            flash(
+                _(
+                    "Convenio de %(nombre)s %(periodo)s registrado.",
+                    nombre=convenio.region.nombre,
+                    periodo=convenio.periodo,
+                ),
+                "exito",
+            )
             return redirect(url_for("convenios.detalle", convenio_id=convenio.id))
     return render_template("convenios/formulario.html", form=form, convenio=None)
 
@@ -141,7 +155,7 @@ def editar(convenio_id: int):
             getattr(form, error.campo).errors.append(error.mensaje)
         else:
             db.session.commit()
-            flash("Cambios guardados.", "exito")
+            flash(_("Cambios guardados."), "exito")
             return redirect(url_for("convenios.detalle", convenio_id=convenio.id))
     return render_template("convenios/formulario.html", form=form, convenio=convenio)
 
@@ -155,7 +169,10 @@ def nueva_adenda(convenio_id: int):
     if not form.validate_on_submit():
         for campo, errores in form.errors.items():
             for error in errores:
-                flash(f"{getattr(form, campo).label.text}: {error}", "error")
+                flash(
+                    _("%(campo)s: %(error)s", campo=getattr(form, campo).label.text, error=error),
+                    "error",
+                )
         return redirect(url_for("convenios.detalle", convenio_id=convenio_id))
     try:
         adenda = services.agregar_adenda(
@@ -166,7 +183,7 @@ def nueva_adenda(convenio_id: int):
         flash(error.mensaje, "error")
     else:
         db.session.commit()
-        flash(f"Adenda N° {adenda.numero} registrada.", "exito")
+        flash(_("Adenda N° %(numero)s registrada.", numero=adenda.numero), "exito")
     return redirect(url_for("convenios.detalle", convenio_id=convenio_id))
 
 

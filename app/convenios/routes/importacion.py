@@ -9,6 +9,7 @@ import time
 from pathlib import Path
 
 from flask import abort, current_app, flash, redirect, render_template, request, send_file, url_for
+from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm.exc import StaleDataError
@@ -108,7 +109,7 @@ def confirmar_importacion():
     form = ConfirmarImportacionForm()
     ruta = _temporal(form.token.data) if form.validate_on_submit() else None
     if ruta is None:
-        flash("La vista previa ya no está disponible. Vuelva a subir el archivo.", "error")
+        flash(_("La vista previa ya no está disponible. Vuelva a subir el archivo."), "error")
         return redirect(url_for("convenios.importar_anexo4"))
     nombre = secure_filename(form.nombre.data or "")[:200] or ruta.name
     try:
@@ -117,7 +118,7 @@ def confirmar_importacion():
             # The data changed since the preview (e.g. a convenio was edited): show why.
             db.session.rollback()
             ruta.unlink(missing_ok=True)
-            flash("Los datos cambiaron desde la vista previa; no se importó nada.", "error")
+            flash(_("Los datos cambiaron desde la vista previa; no se importó nada."), "error")
             return _pagina(ImportarAnexo4Form(formdata=None), analisis)
         resumen = importacion.aplicar(
             analisis, usuario_id=current_user.id, ahora=ahora(), archivo=nombre
@@ -125,25 +126,34 @@ def confirmar_importacion():
         db.session.commit()
     except (importacion.ErrorImportacion, ErrorAnexo4) as error:
         db.session.rollback()
-        flash(f"No se importó nada: {error.mensaje}", "error")
+        flash(_("No se importó nada: %(mensaje)s", mensaje=error.mensaje), "error")
         return redirect(url_for("convenios.importar_anexo4"))
     except (StaleDataError, IntegrityError):
         db.session.rollback()
         flash(
-            "Otra persona modificó los mismos Anexos 4 al mismo tiempo; no se importó nada. "
-            "Vuelva a subir el archivo.",
+            _(
+                "Otra persona modificó los mismos Anexos 4 al mismo "
+                "tiempo; no se importó nada. Vuelva a subir el archivo."
+            ),
             "error",
         )
         return redirect(url_for("convenios.importar_anexo4"))
     ruta.unlink(missing_ok=True)
-    mensaje = (
-        f"Importación completada: {resumen.celdas} celdas en {resumen.reportes} Anexos 4, "
-        "que quedaron aprobados."
+    mensaje = _(
+        "Importación completada: %(celdas)s celdas en "
+        "%(reportes)s Anexos 4, que quedaron aprobados.",
+        celdas=resumen.celdas,
+        reportes=resumen.reportes,
     )
     if resumen.sin_cambios:
-        mensaje += f" {resumen.sin_cambios} Anexos 4 ya tenían los mismos datos."
+        mensaje += _(
+            " %(sin_cambios)s Anexos 4 ya tenían los mismos datos.", sin_cambios=resumen.sin_cambios
+        )
     if resumen.periodos_creados:
-        mensaje += " Semestres creados (cerrados): " + ", ".join(resumen.periodos_creados) + "."
+        mensaje += _(
+            " Semestres creados (cerrados): %(semestres)s.",
+            semestres=", ".join(resumen.periodos_creados),
+        )
     flash(mensaje, "exito")
     return redirect(url_for("convenios.importar_anexo4"))
 
@@ -160,7 +170,7 @@ def exportar_anexo4():
             abort(404)
     formato = request.args.get("formato") or "csv"
     if formato not in FORMATOS:
-        abort(400, "Formato no admitido: use csv o xlsx.")
+        abort(400, _("Formato no admitido: use csv o xlsx."))
     region_id = proponente_id = None
     sufijo = ""
     # The same scope as the Anexo 4 pages: a region its own rows, a directorate its own IdG.

@@ -3,8 +3,11 @@
 from __future__ import annotations
 
 from flask import flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 
+from app import listas
 from app.auth.models import Rol
 from app.auth.permisos import permitido
 from app.convenios import bp
@@ -19,8 +22,16 @@ from app.models.auditoria import historial
 @bp.route("/periodos")
 @permitido(Rol.odes)
 def periodos():
-    """List the reporting semesters with their due dates."""
-    return render_template("convenios/periodos.html", periodos=queries.periodos())
+    """List the reporting semesters with their due dates (filter by year and state, paged)."""
+    f = listas.leer(
+        listas.Campo("anio", _l("Año"), [(a, a) for a in queries.anios_de_periodos()]),
+        listas.Campo(
+            "estado", _l("Estado"), [("abierto", _l("Abierto")), ("cerrado", _l("Cerrado"))]
+        ),
+    )
+    abierto = {"abierto": True, "cerrado": False}.get(f["estado"])
+    pagina = listas.paginar(queries.consulta_periodos(anio=f.entero("anio"), abierto=abierto), f)
+    return render_template("convenios/periodos.html", pagina=pagina, f=f)
 
 
 @bp.route("/periodos/nuevo", methods=["GET", "POST"])
@@ -36,7 +47,7 @@ def nuevo_periodo():
             getattr(form, error.campo or "anio").errors.append(error.mensaje)
         else:
             db.session.commit()
-            flash(f"{periodo.nombre} registrado.", "exito")
+            flash(_("%(nombre)s registrado.", nombre=periodo.nombre), "exito")
             return redirect(url_for("convenios.periodos"))
     return render_template("convenios/periodo_form.html", form=form, periodo=None)
 
@@ -50,6 +61,8 @@ def editar_periodo(periodo_id: int):
     if request.method == "POST":
         # Year and semester identify the period and are not editable.
         form.anio.data, form.semestre.data = periodo.anio, periodo.semestre
+        # They are not in the page, and InputRequired checks the submitted text, not data.
+        form.anio.raw_data = [str(periodo.anio)]
     if form.validate_on_submit():
         datos = form.datos()
         del datos["anio"], datos["semestre"]
@@ -65,7 +78,7 @@ def editar_periodo(periodo_id: int):
             getattr(form, error.campo or "abierto").errors.append(error.mensaje)
         else:
             db.session.commit()
-            flash(f"{periodo.nombre} actualizado.", "exito")
+            flash(_("%(nombre)s actualizado.", nombre=periodo.nombre), "exito")
             return redirect(url_for("convenios.periodos"))
     return render_template(
         "convenios/periodo_form.html",

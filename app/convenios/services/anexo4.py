@@ -11,6 +11,7 @@ from decimal import Decimal
 from typing import Any
 
 import sqlalchemy as sa
+from flask_babel import gettext as _
 
 from app.auth.models import Rol, Usuario
 from app.catalogo.models import Indicador, TipoValor
@@ -61,25 +62,28 @@ def validar_periodo(datos: dict[str, Any], excluir_id: int | None = None) -> Non
     """Check a period's year, semester and due dates."""
     anio, semestre = datos["anio"], datos["semestre"]
     if semestre not in (1, 2):
-        raise ErrorAnexo4("El semestre debe ser I o II.", "semestre")
+        raise ErrorAnexo4(_("El semestre debe ser I o II."), "semestre")
     fin_semestre = date(anio, 6, 30) if semestre == 1 else date(anio, 12, 31)
     for campo in ("fecha_limite_anexo4", "fecha_cierre_anexo4", "fecha_limite_anexo5"):
         if datos.get(campo) and datos[campo] <= fin_semestre:
             raise ErrorAnexo4(
-                f"La fecha debe ser posterior al cierre del semestre ({_fecha(fin_semestre)}).",
+                _(
+                    "La fecha debe ser posterior al cierre del semestre (%(fecha)s).",
+                    fecha=_fecha(fin_semestre),
+                ),
                 campo,
             )
     limite, cierre = datos.get("fecha_limite_anexo4"), datos.get("fecha_cierre_anexo4")
     if limite and cierre and cierre < limite:
         raise ErrorAnexo4(
-            "El cierre no puede ser anterior a la fecha límite del Anexo 4.",
+            _("El cierre no puede ser anterior a la fecha límite del Anexo 4."),
             "fecha_cierre_anexo4",
         )
     repetido = sa.select(Periodo.id).filter_by(anio=anio, semestre=semestre)
     if excluir_id:
         repetido = repetido.where(Periodo.id != excluir_id)
     if db.session.scalar(repetido):
-        raise ErrorAnexo4("Ese semestre ya está registrado.", "semestre")
+        raise ErrorAnexo4(_("Ese semestre ya está registrado."), "semestre")
 
 
 def crear_periodo(datos: dict[str, Any], *, usuario_id: int | None) -> Periodo:
@@ -149,9 +153,15 @@ def obtener_o_crear_reporte(
     if reporte is not None:
         return reporte
     if not convenio.esta_suscrito:
-        raise ErrorAnexo4("El convenio de esta región no está suscrito.")
+        raise ErrorAnexo4(_("El convenio de esta región no está suscrito."))
     if not (convenio.anio_inicio <= periodo.anio <= convenio.anio_fin):
-        raise ErrorAnexo4(f"El convenio {convenio.periodo} no cubre el {periodo.nombre}.")
+        raise ErrorAnexo4(
+            _(
+                "El convenio %(periodo)s no cubre el %(nombre)s.",
+                periodo=convenio.periodo,
+                nombre=periodo.nombre,
+            )
+        )
     reporte = Reporte(convenio=convenio, periodo=periodo, estado=EstadoReporte.borrador)
     reporte.lineas = [
         LineaReporte(indicador=i, indicador_numero=i.numero, estado=EstadoCelda.valor)
@@ -166,17 +176,17 @@ def obtener_o_crear_reporte(
 def motivo_bloqueo(reporte: Reporte, hoy: date) -> str | None:
     """Why the region can't edit this report now (None = it can)."""
     if reporte.estado is EstadoReporte.aprobado:
-        return "El Anexo 4 está aprobado y bloqueado. Solo la ODES puede reabrirlo."
+        return _("El Anexo 4 está aprobado y bloqueado. Solo la ODES puede reabrirlo.")
     if reporte.estado is EstadoReporte.enviado:
-        return (
-            "El Anexo 4 fue enviado y está en revisión; podrá modificarlo si la ODES o la "
-            "dirección proponente lo observa."
+        return _(
+            "El Anexo 4 fue enviado y está en revisión; podrá "
+            "modificarlo si la ODES o la dirección proponente lo observa."
         )
     if not reporte.periodo.abierto:
-        return f"El periodo {reporte.periodo.nombre} está cerrado."
+        return _("El periodo %(nombre)s está cerrado.", nombre=reporte.periodo.nombre)
     cierre = reporte.periodo.fecha_cierre_anexo4
     if cierre and hoy > cierre:
-        return f"El plazo para presentar el Anexo 4 venció el {_fecha(cierre)}."
+        return _("El plazo para presentar el Anexo 4 venció el %(fecha)s.", fecha=_fecha(cierre))
     return None
 
 
@@ -201,20 +211,24 @@ def revisar_linea(
     revision = Revision()
     if estado is not EstadoCelda.valor:
         if programado is not None or ejecutado is not None:
-            revision.errores["estado"] = (
-                f"Con el estado «{estado.etiqueta}» no se registran valores; déjelos en blanco."
+            revision.errores["estado"] = _(
+                "Con el estado «%(etiqueta)s» no se registran valores; déjelos en blanco.",
+                etiqueta=estado.etiqueta,
             )
         return revision
     for campo, valor in (("programado", programado), ("ejecutado", ejecutado)):
         if valor is None:
             if completo:
-                revision.errores[campo] = "Indique el valor o cambie el estado de la celda."
+                revision.errores[campo] = _("Indique el valor o cambie el estado de la celda.")
             continue
         if abs(valor) > LIMITE_ABSOLUTO:
-            revision.errores[campo] = f"El valor {_num(valor)} % no es admisible (máximo ±1000 %)."
+            revision.errores[campo] = _(
+                "El valor %(cifra)s %% no es admisible (máximo ±1000 %%).", cifra=_num(valor)
+            )
         elif valor < 0 and not indicador.admite_negativo:
-            revision.errores[campo] = (
-                f"El {indicador.etiqueta} es un porcentaje y no admite valores negativos."
+            revision.errores[campo] = _(
+                "El %(etiqueta)s es un porcentaje y no admite valores negativos.",
+                etiqueta=indicador.etiqueta,
             )
     if revision.errores:
         return revision
@@ -224,15 +238,27 @@ def revisar_linea(
     for nombre, valor in (("programado", programado), ("ejecutado", ejecutado)):
         if valor is not None and not (minimo <= valor <= maximo):
             revision.advertencias.append(
-                f"{indicador.etiqueta}: {nombre} {_num(valor)} % está fuera del rango habitual "
-                f"({minimo} % a {maximo} %)."
+                _(
+                    "%(etiqueta)s: %(nombre)s %(cifra)s %% está fuera "
+                    "del rango habitual (%(minimo)s %% a %(maximo)s %%).",
+                    etiqueta=indicador.etiqueta,
+                    nombre=nombre,
+                    cifra=_num(valor),
+                    minimo=minimo,
+                    maximo=maximo,
+                )
             )
     if ejecutado is not None and ejecutado_anterior is not None:
         salto = abs(ejecutado - ejecutado_anterior)
         if salto > SALTO_MAXIMO:
             revision.advertencias.append(
-                f"{indicador.etiqueta}: la ejecución cambia {_num(salto)} puntos respecto del "
-                f"semestre anterior ({_num(ejecutado_anterior)} %)."
+                _(
+                    "%(etiqueta)s: la ejecución cambia %(cifra)s puntos "
+                    "respecto del semestre anterior (%(cifra2)s %%).",
+                    etiqueta=indicador.etiqueta,
+                    cifra=_num(salto),
+                    cifra2=_num(ejecutado_anterior),
+                )
             )
     return revision
 
@@ -275,8 +301,10 @@ def advertencias(reporte: Reporte) -> dict[int, list[str]]:
 def _comprobar_version(reporte: Reporte, version: int | None) -> None:
     if version is not None and version != reporte.version:
         raise ErrorAnexo4(
-            "Otra persona guardó este Anexo 4 mientras usted lo editaba. Sus cambios no se "
-            "guardaron: recargue la página para ver la versión actual.",
+            _(
+                "Otra persona guardó este Anexo 4 mientras usted lo editaba. Sus "
+                "cambios no se guardaron: recargue la página para ver la versión actual."
+            ),
             "version",
         )
 
@@ -304,7 +332,7 @@ def guardar_lineas(
     for linea_id, valores in datos.items():
         linea = lineas.get(linea_id)
         if linea is None:
-            raise ErrorAnexo4("Una de las filas no pertenece a este Anexo 4.")
+            raise ErrorAnexo4(_("Una de las filas no pertenece a este Anexo 4."))
         revisiones[linea_id] = revisar_linea(
             linea.indicador,
             valores["estado"],
@@ -356,11 +384,16 @@ def enviar(reporte: Reporte, *, usuario: Usuario, ahora: datetime) -> None:
         etiqueta = linea.indicador.etiqueta
         faltas += [f"{etiqueta}: {m}" for m in revision.errores.values()]
         if revision.advertencias and not (linea.comentario or "").strip():
-            faltas.append(f"{etiqueta}: explique en el comentario el valor fuera de lo habitual.")
+            faltas.append(
+                _(
+                    "%(etiqueta)s: explique en el comentario el valor fuera de lo habitual.",
+                    etiqueta=etiqueta,
+                )
+            )
         if linea.estado is EstadoCelda.no_aplica and not (linea.motivo_estado or "").strip():
-            faltas.append(f"{etiqueta}: indique por qué no aplica.")
+            faltas.append(_("%(etiqueta)s: indique por qué no aplica.", etiqueta=etiqueta))
     if faltas:
-        raise ErrorAnexo4("No se puede enviar todavía. " + " ".join(faltas))
+        raise ErrorAnexo4(_("No se puede enviar todavía. %(faltas)s", faltas=" ".join(faltas)))
     anterior = reporte.estado
     reporte.estado = EstadoReporte.enviado
     if reporte.enviado_en is None:
@@ -414,12 +447,12 @@ def devolver_a_observado(
 def observar(reporte: Reporte, *, usuario: Usuario, motivo: str) -> None:
     """Return a submitted report to the region with a required reason."""
     if not puede_observar(reporte, usuario):
-        raise ErrorAnexo4("Su cuenta no puede observar este Anexo 4.")
+        raise ErrorAnexo4(_("Su cuenta no puede observar este Anexo 4."))
     if reporte.estado is not EstadoReporte.enviado:
-        raise ErrorAnexo4("Solo se puede observar un Anexo 4 enviado.")
+        raise ErrorAnexo4(_("Solo se puede observar un Anexo 4 enviado."))
     motivo = (motivo or "").strip()
     if not motivo:
-        raise ErrorAnexo4("Indique el motivo de la observación; la región lo verá.", "motivo")
+        raise ErrorAnexo4(_("Indique el motivo de la observación; la región lo verá."), "motivo")
     devolver_a_observado(
         reporte,
         tipo="reporte",
@@ -434,9 +467,9 @@ def observar(reporte: Reporte, *, usuario: Usuario, motivo: str) -> None:
 def aprobar(reporte: Reporte, *, usuario: Usuario, ahora: datetime) -> None:
     """Approve and lock a submitted report; first approval fixes the original goals."""
     if usuario.rol is not Rol.odes:
-        raise ErrorAnexo4("Solo la ODES aprueba el Anexo 4.")
+        raise ErrorAnexo4(_("Solo la ODES aprueba el Anexo 4."))
     if reporte.estado is not EstadoReporte.enviado:
-        raise ErrorAnexo4("Solo se puede aprobar un Anexo 4 enviado.")
+        raise ErrorAnexo4(_("Solo se puede aprobar un Anexo 4 enviado."))
     reporte.estado = EstadoReporte.aprobado
     reporte.aprobado_en = ahora
     reporte.aprobado_por_id = usuario.id
@@ -452,11 +485,13 @@ def aprobar(reporte: Reporte, *, usuario: Usuario, ahora: datetime) -> None:
     )
 
 
-def fijar_originales(reporte: Reporte) -> None:
-    """Keep the programmed values (and annual goals) as first approved."""
+def fijar_originales(reporte: Reporte, *, metas: bool = True) -> None:
+    """Keep the programmed values (and annual goals, unless metas=False) as first approved."""
     for linea in reporte.lineas:
         if linea.programado_original is None:
             linea.programado_original = linea.programado
+    if not metas:
+        return
     for meta in db.session.scalars(
         sa.select(MetaAnual).filter_by(convenio_id=reporte.convenio_id, anio=reporte.periodo.anio)
     ):
@@ -464,22 +499,35 @@ def fijar_originales(reporte: Reporte) -> None:
             meta.valor_original = meta.valor
 
 
+def fijar_metas_originales(claves: set[tuple[int, int]]) -> None:
+    """Keep the annual goals of many (convenio id, year) as first approved, in one statement."""
+    if claves:
+        db.session.execute(
+            sa.update(MetaAnual)
+            .where(
+                sa.tuple_(MetaAnual.convenio_id, MetaAnual.anio).in_(sorted(claves)),
+                MetaAnual.valor_original.is_(None),
+            )
+            .values(valor_original=MetaAnual.valor)
+        )
+
+
 def reabrir(reporte: Reporte, *, usuario: Usuario, motivo: str) -> None:
     """ODES reopens an approved report (back to observado) with a reason."""
     if usuario.rol is not Rol.odes:
-        raise ErrorAnexo4("Solo la ODES puede reabrir un Anexo 4 aprobado.")
+        raise ErrorAnexo4(_("Solo la ODES puede reabrir un Anexo 4 aprobado."))
     if reporte.estado is not EstadoReporte.aprobado:
-        raise ErrorAnexo4("Solo se reabre un Anexo 4 aprobado.")
+        raise ErrorAnexo4(_("Solo se reabre un Anexo 4 aprobado."))
     motivo = (motivo or "").strip()
     if not motivo:
-        raise ErrorAnexo4("Indique el motivo de la reapertura.", "motivo")
+        raise ErrorAnexo4(_("Indique el motivo de la reapertura."), "motivo")
     devolver_a_observado(
         reporte,
         tipo="reporte",
         accion="reabrir",
         desde=EstadoReporte.aprobado,
         motivo=motivo,
-        aviso=f"Reabierto por la ODES: {motivo}",
+        aviso=_("Reabierto por la ODES: %(motivo)s", motivo=motivo),
         usuario_id=usuario.id,
     )
 
@@ -492,7 +540,14 @@ def guardar_metas_anuales(
 ) -> None:
     """Set the annual goal of each IdG (by indicator id) for one convenio and year."""
     if not (convenio.anio_inicio <= anio <= convenio.anio_fin):
-        raise ErrorAnexo4(f"El convenio {convenio.periodo} no cubre el año {anio}.", "anio")
+        raise ErrorAnexo4(
+            _(
+                "El convenio %(periodo)s no cubre el año %(anio)s.",
+                periodo=convenio.periodo,
+                anio=anio,
+            ),
+            "anio",
+        )
     existentes = {
         m.indicador_id: m
         for m in db.session.scalars(
@@ -504,9 +559,11 @@ def guardar_metas_anuales(
     for indicador_id, valor in valores.items():
         indicador = permitidos.get(indicador_id)
         if indicador is None:
-            raise ErrorAnexo4("Un indicador no pertenece al convenio.")
+            raise ErrorAnexo4(_("Un indicador no pertenece al convenio."))
         if valor is not None and valor < 0 and not indicador.admite_negativo:
-            raise ErrorAnexo4(f"La meta del {indicador.etiqueta} no puede ser negativa.")
+            raise ErrorAnexo4(
+                _("La meta del %(etiqueta)s no puede ser negativa.", etiqueta=indicador.etiqueta)
+            )
         meta = existentes.get(indicador_id)
         if meta is None:
             meta = MetaAnual(convenio=convenio, indicador=indicador, anio=anio)

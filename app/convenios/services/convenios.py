@@ -6,6 +6,7 @@ from datetime import date
 from typing import Any
 
 import sqlalchemy as sa
+from flask_babel import gettext as _
 
 from app.convenios.models import Adenda, Convenio, EstadoConvenio
 from app.extensions import db
@@ -25,29 +26,34 @@ def validar(datos: dict[str, Any], *, hoy: date, excluir_id: int | None = None) 
     """Check the convenio rules on datos; raise ErrorConvenio on the first broken one."""
     inicio, fin = datos["anio_inicio"], datos["anio_fin"]
     if fin < inicio:
-        raise ErrorConvenio("anio_fin", "El año final no puede ser anterior al año inicial.")
+        raise ErrorConvenio("anio_fin", _("El año final no puede ser anterior al año inicial."))
     fecha = datos.get("fecha_suscripcion")
     if datos["estado"] is EstadoConvenio.pendiente:
         if fecha:
             raise ErrorConvenio(
                 "fecha_suscripcion",
-                "Un convenio pendiente de suscripción no tiene fecha de suscripción.",
+                _("Un convenio pendiente de suscripción no tiene fecha de suscripción."),
             )
     else:
         if not fecha:
             raise ErrorConvenio(
-                "fecha_suscripcion", "Indique la fecha de suscripción del convenio."
+                "fecha_suscripcion", _("Indique la fecha de suscripción del convenio.")
             )
         if fecha > hoy:
             raise ErrorConvenio(
-                "fecha_suscripcion", "La fecha de suscripción no puede estar en el futuro."
+                "fecha_suscripcion", _("La fecha de suscripción no puede estar en el futuro.")
             )
         # Convenios are signed in the months before the period starts (Dec 2019 for 2020–2021).
         if fecha.year < inicio - 1 or fecha.year > fin:
             raise ErrorConvenio(
                 "fecha_suscripcion",
-                f"La fecha de suscripción debe estar entre {inicio - 1} y {fin} "
-                f"para el periodo {inicio}-{fin}.",
+                _(
+                    "La fecha de suscripción debe estar entre %(anterior)s "
+                    "y %(fin)s para el periodo %(inicio)s-%(fin)s.",
+                    anterior=inicio - 1,
+                    fin=fin,
+                    inicio=inicio,
+                ),
             )
     duplicado = sa.select(Convenio.id).where(
         Convenio.region_id == datos["region_id"],
@@ -59,7 +65,11 @@ def validar(datos: dict[str, Any], *, hoy: date, excluir_id: int | None = None) 
     if db.session.scalar(duplicado):
         raise ErrorConvenio(
             "region_id",
-            f"Esta región ya tiene un convenio registrado para el periodo {inicio}-{fin}.",
+            _(
+                "Esta región ya tiene un convenio registrado para el periodo %(inicio)s-%(fin)s.",
+                inicio=inicio,
+                fin=fin,
+            ),
         )
 
 
@@ -86,8 +96,10 @@ def editar_convenio(
     if version is not None and version != convenio.version:
         raise ErrorConvenio(
             "version",
-            "Otra persona modificó este convenio mientras usted lo editaba. "
-            "Recargue la página para ver los cambios y vuelva a intentarlo.",
+            _(
+                "Otra persona modificó este convenio mientras usted lo editaba. "
+                "Recargue la página para ver los cambios y vuelva a intentarlo."
+            ),
         )
     validar(datos, hoy=hoy, excluir_id=convenio.id)
     antes, despues = cambios(convenio, datos)
@@ -109,12 +121,12 @@ def agregar_adenda(
 ) -> Adenda:
     """Add the next-numbered adenda to a signed convenio."""
     if not convenio.esta_suscrito:
-        raise ErrorConvenio("fecha", "Solo se registran adendas de convenios suscritos.")
+        raise ErrorConvenio("fecha", _("Solo se registran adendas de convenios suscritos."))
     if datos["fecha"] > hoy:
-        raise ErrorConvenio("fecha", "La fecha de la adenda no puede estar en el futuro.")
+        raise ErrorConvenio("fecha", _("La fecha de la adenda no puede estar en el futuro."))
     if convenio.fecha_suscripcion and datos["fecha"] < convenio.fecha_suscripcion:
         raise ErrorConvenio(
-            "fecha", "La adenda no puede ser anterior a la suscripción del convenio."
+            "fecha", _("La adenda no puede ser anterior a la suscripción del convenio.")
         )
     numero = max((a.numero for a in convenio.adendas), default=0) + 1
     adenda = Adenda(convenio=convenio, numero=numero, **datos)

@@ -20,6 +20,7 @@ from pathlib import Path
 
 import sqlalchemy as sa
 from flask import Flask, current_app
+from flask_babel import gettext as _
 from sqlalchemy.orm import Session
 from werkzeug.utils import secure_filename
 
@@ -97,7 +98,7 @@ def ruta_evidencia(evidencia: Evidencia) -> Path:
     """Path on disk of an evidence file, built only from the random stored name."""
     # Defence in depth: the stored name was made here, but never trust a path blindly.
     if not PATRON_ARCHIVO.match(evidencia.archivo or ""):
-        raise ErrorEvidencia("El archivo de la evidencia no es válido.")
+        raise ErrorEvidencia(_("El archivo de la evidencia no es válido."))
     return carpeta_archivos(current_app) / "evidencias" / evidencia.archivo
 
 
@@ -139,23 +140,32 @@ def validar_archivo(nombre: str, contenido: bytes) -> TipoPermitido:
     tipo = TIPOS.get(extension)
     if tipo is None:
         raise ErrorEvidencia(
-            f"Tipo de archivo no permitido. Suba un archivo {EXTENSIONES} (máximo "
-            f"{_megas(limite_bytes())})."
+            _(
+                "Tipo de archivo no permitido. Suba un archivo %(EXTENSIONES)s (máximo %(megas)s).",
+                EXTENSIONES=EXTENSIONES,
+                megas=_megas(limite_bytes()),
+            )
         )
     if not contenido:
-        raise ErrorEvidencia("El archivo está vacío.")
+        raise ErrorEvidencia(_("El archivo está vacío."))
     if len(contenido) > limite_bytes():
         raise ErrorEvidencia(
-            f"El archivo pesa {_megas(len(contenido))} y supera el máximo de "
-            f"{_megas(limite_bytes())} por archivo."
+            _(
+                "El archivo pesa %(megas)s y supera el máximo de %(megas2)s por archivo.",
+                megas=_megas(len(contenido)),
+                megas2=_megas(limite_bytes()),
+            )
         )
     # The declared MIME type comes from the browser; only the content's bytes are trusted.
     if not contenido.startswith(tipo.firma) or (
         tipo.parte and not _zip_contiene(contenido, tipo.parte)
     ):
         raise ErrorEvidencia(
-            f"El contenido del archivo no corresponde a un {extension.upper()}. "
-            "Verifique que no esté dañado ni tenga la extensión cambiada."
+            _(
+                "El contenido del archivo no corresponde a un %(upper)s. "
+                "Verifique que no esté dañado ni tenga la extensión cambiada.",
+                upper=extension.upper(),
+            )
         )
     return tipo
 

@@ -18,7 +18,9 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 import sqlalchemy as sa
+from flask_babel import gettext as _
 from sqlalchemy.orm import selectinload
+from sqlalchemy.orm.attributes import flag_modified
 
 from app.catalogo import queries as catalogo_queries
 from app.catalogo.models import Indicador, Region
@@ -33,6 +35,7 @@ from app.convenios.models import (
 )
 from app.convenios.services.anexo4 import (
     convenio_vigente,
+    fijar_metas_originales,
     fijar_originales,
     obtener_o_crear_reporte,
     revisar_linea,
@@ -41,6 +44,8 @@ from app.extensions import db
 from app.models.auditoria import registrar_evento
 
 COLUMNAS = ("region", "idg", "anio", "semestre", "estado", "programado", "ejecutado")
+#: LineaReporte columns an import writes (the original programmed value may be set too).
+COLUMNAS_CELDA = ("estado", "programado", "ejecutado", "reconstruido", "programado_original")
 OPCIONALES = ("origen",)
 ORIGENES = ("publicado", "reconstruido")
 EXTENSIONES = (".csv", ".xlsx")
@@ -70,7 +75,11 @@ class ErrorFila:
     mensaje: str
 
     def __str__(self) -> str:
-        lugar = f"fila {self.fila}, columna {self.columna}" if self.columna else f"fila {self.fila}"
+        lugar = (
+            _("fila %(fila)s, columna %(columna)s", fila=self.fila, columna=self.columna)
+            if self.columna
+            else f"fila {self.fila}"
+        )
         return f"{lugar}: {self.mensaje}"
 
 
@@ -121,18 +130,22 @@ class Grupo:
     def situacion(self) -> str:
         """What the import does to this report, in words (preview of the web and the CLI)."""
         if self.sin_cambios:
-            texto = "Anexo 4 aprobado con los mismos datos: no se modifica"
+            texto = _("Anexo 4 aprobado con los mismos datos: no se modifica")
         elif self.estado_actual is None:
-            texto = "se creará el Anexo 4 y quedará aprobado"
+            texto = _("se creará el Anexo 4 y quedará aprobado")
         elif self.estado_actual is EstadoReporte.aprobado:
-            texto = f"Anexo 4 aprobado: se reemplazan {self.cambios} celdas"
+            texto = _("Anexo 4 aprobado: se reemplazan %(cambios)s celdas", cambios=self.cambios)
         else:
-            texto = (
-                f"Anexo 4 en estado «{self.estado_actual.etiqueta}»: se reemplazan "
-                f"{self.cambios} celdas y quedará aprobado"
+            texto = _(
+                "Anexo 4 en estado «%(etiqueta)s»: se reemplazan "
+                "%(cambios)s celdas y quedará aprobado",
+                etiqueta=self.estado_actual.etiqueta,
+                cambios=self.cambios,
             )
         if self.vacias:
-            texto += "; quedarán sin cifras los IdG " + ", ".join(map(str, self.vacias))
+            texto += _(
+                "; quedarán sin cifras los IdG %(idg)s", idg=", ".join(map(str, self.vacias))
+            )
         return texto
 
 
@@ -202,13 +215,17 @@ def _leer_csv(contenido: bytes) -> list[list[str]]:
         texto = contenido.decode("utf-8-sig")
     except UnicodeDecodeError as error:
         raise ErrorImportacion(
-            "El archivo CSV no está codificado en UTF-8. Guárdelo como «CSV UTF-8» o use "
-            "un archivo Excel (.xlsx)."
+            _(
+                "El archivo CSV no está codificado en UTF-8. Guárdelo "
+                "como «CSV UTF-8» o use un archivo Excel (.xlsx)."
+            )
         ) from error
     try:
         return [[c.strip() for c in fila] for fila in csv.reader(io.StringIO(texto, newline=""))]
     except csv.Error as error:
-        raise ErrorImportacion(f"El archivo CSV está dañado o no es texto: {error}.") from error
+        raise ErrorImportacion(
+            _("El archivo CSV está dañado o no es texto: %(error)s.", error=error)
+        ) from error
 
 
 def _leer_xlsx(contenido: bytes) -> list[list[str]]:
@@ -219,7 +236,7 @@ def _leer_xlsx(contenido: bytes) -> list[list[str]]:
         libro = load_workbook(io.BytesIO(contenido), read_only=True, data_only=True)
     except Exception as error:  # openpyxl raises many types for a damaged or foreign file
         raise ErrorImportacion(
-            "No se pudo leer el archivo Excel. Verifique que sea un libro .xlsx válido."
+            _("No se pudo leer el archivo Excel. Verifique que sea un libro .xlsx válido.")
         ) from error
     try:
         if not libro.worksheets:
@@ -243,18 +260,24 @@ def leer_archivo(nombre: str, contenido: bytes) -> list[dict[str, str]]:
         tabla = _leer_xlsx(contenido)
     else:
         raise ErrorImportacion(
-            f"Formato de archivo no admitido ({extension or 'sin extensión'}). "
-            "Use un archivo .csv (UTF-8, separado por comas) o .xlsx."
+            _(
+                "Formato de archivo no admitido (%(valor)s). Use un "
+                "archivo .csv (UTF-8, separado por comas) o .xlsx.",
+                valor=extension or "sin extensión",
+            )
         )
     while tabla and not any(tabla[-1]):
         tabla.pop()
     if not tabla:
-        raise ErrorImportacion("El archivo está vacío.")
+        raise ErrorImportacion(_("El archivo está vacío."))
     # NUL bytes can't be stored (PostgreSQL refuses them) and never belong in this data.
     con_nul = [i + 1 for i, f in enumerate(tabla) if any("\x00" in c for c in f)]
     if con_nul:
         raise ErrorImportacion(
-            f"El archivo contiene caracteres no válidos (NUL) en la fila {con_nul[0]}."
+            _(
+                "El archivo contiene caracteres no válidos (NUL) en la fila %(con_nul)s.",
+                con_nul=con_nul[0],
+            )
         )
     cabecera = [c.strip().lower() for c in tabla[0]]
     filas = tabla[1:]
@@ -266,8 +289,11 @@ def leer_archivo(nombre: str, contenido: bytes) -> list[dict[str, str]]:
     if largas:
         lista = ", ".join(str(n) for n in largas[:10]) + ("…" if len(largas) > 10 else "")
         raise ErrorImportacion(
-            f"Hay valores fuera de las columnas de la cabecera (filas {lista}). Revise que "
-            "ningún valor contenga una coma sin comillas y que no haya columnas sin nombre."
+            _(
+                "Hay valores fuera de las columnas de la cabecera (filas %(lista)s). Revise que "
+                "ningún valor contenga una coma sin comillas y que no haya columnas sin nombre.",
+                lista=lista,
+            )
         )
     return [
         {columna: (f[i] if i < len(f) else "") for i, columna in enumerate(cabecera)} for f in filas
@@ -283,28 +309,33 @@ def _validar_cabecera(cabecera: list[str]) -> None:
     """Refuse a header that is not exactly the bulk format (plus the optional columns)."""
     if len(cabecera) == 1 and ";" in cabecera[0]:
         raise ErrorImportacion(
-            "El archivo usa punto y coma (;) como separador. Guárdelo separado por comas "
-            "o use un archivo Excel (.xlsx)."
+            _(
+                "El archivo usa punto y coma (;) como separador. Guárdelo "
+                "separado por comas o use un archivo Excel (.xlsx)."
+            )
         )
     if "" in cabecera:
-        raise ErrorImportacion("La cabecera tiene una columna sin nombre.")
+        raise ErrorImportacion(_("La cabecera tiene una columna sin nombre."))
     repetidas = sorted({c for c in cabecera if cabecera.count(c) > 1})
     if repetidas:
-        raise ErrorImportacion(f"Columnas repetidas en la cabecera: {', '.join(repetidas)}.")
+        raise ErrorImportacion(
+            _("Columnas repetidas en la cabecera: %(join)s.", join=", ".join(repetidas))
+        )
     faltan = [c for c in COLUMNAS if c not in cabecera]
     sobran = [c for c in cabecera if c not in COLUMNAS + OPCIONALES]
     problemas = []
     if faltan:
-        problemas.append(f"faltan las columnas {', '.join(faltan)}")
+        problemas.append(_("faltan las columnas %(join)s", join=", ".join(faltan)))
     if sobran:
-        problemas.append(f"columnas desconocidas: {', '.join(sobran)}")
+        problemas.append(_("columnas desconocidas: %(join)s", join=", ".join(sobran)))
     if problemas:
         raise ErrorImportacion(
-            "La cabecera no corresponde al formato del Anexo 4 ("
-            + "; ".join(problemas)
-            + "). Debe ser: "
-            + ",".join(COLUMNAS)
-            + " (y, opcionalmente, origen)."
+            _(
+                "La cabecera no corresponde al formato del Anexo 4 (%(problemas)s). "
+                "Debe ser: %(columnas)s (y, opcionalmente, origen).",
+                problemas="; ".join(problemas),
+                columnas=",".join(COLUMNAS),
+            )
         )
 
 
@@ -316,13 +347,18 @@ def _decimal(texto: str, columna: str, errores: list[ErrorFila], fila: int) -> D
     if not texto:
         return None
     if "," in texto:
-        mensaje = f"«{texto}» usa coma decimal: escriba los decimales con punto (por ejemplo 60.5)."
+        mensaje = _(
+            "«%(texto)s» usa coma decimal: escriba los decimales con punto (por ejemplo 60.5).",
+            texto=texto,
+        )
     elif texto.endswith("%"):
-        mensaje = f"«{texto}»: escriba solo el número, sin el signo %."
+        mensaje = _("«%(texto)s»: escriba solo el número, sin el signo %%.", texto=texto)
     elif not _NUMERO.match(texto):
-        mensaje = f"«{texto}» no es un número (use punto decimal, por ejemplo 60.5)."
+        mensaje = _(
+            "«%(texto)s» no es un número (use punto decimal, por ejemplo 60.5).", texto=texto
+        )
     elif "." in texto and len(texto.split(".")[1]) > 2:
-        mensaje = f"«{texto}» tiene más de dos decimales."
+        mensaje = _("«%(texto)s» tiene más de dos decimales.", texto=texto)
     else:
         return Decimal(texto)
     errores.append(ErrorFila(fila, columna, mensaje))
@@ -498,14 +534,21 @@ def analizar(filas: list[dict[str, str]]) -> Analisis:
         numero = indice + 2
         fila, clave = _revisar_fila(numero, datos, catalogo, analisis.errores)
         if clave is not None and clave in vistas:
-            _, idg, anio, semestre = clave
+            _region, idg, anio, semestre = clave
             region = catalogo.region((datos.get("region") or "").strip())
             analisis.errores.append(
                 ErrorFila(
                     numero,
                     "idg",
-                    f"Fila repetida: {region.nombre}, IdG {idg}, {Semestre(semestre).romano} "
-                    f"semestre {anio} ya figura en la fila {vistas[clave]}.",
+                    _(
+                        "Fila repetida: %(nombre)s, IdG %(idg)s, %(romano)s "
+                        "semestre %(anio)s ya figura en la fila %(vistas)s.",
+                        nombre=region.nombre,
+                        idg=idg,
+                        romano=Semestre(semestre).romano,
+                        anio=anio,
+                        vistas=vistas[clave],
+                    ),
                 )
             )
             continue
@@ -518,7 +561,7 @@ def analizar(filas: list[dict[str, str]]) -> Analisis:
             revision = revisar_linea(fila.indicador, fila.estado, fila.programado, fila.ejecutado)
             analisis.advertencias += [ErrorFila(numero, "", m) for m in revision.advertencias]
     if not hay_datos:
-        analisis.errores.append(ErrorFila(1, "", "El archivo no tiene filas de datos."))
+        analisis.errores.append(ErrorFila(1, "", _("El archivo no tiene filas de datos.")))
     _prever(analisis, catalogo)
     return analisis
 
@@ -606,9 +649,9 @@ def aplicar(
 ) -> Resumen:
     """Write an error-free analysis: replace the cells and approve the reports (no commit)."""
     if analisis.errores:
-        raise ErrorImportacion("El archivo tiene errores: corríjalos antes de importar.")
+        raise ErrorImportacion(_("El archivo tiene errores: corríjalos antes de importar."))
     if not analisis.filas:
-        raise ErrorImportacion("El archivo no tiene filas de datos.")
+        raise ErrorImportacion(_("El archivo no tiene filas de datos."))
     periodos = {(p.anio, p.semestre): p for p in db.session.scalars(sa.select(Periodo))}
     creados = []
     for anio, semestre in sorted({(f.anio, f.semestre) for f in analisis.filas}):
@@ -660,6 +703,11 @@ def aplicar(
             linea.programado = fila.programado if fila.estado is EstadoCelda.valor else None
             linea.ejecutado = fila.ejecutado if fila.estado is EstadoCelda.valor else None
             linea.reconstruido = fila.reconstruido
+            # The same columns on every stored line, so the flush batches them in one UPDATE.
+            cargadas = sa.inspect(linea).dict
+            for columna in COLUMNAS_CELDA:
+                if linea.id is not None and columna in cargadas:
+                    flag_modified(linea, columna)
         escritos.append((reporte, reporte.estado, len(filas)))
         reporte.estado = EstadoReporte.aprobado
         reporte.origen = "importacion"
@@ -672,7 +720,7 @@ def aplicar(
     # at the end instead of one per report.
     with db.session.no_autoflush:
         for reporte, anterior, n in escritos:
-            fijar_originales(reporte)
+            fijar_originales(reporte, metas=False)
             despues: dict[str, Any] = {"estado": reporte.estado, "celdas": n}
             if archivo:
                 despues["archivo"] = archivo
@@ -684,6 +732,8 @@ def aplicar(
                 antes={"estado": anterior},
                 despues=despues,
             )
+    # The annual goals of every written report in one statement, not one query per report.
+    fijar_metas_originales({(r.convenio_id, r.periodo.anio) for r, _a, _n in escritos})
     db.session.flush()
     return Resumen(
         reportes=len(escritos),

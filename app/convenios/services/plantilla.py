@@ -12,6 +12,8 @@ from datetime import date
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from openpyxl import Workbook, load_workbook
 from openpyxl.cell.cell import Cell
 from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
@@ -174,16 +176,21 @@ def plantilla_xlsx(reporte: Reporte) -> bytes:
 
 # --- Import --------------------------------------------------------------------------------
 
-NO_XLSX = "El archivo no es un libro de Excel (.xlsx) válido. Descargue la plantilla y llénela."
-NO_PLANTILLA = (
-    "El archivo no es una plantilla del Anexo 4 descargada del sistema. Descargue la plantilla "
-    "de este Anexo 4 y vuelva a cargarla."
+NO_XLSX = _l("El archivo no es un libro de Excel (.xlsx) válido. Descargue la plantilla y llénela.")
+NO_PLANTILLA = _(
+    "El archivo no es una plantilla del Anexo 4 descargada del sistema. "
+    "Descargue la plantilla de este Anexo 4 y vuelva a cargarla."
 )
 
 
 def _lugar(celda: Cell) -> str:
     titulo = ENCABEZADOS[celda.column - 1] if celda.column <= len(ENCABEZADOS) else ""
-    return f"Fila {celda.row}, columna {celda.column_letter} ({titulo})"
+    return _(
+        "Fila %(row)s, columna %(column_letter)s (%(titulo)s)",
+        row=celda.row,
+        column_letter=celda.column_letter,
+        titulo=titulo,
+    )
 
 
 def _texto_celda(valor: Any) -> str:
@@ -206,23 +213,33 @@ def _leer_numero(celda: Cell, errores: list[str]) -> Decimal | None:
         texto = valor.strip().removesuffix("%").strip()
         if _NUMERO_COMA.match(texto):
             errores.append(
-                f"{_lugar(celda)}: «{valor}» usa coma decimal; use punto decimal "
-                f"({texto.replace(',', '.')})."
+                _(
+                    "%(lugar)s: «%(valor)s» usa coma decimal; use punto decimal (%(sugerido)s).",
+                    lugar=_lugar(celda),
+                    valor=valor,
+                    sugerido=texto.replace(",", "."),
+                )
             )
             return None
         numero = Decimal(texto) if _NUMERO.match(texto) else None
     else:
         numero = None
     if numero is None or not numero.is_finite():
-        errores.append(f"{_lugar(celda)}: «{valor}» no es un número.")
+        errores.append(
+            _("%(lugar)s: «%(valor)s» no es un número.", lugar=_lugar(celda), valor=valor)
+        )
         return None
     try:
         redondo = numero.quantize(Decimal("0.01"))
     except InvalidOperation:
-        errores.append(f"{_lugar(celda)}: «{valor}» no es un valor admisible.")
+        errores.append(
+            _("%(lugar)s: «%(valor)s» no es un valor admisible.", lugar=_lugar(celda), valor=valor)
+        )
         return None
     if redondo != numero:
-        errores.append(f"{_lugar(celda)}: «{valor}» tiene más de 2 decimales.")
+        errores.append(
+            _("%(lugar)s: «%(valor)s» tiene más de 2 decimales.", lugar=_lugar(celda), valor=valor)
+        )
         return None
     return redondo
 
@@ -231,7 +248,13 @@ def _leer_texto(celda: Cell, errores: list[str]) -> str | None:
     """A free-text cell, trimmed (None when blank)."""
     texto = _restaurar(_texto_celda(celda.value))
     if len(texto) > LARGO_TEXTO:
-        errores.append(f"{_lugar(celda)}: el texto supera los {LARGO_TEXTO} caracteres.")
+        errores.append(
+            _(
+                "%(lugar)s: el texto supera los %(LARGO_TEXTO)s caracteres.",
+                lugar=_lugar(celda),
+                LARGO_TEXTO=LARGO_TEXTO,
+            )
+        )
         return None
     return texto or None
 
@@ -239,14 +262,25 @@ def _leer_texto(celda: Cell, errores: list[str]) -> str | None:
 def _leer_estado(celda: Cell, errores: list[str]) -> EstadoCelda | None:
     texto = _texto_celda(celda.value)
     if not texto:
-        errores.append(f"{_lugar(celda)}: indique el estado ({', '.join(ESTADOS)}).")
+        errores.append(
+            _(
+                "%(lugar)s: indique el estado (%(join)s).",
+                lugar=_lugar(celda),
+                join=", ".join(ESTADOS),
+            )
+        )
         return None
     estado = ESTADOS_ACEPTADOS.get(normalizar(texto).replace(" ", "_")) or (
         ESTADOS_ACEPTADOS.get(normalizar(texto))
     )
     if estado is None:
         errores.append(
-            f"{_lugar(celda)}: «{texto}» no es un estado válido; use {', '.join(ESTADOS)}."
+            _(
+                "%(lugar)s: «%(texto)s» no es un estado válido; use %(join)s.",
+                lugar=_lugar(celda),
+                texto=texto,
+                join=", ".join(ESTADOS),
+            )
         )
     return estado
 
@@ -259,7 +293,7 @@ def _leer_numero_idg(celda: Cell) -> int | None:
         return valor
     if isinstance(valor, float) and valor.is_integer():
         return int(valor)
-    if isinstance(valor, str) and valor.strip().isdigit():
+    if isinstance(valor, str) and valor.strip().isdecimal():
         return int(valor.strip())
     return None
 
@@ -267,11 +301,11 @@ def _leer_numero_idg(celda: Cell) -> int | None:
 def _abrir(contenido: bytes):
     """Open the upload as a workbook, or refuse it as not an xlsx file."""
     if not contenido.startswith(b"PK\x03\x04"):
-        raise ErrorPlantilla([NO_XLSX])
+        raise ErrorPlantilla([str(NO_XLSX)])
     try:
         return load_workbook(io.BytesIO(contenido), data_only=False)
     except Exception as error:  # any parsing failure of untrusted input means "not a workbook"
-        raise ErrorPlantilla([NO_XLSX]) from error
+        raise ErrorPlantilla([str(NO_XLSX)]) from error
 
 
 def _comprobar_reporte(libro, reporte: Reporte) -> None:
@@ -288,8 +322,12 @@ def _comprobar_reporte(libro, reporte: Reporte) -> None:
     if reporte_id != reporte.id:
         raise ErrorPlantilla(
             [
-                "La plantilla corresponde a otro Anexo 4. Descargue la plantilla de "
-                f"{reporte.region.organo}, {reporte.periodo.nombre}, y cárguela llena."
+                _(
+                    "La plantilla corresponde a otro Anexo 4. Descargue la "
+                    "plantilla de %(organo)s, %(nombre)s, y cárguela llena.",
+                    organo=reporte.region.organo,
+                    nombre=reporte.periodo.nombre,
+                )
             ]
         )
 
@@ -304,8 +342,12 @@ def _fila_encabezado(hoja) -> int:
             if titulos != ENCABEZADOS:
                 raise ErrorPlantilla(
                     [
-                        f"Fila {fila}: las columnas de la plantilla fueron modificadas. Deben "
-                        f"ser: {' | '.join(ENCABEZADOS)}."
+                        _(
+                            "Fila %(fila)s: las columnas de la plantilla "
+                            "fueron modificadas. Deben ser: %(join)s.",
+                            fila=fila,
+                            join=" | ".join(ENCABEZADOS),
+                        )
                     ]
                 )
             return fila
@@ -331,7 +373,8 @@ def leer_plantilla(reporte: Reporte, contenido: bytes) -> dict[int, dict[str, An
         formulas = [c for c in celdas if c.data_type == "f"]
         # Formulas are never evaluated here; a saved value could differ from what is shown.
         errores += [
-            f"{_lugar(c)}: contiene una fórmula; escriba el valor directamente." for c in formulas
+            _("%(lugar)s: contiene una fórmula; escriba el valor directamente.", lugar=_lugar(c))
+            for c in formulas
         ]
         if celdas[0] in formulas:
             continue
@@ -339,12 +382,22 @@ def leer_plantilla(reporte: Reporte, contenido: bytes) -> dict[int, dict[str, An
         linea = por_numero.get(numero) if numero is not None else None
         if linea is None:
             errores.append(
-                f"{_lugar(celdas[0])}: «{_texto_celda(celdas[0].value)}» no es un IdG de este "
-                "Anexo 4."
+                _(
+                    "%(lugar)s: «%(texto_celda)s» no es un IdG de este Anexo 4.",
+                    lugar=_lugar(celdas[0]),
+                    texto_celda=_texto_celda(celdas[0].value),
+                )
             )
             continue
         if numero in vistos:
-            errores.append(f"Fila {fila}: el IdG {numero} ya aparece en la fila {vistos[numero]}.")
+            errores.append(
+                _(
+                    "Fila %(fila)s: el IdG %(numero)s ya aparece en la fila %(vistos)s.",
+                    fila=fila,
+                    numero=numero,
+                    vistos=vistos[numero],
+                )
+            )
             continue
         vistos[numero] = fila
         if formulas:
@@ -358,11 +411,11 @@ def leer_plantilla(reporte: Reporte, contenido: bytes) -> dict[int, dict[str, An
             "motivo_estado": _leer_texto(celdas[6], errores),
         }
     for numero in sorted(set(por_numero) - set(vistos)):
-        errores.append(f"Falta la fila del IdG {numero} (columna A, N°).")
+        errores.append(_("Falta la fila del IdG %(numero)s (columna A, N°).", numero=numero))
     if errores:
         if len(errores) > MAXIMO_ERRORES:
             resto = len(errores) - MAXIMO_ERRORES
-            errores = errores[:MAXIMO_ERRORES] + [f"… y {resto} errores más."]
+            errores = errores[:MAXIMO_ERRORES] + [_("… y %(resto)s errores más.", resto=resto)]
         raise ErrorPlantilla(errores)
     return datos
 

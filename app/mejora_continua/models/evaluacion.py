@@ -57,14 +57,14 @@ item_region = sa.Table(
     "item_evaluacion_region",
     db.metadata,
     sa.Column("item_id", sa.ForeignKey("item_evaluacion.id", ondelete="CASCADE"), primary_key=True),
-    sa.Column("region_id", sa.ForeignKey("region.id"), primary_key=True),
+    sa.Column("region_id", sa.ForeignKey("region.id"), primary_key=True, index=True),
 )
 
 item_responsable = sa.Table(
     "item_evaluacion_responsable",
     db.metadata,
     sa.Column("item_id", sa.ForeignKey("item_evaluacion.id", ondelete="CASCADE"), primary_key=True),
-    sa.Column("unidad_id", sa.ForeignKey("unidad_mtpe.id"), primary_key=True),
+    sa.Column("unidad_id", sa.ForeignKey("unidad_mtpe.id"), primary_key=True, index=True),
 )
 
 

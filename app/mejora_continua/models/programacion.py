@@ -113,7 +113,12 @@ actividad_recomendacion = sa.Table(
         sa.ForeignKey("actividad_programa.id", ondelete="CASCADE"),
         primary_key=True,
     ),
-    sa.Column("item_id", sa.ForeignKey("item_evaluacion.id", ondelete="CASCADE"), primary_key=True),
+    sa.Column(
+        "item_id",
+        sa.ForeignKey("item_evaluacion.id", ondelete="CASCADE"),
+        primary_key=True,
+        index=True,
+    ),
 )
 
 

@@ -6,12 +6,14 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 import sqlalchemy as sa
+from flask_babel import gettext as _
 from sqlalchemy.orm import selectinload
 
 from app.auth.models import Rol, Usuario
 from app.catalogo.models import Indicador, Region, TipoUnidad, UnidadMTPE
 from app.convenios.models import Convenio, EstadoReporte, Periodo, Reporte
 from app.convenios.queries.anexo4 import convenios_esperados
+from app.convenios.queries.convenios import ESTADOS_SUSCRITOS
 from app.extensions import db
 from app.mejora_continua.models.evaluacion import Evaluacion, ItemEvaluacion, TipoItem
 
@@ -21,7 +23,19 @@ RECIBIDAS = (EstadoReporte.enviado, EstadoReporte.aprobado)
 
 def indicadores_del_periodo(periodo: Periodo) -> list[Indicador]:
     """The IdG of the indicator set carried by the convenios covering the semester's year."""
-    conjuntos = {c.conjunto_id for c in convenios_esperados(periodo) if c.conjunto_id}
+    # Only the set ids are needed: no convenio (nor its region) is loaded.
+    conjuntos = set(
+        db.session.scalars(
+            sa.select(Convenio.conjunto_id)
+            .distinct()
+            .where(
+                Convenio.anio_inicio <= periodo.anio,
+                Convenio.anio_fin >= periodo.anio,
+                Convenio.estado.in_(ESTADOS_SUSCRITOS),
+                Convenio.conjunto_id.is_not(None),
+            )
+        )
+    )
     if not conjuntos:
         return []
     return list(
@@ -51,7 +65,7 @@ class FilaEvaluacion:
     @property
     def estado(self) -> str:
         """Spanish state label, "Sin iniciar" when there is no evaluation."""
-        return self.evaluacion.estado.etiqueta if self.evaluacion else "Sin iniciar"
+        return self.evaluacion.estado.etiqueta if self.evaluacion else _("Sin iniciar")
 
 
 def evaluaciones(periodo: Periodo) -> list[FilaEvaluacion]:
@@ -212,18 +226,68 @@ def pendientes(usuario: Usuario) -> dict[str, list]:
             )
         )
     elif usuario.rol is Rol.direccion and usuario.unidad_id:
-        abiertos = db.session.scalars(
+        resultado["por_presentar"] = _por_presentar(usuario.unidad_id)
+    return resultado
+
+
+def _por_presentar(unidad_id: int) -> list[tuple[Periodo, FilaEvaluacion]]:
+    """The unit's IdG of every open semester whose evaluation is missing, a draft or returned.
+
+    Four queries whatever the number of open semesters, IdG or regions.
+    """
+    abiertos = list(
+        db.session.scalars(
             sa.select(Periodo)
             .where(Periodo.abierto.is_(True))
             .order_by(Periodo.anio, Periodo.semestre)
         )
-        for periodo in abiertos:
-            for fila in evaluaciones(periodo):
-                if fila.indicador.proponente_id != usuario.unidad_id:
-                    continue
-                if fila.evaluacion is None or fila.evaluacion.estado in (
-                    EstadoReporte.borrador,
-                    EstadoReporte.observado,
-                ):
-                    resultado["por_presentar"].append((periodo, fila))
-    return resultado
+    )
+    if not abiertos:
+        return []
+    # Indicator sets carried by the signed convenios covering each open semester's year.
+    conjuntos: dict[int, set[int]] = {}
+    for periodo_id, conjunto_id in db.session.execute(
+        sa.select(Periodo.id, Convenio.conjunto_id)
+        .distinct()
+        .join(
+            Convenio,
+            sa.and_(Convenio.anio_inicio <= Periodo.anio, Convenio.anio_fin >= Periodo.anio),
+        )
+        .where(
+            Periodo.id.in_([p.id for p in abiertos]),
+            Convenio.estado.in_(ESTADOS_SUSCRITOS),
+            Convenio.conjunto_id.is_not(None),
+        )
+    ):
+        conjuntos.setdefault(periodo_id, set()).add(conjunto_id)
+    todos = set().union(*conjuntos.values()) if conjuntos else set()
+    if not todos:
+        return []
+    propios = list(
+        db.session.scalars(
+            sa.select(Indicador)
+            .where(Indicador.conjunto_id.in_(todos), Indicador.proponente_id == unidad_id)
+            .order_by(Indicador.numero, Indicador.conjunto_id)
+        )
+    )
+    existentes = {
+        (e.periodo_id, e.indicador_id): e
+        for e in db.session.scalars(
+            sa.select(Evaluacion).where(
+                Evaluacion.periodo_id.in_(list(conjuntos)),
+                Evaluacion.indicador_id.in_([i.id for i in propios]),
+            )
+        )
+    }
+    salida = []
+    for periodo in abiertos:
+        for indicador in propios:
+            if indicador.conjunto_id not in conjuntos.get(periodo.id, ()):
+                continue
+            evaluacion = existentes.get((periodo.id, indicador.id))
+            if evaluacion is None or evaluacion.estado in (
+                EstadoReporte.borrador,
+                EstadoReporte.observado,
+            ):
+                salida.append((periodo, FilaEvaluacion(indicador, evaluacion)))
+    return salida

@@ -48,6 +48,30 @@ def planes_visibles(usuario: Usuario) -> list[PlanMejora]:
     return list(db.session.scalars(_alcance(consulta, usuario)).unique())
 
 
+def consulta_planes(
+    usuario: Usuario, *, texto: str = "", region_id: int | None = None
+) -> sa.Select:
+    """Select of the plans the user may read, by title/service search and region."""
+    from app.listas import patron
+
+    consulta = (
+        sa.select(PlanMejora)
+        .outerjoin(Region, PlanMejora.region_id == Region.id)
+        .options(selectinload(PlanMejora.lineas).selectinload(LineaPresupuesto.hijos))
+        .order_by(PlanMejora.periodo_evaluado.desc(), Region.orden, PlanMejora.id)
+    )
+    if texto:
+        consulta = consulta.where(
+            sa.or_(
+                PlanMejora.titulo.ilike(patron(texto)),
+                PlanMejora.servicio_evaluado.ilike(patron(texto)),
+            )
+        )
+    if region_id:
+        consulta = consulta.where(PlanMejora.region_id == region_id)
+    return _alcance(consulta, usuario)
+
+
 def puede_ver_plan(plan: PlanMejora, usuario: Usuario) -> bool:
     """Everyone reads plans, except that a drtpe user reads only their region's."""
     if usuario.rol is Rol.drtpe:

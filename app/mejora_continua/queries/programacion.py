@@ -43,13 +43,30 @@ def programas() -> list[ProgramaCapacidades]:
     )
 
 
+def actividades_por_programa() -> dict[int, int]:
+    """Number of activities of every programme, counted in SQL (programme id → count)."""
+    return dict(
+        db.session.execute(
+            sa.select(Actividad.programa_id, sa.func.count()).group_by(Actividad.programa_id)
+        ).all()
+    )
+
+
 def programa_por_anio(anio: int) -> ProgramaCapacidades | None:
     """The programme of a year, if registered."""
     return db.session.scalar(sa.select(ProgramaCapacidades).filter_by(anio=anio))
 
 
-def actividades(programa: ProgramaCapacidades, *, unidad_id: int | None = None) -> list[Actividad]:
-    """The programme's activities by IdG and number, with their runs loaded."""
+def consulta_actividades(
+    programa: ProgramaCapacidades,
+    *,
+    unidad_id: int | None = None,
+    texto: str = "",
+    indicador_numero: int | None = None,
+) -> sa.Select:
+    """Select of the programme's activities (by IdG and number) matching the list filters."""
+    from app.listas import patron
+
     consulta = (
         sa.select(Actividad)
         .join(Indicador, Actividad.indicador_id == Indicador.id)
@@ -62,7 +79,16 @@ def actividades(programa: ProgramaCapacidades, *, unidad_id: int | None = None) 
     )
     if unidad_id is not None:
         consulta = consulta.where(Actividad.unidad_id == unidad_id)
-    return list(db.session.scalars(consulta).unique())
+    if texto:
+        consulta = consulta.where(Actividad.nombre.ilike(patron(texto)))
+    if indicador_numero:
+        consulta = consulta.where(Indicador.numero == indicador_numero)
+    return consulta
+
+
+def actividades(programa: ProgramaCapacidades, *, unidad_id: int | None = None) -> list[Actividad]:
+    """The programme's activities by IdG and number, with their runs loaded."""
+    return list(db.session.scalars(consulta_actividades(programa, unidad_id=unidad_id)).unique())
 
 
 def unidades_con_actividades(programa: ProgramaCapacidades) -> list[UnidadMTPE]:
@@ -244,7 +270,7 @@ def periodo_de_matriz(anio: int) -> Periodo | None:
 def periodo_por_codigo(codigo: str | None) -> Periodo | None:
     """The semester written "2020-2"; None when malformed or unknown."""
     anio, _, semestre = (codigo or "").partition("-")
-    if not (anio.isdigit() and semestre in ("1", "2")):
+    if not (anio.isdecimal() and len(anio) <= 4 and semestre in ("1", "2")):
         return None
     return db.session.scalar(sa.select(Periodo).filter_by(anio=int(anio), semestre=int(semestre)))
 

@@ -3,13 +3,17 @@
 from __future__ import annotations
 
 from flask import abort, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
+from flask_babel import ngettext
 from flask_login import current_user
 from sqlalchemy.orm.exc import StaleDataError
 
+from app import listas
 from app.auth.models import Rol
 from app.auth.permisos import permitido
 from app.catalogo.models import Indicador
-from app.convenios.models import ETIQUETAS_CELDA
+from app.convenios.models import ETIQUETAS_CELDA, EstadoReporte
 from app.convenios.queries import anexo4 as anexo4_queries
 from app.extensions import db
 from app.mejora_continua import bp
@@ -26,9 +30,9 @@ from app.models.auditoria import historial
 from app.models.base import ahora
 from app.reports import calculos
 
-MENSAJE_CONCURRENCIA = (
-    "Otra persona guardó este Anexo 5 al mismo tiempo. Sus cambios no se guardaron: "
-    "recargue la página para ver la versión actual."
+MENSAJE_CONCURRENCIA = _l(
+    "Otra persona guardó este Anexo 5 al mismo tiempo. Sus cambios "
+    "no se guardaron: recargue la página para ver la versión actual."
 )
 ETIQUETAS_ESTADO_CELDA = {estado.value: etiqueta for estado, etiqueta in ETIQUETAS_CELDA.items()}
 
@@ -60,7 +64,7 @@ def _propia_o_404(evaluacion_id: int) -> Evaluacion:
 def _version(form) -> int | None:
     """The version the form was read at (None when absent)."""
     texto = (form.version.data or "").strip()
-    return int(texto) if texto.isdigit() else None
+    return int(texto) if texto.isdecimal() else None
 
 
 def _ve_contradicciones(evaluacion: Evaluacion) -> bool:
@@ -85,10 +89,31 @@ def evaluaciones():
         return render_template("mejora_continua/evaluacion_lista.html", periodo=None, periodos=[])
     filas = queries.evaluaciones(periodo)
     evaluaciones_ = [f.evaluacion for f in filas if f.evaluacion]
+    estados = [("sin_iniciar", _l("Sin iniciar"))] + [(e.value, e.etiqueta) for e in EstadoReporte]
+    siglas = sorted({f.indicador.proponente.sigla for f in filas})
+    filtros = listas.leer_con_periodo(
+        periodo,
+        anexo4_queries.periodos(),
+        listas.Campo("estado", _l("Estado"), estados),
+        listas.Campo("unidad", _l("Proponente"), [(s, s) for s in siglas], _l("Todas")),
+        listas.Campo("q", _l("Buscar"), marcador=_l("Nombre del indicador")),
+    )
+    # About a dozen IdG per semester, all needed for the completeness table: filtered in memory.
+    visibles_filas = [
+        f
+        for f in filas
+        if listas.coincide(filtros.q, f.indicador.nombre, f.indicador.etiqueta)
+        and (not filtros["unidad"] or f.indicador.proponente.sigla == filtros["unidad"])
+        and (
+            not filtros["estado"]
+            or (f.evaluacion.estado.value if f.evaluacion else "sin_iniciar") == filtros["estado"]
+        )
+    ]
     return render_template(
         "mejora_continua/evaluacion_lista.html",
         periodo=periodo,
-        periodos=anexo4_queries.periodos(),
+        f=filtros,
+        pagina=listas.paginar_lista(visibles_filas, filtros),
         filas=filas,
         unidades=queries.completitud_por_unidad(periodo, filas),
         visibles={e.id for e in evaluaciones_ if services.puede_ver(e, current_user)},
@@ -106,9 +131,11 @@ def iniciar_evaluacion():
         abort(400)
     periodo = anexo4_queries.periodo_por_codigo(form.periodo.data)
     texto_id = (form.indicador_id.data or "").strip()
-    indicador = db.session.get(Indicador, int(texto_id)) if texto_id.isdigit() else None
+    # Digits only and within a 32-bit id (the database driver would refuse a larger one).
+    valido = texto_id.isdecimal() and len(texto_id) < 10
+    indicador = db.session.get(Indicador, int(texto_id)) if valido else None
     if periodo is None or indicador is None:
-        flash("Indique el indicador y el semestre del Anexo 5.", "error")
+        flash(_("Indique el indicador y el semestre del Anexo 5."), "error")
         return redirect(url_for("mejora_continua.evaluaciones"))
     try:
         evaluacion = services.obtener_o_crear_evaluacion(indicador, periodo, current_user)
@@ -207,18 +234,18 @@ def editar_evaluacion(evaluacion_id: int):
                 return redirect(
                     url_for("mejora_continua.ver_evaluacion", evaluacion_id=evaluacion_id)
                 )
-            flash(error.mensaje if error.errores else "Hay errores en el formulario.", "error")
+            flash(error.mensaje if error.errores else _("Hay errores en el formulario."), "error")
         except StaleDataError:
             db.session.rollback()
-            flash(MENSAJE_CONCURRENCIA, "error")
+            flash(str(MENSAJE_CONCURRENCIA), "error")
             return redirect(url_for("mejora_continua.ver_evaluacion", evaluacion_id=evaluacion_id))
         else:
-            flash("Anexo 5 guardado como borrador.", "exito")
+            flash(_("Anexo 5 guardado como borrador."), "exito")
             for aviso in services.contradicciones(evaluacion):
-                flash(f"Contradicción con el Anexo 4: {aviso}", "advertencia")
+                flash(_("Contradicción con el Anexo 4: %(aviso)s", aviso=aviso), "advertencia")
             return redirect(url_for("mejora_continua.ver_evaluacion", evaluacion_id=evaluacion_id))
     else:
-        flash("Hay errores en el formulario; no se guardó nada.", "error")
+        flash(_("Hay errores en el formulario; no se guardó nada."), "error")
     return render_template(
         "mejora_continua/evaluacion_editar.html",
         evaluacion=evaluacion,
@@ -255,14 +282,21 @@ def aplicar_sugerencias(evaluacion_id: int):
         return redirect(url_for("mejora_continua.ver_evaluacion", evaluacion_id=evaluacion_id))
     except StaleDataError:
         db.session.rollback()
-        flash(MENSAJE_CONCURRENCIA, "error")
+        flash(str(MENSAJE_CONCURRENCIA), "error")
         return redirect(destino)
     if agregadas:
-        flash(f"Se agregaron {agregadas} conclusiones sugeridas; revíselas y edítelas.", "exito")
+        flash(
+            ngettext(
+                "Se agregó %(num)s conclusión sugerida; revísela y edítela.",
+                "Se agregaron %(num)s conclusiones sugeridas; revíselas y edítelas.",
+                agregadas,
+            ),
+            "exito",
+        )
     else:
-        flash("No hay conclusiones sugeridas nuevas que agregar.", "info")
+        flash(_("No hay conclusiones sugeridas nuevas que agregar."), "info")
     for omitida in omitidas:
-        flash(f"No se agregó {omitida}", "advertencia")
+        flash(_("No se agregó %(omitida)s", omitida=omitida), "advertencia")
     return redirect(destino)
 
 
@@ -283,7 +317,7 @@ def _accion(evaluacion_id: int, accion, mensaje: str, **kwargs):
         flash(error.mensaje, "error")
     except StaleDataError:
         db.session.rollback()
-        flash(MENSAJE_CONCURRENCIA, "error")
+        flash(str(MENSAJE_CONCURRENCIA), "error")
     else:
         flash(mensaje, "exito")
     return redirect(url_for("mejora_continua.ver_evaluacion", evaluacion_id=evaluacion_id))
@@ -295,7 +329,10 @@ def enviar_evaluacion(evaluacion_id: int):
     """Submit the unit's Anexo 5 to ODES."""
     _propia_o_404(evaluacion_id)
     return _accion(
-        evaluacion_id, services.enviar, "Anexo 5 enviado a la ODES para su revisión.", ahora=ahora()
+        evaluacion_id,
+        services.enviar,
+        _("Anexo 5 enviado a la ODES para su revisión."),
+        ahora=ahora(),
     )
 
 
@@ -306,7 +343,7 @@ def observar_evaluacion(evaluacion_id: int):
     return _accion(
         evaluacion_id,
         services.observar,
-        "Anexo 5 observado; la dirección verá el motivo.",
+        _("Anexo 5 observado; la dirección verá el motivo."),
         motivo="",
     )
 
@@ -315,11 +352,11 @@ def observar_evaluacion(evaluacion_id: int):
 @permitido(Rol.odes)
 def aprobar_evaluacion(evaluacion_id: int):
     """Approve and lock a submitted Anexo 5."""
-    return _accion(evaluacion_id, services.aprobar, "Anexo 5 aprobado.", ahora=ahora())
+    return _accion(evaluacion_id, services.aprobar, _("Anexo 5 aprobado."), ahora=ahora())
 
 
 @bp.route("/anexo5/<int:evaluacion_id>/reabrir", methods=["POST"])
 @permitido(Rol.odes)
 def reabrir_evaluacion(evaluacion_id: int):
     """Reopen an approved Anexo 5 with a reason."""
-    return _accion(evaluacion_id, services.reabrir, "Anexo 5 reabierto.", motivo="")
+    return _accion(evaluacion_id, services.reabrir, _("Anexo 5 reabierto."), motivo="")

@@ -11,11 +11,15 @@ from typing import Any
 
 import sqlalchemy as sa
 from flask import abort, flash, redirect, render_template, request, send_file, url_for
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 from wtforms.fields.core import UnboundField
 
+from app import listas
 from app.auth.models import Rol
 from app.auth.permisos import permitido
+from app.catalogo import queries as catalogo_queries
 from app.catalogo.models import Region, UnidadMTPE
 from app.extensions import db
 from app.mejora_continua import bp
@@ -75,7 +79,7 @@ def _sin_avisos(funcion: Callable) -> Callable[..., list[str]]:
 
 PARTES = {
     "problema": Parte(
-        "Problema",
+        _l("Problema"),
         Problema,
         PlanProblemaForm,
         _sin_avisos(services.crear_problema),
@@ -83,7 +87,7 @@ PARTES = {
         "diagnostico",
     ),
     "causa": Parte(
-        "Causa",
+        _l("Causa"),
         Causa,
         PlanCausaForm,
         _sin_avisos(services.crear_causa),
@@ -92,7 +96,7 @@ PARTES = {
         ("problema_id", "nivel"),
     ),
     "alternativa": Parte(
-        "Alternativa de solución",
+        _l("Alternativa de solución"),
         Alternativa,
         PlanAlternativaForm,
         _sin_avisos(services.crear_alternativa),
@@ -101,7 +105,7 @@ PARTES = {
         ("problema_id", "nivel", "causa_id"),
     ),
     "matriz": Parte(
-        "Fila de la matriz lógica",
+        _l("Fila de la matriz lógica"),
         FilaMatrizLogica,
         PlanFilaForm,
         _sin_avisos(services.crear_fila),
@@ -110,7 +114,7 @@ PARTES = {
         ("nivel", "tipo"),
     ),
     "presupuesto": Parte(
-        "Línea de presupuesto",
+        _l("Línea de presupuesto"),
         LineaPresupuesto,
         PlanLineaForm,
         lambda *a, **k: services.crear_linea(*a, **k)[1],
@@ -119,7 +123,7 @@ PARTES = {
         ("padre_id", "nivel"),
     ),
     "responsable": Parte(
-        "Órgano responsable",
+        _l("Órgano responsable"),
         ResponsableAccion,
         PlanResponsableForm,
         _sin_avisos(services.crear_responsable),
@@ -172,7 +176,7 @@ def _opciones(form: Any, plan: PlanMejora | None, actual: Any = None) -> None:
     ninguno = [(0, "—")]
     if hasattr(form, "region_id"):
         regiones = db.session.scalars(sa.select(Region).order_by(Region.orden))
-        form.region_id.choices = [(0, "Plan nacional (sin región)")] + [
+        form.region_id.choices = [(0, _("Plan nacional (sin región)"))] + [
             (r.id, r.nombre) for r in regiones
         ]
     if plan is None:
@@ -187,7 +191,7 @@ def _opciones(form: Any, plan: PlanMejora | None, actual: Any = None) -> None:
             for c in p.causas
         ]
     if hasattr(form, "padre_id"):
-        form.padre_id.choices = [(0, "— Es una actividad —")] + [
+        form.padre_id.choices = [(0, _("— Es una actividad —"))] + [
             (linea.id, f"{linea.nivel.etiqueta}: {_recorte(linea.actividad)}")
             for linea in plan.lineas_principales
             if actual is None or linea.id != actual.id
@@ -226,7 +230,7 @@ def _presets(definicion: Parte) -> dict[str, Any]:
     for nombre in definicion.presets:
         valor = request.args.get(nombre)
         if valor:
-            datos[nombre] = int(valor) if nombre.endswith("_id") and valor.isdigit() else valor
+            datos[nombre] = int(valor) if nombre.endswith("_id") and valor.isdecimal() else valor
     return datos
 
 
@@ -248,11 +252,20 @@ def _ir_a(plan: PlanMejora, seccion: str):
 @permitido(Rol.odes, Rol.drtpe, Rol.direccion, Rol.revisor)
 def planes():
     """List the AMC plans the user may read, with their budget totals."""
-    lista = queries.planes_visibles(current_user)
+    campos = [listas.Campo("q", _l("Buscar"), marcador=_l("Título o servicio evaluado"))]
+    if current_user.rol is not Rol.drtpe:
+        regiones = catalogo_queries.regiones()
+        campos.append(
+            listas.Campo("region", _l("Región"), [(r.id, r.nombre) for r in regiones], _l("Todas"))
+        )
+    f = listas.leer(*campos)
+    consulta = queries.consulta_planes(current_user, texto=f.q, region_id=f.entero("region"))
+    pagina = listas.paginar(consulta, f)
     return render_template(
         "mejora_continua/plan_lista.html",
-        planes=lista,
-        resumenes={p.id: queries.resumen_presupuesto(p) for p in lista},
+        pagina=pagina,
+        f=f,
+        resumenes={p.id: queries.resumen_presupuesto(p) for p in pagina.items},
     )
 
 
@@ -270,7 +283,9 @@ def plan_nuevo():
             _error_en_formulario(form, error)
         else:
             db.session.commit()
-            flash("Plan registrado. Agregue ahora sus problemas, causas y alternativas.", "exito")
+            flash(
+                _("Plan registrado. Agregue ahora sus problemas, causas y alternativas."), "exito"
+            )
             return redirect(url_for("mejora_continua.plan_ver", plan_id=plan.id))
     return render_template("mejora_continua/plan_form.html", form=form, plan=None)
 
@@ -311,7 +326,7 @@ def plan_editar(plan_id: int):
             _error_en_formulario(form, error)
         else:
             db.session.commit()
-            flash("Plan actualizado.", "exito")
+            flash(_("Plan actualizado."), "exito")
             return redirect(url_for("mejora_continua.plan_ver", plan_id=plan.id))
     return render_template("mejora_continua/plan_form.html", form=form, plan=plan)
 
@@ -325,7 +340,7 @@ def _guardar_parte(plan: PlanMejora, definicion: Parte, form: Any, guardar: Call
         _error_en_formulario(form, error)
         return None
     db.session.commit()
-    flash(f"{definicion.nombre} guardado.", "exito")
+    flash(_("%(nombre)s guardado.", nombre=definicion.nombre), "exito")
     for aviso in avisos:
         flash(aviso, "advertencia")
     return _ir_a(plan, definicion.seccion)
@@ -392,7 +407,7 @@ def plan_parte_eliminar(plan_id: int, parte: str, parte_id: int):
     objeto = _objeto_o_404(plan, definicion, parte_id)
     form = PlanEliminarForm()
     if not form.validate_on_submit():
-        flash("Marque la casilla para confirmar la eliminación.", "error")
+        flash(_("Marque la casilla para confirmar la eliminación."), "error")
         return redirect(
             url_for(
                 "mejora_continua.plan_parte_editar", plan_id=plan.id, parte=parte, parte_id=parte_id
@@ -411,7 +426,7 @@ def plan_parte_eliminar(plan_id: int, parte: str, parte_id: int):
             )
         )
     db.session.commit()
-    flash(f"{definicion.nombre} eliminado.", "exito")
+    flash(_("%(nombre)s eliminado.", nombre=definicion.nombre), "exito")
     return _ir_a(plan, definicion.seccion)
 
 
@@ -438,7 +453,7 @@ def plan_seguimiento(plan_id: int, parte_id: int):
             _error_en_formulario(form, error)
         else:
             db.session.commit()
-            flash("Seguimiento registrado.", "exito")
+            flash(_("Seguimiento registrado."), "exito")
             return _ir_a(plan, "seguimiento")
     return render_template("mejora_continua/plan_seguimiento.html", plan=plan, fila=fila, form=form)
 

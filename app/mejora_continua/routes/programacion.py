@@ -2,13 +2,18 @@
 
 from __future__ import annotations
 
+import dataclasses
 import io
 from datetime import date
 
+import sqlalchemy as sa
 from flask import abort, flash, redirect, render_template, request, send_file, url_for
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 from sqlalchemy.orm.exc import StaleDataError
 
+from app import listas
 from app.auth.models import Rol
 from app.auth.permisos import exigir_region, permitido
 from app.catalogo.models import Indicador, Region
@@ -29,7 +34,9 @@ from app.mejora_continua.models.evaluacion import Evaluacion, ItemEvaluacion, Ti
 from app.mejora_continua.models.programacion import (
     MESES_CORTOS,
     Actividad,
+    EstadoPrograma,
     EstadoProgramacion,
+    ProgramaCapacidades,
     ProgramacionRegional,
     nombre_mes,
 )
@@ -38,9 +45,9 @@ from app.mejora_continua.services import programacion as services
 from app.models.auditoria import historial
 from app.models.base import ahora
 
-MENSAJE_CONCURRENCIA = (
-    "Otra persona registró un cambio en esta actividad al mismo tiempo. Sus cambios no se "
-    "guardaron: recargue la página para ver la versión actual."
+MENSAJE_CONCURRENCIA = _l(
+    "Otra persona registró un cambio en esta actividad al mismo tiempo. Sus "
+    "cambios no se guardaron: recargue la página para ver la versión actual."
 )
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
@@ -77,6 +84,14 @@ def _programacion_o_404(programacion_id: int) -> ProgramacionRegional:
     return programacion
 
 
+def _anio(texto: str) -> int:
+    """A year from the query string; ValueError (the parameter is ignored) if out of range."""
+    anio = int(texto)
+    if not 0 < anio < 10_000:  # SQLite can't even compare a huge int
+        raise ValueError(texto)
+    return anio
+
+
 def _region_usuario() -> int | None:
     """The region a drtpe user is bound to (their views are narrowed to it)."""
     return current_user.region_id if current_user.rol is Rol.drtpe else None
@@ -97,11 +112,25 @@ def _aplicar_error(form, error: services.ErrorProgramacion) -> None:
 @bp.route("/programas")
 @permitido(Rol.odes, Rol.drtpe, Rol.direccion, Rol.revisor)
 def programas():
-    """List the annual capacity-building programmes."""
+    """List the annual capacity-building programmes (state filter, paged)."""
+    return _lista_programas(ProgramaCapacidadesForm())
+
+
+def _lista_programas(form: ProgramaCapacidadesForm):
+    """Render the programme list with its filters and the registration form."""
+    filtros = listas.leer(
+        listas.Campo("estado", _l("Estado"), [(e.value, e.etiqueta) for e in EstadoPrograma])
+    )
+    consulta = sa.select(ProgramaCapacidades).order_by(ProgramaCapacidades.anio.desc())
+    if filtros["estado"]:
+        consulta = consulta.where(ProgramaCapacidades.estado == EstadoPrograma(filtros["estado"]))
+    pagina = listas.paginar(consulta, filtros)
     return render_template(
         "mejora_continua/programa_lista.html",
-        programas=queries.programas(),
-        form=ProgramaCapacidadesForm(),
+        pagina=pagina,
+        fl=filtros,
+        actividades=queries.actividades_por_programa(),
+        form=form,
     )
 
 
@@ -120,11 +149,9 @@ def nuevo_programa():
             _aplicar_error(form, error)
         else:
             db.session.commit()
-            flash(f"Programación {programa.anio} registrada como borrador.", "exito")
+            flash(_("Programación %(anio)s registrada como borrador.", anio=programa.anio), "exito")
             return redirect(url_for("mejora_continua.programa", anio=programa.anio))
-    return render_template(
-        "mejora_continua/programa_lista.html", programas=queries.programas(), form=form
-    )
+    return _lista_programas(form)
 
 
 @bp.route("/programas/<int:anio>")
@@ -132,8 +159,22 @@ def nuevo_programa():
 def programa(anio: int):
     """Show a programme: activities by IdG with their derived ENE…DIC schedule and DETALLE."""
     programa = _programa_o_404(anio)
-    unidad_id = request.args.get("unidad", type=int)
-    actividades = queries.actividades(programa, unidad_id=unidad_id)
+    unidades = queries.unidades_con_actividades(programa)
+    filtros = listas.leer(
+        listas.Campo("q", _l("Buscar"), marcador=_l("Nombre de la actividad")),
+        listas.Campo(
+            "unidad", _l("Unidad responsable"), [(u.id, u.sigla) for u in unidades], _l("Todas")
+        ),
+        listas.Campo("idg", _l("IdG"), [(n, n) for n in range(1, 13)]),
+    )
+    consulta = queries.consulta_actividades(
+        programa,
+        unidad_id=filtros.entero("unidad"),
+        texto=filtros.q,
+        indicador_numero=filtros.entero("idg"),
+    )
+    pagina = listas.paginar(consulta, filtros)
+    actividades = pagina.items
     total = len(queries.regiones())
     filas = [
         queries.ActividadMatriz(a, services.cronograma(a), queries.detalle(a, total_regiones=total))
@@ -143,8 +184,8 @@ def programa(anio: int):
         "mejora_continua/programa_ver.html",
         programa=programa,
         filas=filas,
-        unidades=queries.unidades_con_actividades(programa),
-        unidad_id=unidad_id,
+        pagina=pagina,
+        fl=filtros,
         meses=MESES_CORTOS,
         puede_crear=current_user.rol in (Rol.odes, Rol.direccion),
         gestiona={a.id for a in actividades if services.puede_gestionar_actividad(a, current_user)},
@@ -170,7 +211,7 @@ def aprobar_programa(anio: int):
         flash(error.mensaje, "error")
     else:
         db.session.commit()
-        flash(f"Programación {anio} aprobada.", "exito")
+        flash(_("Programación %(anio)s aprobada.", anio=anio), "exito")
     return redirect(url_for("mejora_continua.programa", anio=anio))
 
 
@@ -187,7 +228,7 @@ def reabrir_programa(anio: int):
         flash(error.mensaje, "error")
     else:
         db.session.commit()
-        flash(f"Programación {anio} reabierta como borrador.", "exito")
+        flash(_("Programación %(anio)s reabierta como borrador.", anio=anio), "exito")
     return redirect(url_for("mejora_continua.programa", anio=anio))
 
 
@@ -251,7 +292,7 @@ def agenda(codigo: str):
     """A region's agenda: its runs month by month (a region sees only its own)."""
     region = db.first_or_404(db.select(Region).filter_by(codigo=codigo))
     exigir_region(region.id)
-    anio = request.args.get("anio", type=int)
+    anio = request.args.get("anio", type=_anio)
     programas = queries.programas()
     programa = _programa_o_404(anio) if anio else (programas[0] if programas else None)
     return render_template(
@@ -270,10 +311,10 @@ def agenda(codigo: str):
 def _opciones_actividad(form: ActividadForm, indicador_id: int | None = None) -> None:
     """Fill the activity form's choices (recommendations of the IdG when known)."""
     indicadores = [i for c in conjuntos()[:1] for i in c.indicadores]
-    form.indicador_id.choices = [(0, "Seleccione…")] + [
+    form.indicador_id.choices = [(0, _("Seleccione…"))] + [
         (i.id, f"IdG {i.numero} – {i.nombre}") for i in indicadores
     ]
-    form.unidad_id.choices = [(0, "Seleccione…")] + [
+    form.unidad_id.choices = [(0, _("Seleccione…"))] + [
         (u.id, f"{u.sigla} – {u.nombre}") for u in unidades()
     ]
     consulta = (
@@ -312,7 +353,7 @@ def nueva_actividad(anio: int):
             _aplicar_error(form, error)
         else:
             db.session.commit()
-            flash("Actividad registrada. Ahora indique sus regiones y meses.", "exito")
+            flash(_("Actividad registrada. Ahora indique sus regiones y meses."), "exito")
             return redirect(
                 url_for("mejora_continua.programar_actividad", actividad_id=actividad.id)
             )
@@ -371,10 +412,10 @@ def editar_actividad(actividad_id: int):
             _aplicar_error(form, error)
         except StaleDataError:
             db.session.rollback()
-            flash(MENSAJE_CONCURRENCIA, "error")
+            flash(str(MENSAJE_CONCURRENCIA), "error")
             return redirect(url_for("mejora_continua.actividad", actividad_id=actividad_id))
         else:
-            flash("Actividad actualizada.", "exito")
+            flash(_("Actividad actualizada."), "exito")
             return redirect(url_for("mejora_continua.actividad", actividad_id=actividad.id))
     return render_template(
         "mejora_continua/programa_actividad_form.html",
@@ -397,8 +438,8 @@ def programar_actividad(actividad_id: int):
     if form.validate_on_submit():
         marcadas = set()
         for valor in request.form.getlist("celda"):
-            region_id, _, mes = valor.partition("-")
-            if region_id.isdigit() and mes.isdigit():
+            region_id, _guion, mes = valor.partition("-")
+            if region_id.isdecimal() and mes.isdecimal():
                 marcadas.add((int(region_id), int(mes)))
         try:
             for region_id, meses in services.leer_detalle(form.detalle.data).items():
@@ -415,16 +456,20 @@ def programar_actividad(actividad_id: int):
             _aplicar_error(form, error)
         except StaleDataError:
             db.session.rollback()
-            flash(MENSAJE_CONCURRENCIA, "error")
+            flash(str(MENSAJE_CONCURRENCIA), "error")
         else:
             if agregadas or quitadas:
                 flash(
-                    f"Programación guardada: {agregadas} región-mes agregados, "
-                    f"{quitadas} quitados.",
+                    _(
+                        "Programación guardada: %(agregadas)s "
+                        "región-mes agregados, %(quitadas)s quitados.",
+                        agregadas=agregadas,
+                        quitadas=quitadas,
+                    ),
                     "exito",
                 )
             else:
-                flash("No hubo cambios en la programación.", "info")
+                flash(_("No hubo cambios en la programación."), "info")
             return redirect(url_for("mejora_continua.actividad", actividad_id=actividad.id))
     return render_template(
         "mejora_continua/programa_programar.html",
@@ -488,7 +533,7 @@ def _registrar(programacion: ProgramacionRegional, form, nombre_form: str, accio
             _aplicar_error(form, error)
         except StaleDataError:
             db.session.rollback()
-            flash(MENSAJE_CONCURRENCIA, "error")
+            flash(str(MENSAJE_CONCURRENCIA), "error")
             return redirect(
                 url_for("mejora_continua.programacion", programacion_id=programacion.id)
             )
@@ -524,7 +569,7 @@ def ejecutar_programacion(programacion_id: int):
             ahora=ahora(),
         )
 
-    return _registrar(programacion, form, "form_ejecucion", accion, "Ejecución registrada.")
+    return _registrar(programacion, form, "form_ejecucion", accion, _("Ejecución registrada."))
 
 
 @bp.route("/programacion/<int:programacion_id>/reprogramar", methods=["POST"])
@@ -544,7 +589,7 @@ def reprogramar_programacion(programacion_id: int):
             usuario=current_user,
             ahora=ahora(),
         ),
-        "Actividad reprogramada.",
+        _("Actividad reprogramada."),
     )
 
 
@@ -561,7 +606,7 @@ def cancelar_programacion(programacion_id: int):
         lambda: services.cancelar(
             programacion, form.motivo.data, usuario=current_user, ahora=ahora()
         ),
-        "Actividad cancelada en esta región.",
+        _("Actividad cancelada en esta región."),
     )
 
 
@@ -591,7 +636,7 @@ def evidencia_programacion(programacion_id: int):
 
 def _matriz():
     """The year and matrix named by ?anio= and ?periodo= (404 for an unknown semester)."""
-    anio = request.args.get("anio", type=int)
+    anio = request.args.get("anio", type=_anio)
     if anio is None:
         programas = queries.programas()
         anio = programas[0].anio if programas else date.today().year
@@ -603,6 +648,16 @@ def _matriz():
     return anio, queries.matriz(anio, periodo)
 
 
+def _fila_coincide(fila, filtros: listas.Filtros) -> bool:
+    """True when a matrix row (one IdG) passes the IdG and text filters."""
+    if filtros.entero("idg") and fila.indicador.numero != filtros.entero("idg"):
+        return False
+    textos = [fila.indicador.nombre]
+    textos += [getattr(r, "texto", "") for r in fila.recomendaciones]
+    textos += [a.actividad.nombre for a in fila.actividades]
+    return listas.coincide(filtros.q, *textos)
+
+
 @bp.route("/matriz")
 @permitido(Rol.odes, Rol.drtpe, Rol.direccion, Rol.revisor)
 def matriz():
@@ -610,10 +665,40 @@ def matriz():
     from app.reports import excel_mejora
 
     anio, matriz = _matriz()
+    programas = queries.programas()
+    anios = [p.anio for p in programas] or [anio]
+    filtros = listas.leer(
+        listas.Campo("anio", _l("Programación"), [(a, a) for a in anios], fijo=True),
+        listas.Campo(
+            "periodo",
+            _l("Recomendaciones del"),
+            [(p.codigo, p.nombre) for p in queries.periodos()],
+            fijo=True,
+        ),
+        listas.Campo(
+            "idg", _l("IdG"), [(f.indicador.numero, f.indicador.numero) for f in matriz.filas]
+        ),
+        listas.Campo(
+            "sector", _l("Sector"), [(b.sigla, b.sigla) for b in matriz.bloques if b.sigla]
+        ),
+        listas.Campo("q", _l("Buscar"), marcador=_l("Texto de la recomendación o actividad")),
+    )
+    filtros.fijar("anio", anio)
+    filtros.fijar("periodo", matriz.periodo.codigo if matriz.periodo else "")
+    # The annex has one row per IdG (about a dozen): its blocks are filtered in memory.
+    bloques = [
+        dataclasses.replace(b, filas=[f for f in b.filas if _fila_coincide(f, filtros)])
+        for b in matriz.bloques
+        if not filtros["sector"] or b.sigla == filtros["sector"]
+    ]
+    bloques = [b for b in bloques if b.filas]
     return render_template(
         "mejora_continua/matriz.html",
         anio=anio,
         matriz=matriz,
+        bloques=bloques,
+        fl=filtros,
+        mostradas=sum(len(b.filas) for b in bloques),
         programas=queries.programas(),
         periodos=queries.periodos(),
         meses=MESES_CORTOS,

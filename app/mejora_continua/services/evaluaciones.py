@@ -16,6 +16,8 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 import sqlalchemy as sa
+from flask_babel import gettext as _
+from flask_babel import ngettext
 
 from app.auth.models import Rol, Usuario
 from app.catalogo.models import Indicador, Region, UnidadMTPE, normalizar
@@ -163,11 +165,13 @@ def puede_editar(evaluacion: Evaluacion, usuario: Usuario) -> bool:
 def motivo_bloqueo(evaluacion: Evaluacion) -> str | None:
     """Why the unit can't edit this evaluation now (None = it can)."""
     if evaluacion.estado is EstadoReporte.aprobado:
-        return "El Anexo 5 está aprobado y bloqueado. Solo la ODES puede reabrirlo."
+        return _("El Anexo 5 está aprobado y bloqueado. Solo la ODES puede reabrirlo.")
     if evaluacion.estado is EstadoReporte.enviado:
-        return "El Anexo 5 fue enviado y está en revisión; podrá modificarlo si la ODES lo observa."
+        return _(
+            "El Anexo 5 fue enviado y está en revisión; podrá modificarlo si la ODES lo observa."
+        )
     if not evaluacion.periodo.abierto:
-        return f"El periodo {evaluacion.periodo.nombre} está cerrado."
+        return _("El periodo %(nombre)s está cerrado.", nombre=evaluacion.periodo.nombre)
     return None
 
 
@@ -184,8 +188,10 @@ def _comprobar_version(evaluacion: Evaluacion, version: int | None) -> None:
     """Refuse a write based on an older read of the evaluation (optimistic locking)."""
     if version is not None and version != evaluacion.version:
         raise ErrorEvaluacion(
-            "Otra persona guardó este Anexo 5 mientras usted lo editaba. Sus cambios no se "
-            "guardaron: recargue la página para ver la versión actual.",
+            _(
+                "Otra persona guardó este Anexo 5 mientras usted lo editaba. Sus "
+                "cambios no se guardaron: recargue la página para ver la versión actual."
+            ),
             "version",
         )
 
@@ -194,7 +200,10 @@ def _exigir_edicion(evaluacion: Evaluacion, usuario: Usuario) -> None:
     """Refuse unless the user's unit wrote the evaluation and it is not locked."""
     if not puede_editar(evaluacion, usuario):
         raise ErrorEvaluacion(
-            f"Solo la unidad proponente ({evaluacion.unidad.sigla}) puede modificar este Anexo 5."
+            _(
+                "Solo la unidad proponente (%(sigla)s) puede modificar este Anexo 5.",
+                sigla=evaluacion.unidad.sigla,
+            )
         )
     bloqueo = motivo_bloqueo(evaluacion)
     if bloqueo:
@@ -215,16 +224,22 @@ def obtener_o_crear_evaluacion(
         usuario.rol is Rol.direccion and usuario.unidad_id == indicador.proponente_id
     ):
         raise ErrorEvaluacion(
-            f"Solo la unidad proponente del {indicador.etiqueta} "
-            f"({indicador.proponente.sigla}) puede iniciar su Anexo 5."
+            _(
+                "Solo la unidad proponente del %(etiqueta)s (%(sigla)s) puede iniciar su Anexo 5.",
+                etiqueta=indicador.etiqueta,
+                sigla=indicador.proponente.sigla,
+            )
         )
     if indicador not in queries.indicadores_del_periodo(periodo):
         raise ErrorEvaluacion(
-            f"El {indicador.etiqueta} no forma parte de los convenios vigentes en el "
-            f"{periodo.nombre}."
+            _(
+                "El %(etiqueta)s no forma parte de los convenios vigentes en el %(nombre)s.",
+                etiqueta=indicador.etiqueta,
+                nombre=periodo.nombre,
+            )
         )
     if not periodo.abierto:
-        raise ErrorEvaluacion(f"El periodo {periodo.nombre} está cerrado.")
+        raise ErrorEvaluacion(_("El periodo %(nombre)s está cerrado.", nombre=periodo.nombre))
     evaluacion = Evaluacion(
         indicador=indicador,
         periodo=periodo,
@@ -358,29 +373,31 @@ def validar_items(
         error: dict[str, str] = {}
         texto = (dato.texto or "").strip()
         if not texto:
-            error["texto"] = f"Escriba el texto de la {nombre_tipo}."
+            error["texto"] = _("Escriba el texto de la %(nombre_tipo)s.", nombre_tipo=nombre_tipo)
         elif len(texto) > MAX_TEXTO:
-            error["texto"] = f"Máximo {MAX_TEXTO} caracteres."
+            error["texto"] = _("Máximo %(MAX_TEXTO)s caracteres.", MAX_TEXTO=MAX_TEXTO)
         else:
             clave = _clave_texto(texto)
             if clave in vistos[dato.tipo]:
-                error["texto"] = (
-                    f"Repite el texto de la {nombre_tipo} {vistos[dato.tipo][clave]}: "
-                    "no se admiten textos duplicados."
+                error["texto"] = _(
+                    "Repite el texto de la %(nombre_tipo)s "
+                    "%(valor)s: no se admiten textos duplicados.",
+                    nombre_tipo=nombre_tipo,
+                    valor=vistos[dato.tipo][clave],
                 )
             else:
                 vistos[dato.tipo][clave] = numero
         if any(r not in regiones for r in dato.regiones):
-            error["regiones"] = "Una de las regiones indicadas no existe."
+            error["regiones"] = _("Una de las regiones indicadas no existe.")
         elif dato.tipo is TipoItem.conclusion:
             _validar_conclusion(dato, numero, periodo, evaluadas, regiones, asignadas, error)
         else:
             if dato.clasificacion is not None:
-                error["clasificacion"] = "Las recomendaciones no llevan clasificación."
+                error["clasificacion"] = _("Las recomendaciones no llevan clasificación.")
             if any(u not in unidades for u in dato.responsables):
-                error["responsables"] = "Una de las unidades indicadas no existe."
+                error["responsables"] = _("Una de las unidades indicadas no existe.")
             elif not dato.responsable_drtpe and not dato.responsables:
-                error["responsables"] = (
+                error["responsables"] = _(
                     "Indique al menos un responsable: la G/DRTPE o una unidad del MTPE."
                 )
         if error:
@@ -391,25 +408,34 @@ def validar_items(
 def _validar_conclusion(dato, numero, periodo, evaluadas, regiones, asignadas, error) -> None:
     """Rules of one conclusion: evaluated regions only, no conflicting groups, no owners."""
     if dato.responsable_drtpe or dato.responsables:
-        error["responsables"] = "Las conclusiones no llevan responsables; solo las recomendaciones."
+        error["responsables"] = _(
+            "Las conclusiones no llevan responsables; solo las recomendaciones."
+        )
     fuera = [regiones[r].nombre for r in dato.regiones if r not in evaluadas]
     if fuera:
-        verbo = "no fue evaluada" if len(fuera) == 1 else "no fueron evaluadas"
-        error["regiones"] = (
-            f"{unir(fuera)} {verbo} en el {periodo.nombre} (sin Anexo 4 aprobado): una "
-            "conclusión solo puede nombrar regiones evaluadas."
+        error["regiones"] = ngettext(
+            "%(regiones)s no fue evaluada en el %(periodo)s (sin Anexo 4 aprobado): "
+            "una conclusión solo puede nombrar regiones evaluadas.",
+            "%(regiones)s no fueron evaluadas en el %(periodo)s (sin Anexo 4 aprobado): "
+            "una conclusión solo puede nombrar regiones evaluadas.",
+            len(fuera),
+            regiones=unir(fuera),
+            periodo=periodo.nombre,
         )
         return
     if dato.clasificacion in CLASIFICADAS and not dato.regiones:
-        error["regiones"] = "Una conclusión clasificada debe nombrar al menos una región."
+        error["regiones"] = _("Una conclusión clasificada debe nombrar al menos una región.")
         return
     for region_id in dict.fromkeys(dato.regiones):
         for otra, clasificacion in asignadas.get(region_id, []):
             if en_conflicto(clasificacion, dato.clasificacion):
-                error["regiones"] = (
-                    f"{regiones[region_id].nombre} ya figura en la conclusión {otra} como "
-                    f"«{clasificacion.etiqueta}»; no puede figurar también como "
-                    f"«{dato.clasificacion.etiqueta}»."
+                error["regiones"] = _(
+                    "%(nombre)s ya figura en la conclusión %(otra)s como "
+                    "«%(etiqueta)s»; no puede figurar también como «%(etiqueta2)s».",
+                    nombre=regiones[region_id].nombre,
+                    otra=otra,
+                    etiqueta=clasificacion.etiqueta,
+                    etiqueta2=dato.clasificacion.etiqueta,
                 )
                 return
     if dato.clasificacion is not None:
@@ -523,11 +549,17 @@ def guardar_evaluacion(
     datos = [DatosItem.de(i) for i in items]
     veredicto = " ".join((veredicto or "").split())
     if len(veredicto) > MAX_VEREDICTO:
-        raise ErrorEvaluacion(f"El veredicto admite hasta {MAX_VEREDICTO} caracteres.", "veredicto")
+        raise ErrorEvaluacion(
+            _(
+                "El veredicto admite hasta %(MAX_VEREDICTO)s caracteres.",
+                MAX_VEREDICTO=MAX_VEREDICTO,
+            ),
+            "veredicto",
+        )
     errores = validar_items(evaluacion, datos)
     if errores:
         raise ErrorEvaluacion(
-            "Hay errores en el formulario; no se guardó nada. Corríjalos y vuelva a guardar.",
+            _("Hay errores en el formulario; no se guardó nada. Corríjalos y vuelva a guardar."),
             errores=errores,
         )
     escribir_contenido(evaluacion, veredicto, datos, usuario_id=usuario.id)
@@ -577,32 +609,39 @@ def aplicar_borrador(
 def _contradiccion(clasificacion: Clasificacion, celda: calculos.Celda | None) -> str | None:
     """What is wrong with saying `clasificacion` of a region whose cell is `celda`."""
     if celda is None:
-        return "no tiene Anexo 4 aprobado en el semestre"
+        return _("no tiene Anexo 4 aprobado en el semestre")
     estado = EstadoCelda(celda.estado)
-    figura = f"en el Anexo 4 la celda figura como «{ETIQUETAS_CELDA[estado]}»"
-    cifras = f"{_num(celda.ejecutado)} % ejecutado frente a {_num(celda.programado)} % programado"
+    figura = _(
+        "en el Anexo 4 la celda figura como «%(ETIQUETAS_CELDA)s»",
+        ETIQUETAS_CELDA=ETIQUETAS_CELDA[estado],
+    )
+    cifras = _(
+        "%(cifra)s %% ejecutado frente a %(cifra2)s %% programado",
+        cifra=_num(celda.ejecutado),
+        cifra2=_num(celda.programado),
+    )
     cumplio = calculos.cumplio(celda)
     if clasificacion in CON_VALOR:
         if cumplio is None:
             return figura
         if clasificacion is Clasificacion.cumplio_meta and not cumplio:
-            return f"el Anexo 4 registra {cifras}"
+            return _("el Anexo 4 registra %(cifras)s", cifras=cifras)
         if clasificacion is Clasificacion.no_cumplio_meta and cumplio:
-            return f"el Anexo 4 registra {cifras} (sí la cumplió)"
+            return _("el Anexo 4 registra %(cifras)s (sí la cumplió)", cifras=cifras)
         return None
     if clasificacion in (Clasificacion.sin_meta, Clasificacion.no_aplica):
         if estado is EstadoCelda.valor:
-            return f"el Anexo 4 registra {_num(celda.programado)} % programado"
+            return _("el Anexo 4 registra %(cifra)s %% programado", cifra=_num(celda.programado))
         if estado is EstadoCelda.no_remitido:
             return figura
         return None
     if clasificacion is Clasificacion.no_remitio:
         if estado is EstadoCelda.valor:
-            return f"el Anexo 4 registra {cifras}"
+            return _("el Anexo 4 registra %(cifras)s", cifras=cifras)
         return None if estado is EstadoCelda.no_remitido else figura
     if clasificacion is Clasificacion.no_ejecuto:
         if estado is EstadoCelda.valor and celda.ejecutado and Decimal(celda.ejecutado) > 0:
-            return f"el Anexo 4 registra {_num(celda.ejecutado)} % ejecutado"
+            return _("el Anexo 4 registra %(cifra)s %% ejecutado", cifra=_num(celda.ejecutado))
     return None
 
 
@@ -617,8 +656,13 @@ def contradicciones(evaluacion: Evaluacion) -> list[str]:
             problema = _contradiccion(item.clasificacion, celdas.get(region.nombre))
             if problema:
                 avisos.append(
-                    f"Conclusión {numero} («{item.clasificacion.etiqueta}»), "
-                    f"{region.nombre}: {problema}."
+                    _(
+                        "Conclusión %(numero)s («%(etiqueta)s»), %(nombre)s: %(problema)s.",
+                        numero=numero,
+                        etiqueta=item.clasificacion.etiqueta,
+                        nombre=region.nombre,
+                        problema=problema,
+                    )
                 )
     return avisos
 
@@ -631,11 +675,11 @@ def enviar(evaluacion: Evaluacion, *, usuario: Usuario, ahora: datetime) -> None
     _exigir_edicion(evaluacion, usuario)
     faltas = []
     if not (evaluacion.veredicto or "").strip():
-        faltas.append("Escriba el veredicto.")
+        faltas.append(_("Escriba el veredicto."))
     if not evaluacion.conclusiones:
-        faltas.append("Registre al menos una conclusión.")
+        faltas.append(_("Registre al menos una conclusión."))
     if not evaluacion.recomendaciones:
-        faltas.append("Registre al menos una recomendación.")
+        faltas.append(_("Registre al menos una recomendación."))
     datos = [DatosItem.del_item(i) for i in evaluacion.items]
     numeros = []
     contador = dict.fromkeys(TipoItem, 0)
@@ -645,7 +689,7 @@ def enviar(evaluacion: Evaluacion, *, usuario: Usuario, ahora: datetime) -> None
     for posicion, error in validar_items(evaluacion, datos).items():
         faltas += [f"{numeros[posicion]}: {mensaje}" for mensaje in error.values()]
     if faltas:
-        raise ErrorEvaluacion("No se puede enviar todavía. " + " ".join(faltas))
+        raise ErrorEvaluacion(_("No se puede enviar todavía. %(faltas)s", faltas=" ".join(faltas)))
     anterior = evaluacion.estado
     evaluacion.estado = EstadoReporte.enviado
     if evaluacion.enviado_en is None:
@@ -663,13 +707,13 @@ def enviar(evaluacion: Evaluacion, *, usuario: Usuario, ahora: datetime) -> None
 def observar(evaluacion: Evaluacion, *, usuario: Usuario, motivo: str) -> None:
     """ODES returns a submitted evaluation to the unit with a required reason."""
     if usuario.rol is not Rol.odes:
-        raise ErrorEvaluacion("Solo la ODES observa el Anexo 5.")
+        raise ErrorEvaluacion(_("Solo la ODES observa el Anexo 5."))
     if evaluacion.estado is not EstadoReporte.enviado:
-        raise ErrorEvaluacion("Solo se puede observar un Anexo 5 enviado.")
+        raise ErrorEvaluacion(_("Solo se puede observar un Anexo 5 enviado."))
     motivo = (motivo or "").strip()
     if not motivo:
         raise ErrorEvaluacion(
-            "Indique el motivo de la observación; la dirección lo verá.", "motivo"
+            _("Indique el motivo de la observación; la dirección lo verá."), "motivo"
         )
     devolver_a_observado(
         evaluacion,
@@ -685,9 +729,9 @@ def observar(evaluacion: Evaluacion, *, usuario: Usuario, motivo: str) -> None:
 def aprobar(evaluacion: Evaluacion, *, usuario: Usuario, ahora: datetime) -> None:
     """ODES approves and locks a submitted evaluation (contradictions are recorded, not fatal)."""
     if usuario.rol is not Rol.odes:
-        raise ErrorEvaluacion("Solo la ODES aprueba el Anexo 5.")
+        raise ErrorEvaluacion(_("Solo la ODES aprueba el Anexo 5."))
     if evaluacion.estado is not EstadoReporte.enviado:
-        raise ErrorEvaluacion("Solo se puede aprobar un Anexo 5 enviado.")
+        raise ErrorEvaluacion(_("Solo se puede aprobar un Anexo 5 enviado."))
     avisos = contradicciones(evaluacion)
     evaluacion.estado = EstadoReporte.aprobado
     evaluacion.aprobado_en = ahora
@@ -709,18 +753,18 @@ def aprobar(evaluacion: Evaluacion, *, usuario: Usuario, ahora: datetime) -> Non
 def reabrir(evaluacion: Evaluacion, *, usuario: Usuario, motivo: str) -> None:
     """ODES reopens an approved evaluation (back to observado) with a reason."""
     if usuario.rol is not Rol.odes:
-        raise ErrorEvaluacion("Solo la ODES puede reabrir un Anexo 5 aprobado.")
+        raise ErrorEvaluacion(_("Solo la ODES puede reabrir un Anexo 5 aprobado."))
     if evaluacion.estado is not EstadoReporte.aprobado:
-        raise ErrorEvaluacion("Solo se reabre un Anexo 5 aprobado.")
+        raise ErrorEvaluacion(_("Solo se reabre un Anexo 5 aprobado."))
     motivo = (motivo or "").strip()
     if not motivo:
-        raise ErrorEvaluacion("Indique el motivo de la reapertura.", "motivo")
+        raise ErrorEvaluacion(_("Indique el motivo de la reapertura."), "motivo")
     devolver_a_observado(
         evaluacion,
         tipo="evaluacion",
         accion="reabrir",
         desde=EstadoReporte.aprobado,
         motivo=motivo,
-        aviso=f"Reabierto por la ODES: {motivo}",
+        aviso=_("Reabierto por la ODES: %(motivo)s", motivo=motivo),
         usuario_id=usuario.id,
     )

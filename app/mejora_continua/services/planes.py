@@ -14,6 +14,7 @@ from decimal import Decimal, InvalidOperation
 from typing import Any
 
 import sqlalchemy as sa
+from flask_babel import gettext as _
 
 from app.auth.models import Rol, Usuario
 from app.catalogo.models import normalizar
@@ -80,14 +81,16 @@ def leer_importe(texto: str | None) -> Decimal | None:
     if limpio.lower() in MARCADORES_VACIOS:
         return None
     if not _IMPORTE.match(limpio):
-        raise ValueError("Escriba un monto con punto decimal, por ejemplo 8000.00 u 8 000.00.")
+        raise ValueError(_("Escriba un monto con punto decimal, por ejemplo 8000.00 u 8 000.00."))
     try:
         valor = Decimal(limpio.replace(" ", "").replace(",", ""))
     except InvalidOperation:  # pragma: no cover - the pattern already rules this out
-        raise ValueError("Escriba un monto con punto decimal, por ejemplo 8000.00.") from None
+        raise ValueError(_("Escriba un monto con punto decimal, por ejemplo 8000.00.")) from None
+    if abs(valor) >= 10**12:  # the columns are NUMERIC(14, 2); quantize would fail too
+        raise ValueError(_("El monto es demasiado grande (máximo 999 999 999 999.99)."))
     redondeado = valor.quantize(CENTIMO)
     if redondeado != valor:
-        raise ValueError("Use como máximo dos decimales.")
+        raise ValueError(_("Use como máximo dos decimales."))
     return redondeado
 
 
@@ -135,12 +138,12 @@ def _editar(
 def validar_plan(datos: dict[str, Any], excluir_id: int | None = None) -> None:
     """Check the plan's required fields and that it is not registered twice."""
     for campo, nombre in (
-        ("titulo", "el título"),
-        ("servicio_evaluado", "el servicio evaluado"),
-        ("sector", "el sector"),
+        ("titulo", _("el título")),
+        ("servicio_evaluado", _("el servicio evaluado")),
+        ("sector", _("el sector")),
     ):
         if not _texto(datos.get(campo)):
-            raise ErrorPlan(f"Indique {nombre}.", campo)
+            raise ErrorPlan(_("Indique %(nombre)s.", nombre=nombre), campo)
     repetido = sa.select(PlanMejora.id).where(
         PlanMejora.titulo == datos["titulo"],
         PlanMejora.region_id.is_(None)
@@ -154,7 +157,7 @@ def validar_plan(datos: dict[str, Any], excluir_id: int | None = None) -> None:
         repetido = repetido.where(PlanMejora.id != excluir_id)
     if db.session.scalar(repetido):
         raise ErrorPlan(
-            "Ya existe un plan con ese título para el mismo ámbito y periodo evaluado.", "titulo"
+            _("Ya existe un plan con ese título para el mismo ámbito y periodo evaluado."), "titulo"
         )
 
 
@@ -181,21 +184,23 @@ def _problema_del_plan(plan: PlanMejora, problema_id: int | None, campo: str) ->
     """The problem with that id if it belongs to the plan, else a field error."""
     problema = db.session.get(Problema, problema_id) if problema_id else None
     if problema is None or problema.plan_id != plan.id:
-        raise ErrorPlan("Seleccione un problema de este plan.", campo)
+        raise ErrorPlan(_("Seleccione un problema de este plan."), campo)
     return problema
 
 
 def _validar_problema(plan: PlanMejora, datos: dict[str, Any], actual: Problema | None) -> None:
     """Check a problem's number (unique in the plan) and text."""
     if not datos.get("numero") or datos["numero"] < 1:
-        raise ErrorPlan("El número del problema debe ser 1 o mayor.", "numero")
+        raise ErrorPlan(_("El número del problema debe ser 1 o mayor."), "numero")
     if not _texto(datos.get("texto")):
-        raise ErrorPlan("Escriba el problema.", "texto")
+        raise ErrorPlan(_("Escriba el problema."), "texto")
     repetido = sa.select(Problema.id).filter_by(plan_id=plan.id, numero=datos["numero"])
     if actual is not None:
         repetido = repetido.where(Problema.id != actual.id)
     if db.session.scalar(repetido):
-        raise ErrorPlan(f"Ya existe el problema P{datos['numero']} en este plan.", "numero")
+        raise ErrorPlan(
+            _("Ya existe el problema P%(datos)s en este plan.", datos=datos["numero"]), "numero"
+        )
 
 
 def crear_problema(plan: PlanMejora, datos: dict[str, Any], *, usuario_id: int | None) -> Problema:
@@ -221,9 +226,9 @@ def _validar_causa(plan: PlanMejora, datos: dict[str, Any], actual: Causa | None
     _problema_del_plan(plan, datos.get("problema_id"), "problema_id")
     letra = datos.get("letra") or ""
     if not _LETRA.match(letra):
-        raise ErrorPlan("La letra debe ser una o dos letras minúsculas (a, b, … ).", "letra")
+        raise ErrorPlan(_("La letra debe ser una o dos letras minúsculas (a, b, … )."), "letra")
     if not _texto(datos.get("texto")):
-        raise ErrorPlan("Escriba la causa.", "texto")
+        raise ErrorPlan(_("Escriba la causa."), "texto")
     repetida = sa.select(Causa.id).filter_by(
         problema_id=datos["problema_id"], nivel=datos["nivel"], letra=letra
     )
@@ -231,7 +236,11 @@ def _validar_causa(plan: PlanMejora, datos: dict[str, Any], actual: Causa | None
         repetida = repetida.where(Causa.id != actual.id)
     if db.session.scalar(repetida):
         raise ErrorPlan(
-            f"Ese problema ya tiene la causa «{letra}» del nivel {datos['nivel'].etiqueta}.",
+            _(
+                "Ese problema ya tiene la causa «%(letra)s» del nivel %(etiqueta)s.",
+                letra=letra,
+                etiqueta=datos["nivel"].etiqueta,
+            ),
             "letra",
         )
 
@@ -260,24 +269,28 @@ def _validar_alternativa(plan: PlanMejora, datos: dict[str, Any], actual: Altern
     causa = db.session.get(Causa, datos["causa_id"]) if datos.get("causa_id") else None
     if datos.get("causa_id"):
         if causa is None or causa.problema_id != problema.id:
-            raise ErrorPlan("La causa elegida no pertenece a ese problema.", "causa_id")
+            raise ErrorPlan(_("La causa elegida no pertenece a ese problema."), "causa_id")
         if causa.nivel is not datos["nivel"]:
             raise ErrorPlan(
-                f"La causa elegida es del nivel {causa.nivel.etiqueta}; elija una del nivel "
-                f"{datos['nivel'].etiqueta}.",
+                _(
+                    "La causa elegida es del nivel %(etiqueta)s; "
+                    "elija una del nivel %(etiqueta2)s.",
+                    etiqueta=causa.nivel.etiqueta,
+                    etiqueta2=datos["nivel"].etiqueta,
+                ),
                 "causa_id",
             )
         if not datos.get("letra"):
             datos["letra"] = causa.letra
     if not _LETRA.match(datos.get("letra") or ""):
-        raise ErrorPlan("Indique la letra (una o dos minúsculas) o elija la causa.", "letra")
+        raise ErrorPlan(_("Indique la letra (una o dos minúsculas) o elija la causa."), "letra")
     if not datos.get("numero") or datos["numero"] < 1:
-        raise ErrorPlan("El número debe ser 1 o mayor.", "numero")
+        raise ErrorPlan(_("El número debe ser 1 o mayor."), "numero")
     if not _texto(datos.get("texto")):
-        raise ErrorPlan("Escriba la alternativa de solución.", "texto")
+        raise ErrorPlan(_("Escriba la alternativa de solución."), "texto")
     if datos.get("texto_priorizado") and not datos.get("priorizada"):
         raise ErrorPlan(
-            "El texto priorizado solo corresponde a una alternativa priorizada.",
+            _("El texto priorizado solo corresponde a una alternativa priorizada."),
             "texto_priorizado",
         )
     repetida = sa.select(Alternativa.id).filter_by(
@@ -287,8 +300,14 @@ def _validar_alternativa(plan: PlanMejora, datos: dict[str, Any], actual: Altern
         repetida = repetida.where(Alternativa.id != actual.id)
     if db.session.scalar(repetida):
         raise ErrorPlan(
-            f"Ya existe la alternativa {datos['letra']}.{datos['numero']} del nivel "
-            f"{datos['nivel'].etiqueta} en {problema.etiqueta}.",
+            _(
+                "Ya existe la alternativa %(datos)s.%(datos2)s "
+                "del nivel %(etiqueta)s en %(etiqueta2)s.",
+                datos=datos["letra"],
+                datos2=datos["numero"],
+                etiqueta=datos["nivel"].etiqueta,
+                etiqueta2=problema.etiqueta,
+            ),
             "numero",
         )
 
@@ -321,15 +340,15 @@ def editar_alternativa(
 def _validar_fila(plan: PlanMejora, datos: dict[str, Any]) -> None:
     """Check a logic-matrix row: some text, and problem/organ of this plan."""
     if not (_texto(datos.get("objetivo")) or _texto(datos.get("indicador"))):
-        raise ErrorPlan("Indique al menos el objetivo o el indicador.", "objetivo")
+        raise ErrorPlan(_("Indique al menos el objetivo o el indicador."), "objetivo")
     if datos.get("problema_id"):
         _problema_del_plan(plan, datos["problema_id"], "problema_id")
     if datos.get("responsable_id"):
         responsable = db.session.get(ResponsableAccion, datos["responsable_id"])
         if responsable is None or responsable.plan_id != plan.id:
-            raise ErrorPlan("Seleccione un órgano responsable de este plan.", "responsable_id")
+            raise ErrorPlan(_("Seleccione un órgano responsable de este plan."), "responsable_id")
     if datos.get("responsable_id") and datos.get("tipo") is not TipoFila.actividad:
-        raise ErrorPlan("Solo las actividades tienen órgano responsable.", "responsable_id")
+        raise ErrorPlan(_("Solo las actividades tienen órgano responsable."), "responsable_id")
 
 
 def crear_fila(
@@ -351,7 +370,8 @@ def editar_fila(
     _validar_fila(plan, datos)
     if fila.seguimientos and datos.get("tipo") is not TipoFila.actividad:
         raise ErrorPlan(
-            "La acción tiene seguimiento registrado; no puede dejar de ser una actividad.", "tipo"
+            _("La acción tiene seguimiento registrado; no puede dejar de ser una actividad."),
+            "tipo",
         )
     _editar(plan, fila, datos, f"Matriz lógica fila {fila.id}", usuario_id)
 
@@ -359,7 +379,7 @@ def editar_fila(
 def _validar_responsable(datos: dict[str, Any]) -> None:
     """Check that the organ is named."""
     if not _texto(datos.get("organo")):
-        raise ErrorPlan("Indique el órgano responsable.", "organo")
+        raise ErrorPlan(_("Indique el órgano responsable."), "organo")
 
 
 def crear_responsable(
@@ -402,10 +422,13 @@ class Duplicado:
     @property
     def mensaje(self) -> str:
         """Warning shown to the user."""
-        return (
-            f"Posible actividad duplicada en el presupuesto ({self.primera.nivel.etiqueta}): "
-            f"«{_recorte(self.primera.actividad)}» y «{_recorte(self.segunda.actividad)}» "
-            "parecen la misma actividad presupuestada dos veces. Revise si se suma dos veces."
+        return _(
+            "Posible actividad duplicada en el presupuesto "
+            "(%(etiqueta)s): «%(recorte)s» y «%(recorte2)s» "
+            "parecen la misma actividad presupuestada dos veces. Revise si se suma dos veces.",
+            etiqueta=self.primera.nivel.etiqueta,
+            recorte=_recorte(self.primera.actividad),
+            recorte2=_recorte(self.segunda.actividad),
         )
 
 
@@ -459,16 +482,23 @@ def advertencias_presupuesto(plan: PlanMejora) -> list[str]:
     monedas = sorted({linea.moneda for linea in plan.lineas})
     if len(monedas) > 1:
         avisos.append(
-            f"El presupuesto mezcla monedas ({', '.join(monedas)}): los totales no son "
-            "comparables hasta unificarlas."
+            _(
+                "El presupuesto mezcla monedas (%(join)s): los "
+                "totales no son comparables hasta unificarlas.",
+                join=", ".join(monedas),
+            )
         )
     for linea in plan.lineas_principales:
         if linea.hijos and linea.total_declarado is not None:
             if linea.total_declarado != linea.total:
                 avisos.append(
-                    f"El total escrito de «{_recorte(linea.actividad)}» "
-                    f"({linea.total_declarado:,.2f}) no coincide con la suma de sus líneas de "
-                    f"costo ({linea.total:,.2f})."
+                    _(
+                        "El total escrito de «%(recorte)s» (%(total_declarado)s) no "
+                        "coincide con la suma de sus líneas de costo (%(total)s).",
+                        recorte=_recorte(linea.actividad),
+                        total_declarado=format(linea.total_declarado, ",.2f"),
+                        total=format(linea.total, ",.2f"),
+                    )
                 )
     return avisos
 
@@ -479,14 +509,14 @@ def _validar_linea(
     """Check a budget line; raise ErrorPlan on an error, return the warnings."""
     datos["actividad"] = _texto(datos.get("actividad"))
     if not datos["actividad"]:
-        raise ErrorPlan("Escriba la actividad o el concepto de costo.", "actividad")
+        raise ErrorPlan(_("Escriba la actividad o el concepto de costo."), "actividad")
     for campo, nombre in (
-        ("costo_unitario", "El costo unitario"),
-        ("cantidad", "La cantidad"),
-        ("total_declarado", "El total"),
+        ("costo_unitario", _("El costo unitario")),
+        ("cantidad", _("La cantidad")),
+        ("total_declarado", _("El total")),
     ):
         if datos.get(campo) is not None and datos[campo] < 0:
-            raise ErrorPlan(f"{nombre} no puede ser negativo.", campo)
+            raise ErrorPlan(_("%(nombre)s no puede ser negativo.", nombre=nombre), campo)
     costo, cantidad, total = (
         datos.get("costo_unitario"),
         datos.get("cantidad"),
@@ -494,23 +524,28 @@ def _validar_linea(
     )
     if datos.get("no_determinado") and any(v is not None for v in (costo, cantidad, total)):
         raise ErrorPlan(
-            "Una línea «No se ha determinado» no lleva costo, cantidad ni total.",
+            _("Una línea «No se ha determinado» no lleva costo, cantidad ni total."),
             "no_determinado",
         )
     if cantidad is not None:
         if costo is None:
-            raise ErrorPlan("Indique el costo unitario para calcular el total.", "costo_unitario")
+            raise ErrorPlan(
+                _("Indique el costo unitario para calcular el total."), "costo_unitario"
+            )
         calculado = (costo * cantidad).quantize(CENTIMO)
         if total is not None and total != calculado:
             raise ErrorPlan(
-                f"El total debe ser costo unitario × cantidad = {calculado:,.2f}; deje el "
-                "total en blanco y se calculará solo.",
+                _(
+                    "El total debe ser costo unitario × cantidad = "
+                    "%(calculado)s; deje el total en blanco y se calculará solo.",
+                    calculado=format(calculado, ",.2f"),
+                ),
                 "total_declarado",
             )
         datos["total_declarado"] = None
     elif costo is not None and total is None:
         raise ErrorPlan(
-            "Indique la cantidad (el total será costo unitario × cantidad) o el total.",
+            _("Indique la cantidad (el total será costo unitario × cantidad) o el total."),
             "cantidad",
         )
     codigo = _texto(datos.get("especificacion_gasto"))
@@ -518,46 +553,53 @@ def _validar_linea(
         codigo = None
     if codigo and not _CLASIFICADOR.match(codigo):
         raise ErrorPlan(
-            "Use el código del clasificador de gasto, por ejemplo 2.3.2.7.2.99.",
+            _("Use el código del clasificador de gasto, por ejemplo 2.3.2.7.2.99."),
             "especificacion_gasto",
         )
     datos["especificacion_gasto"] = codigo
     datos["moneda"] = (datos.get("moneda") or "PEN").strip().upper()
     if not _MONEDA.match(datos["moneda"]):
-        raise ErrorPlan("La moneda es un código de tres letras, por ejemplo PEN.", "moneda")
+        raise ErrorPlan(_("La moneda es un código de tres letras, por ejemplo PEN."), "moneda")
 
     padre = None
     if datos.get("padre_id"):
         padre = db.session.get(LineaPresupuesto, datos["padre_id"])
         if padre is None or padre.plan_id != plan.id or padre.padre_id is not None:
-            raise ErrorPlan("Seleccione una actividad de este presupuesto.", "padre_id")
+            raise ErrorPlan(_("Seleccione una actividad de este presupuesto."), "padre_id")
         if actual is not None and padre.id == actual.id:
-            raise ErrorPlan("Una línea no puede ser línea de costo de sí misma.", "padre_id")
+            raise ErrorPlan(_("Una línea no puede ser línea de costo de sí misma."), "padre_id")
         if actual is not None and actual.hijos:
             raise ErrorPlan(
-                "Esta actividad tiene líneas de costo; no puede pasar a ser una de ellas.",
+                _("Esta actividad tiene líneas de costo; no puede pasar a ser una de ellas."),
                 "padre_id",
             )
         if padre.cantidad is not None:
             raise ErrorPlan(
-                "Esa actividad ya tiene cantidad y costo propios; sus líneas de costo no se "
-                "sumarían.",
+                _(
+                    "Esa actividad ya tiene cantidad y costo "
+                    "propios; sus líneas de costo no se sumarían."
+                ),
                 "padre_id",
             )
         if datos.get("nivel") not in (None, padre.nivel):
             raise ErrorPlan(
-                f"Una línea de costo toma el nivel de su actividad ({padre.nivel.etiqueta}).",
+                _(
+                    "Una línea de costo toma el nivel de su actividad (%(etiqueta)s).",
+                    etiqueta=padre.nivel.etiqueta,
+                ),
                 "nivel",
             )
         datos["nivel"] = None
     else:
         datos["padre_id"] = None
         if datos.get("nivel") is None:
-            raise ErrorPlan("Indique el nivel de gobierno de la actividad.", "nivel")
+            raise ErrorPlan(_("Indique el nivel de gobierno de la actividad."), "nivel")
     if actual is not None and actual.hijos and cantidad is not None:
         raise ErrorPlan(
-            "Esta actividad tiene líneas de costo: su total es la suma de ellas; no indique "
-            "cantidad.",
+            _(
+                "Esta actividad tiene líneas de costo: su total "
+                "es la suma de ellas; no indique cantidad."
+            ),
             "cantidad",
         )
 
@@ -573,8 +615,12 @@ def _validar_linea(
         duplicada, _valor = _parecidas(datos["actividad"], tiene_costo, otra)
         if duplicada:
             avisos.append(
-                f"Posible actividad duplicada: «{_recorte(otra.actividad)}» ya está en el "
-                f"presupuesto del {otra.nivel.etiqueta}. Revise que no se sume dos veces."
+                _(
+                    "Posible actividad duplicada: «%(recorte)s» ya está en el "
+                    "presupuesto del %(etiqueta)s. Revise que no se sume dos veces.",
+                    recorte=_recorte(otra.actividad),
+                    etiqueta=otra.nivel.etiqueta,
+                )
             )
     return avisos
 
@@ -606,19 +652,19 @@ def editar_linea(
 def eliminar(plan: PlanMejora, objeto: Any, parte: str, *, usuario_id: int | None) -> None:
     """Delete one part of the plan, refusing when other parts still depend on it."""
     if isinstance(objeto, Problema) and (objeto.causas or objeto.alternativas):
-        raise ErrorPlan("Elimine primero las causas y alternativas de este problema.")
+        raise ErrorPlan(_("Elimine primero las causas y alternativas de este problema."))
     if isinstance(objeto, Causa) and db.session.scalar(
         sa.select(Alternativa.id).filter_by(causa_id=objeto.id).limit(1)
     ):
-        raise ErrorPlan("Hay alternativas que responden a esta causa; elimínelas o reasígnelas.")
+        raise ErrorPlan(_("Hay alternativas que responden a esta causa; elimínelas o reasígnelas."))
     if isinstance(objeto, FilaMatrizLogica) and objeto.seguimientos:
-        raise ErrorPlan("La acción tiene seguimiento registrado; no se puede eliminar.")
+        raise ErrorPlan(_("La acción tiene seguimiento registrado; no se puede eliminar."))
     if isinstance(objeto, LineaPresupuesto) and objeto.hijos:
-        raise ErrorPlan("Elimine primero las líneas de costo de esta actividad.")
+        raise ErrorPlan(_("Elimine primero las líneas de costo de esta actividad."))
     if isinstance(objeto, ResponsableAccion) and db.session.scalar(
         sa.select(FilaMatrizLogica.id).filter_by(responsable_id=objeto.id).limit(1)
     ):
-        raise ErrorPlan("Hay acciones a cargo de este órgano; asígnelas a otro primero.")
+        raise ErrorPlan(_("Hay acciones a cargo de este órgano; asígnelas a otro primero."))
     db.session.delete(objeto)
     db.session.flush()
     _auditar(plan, "eliminar", parte, usuario_id=usuario_id)
@@ -646,15 +692,15 @@ def registrar_seguimiento(
 ) -> SeguimientoAccion:
     """Record the follow-up state of an action (append-only; the latest record counts)."""
     if not puede_seguir(fila, usuario):
-        raise ErrorPlan("Su cuenta no puede registrar el seguimiento de esta acción.")
+        raise ErrorPlan(_("Su cuenta no puede registrar el seguimiento de esta acción."))
     fecha = datos.get("fecha")
     if fecha is None:
-        raise ErrorPlan("Indique la fecha.", "fecha")
+        raise ErrorPlan(_("Indique la fecha."), "fecha")
     if fecha > hoy:
-        raise ErrorPlan("La fecha no puede ser posterior a hoy.", "fecha")
+        raise ErrorPlan(_("La fecha no puede ser posterior a hoy."), "fecha")
     nota = _texto(datos.get("nota"))
     if datos["estado"] is EstadoSeguimiento.no_implementada and not nota:
-        raise ErrorPlan("Explique en la nota por qué la acción no se implementó.", "nota")
+        raise ErrorPlan(_("Explique en la nota por qué la acción no se implementó."), "nota")
     anterior = fila.estado
     registro = SeguimientoAccion(
         fila=fila, estado=datos["estado"], fecha=fecha, nota=nota, usuario_id=usuario.id

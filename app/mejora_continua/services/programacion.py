@@ -22,6 +22,7 @@ from typing import Any
 
 import sqlalchemy as sa
 from flask import current_app
+from flask_babel import gettext as _
 from sqlalchemy.orm import Session
 
 from app.auth.models import Rol, Usuario
@@ -76,7 +77,7 @@ def _sin_tildes(texto: str) -> str:
 
 def _mes_de(token: str) -> int | None:
     """The month a single token names: a number 1–12 or a prefix of at least 3 letters."""
-    if token.isdigit():
+    if token.isdecimal():  # isdigit() accepts "²", which int() refuses
         numero = int(token)
         return numero if 1 <= numero <= 12 else None
     if len(token) < 3 or not token.isalpha():
@@ -100,18 +101,26 @@ def leer_meses(texto: str | None, *, anio: int | None = None) -> list[int]:
     for token in _SEPARADORES.split(_sin_tildes(texto or "")):
         if not token or token in _RELLENO:
             continue
-        if len(token) == 4 and token.isdigit():
+        if len(token) == 4 and token.isdecimal():
             if anio is not None and int(token) != anio:
                 raise ErrorProgramacion(
-                    f"El año {token} no corresponde a la programación {anio}.", "meses"
+                    _(
+                        "El año %(token)s no corresponde a la programación %(anio)s.",
+                        token=token,
+                        anio=anio,
+                    ),
+                    "meses",
                 )
             continue
         mes = _mes_de(token)
         if mes is None:
             raise ErrorProgramacion(
-                f"No se reconoce el mes «{token}». Escriba el nombre del mes o su abreviatura "
-                "(Ene, Feb, Mar, Abr, May, Jun, Jul, Ago, Set, Oct, Nov, Dic) o su número "
-                "(1 a 12).",
+                _(
+                    "No se reconoce el mes «%(token)s». Escriba el nombre del mes o su abreviatura "
+                    "(Ene, Feb, Mar, Abr, May, Jun, Jul, Ago, "
+                    "Set, Oct, Nov, Dic) o su número (1 a 12).",
+                    token=token,
+                ),
                 "meses",
             )
         meses.add(mes)
@@ -149,7 +158,11 @@ def leer_detalle(
         meses = leer_meses(meses_texto)
         if not meses:
             raise ErrorProgramacion(
-                f"Indique los meses entre paréntesis para «{nombres.strip(' ,;.')}».", "detalle"
+                _(
+                    "Indique los meses entre paréntesis para «%(strip)s».",
+                    strip=nombres.strip(" ,;."),
+                ),
+                "detalle",
             )
         if re.search(r"\b26\s+regiones\b", _sin_tildes(nombres)):
             regiones = list(db.session.scalars(sa.select(Region)))
@@ -161,15 +174,24 @@ def leer_detalle(
                     continue
                 region = resolver(nombre)
                 if region is None:
-                    raise ErrorProgramacion(f"No se reconoce la región «{nombre}».", "detalle")
+                    raise ErrorProgramacion(
+                        _("No se reconoce la región «%(nombre)s».", nombre=nombre), "detalle"
+                    )
                 regiones.append(region)
         if not regiones:
-            raise ErrorProgramacion(f"Indique las regiones antes de «({meses_texto})».", "detalle")
+            raise ErrorProgramacion(
+                _("Indique las regiones antes de «(%(meses_texto)s)».", meses_texto=meses_texto),
+                "detalle",
+            )
         for region in regiones:
             resultado.setdefault(region.id, set()).update(meses)
     if texto[fin:].strip(" .;,\n"):
         raise ErrorProgramacion(
-            f"Falta el mes entre paréntesis después de «{texto[fin:].strip()[:60]}».", "detalle"
+            _(
+                "Falta el mes entre paréntesis después de «%(valor)s».",
+                valor=texto[fin:].strip()[:60],
+            ),
+            "detalle",
         )
     return resultado
 
@@ -202,7 +224,7 @@ def _exigir_gestion(actividad: Actividad, usuario: Usuario) -> None:
     """Refuse unless the user manages the activity."""
     if not puede_gestionar_actividad(actividad, usuario):
         raise ErrorProgramacion(
-            "Solo la unidad responsable de la actividad o la ODES pueden cambiarla."
+            _("Solo la unidad responsable de la actividad o la ODES pueden cambiarla.")
         )
 
 
@@ -210,8 +232,10 @@ def _exigir_registro(programacion: ProgramacionRegional, usuario: Usuario) -> No
     """Refuse unless the user may record execution of the run."""
     if not puede_registrar(programacion, usuario):
         raise ErrorProgramacion(
-            "Solo la G/DRTPE de la región, la unidad responsable o la ODES pueden registrar "
-            "la ejecución de esta actividad."
+            _(
+                "Solo la G/DRTPE de la región, la unidad responsable o la "
+                "ODES pueden registrar la ejecución de esta actividad."
+            )
         )
 
 
@@ -226,11 +250,11 @@ def nombre_programa(anio: int) -> str:
 def crear_programa(anio: int, nombre: str | None, *, usuario: Usuario) -> ProgramaCapacidades:
     """Open the (draft) programme of a year; ODES only."""
     if usuario.rol is not Rol.odes:
-        raise ErrorProgramacion("Solo la ODES registra programaciones anuales.")
+        raise ErrorProgramacion(_("Solo la ODES registra programaciones anuales."))
     if not 2000 <= anio <= 2100:
-        raise ErrorProgramacion("Año no válido.", "anio")
+        raise ErrorProgramacion(_("Año no válido."), "anio")
     if db.session.scalar(sa.select(ProgramaCapacidades.id).filter_by(anio=anio)):
-        raise ErrorProgramacion(f"Ya existe la programación {anio}.", "anio")
+        raise ErrorProgramacion(_("Ya existe la programación %(anio)s.", anio=anio), "anio")
     programa = ProgramaCapacidades(
         anio=anio, nombre=(nombre or "").strip() or nombre_programa(anio)
     )
@@ -251,11 +275,13 @@ def aprobar_programa(
 ) -> ProgramaCapacidades:
     """ODES approves a draft programme: from then on runs are executed, moved or cancelled."""
     if usuario.rol is not Rol.odes:
-        raise ErrorProgramacion("Solo la ODES aprueba la programación.")
+        raise ErrorProgramacion(_("Solo la ODES aprueba la programación."))
     if programa.aprobado:
-        raise ErrorProgramacion("La programación ya está aprobada.")
+        raise ErrorProgramacion(_("La programación ya está aprobada."))
     if not any(a.programaciones for a in programa.actividades):
-        raise ErrorProgramacion("La programación no tiene ninguna actividad con regiones y meses.")
+        raise ErrorProgramacion(
+            _("La programación no tiene ninguna actividad con regiones y meses.")
+        )
     programa.estado = EstadoPrograma.aprobado
     programa.aprobado_en = ahora
     programa.aprobado_por_id = usuario.id
@@ -275,10 +301,10 @@ def reabrir_programa(
 ) -> ProgramaCapacidades:
     """ODES returns an approved programme to draft, giving a reason."""
     if usuario.rol is not Rol.odes:
-        raise ErrorProgramacion("Solo la ODES reabre la programación.")
+        raise ErrorProgramacion(_("Solo la ODES reabre la programación."))
     if not programa.aprobado:
-        raise ErrorProgramacion("La programación no está aprobada.")
-    motivo = _motivo(motivo, "Indique el motivo para reabrir la programación.")
+        raise ErrorProgramacion(_("La programación no está aprobada."))
+    motivo = _motivo(motivo, _("Indique el motivo para reabrir la programación."))
     programa.estado = EstadoPrograma.borrador
     programa.aprobado_en = None
     programa.aprobado_por_id = None
@@ -300,7 +326,9 @@ def _motivo(texto: str | None, mensaje: str, campo: str = "motivo") -> str:
     if not texto:
         raise ErrorProgramacion(mensaje, campo)
     if len(texto) > LARGO_MOTIVO:
-        raise ErrorProgramacion(f"Máximo {LARGO_MOTIVO} caracteres.", campo)
+        raise ErrorProgramacion(
+            _("Máximo %(LARGO_MOTIVO)s caracteres.", LARGO_MOTIVO=LARGO_MOTIVO), campo
+        )
     return texto
 
 
@@ -311,14 +339,14 @@ def _validar_actividad(programa: ProgramaCapacidades, datos: dict[str, Any], exc
     """Check an activity's IdG, unit, name and number (unique in the IdG)."""
     indicador = db.session.get(Indicador, datos.get("indicador_id") or 0)
     if indicador is None:
-        raise ErrorProgramacion("Seleccione el indicador de gestión.", "indicador_id")
+        raise ErrorProgramacion(_("Seleccione el indicador de gestión."), "indicador_id")
     if db.session.get(UnidadMTPE, datos.get("unidad_id") or 0) is None:
-        raise ErrorProgramacion("Seleccione la unidad responsable.", "unidad_id")
+        raise ErrorProgramacion(_("Seleccione la unidad responsable."), "unidad_id")
     if not (datos.get("nombre") or "").strip():
-        raise ErrorProgramacion("Escriba el nombre de la actividad.", "nombre")
+        raise ErrorProgramacion(_("Escriba el nombre de la actividad."), "nombre")
     numero = datos.get("numero")
     if numero is not None and numero < 1:
-        raise ErrorProgramacion("El número debe ser 1 o mayor.", "numero")
+        raise ErrorProgramacion(_("El número debe ser 1 o mayor."), "numero")
     repetido = sa.select(Actividad.id).filter_by(
         programa_id=programa.id, indicador_id=indicador.id, numero=numero
     )
@@ -326,7 +354,11 @@ def _validar_actividad(programa: ProgramaCapacidades, datos: dict[str, Any], exc
         repetido = repetido.where(Actividad.id != excluir_id)
     if numero is not None and db.session.scalar(repetido):
         raise ErrorProgramacion(
-            f"Ya hay una actividad N° {numero} del IdG {indicador.numero} en esta programación.",
+            _(
+                "Ya hay una actividad N° %(numero)s del IdG %(numero2)s en esta programación.",
+                numero=numero,
+                numero2=indicador.numero,
+            ),
             "numero",
         )
 
@@ -342,7 +374,7 @@ def _recomendaciones(ids: Iterable[int], indicador_id: int) -> list[ItemEvaluaci
             or item.evaluacion.indicador_id != indicador_id
         ):
             raise ErrorProgramacion(
-                "Solo se pueden vincular recomendaciones del mismo indicador de gestión.",
+                _("Solo se pueden vincular recomendaciones del mismo indicador de gestión."),
                 "recomendaciones",
             )
         items.append(item)
@@ -378,7 +410,7 @@ def crear_actividad(
     if usuario.rol is Rol.direccion:
         datos = {**datos, "unidad_id": usuario.unidad_id}
     elif usuario.rol is not Rol.odes:
-        raise ErrorProgramacion("Solo las direcciones del MTPE y la ODES registran actividades.")
+        raise ErrorProgramacion(_("Solo las direcciones del MTPE y la ODES registran actividades."))
     _validar_actividad(programa, datos)
     limpio = _limpio(datos)
     if limpio["numero"] is None:
@@ -414,7 +446,7 @@ def editar_actividad(actividad: Actividad, datos: dict[str, Any], *, usuario: Us
         p.estado is not EstadoProgramacion.programada for p in actividad.programaciones
     ):
         raise ErrorProgramacion(
-            "La actividad ya tiene ejecución registrada: no se puede cambiar su indicador.",
+            _("La actividad ya tiene ejecución registrada: no se puede cambiar su indicador."),
             "indicador_id",
         )
     antes, despues = cambios(actividad, limpio)
@@ -471,10 +503,10 @@ def fijar_programacion(
     regiones = {r.id for r in db.session.scalars(sa.select(Region))}
     for region_id, meses in plan.items():
         if region_id not in regiones:
-            raise ErrorProgramacion("Región no válida.", "plan")
+            raise ErrorProgramacion(_("Región no válida."), "plan")
         for mes in meses:
             if not isinstance(mes, int) or not 1 <= mes <= 12:
-                raise ErrorProgramacion("Los meses van del 1 al 12.", "plan")
+                raise ErrorProgramacion(_("Los meses van del 1 al 12."), "plan")
             deseado.add((region_id, mes))
     actual = _plan_actual(actividad)
     quitar = [p for clave, p in actual.items() if clave not in deseado]
@@ -487,15 +519,18 @@ def fijar_programacion(
             f"{p.region.nombre} ({nombre_mes(p.mes).lower()})" for p in con_registro
         )
         raise ErrorProgramacion(
-            f"No se puede quitar lo que ya tiene ejecución, reprogramación o cancelación "
-            f"registrada: {detalle}.",
+            _(
+                "No se puede quitar lo que ya tiene ejecución, "
+                "reprogramación o cancelación registrada: %(detalle)s.",
+                detalle=detalle,
+            ),
             "plan",
         )
     if not quitar and not agregar:
         return 0, 0
     if actividad.programa.aprobado:
         motivo = _motivo(
-            motivo, "La programación está aprobada: indique el motivo del cambio.", "motivo"
+            motivo, _("La programación está aprobada: indique el motivo del cambio."), "motivo"
         )
     for programacion in quitar:
         actividad.programaciones.remove(programacion)
@@ -538,7 +573,7 @@ def carpeta_evidencias() -> Path:
 def ruta_evidencia(programacion: ProgramacionRegional) -> Path:
     """Path on disk of a run's evidence, built only from the random stored name."""
     if not evidencias.PATRON_ARCHIVO.match(programacion.evidencia_archivo or ""):
-        raise ErrorProgramacion("El archivo de la evidencia no es válido.")
+        raise ErrorProgramacion(_("El archivo de la evidencia no es válido."))
     return (
         evidencias.carpeta_archivos(current_app) / "programacion" / programacion.evidencia_archivo
     )
@@ -583,13 +618,15 @@ def _exigir_pendiente(programacion: ProgramacionRegional) -> None:
     """Refuse unless the programme is approved and the run is still pending."""
     if not programacion.actividad.programa.aprobado:
         raise ErrorProgramacion(
-            "La programación aún no está aprobada por la ODES: mientras tanto, cambie los meses "
-            "en la programación de la actividad."
+            _(
+                "La programación aún no está aprobada por la ODES: mientras "
+                "tanto, cambie los meses en la programación de la actividad."
+            )
         )
     if programacion.estado is EstadoProgramacion.ejecutada:
-        raise ErrorProgramacion("La actividad ya fue ejecutada en esta región.")
+        raise ErrorProgramacion(_("La actividad ya fue ejecutada en esta región."))
     if programacion.estado is EstadoProgramacion.cancelada:
-        raise ErrorProgramacion("La actividad fue cancelada en esta región.")
+        raise ErrorProgramacion(_("La actividad fue cancelada en esta región."))
 
 
 def _movimiento(programacion: ProgramacionRegional, usuario: Usuario, ahora: datetime, **datos):
@@ -617,18 +654,20 @@ def registrar_ejecucion(
     _exigir_pendiente(programacion)
     anio = programacion.actividad.programa.anio
     if fecha is None:
-        raise ErrorProgramacion("Indique la fecha de ejecución.", "fecha")
+        raise ErrorProgramacion(_("Indique la fecha de ejecución."), "fecha")
     if fecha.year != anio:
-        raise ErrorProgramacion(f"La fecha debe ser del año {anio}.", "fecha")
+        raise ErrorProgramacion(_("La fecha debe ser del año %(anio)s.", anio=anio), "fecha")
     if fecha > hoy:
-        raise ErrorProgramacion("La fecha de ejecución no puede ser futura.", "fecha")
+        raise ErrorProgramacion(_("La fecha de ejecución no puede ser futura."), "fecha")
     if participantes is None or participantes < 1:
         raise ErrorProgramacion(
-            "Indique cuántas personas participaron (al menos 1).", "participantes"
+            _("Indique cuántas personas participaron (al menos 1)."), "participantes"
         )
     observacion = (observacion or "").strip() or None
     if observacion and len(observacion) > LARGO_MOTIVO:
-        raise ErrorProgramacion(f"Máximo {LARGO_MOTIVO} caracteres.", "observacion")
+        raise ErrorProgramacion(
+            _("Máximo %(LARGO_MOTIVO)s caracteres.", LARGO_MOTIVO=LARGO_MOTIVO), "observacion"
+        )
     antes = {"estado": programacion.estado}
     if evidencia is not None:
         _guardar_archivo(programacion, *evidencia)
@@ -675,12 +714,16 @@ def reprogramar(
     _exigir_registro(programacion, usuario)
     _exigir_pendiente(programacion)
     if mes_nuevo is None or not 1 <= mes_nuevo <= 12:
-        raise ErrorProgramacion("Seleccione el nuevo mes.", "mes_nuevo")
+        raise ErrorProgramacion(_("Seleccione el nuevo mes."), "mes_nuevo")
     if mes_nuevo == programacion.mes_vigente:
         raise ErrorProgramacion(
-            f"La actividad ya está programada para {nombre_mes(mes_nuevo).lower()}.", "mes_nuevo"
+            _(
+                "La actividad ya está programada para %(lower)s.",
+                lower=nombre_mes(mes_nuevo).lower(),
+            ),
+            "mes_nuevo",
         )
-    motivo = _motivo(motivo, "Indique el motivo de la reprogramación.")
+    motivo = _motivo(motivo, _("Indique el motivo de la reprogramación."))
     ocupado = any(
         otra is not programacion
         and otra.region_id == programacion.region_id
@@ -690,8 +733,11 @@ def reprogramar(
     )
     if ocupado:
         raise ErrorProgramacion(
-            f"La actividad ya está programada en {nombre_mes(mes_nuevo).lower()} para "
-            f"{programacion.region.nombre}.",
+            _(
+                "La actividad ya está programada en %(lower)s para %(nombre)s.",
+                lower=nombre_mes(mes_nuevo).lower(),
+                nombre=programacion.region.nombre,
+            ),
             "mes_nuevo",
         )
     anterior = programacion.mes_vigente
@@ -730,7 +776,7 @@ def cancelar(
     """Cancel a pending run; the reason is required."""
     _exigir_registro(programacion, usuario)
     _exigir_pendiente(programacion)
-    motivo = _motivo(motivo, "Indique el motivo de la cancelación.")
+    motivo = _motivo(motivo, _("Indique el motivo de la cancelación."))
     antes = {"estado": programacion.estado}
     programacion.estado = EstadoProgramacion.cancelada
     programacion.motivo = motivo

@@ -3,12 +3,15 @@
 from __future__ import annotations
 
 from collections import Counter
+from types import SimpleNamespace
 
 import sqlalchemy as sa
 from sqlalchemy.orm import selectinload
 
 from app.catalogo.models import (
     ConjuntoIndicadores,
+    FuncionLOGR,
+    FuncionTransferida,
     Indicador,
     Region,
     TipoUnidad,
@@ -94,6 +97,19 @@ def regiones_con_reporte(periodo: Periodo, incluir_no_aprobados: bool) -> list[s
     if not incluir_no_aprobados:
         consulta = consulta.where(Reporte.estado == EstadoReporte.aprobado)
     return list(dict.fromkeys(db.session.scalars(consulta)))
+
+
+def letras_transferidas() -> dict[int, str]:
+    """Letters of the art. 48 functions transferred to each region (by region id), sorted:
+    one query, instead of loading every region's transfers and aliases as objects."""
+    letras: dict[int, list[str]] = {}
+    for region_id, letra in db.session.execute(
+        sa.select(FuncionTransferida.region_id, FuncionLOGR.letra).join(
+            FuncionLOGR, FuncionTransferida.funcion_id == FuncionLOGR.id
+        )
+    ):
+        letras.setdefault(region_id, []).append(letra)
+    return {region_id: "".join(sorted(lista)) for region_id, lista in letras.items()}
 
 
 def sigla(region: Region | None) -> str:
@@ -234,28 +250,50 @@ def evaluacion_informe(ev) -> EvaluacionInforme:
     )
 
 
-def actividades_matriz(periodo: Periodo) -> dict[int, tuple[str, tuple[ActividadMatriz, ...]]]:
+def actividades_matriz(
+    periodo: Periodo, numeros: dict[int, int] | None = None
+) -> dict[int, tuple[str, tuple[ActividadMatriz, ...]]]:
     """Per IdG number: the lead sentence and the MTPE activities of the capacity-building
-    programme the semester's recommendations feed (next year's for a II semester)."""
+    programme the semester's recommendations feed (next year's for a II semester).
+
+    Reads only the programme's activities with their runs (the report takes the Anexo 5
+    recommendations from its own query); ``numeros`` maps indicator ids to IdG numbers.
+    """
     try:
         from app.mejora_continua.queries import programacion
+        from app.mejora_continua.services.programacion import cronograma
     except ImportError:  # module not installed: the matrix shows the recommendations only
         return {}
     anio = periodo.anio + 1 if periodo.semestre == 2 else periodo.anio
-    if programacion.programa_por_anio(anio) is None:
+    programa = programacion.programa_por_anio(anio)
+    if programa is None:
         return {}
-    matriz = programacion.matriz(anio, periodo)
+    total = db.session.scalar(sa.select(sa.func.count(Region.id)))
+    por_idg: dict[int, list] = {}
+    for actividad in programacion.actividades(programa):
+        numero = (numeros or {}).get(actividad.indicador_id)
+        if numero is None:
+            numero = actividad.indicador.numero
+        por_idg.setdefault(numero, []).append(actividad)
     resultado = {}
-    for fila in matriz.filas:
+    for numero, lista in por_idg.items():
+        filas = [
+            programacion.ActividadMatriz(
+                a, cronograma(a), programacion.detalle(a, total_regiones=total)
+            )
+            for a in lista
+        ]
+        # The matrix row's own wording of the lead sentence (it only reads the IdG number).
+        fila = programacion.FilaMatriz(SimpleNamespace(numero=numero), [], filas)
         actividades = tuple(
             ActividadMatriz(
                 nombre=f"{a.actividad.numero}. {a.actividad.nombre}",
                 meses=tuple(sorted(a.meses)),
                 detalle=a.detalle,
             )
-            for a in fila.actividades
+            for a in filas
         )
-        resultado[fila.indicador.numero] = (fila.enunciado(matriz.programa), actividades)
+        resultado[numero] = (fila.enunciado(programa), actividades)
     return resultado
 
 
@@ -263,8 +301,9 @@ def matriz(
     periodo: Periodo,
     indicadores: list[IndicadorInforme],
     evaluaciones: dict[int, EvaluacionInforme],
+    numeros: dict[int, int] | None = None,
 ) -> tuple[FilaMatriz, ...]:
-    actividades = actividades_matriz(periodo)
+    actividades = actividades_matriz(periodo, numeros)
     filas = []
     for ind in indicadores:
         ev = evaluaciones.get(ind.numero)

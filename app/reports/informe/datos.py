@@ -11,7 +11,7 @@ from app.convenios.models import Semestre
 from app.reports import calculos
 
 #: Bumped whenever the PDF layout changes, so cached files made by older code are not reused.
-VERSION_FORMATO = "informe-1"
+VERSION_FORMATO = "informe-2"  # 2: vector charts
 
 ORDINALES_SEMESTRE = {1: "primer", 2: "segundo"}
 

@@ -1,9 +1,8 @@
 """Shared PDF machinery: fonts, styles, the page template (header, page number, footnotes,
-watermark), images and the story writer used by the report and the ficha."""
+watermark) and the story writer used by the report and the ficha."""
 
 from __future__ import annotations
 
-import io
 import re
 import threading
 from collections.abc import Callable, Iterable
@@ -18,7 +17,6 @@ from reportlab.lib.enums import TA_CENTER, TA_JUSTIFY, TA_LEFT
 from reportlab.lib.pagesizes import A4, landscape
 from reportlab.lib.styles import ParagraphStyle
 from reportlab.lib.units import cm
-from reportlab.lib.utils import ImageReader
 from reportlab.pdfbase import pdfmetrics
 from reportlab.pdfbase.ttfonts import TTFont
 from reportlab.platypus import (
@@ -172,27 +170,6 @@ def pct(valor: int | None) -> str:
 
 
 # --------------------------------------------------------------------------- flowables
-
-
-class Imagen(Flowable):
-    """A PNG given as bytes, drawn at a fixed size (re-readable across build passes)."""
-
-    def __init__(self, png: bytes, ancho: float, alto: float):
-        super().__init__()
-        self.png = png
-        self.ancho = ancho
-        self.alto = alto
-        self.hAlign = "CENTER"
-
-    def wrap(self, aW, aH):
-        return self.ancho, self.alto
-
-    def draw(self):
-        if getattr(self.canv._doctemplate, "pasada_de_prueba", False):
-            return  # a layout-only pass: the page is thrown away, skip decoding the PNG
-        self.canv.drawImage(
-            ImageReader(io.BytesIO(self.png)), 0, 0, self.ancho, self.alto, mask="auto"
-        )
 
 
 class ReservaNotas(Flowable):
@@ -480,26 +457,19 @@ class Redactor:
     def grafico(
         self,
         lineas: Iterable[str],
-        png: bytes,
-        ancho: float,
-        alto: float,
+        figura: Flowable,
         fuente: str,
         *,
         despues: Iterable = (),
     ) -> int:
-        """GRÁFICO Nº nn + title lines (markup) + image + "Fuente:" line, kept together."""
+        """GRÁFICO Nº nn + title lines (markup) + chart + "Fuente:" line, kept together."""
         self.graficos += 1
         bloque = [Paragraph(f"GRÁFICO Nº {self.graficos:02d}", ESTILOS["leyenda"])]
         bloque += [Paragraph(linea, ESTILOS["leyenda"]) for linea in lineas]
-        bloque += [Spacer(1, 4), Imagen(png, ancho, alto), *despues]
+        bloque += [Spacer(1, 4), figura, *despues]
         bloque.append(Paragraph(f"Fuente: {fuente}", ESTILOS["fuente"]))
         self.story.append(KeepTogether(bloque))
         return self.graficos
-
-
-def tamano_imagen(ancho: float, tamano_pulgadas: tuple[float, float]) -> tuple[float, float]:
-    """Width and height (points) of a chart drawn at `ancho`, keeping its proportions."""
-    return ancho, ancho * tamano_pulgadas[1] / tamano_pulgadas[0]
 
 
 def avisar(progreso: Progreso | None, fraccion: float, mensaje: str) -> None:

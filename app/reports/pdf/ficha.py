@@ -5,10 +5,10 @@ from __future__ import annotations
 from reportlab.lib.units import cm
 from reportlab.platypus import Paragraph, Table
 
-from app.reports import charts
 from app.reports.calculos import redondear
 from app.reports.informe import DatosFicha
-from app.reports.pdf.base import ESTILOS, Redactor, pct, tamano_imagen, texto
+from app.reports.pdf import graficos
+from app.reports.pdf.base import ESTILOS, Redactor, pct, texto
 from app.reports.pdf.situacional import estilo_tabla
 
 ESTADOS = {
@@ -85,18 +85,16 @@ def story_ficha(datos: DatosFicha) -> list:
             f"Anexo 4 aprobado de la {texto(datos.organo_sigla)}.",
             juntos=False,
         )
-        png = charts.grafico_region(
+        figura = graficos.grafico_region(
             f"{datos.organo_sigla} {datos.region} - {datos.periodo_nombre}",
             [v.idg for v in res.valores],
             [v.programado for v in res.valores],
             [v.ejecutado for v in res.valores],
+            ancho=15.5 * cm,
         )
-        ancho, alto = tamano_imagen(15.5 * cm, charts.TAMANO_REGION)
         r.grafico(
             [texto(datos.organo), f"Resultados {texto(datos.periodo_nombre)}"],
-            png,
-            ancho,
-            alto,
+            figura,
             f"Elaboración propia en base al reporte presentado por la {texto(datos.organo_sigla)}.",
         )
 

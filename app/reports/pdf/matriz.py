@@ -100,7 +100,10 @@ def anexo_matriz(r: Redactor, d: DatosInforme) -> None:
         comandos.append(("LINEBELOW", (0, fin), (-1, fin), 0.5, LINEA))
         if fin > inicio:
             comandos.append(("LINEBELOW", (4, inicio), (-1, fin - 1), 0.25, FONDO_CABECERA))
-    tabla = Table(filas, colWidths=anchos, repeatRows=2)
+    # A row taller than a page (a recommendation of 4 000 characters) is split across pages
+    # instead of failing the whole report; rows that fit move whole, as before (the split
+    # needs at least 200 points left on the page).
+    tabla = Table(filas, colWidths=anchos, repeatRows=2, splitInRow=200)
     tabla.setStyle(TableStyle(comandos))
     r.story.append(tabla)
     r.parrafo(

@@ -15,7 +15,6 @@ from reportlab.platypus import (
 )
 from reportlab.platypus.tableofcontents import TableOfContents
 
-from app.reports import charts
 from app.reports.informe import (
     DatosInforme,
     ResultadoRegion,
@@ -27,6 +26,7 @@ from app.reports.narrativa import (
     numero_con_cifra,
     sustituir,
 )
+from app.reports.pdf import graficos
 from app.reports.pdf.base import (
     ESTILOS,
     FONDO_CABECERA,
@@ -35,7 +35,6 @@ from app.reports.pdf.base import (
     Redactor,
     avisar,
     pct,
-    tamano_imagen,
     texto,
 )
 from app.reports.pdf.matriz import anexo_matriz
@@ -223,14 +222,13 @@ class Informe:
             r.story.append(
                 Paragraph(texto(f.texto), ESTILOS["vineta"], bulletText=f"{texto(f.letra)})")
             )
-        png = charts.grafico_funciones([(f.region, f.cantidad) for f in d.funciones_por_region])
+        figura = graficos.grafico_funciones(
+            [(f.region, f.cantidad) for f in d.funciones_por_region], ancho=ANCHO_FUNCIONES
+        )
         self._avance("Gráfico de funciones transferidas")
-        ancho, alto = tamano_imagen(ANCHO_FUNCIONES, charts.TAMANO_FUNCIONES)
         r.grafico(
             ["Transferencia de Funciones Artículo 48º de la LOGR"],
-            png,
-            ancho,
-            alto,
+            figura,
             texto(self.narrativa("fuente_funciones")),
         )
 
@@ -437,20 +435,18 @@ class Informe:
             "continuación en forma gráfica:"
         )
         r.story.append(PageBreak())
-        ancho, alto = tamano_imagen(ANCHO_REGION, charts.TAMANO_REGION)
         for res in d.resultados_regiones:
-            png = charts.grafico_region(
+            figura = graficos.grafico_region(
                 f"{res.organo_sigla} {res.region} - {self.periodo}",
                 [v.idg for v in res.valores],
                 [v.programado for v in res.valores],
                 [v.ejecutado for v in res.valores],
+                ancho=ANCHO_REGION,
             )
             self._avance(f"Gráfico de la {res.organo}")
             r.grafico(
                 [texto(res.organo), f"Resultados {texto(self.periodo)}"],
-                png,
-                ancho,
-                alto,
+                figura,
                 f"Elaboración propia en base al reporte presentado por la "
                 f"{texto(res.organo_sigla)}.",
             )
@@ -463,17 +459,17 @@ class Informe:
             f"{self.periodo}. Conclusiones y Recomendaciones de las DDGG del MTPE"
         )
         self.bloque("metodo_viii")
-        ancho, alto = tamano_imagen(ANCHO_IDG, charts.TAMANO_IDG)
         for res in d.resultados_idg:
             r.story.append(CondPageBreak(9 * cm))
             r.titulo(f"Indicador de Gestión N° {res.numero}.-", nivel=1, estilo="h2")
             nombre = res.nombre.strip().rstrip(".").strip()
             r.parrafo(f"“{texto(nombre)}”", "cita")
             r.parrafo(texto(res.frase_veredicto))
-            png = charts.grafico_idg(
+            figura = graficos.grafico_idg(
                 f"IdG {res.numero}: Resultado promedio {self.periodo}",
                 res.programado,
                 res.ejecutado,
+                ancho=ANCHO_IDG,
             )
             self._avance(f"Gráfico del IdG {res.numero}")
             detalle = Paragraph(
@@ -481,7 +477,7 @@ class Informe:
                 f"{pct(res.ejecutado_pct)} · G/DRTPE con valor (sumandos): {res.n}",
                 ESTILOS["dato"],
             )
-            r.grafico([], png, ancho, alto, f"{FUENTE_GDRTPE}.", despues=[detalle])
+            r.grafico([], figura, f"{FUENTE_GDRTPE}.", despues=[detalle])
             self._evaluacion(res)
 
     def _evaluacion(self, res) -> None:
@@ -574,21 +570,18 @@ class Informe:
             FUENTE_GDRTPE,
         )
         r.story.append(PageBreak())
-        ancho, alto = tamano_imagen(ANCHO_REGION, charts.TAMANO_REGION)
         for fila in comp.filas:
-            png = self._grafico_comparacion(fila.anterior, fila.actual, ant, act)
+            figura = self._grafico_comparacion(fila.anterior, fila.actual, ant, act)
             self._avance(f"Gráfico comparativo de la {fila.actual.organo}")
             r.grafico(
                 [texto(fila.actual.organo), f"{ant} Semestre vs {act} Semestre"],
-                png,
-                ancho,
-                alto,
+                figura,
                 FUENTE_GDRTPE,
             )
 
     def _grafico_comparacion(
         self, anterior: ResultadoRegion | None, actual: ResultadoRegion, ant: str, act: str
-    ) -> bytes:
+    ) -> graficos.Grafico:
         idgs = sorted(
             {v.idg for v in actual.valores}
             | {v.idg for v in (anterior.valores if anterior else ())}
@@ -599,13 +592,14 @@ class Informe:
         def serie(valores, campo):
             return [getattr(valores[i], campo) if i in valores else None for i in idgs]
 
-        return charts.grafico_comparacion(
+        return graficos.grafico_comparacion(
             f"{actual.organo_sigla} {actual.region} - {ant} Semestre vs {act} Semestre "
             f"{self.d.anio}",
             serie(previo, "programado"),
             serie(previo, "ejecutado"),
             serie(ahora, "programado"),
             serie(ahora, "ejecutado"),
+            ancho=ANCHO_REGION,
             idgs=idgs,
             etiquetas=(f"{ant} SEM.", f"{act} SEM."),
         )

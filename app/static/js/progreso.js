@@ -2,7 +2,8 @@
  *
  * Markup: an element with data-progreso-url="<json url>" containing a <progress>, an element
  * [data-progreso-mensaje] and an element [data-progreso-error]. When the job ends well the
- * page reloads (it then lists the new file); on error the message is shown. Loaded as a file
+ * page reloads (it then lists the new file); on error the message is shown (its translated
+ * wording comes from the error element's data-texto-* attributes). Loaded as a file
  * (no inline script) so the Content-Security-Policy can forbid inline scripts.
  */
 (function () {
@@ -17,6 +18,10 @@
     var mensaje = caja.querySelector("[data-progreso-mensaje]");
     var aviso = caja.querySelector("[data-progreso-error]");
     var fallos = 0;
+
+    function texto(nombre, porDefecto) {
+      return (aviso && aviso.getAttribute("data-texto-" + nombre)) || porDefecto;
+    }
 
     function mostrar(datos) {
       if (barra) {
@@ -42,7 +47,8 @@
             window.location.reload();
           } else if (datos.estado === "error") {
             if (aviso) {
-              aviso.textContent = "No se pudo generar el informe: " + (datos.error || "error desconocido.");
+              aviso.textContent = texto("fallo", "No se pudo generar el informe:") + " " +
+                (datos.error || texto("desconocido", "error desconocido."));
               aviso.hidden = false;
             }
           } else {
@@ -53,7 +59,8 @@
           fallos += 1;
           if (fallos >= MAX_FALLOS) {
             if (aviso) {
-              aviso.textContent = "Se perdió la conexión con el servidor. Recargue la página para ver el avance.";
+              aviso.textContent = texto("conexion",
+                "Se perdió la conexión con el servidor. Recargue la página para ver el avance.");
               aviso.hidden = false;
             }
             return;

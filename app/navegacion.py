@@ -1,0 +1,173 @@
+"""The main navigation menu: grouped entries per role, with the current section marked.
+
+Visibility follows the same rules as the pages themselves (app/auth/permisos.py declares them);
+hiding a link is never the access control, only a convenience.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any
+
+from flask import request, url_for
+from flask_babel import lazy_gettext as _l
+from flask_login import current_user
+
+from app.auth.models import Rol
+
+TODOS = frozenset(Rol)
+
+
+@dataclass(frozen=True)
+class Entrada:
+    """One destination of the menu."""
+
+    texto: Any
+    endpoint: str
+    roles: frozenset = TODOS
+    #: Endpoints of the pages that belong to this section (besides the entry's own).
+    seccion: Callable[[str], bool] = lambda _endpoint: False
+
+    def actual(self, endpoint: str | None) -> bool:
+        """True when endpoint is this entry's page or one of its section's pages."""
+        return bool(endpoint) and (endpoint == self.endpoint or self.seccion(endpoint))
+
+
+@dataclass(frozen=True)
+class Grupo:
+    """A group of entries shown as one drop-down (or a plain link when it has one entry)."""
+
+    texto: Any
+    clave: str
+    entradas: tuple[Entrada, ...] = field(default_factory=tuple)
+
+
+def _en(*nombres: str) -> Callable[[str], bool]:
+    return lambda endpoint: endpoint in nombres
+
+
+def _anexo4(endpoint: str) -> bool:
+    if endpoint in ("convenios.resultados", "convenios.completitud"):
+        return False
+    return endpoint.startswith("convenios.") and any(
+        p in endpoint for p in ("anexo4", "evidencia", "plantilla", "importacion")
+    )
+
+
+def _programacion(endpoint: str) -> bool:
+    return endpoint.startswith("mejora_continua.") and any(
+        p in endpoint
+        for p in ("programa", "actividad", "agenda", "avance", "calendario", "programacion")
+    )
+
+
+MENU: tuple[Grupo, ...] = (
+    Grupo(_l("Inicio"), "inicio", (Entrada(_l("Inicio"), "main.tablero"),)),
+    Grupo(
+        _l("Convenios"),
+        "convenios",
+        (
+            Entrada(
+                _l("Convenios"),
+                "convenios.lista",
+                seccion=_en(
+                    "convenios.detalle",
+                    "convenios.nuevo",
+                    "convenios.editar",
+                    "convenios.metas_anuales",
+                ),
+            ),
+            Entrada(
+                _l("Periodos"),
+                "convenios.periodos",
+                frozenset({Rol.odes}),
+                _en("convenios.nuevo_periodo", "convenios.editar_periodo"),
+            ),
+        ),
+    ),
+    Grupo(
+        _l("Anexos"),
+        "anexos",
+        (
+            Entrada(_l("Anexo 4"), "convenios.anexo4", TODOS - {Rol.revisor}, _anexo4),
+            Entrada(
+                _l("Anexo 5"),
+                "mejora_continua.evaluaciones",
+                frozenset({Rol.odes, Rol.direccion, Rol.revisor}),
+                lambda e: (
+                    e.startswith("mejora_continua.")
+                    and "evaluacion" in e
+                    or e == "mejora_continua.aplicar_sugerencias"
+                ),
+            ),
+            Entrada(_l("Resultados"), "convenios.resultados"),
+            Entrada(_l("Completitud"), "convenios.completitud", TODOS - {Rol.drtpe}),
+        ),
+    ),
+    Grupo(
+        _l("Mejora continua"),
+        "mejora",
+        (
+            Entrada(
+                _l("Matriz"), "mejora_continua.matriz", seccion=_en("mejora_continua.matriz_excel")
+            ),
+            Entrada(_l("Programación"), "mejora_continua.programas", seccion=_programacion),
+            Entrada(
+                _l("Planes de mejora"),
+                "mejora_continua.planes",
+                seccion=lambda e: e.startswith("mejora_continua.plan_"),
+            ),
+        ),
+    ),
+    Grupo(
+        _l("Informe"),
+        "informe",
+        (Entrada(_l("Informe"), "reports.indice", seccion=lambda e: e.startswith("reports.")),),
+    ),
+    Grupo(
+        _l("Catálogo"),
+        "catalogo",
+        (Entrada(_l("Catálogo"), "catalogo.indice", seccion=lambda e: e.startswith("catalogo.")),),
+    ),
+    Grupo(
+        _l("Administración"),
+        "administracion",
+        (
+            Entrada(
+                _l("Usuarios"),
+                "auth.usuarios",
+                frozenset({Rol.odes}),
+                _en("auth.nuevo_usuario", "auth.editar_usuario"),
+            ),
+        ),
+    ),
+)
+
+
+def menu(rol: Rol, endpoint: str | None) -> list[dict]:
+    """Return the groups visible to rol, each with its entries, URLs and current marks."""
+    grupos = []
+    for grupo in MENU:
+        entradas = [
+            {"texto": e.texto, "url": url_for(e.endpoint), "actual": e.actual(endpoint)}
+            for e in grupo.entradas
+            if rol in e.roles
+        ]
+        if entradas:
+            grupos.append(
+                {
+                    "texto": grupo.texto,
+                    "clave": grupo.clave,
+                    "entradas": entradas,
+                    "actual": any(e["actual"] for e in entradas),
+                }
+            )
+    return grupos
+
+
+def contexto() -> dict:
+    """Template context: the menu of the logged-in user (empty for visitors)."""
+    if not current_user.is_authenticated:
+        return {"menu_principal": []}
+    return {"menu_principal": menu(current_user.rol, request.endpoint)}
