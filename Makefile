@@ -48,7 +48,7 @@ migrate-check: install
 # needed at run time). A translation would be `pybabel init -l LOCALE`, then `update`/`compile`.
 traducciones: install
 	mkdir -p app/translations
-	$(BIN)/pybabel extract -F babel.cfg -k _l -k lazy_gettext -o app/translations/messages.pot app
+	$(BIN)/pybabel extract -F babel.cfg -k _l -k lazy_gettext -k N_ -o app/translations/messages.pot app
 
 clean:
 	rm -rf $(VENV) .pytest_cache .ruff_cache

@@ -352,6 +352,14 @@ def test_lista_y_flash_salen_traducidos(client, sesion, seudotraduccion):
     assert "⟦Sesión cerrada.⟧" in respuesta.get_data(as_text=True)
 
 
+def test_etiquetas_de_estados_y_roles_salen_traducidas(client, sesion, seudotraduccion):
+    """The labels of states and roles (enumerations in the models) are translated where shown."""
+    sesion.entrar(Rol.odes)
+    texto = client.get("/convenios/").get_data(as_text=True)
+    assert "⟦Suscrito⟧" in texto  # EstadoConvenio.etiqueta in the list
+    assert "⟦Coordinador/a ODES⟧" in texto  # Rol.etiqueta in the header
+
+
 def test_sin_traduccion_el_texto_es_el_original(client):
     """With no catalogue (es_PE source strings) the page shows the Spanish text unchanged."""
     texto = client.get("/login").get_data(as_text=True)
@@ -366,7 +374,14 @@ def test_servicios_funcionan_fuera_de_una_peticion():
 
 # --- Extraction ---
 
-PALABRAS = {"_": None, "_l": None, "gettext": None, "lazy_gettext": None, "ngettext": (1, 2)}
+PALABRAS = {
+    "_": None,
+    "_l": None,
+    "gettext": None,
+    "lazy_gettext": None,
+    "ngettext": (1, 2),
+    "N_": None,  # the labels of the domain's enumerations (app/i18n.py)
+}
 
 
 def test_extraccion_del_catalogo():
@@ -383,4 +398,6 @@ def test_extraccion_del_catalogo():
     assert "Cerrar sesión" in mensajes  # base.html
     assert "Correo electrónico" in mensajes  # auth/forms.py (lazy_gettext)
     assert "Sesión cerrada." in mensajes  # auth/routes.py (flash)
+    assert "Pendiente de suscripción" in mensajes  # convenios/models.py (N_, an enum label)
+    assert "Reprogramada" in mensajes  # mejora_continua/models/programacion.py
     assert len(mensajes) > 800

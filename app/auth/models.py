@@ -10,6 +10,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 from werkzeug.security import check_password_hash, generate_password_hash
 
 from app.extensions import db
+from app.i18n import N_, traducir
 from app.models.base import TimestampMixin
 
 
@@ -24,14 +25,14 @@ class Rol(enum.Enum):
     @property
     def etiqueta(self) -> str:
         """Spanish label shown in the UI."""
-        return ETIQUETAS_ROL[self]
+        return traducir(ETIQUETAS_ROL[self])
 
 
 ETIQUETAS_ROL = {
-    Rol.odes: "Coordinador/a ODES",
-    Rol.drtpe: "G/DRTPE (región)",
-    Rol.direccion: "Dirección del MTPE",
-    Rol.revisor: "Revisor/a SD-PCM",
+    Rol.odes: N_("Coordinador/a ODES"),
+    Rol.drtpe: N_("G/DRTPE (región)"),
+    Rol.direccion: N_("Dirección del MTPE"),
+    Rol.revisor: N_("Revisor/a SD-PCM"),
 }
 
 

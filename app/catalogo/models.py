@@ -9,6 +9,7 @@ import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from app.extensions import db
+from app.i18n import N_, traducir
 
 
 def normalizar(texto: str) -> str:
@@ -122,10 +123,10 @@ class TipoUnidad(enum.Enum):
 
 
 ETIQUETAS_TIPO_UNIDAD = {
-    TipoUnidad.viceministerio: "Viceministerio",
-    TipoUnidad.direccion_general: "Dirección General",
-    TipoUnidad.direccion: "Dirección",
-    TipoUnidad.otro: "Otro órgano",
+    TipoUnidad.viceministerio: N_("Viceministerio"),
+    TipoUnidad.direccion_general: N_("Dirección General"),
+    TipoUnidad.direccion: N_("Dirección"),
+    TipoUnidad.otro: N_("Otro órgano"),
 }
 
 
@@ -155,7 +156,7 @@ class UnidadMTPE(db.Model):
     @property
     def tipo_etiqueta(self) -> str:
         """Spanish label of the unit's level."""
-        return ETIQUETAS_TIPO_UNIDAD[self.tipo]
+        return traducir(ETIQUETAS_TIPO_UNIDAD[self.tipo])
 
 
 class ObjetivoEstrategico(db.Model):
@@ -200,9 +201,9 @@ class TipoValor(enum.Enum):
 
 
 ETIQUETAS_TIPO_VALOR = {
-    TipoValor.porcentaje: "Porcentaje",
-    TipoValor.incremento: "Incremento",
-    TipoValor.variacion: "Variación porcentual",
+    TipoValor.porcentaje: N_("Porcentaje"),
+    TipoValor.incremento: N_("Incremento"),
+    TipoValor.variacion: N_("Variación porcentual"),
 }
 
 
@@ -248,4 +249,4 @@ class Indicador(db.Model):
     @property
     def tipo_etiqueta(self) -> str:
         """Spanish label of the value type."""
-        return ETIQUETAS_TIPO_VALOR[self.tipo_valor]
+        return traducir(ETIQUETAS_TIPO_VALOR[self.tipo_valor])

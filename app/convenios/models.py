@@ -11,6 +11,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from app.catalogo.models import ConjuntoIndicadores, Indicador, Region
 from app.extensions import db
+from app.i18n import N_, traducir
 from app.models.base import TimestampMixin, ahora
 
 
@@ -25,14 +26,14 @@ class EstadoConvenio(enum.Enum):
     @property
     def etiqueta(self) -> str:
         """Spanish label shown in the UI."""
-        return ETIQUETAS_ESTADO[self]
+        return traducir(ETIQUETAS_ESTADO[self])
 
 
 ETIQUETAS_ESTADO = {
-    EstadoConvenio.pendiente: "Pendiente de suscripción",
-    EstadoConvenio.suscrito: "Suscrito",
-    EstadoConvenio.vencido: "Vencido",
-    EstadoConvenio.resuelto: "Resuelto",
+    EstadoConvenio.pendiente: N_("Pendiente de suscripción"),
+    EstadoConvenio.suscrito: N_("Suscrito"),
+    EstadoConvenio.vencido: N_("Vencido"),
+    EstadoConvenio.resuelto: N_("Resuelto"),
 }
 
 
@@ -184,12 +185,14 @@ class EstadoReporte(enum.Enum):
     @property
     def etiqueta(self) -> str:
         """Spanish label shown in the UI."""
-        return {
-            "borrador": "Borrador",
-            "enviado": "Enviado",
-            "observado": "Observado",
-            "aprobado": "Aprobado",
-        }[self.value]
+        return traducir(
+            {
+                "borrador": N_("Borrador"),
+                "enviado": N_("Enviado"),
+                "observado": N_("Observado"),
+                "aprobado": N_("Aprobado"),
+            }[self.value]
+        )
 
 
 class EstadoCelda(enum.Enum):
@@ -203,14 +206,14 @@ class EstadoCelda(enum.Enum):
     @property
     def etiqueta(self) -> str:
         """Spanish label shown in the UI."""
-        return ETIQUETAS_CELDA[self]
+        return traducir(ETIQUETAS_CELDA[self])
 
 
 ETIQUETAS_CELDA = {
-    EstadoCelda.valor: "Con valor",
-    EstadoCelda.no_aplica: "No aplica",
-    EstadoCelda.sin_meta: "Sin meta en el semestre",
-    EstadoCelda.no_remitido: "Meta no remitida",
+    EstadoCelda.valor: N_("Con valor"),
+    EstadoCelda.no_aplica: N_("No aplica"),
+    EstadoCelda.sin_meta: N_("Sin meta en el semestre"),
+    EstadoCelda.no_remitido: N_("Meta no remitida"),
 }
 
 

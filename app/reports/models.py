@@ -11,6 +11,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from app.convenios.models import Periodo
 from app.extensions import db
+from app.i18n import N_, traducir
 from app.models.base import TimestampMixin, ahora
 
 
@@ -23,7 +24,7 @@ class EstadoInforme(enum.Enum):
     @property
     def etiqueta(self) -> str:
         """Spanish label shown in the UI."""
-        return {"borrador": "No publicado", "publicado": "Publicado"}[self.value]
+        return traducir({"borrador": N_("No publicado"), "publicado": N_("Publicado")}[self.value])
 
 
 class Informe(TimestampMixin, db.Model):
@@ -113,12 +114,14 @@ class EstadoGeneracion(enum.Enum):
     @property
     def etiqueta(self) -> str:
         """Spanish label shown in the UI."""
-        return {
-            "pendiente": "En cola",
-            "en_curso": "En curso",
-            "terminado": "Terminado",
-            "error": "Error",
-        }[self.value]
+        return traducir(
+            {
+                "pendiente": N_("En cola"),
+                "en_curso": N_("En curso"),
+                "terminado": N_("Terminado"),
+                "error": N_("Error"),
+            }[self.value]
+        )
 
 
 class GeneracionInforme(TimestampMixin, db.Model):

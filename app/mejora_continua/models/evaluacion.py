@@ -11,6 +11,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 from app.catalogo.models import Indicador, Region, UnidadMTPE
 from app.convenios.models import EstadoReporte, Periodo
 from app.extensions import db
+from app.i18n import N_, traducir
 from app.models.base import TimestampMixin
 
 
@@ -23,7 +24,7 @@ class TipoItem(enum.Enum):
     @property
     def etiqueta(self) -> str:
         """Spanish label."""
-        return "Conclusión" if self is TipoItem.conclusion else "Recomendación"
+        return traducir(N_("Conclusión") if self is TipoItem.conclusion else N_("Recomendación"))
 
 
 class Clasificacion(enum.Enum):
@@ -40,17 +41,17 @@ class Clasificacion(enum.Enum):
     @property
     def etiqueta(self) -> str:
         """Spanish label."""
-        return ETIQUETAS_CLASIFICACION[self]
+        return traducir(ETIQUETAS_CLASIFICACION[self])
 
 
 ETIQUETAS_CLASIFICACION = {
-    Clasificacion.cumplio_meta: "Cumplieron la meta",
-    Clasificacion.no_cumplio_meta: "No cumplieron la meta",
-    Clasificacion.sin_meta: "Sin meta programada en el semestre",
-    Clasificacion.no_remitio: "No remitieron la meta",
-    Clasificacion.no_aplica: "No aplica",
-    Clasificacion.no_ejecuto: "No ejecutaron acciones",
-    Clasificacion.otra: "Otra",
+    Clasificacion.cumplio_meta: N_("Cumplieron la meta"),
+    Clasificacion.no_cumplio_meta: N_("No cumplieron la meta"),
+    Clasificacion.sin_meta: N_("Sin meta programada en el semestre"),
+    Clasificacion.no_remitio: N_("No remitieron la meta"),
+    Clasificacion.no_aplica: N_("No aplica"),
+    Clasificacion.no_ejecuto: N_("No ejecutaron acciones"),
+    Clasificacion.otra: N_("Otra"),
 }
 
 item_region = sa.Table(

@@ -17,6 +17,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from app.catalogo.models import Region, UnidadMTPE
 from app.extensions import db
+from app.i18n import N_, traducir
 from app.models.base import TimestampMixin, ahora
 
 CERO = Decimal("0.00")
@@ -104,8 +105,8 @@ class FuncionResponsable(enum.Enum):
     def etiqueta(self) -> str:
         """Spanish label."""
         if self is FuncionResponsable.implementacion:
-            return "Implementación"
-        return "Seguimiento y evaluación"
+            return traducir(N_("Implementación"))
+        return traducir(N_("Seguimiento y evaluación"))
 
 
 class EstadoSeguimiento(enum.Enum):
@@ -119,14 +120,14 @@ class EstadoSeguimiento(enum.Enum):
     @property
     def etiqueta(self) -> str:
         """Spanish label."""
-        return ETIQUETAS_ESTADO_SEGUIMIENTO[self]
+        return traducir(ETIQUETAS_ESTADO_SEGUIMIENTO[self])
 
 
 ETIQUETAS_ESTADO_SEGUIMIENTO = {
-    EstadoSeguimiento.pendiente: "Pendiente",
-    EstadoSeguimiento.en_proceso: "En proceso",
-    EstadoSeguimiento.implementada: "Implementada",
-    EstadoSeguimiento.no_implementada: "No implementada",
+    EstadoSeguimiento.pendiente: N_("Pendiente"),
+    EstadoSeguimiento.en_proceso: N_("En proceso"),
+    EstadoSeguimiento.implementada: N_("Implementada"),
+    EstadoSeguimiento.no_implementada: N_("No implementada"),
 }
 
 

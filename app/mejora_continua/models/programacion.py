@@ -16,6 +16,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from app.catalogo.models import Indicador, Region, UnidadMTPE
 from app.extensions import db
+from app.i18n import N_, traducir
 from app.mejora_continua.models.evaluacion import ItemEvaluacion
 from app.models.base import TimestampMixin, ahora
 
@@ -52,7 +53,7 @@ class EstadoPrograma(enum.Enum):
     @property
     def etiqueta(self) -> str:
         """Spanish label."""
-        return "Borrador" if self is EstadoPrograma.borrador else "Aprobado"
+        return traducir(N_("Borrador") if self is EstadoPrograma.borrador else N_("Aprobado"))
 
 
 class EstadoProgramacion(enum.Enum):
@@ -66,7 +67,14 @@ class EstadoProgramacion(enum.Enum):
     @property
     def etiqueta(self) -> str:
         """Spanish label."""
-        return self.value.capitalize()
+        return traducir(
+            {
+                "programada": N_("Programada"),
+                "ejecutada": N_("Ejecutada"),
+                "reprogramada": N_("Reprogramada"),
+                "cancelada": N_("Cancelada"),
+            }[self.value]
+        )
 
     @property
     def pendiente(self) -> bool:
