@@ -6,8 +6,12 @@ from collections.abc import Callable
 from decimal import Decimal
 from typing import Any
 
+from flask_babel import lazy_gettext as _l
 from wtforms import StringField
 from wtforms.validators import StopValidation
+
+#: The message of every required field, in every module's forms.
+REQUERIDO = _l("Este campo es obligatorio.")
 
 
 class CampoNumerico(StringField):

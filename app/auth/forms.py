@@ -6,9 +6,8 @@ from wtforms import BooleanField, EmailField, PasswordField, SelectField, String
 from wtforms.validators import DataRequired, Email, Length, Optional
 
 from app.auth.models import ETIQUETAS_ROL, Rol
+from app.campos import REQUERIDO
 from app.opciones import opciones
-
-REQUERIDO = _l("Este campo es obligatorio.")
 
 
 class LoginForm(FlaskForm):

@@ -5,10 +5,9 @@ from flask_wtf import FlaskForm
 from wtforms import SelectField, StringField, TextAreaField
 from wtforms.validators import DataRequired, Length, Optional
 
+from app.campos import REQUERIDO
 from app.catalogo.models import ETIQUETAS_TIPO_VALOR, TipoValor
 from app.opciones import opciones
-
-REQUERIDO = _l("Este campo es obligatorio.")
 
 
 class RegionForm(FlaskForm):

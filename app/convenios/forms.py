@@ -27,11 +27,9 @@ from wtforms.validators import (
     Regexp,
 )
 
-from app.campos import CampoNumerico
+from app.campos import REQUERIDO, CampoNumerico
 from app.convenios.models import ETIQUETAS_ESTADO, EstadoCelda, EstadoConvenio
 from app.opciones import opciones
-
-REQUERIDO = _l("Este campo es obligatorio.")
 
 
 class ConvenioForm(FlaskForm):

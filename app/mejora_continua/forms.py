@@ -18,9 +18,18 @@ from wtforms import (
 )
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional
 
-from app.campos import CampoNumerico
+from app.campos import REQUERIDO, CampoNumerico
 from app.mejora_continua.models.evaluacion import Clasificacion, TipoItem
+from app.mejora_continua.models.plan import (
+    EstadoSeguimiento,
+    FuncionResponsable,
+    NivelCausa,
+    NivelGobierno,
+    Plazo,
+    TipoFila,
+)
 from app.mejora_continua.models.programacion import MESES
+from app.mejora_continua.services.planes import leer_importe
 from app.opciones import opciones
 
 # --- Anexo 5 ---
@@ -114,8 +123,6 @@ class MotivoEvaluacionForm(FlaskForm):
 
 # --- Programación ---
 
-REQUERIDO_PROGRAMACION = _l("Este campo es obligatorio.")
-
 
 def _entero_o_nada(valor):
     """Coerce a select value to int, or None when empty (the service reports what is missing)."""
@@ -131,7 +138,7 @@ class ProgramaCapacidadesForm(FlaskForm):
     anio = IntegerField(
         _l("Año"),
         validators=[
-            InputRequired(REQUERIDO_PROGRAMACION),
+            InputRequired(REQUERIDO),
             NumberRange(2000, 2100, _l("Año no válido.")),
         ],
     )
@@ -288,36 +295,8 @@ class CancelacionForm(FlaskForm):
 
 # --- Planes de mejora ---
 
-from flask_wtf import FlaskForm  # noqa: E402
-from wtforms import (  # noqa: E402
-    BooleanField,
-    DateField,
-    IntegerField,
-    SelectField,
-    StringField,
-    TextAreaField,
-)
-from wtforms.validators import (  # noqa: E402
-    DataRequired,
-    InputRequired,
-    Length,
-    NumberRange,
-    Optional,
-)
 
-from app.mejora_continua.models.plan import (  # noqa: E402
-    EstadoSeguimiento,
-    FuncionResponsable,
-    NivelCausa,
-    NivelGobierno,
-    Plazo,
-    TipoFila,
-)
-from app.mejora_continua.services.planes import leer_importe  # noqa: E402
-from app.opciones import opciones  # noqa: E402
-
-PLAN_REQUERIDO = _l("Este campo es obligatorio.")
-PLAN_NINGUNO = 0  # value of the "none" option of the optional selects
+PLAN_PLAN_NINGUNO = 0  # value of the "none" option of the optional selects
 
 
 def _plan_texto(valor: str | None) -> str | None:
@@ -346,14 +325,14 @@ class PlanMejoraForm(FlaskForm):
     titulo = TextAreaField(
         _l("Título"),
         validators=[
-            DataRequired(PLAN_REQUERIDO),
+            DataRequired(REQUERIDO),
             Length(max=1000, message=_l("Máximo 1000 caracteres.")),
         ],
     )
     servicio_evaluado = StringField(
         _l("Servicio evaluado"),
         validators=[
-            DataRequired(PLAN_REQUERIDO),
+            DataRequired(REQUERIDO),
             Length(max=200, message=_l("Máximo 200 caracteres.")),
         ],
     )
@@ -361,7 +340,7 @@ class PlanMejoraForm(FlaskForm):
         _l("Sector"),
         default="Ministerio de Trabajo y Promoción del Empleo",
         validators=[
-            DataRequired(PLAN_REQUERIDO),
+            DataRequired(REQUERIDO),
             Length(max=200, message=_l("Máximo 200 caracteres.")),
         ],
     )
@@ -405,11 +384,9 @@ class PlanProblemaForm(FlaskForm):
 
     numero = IntegerField(
         _l("Número (P1, P2, …)"),
-        validators=[InputRequired(PLAN_REQUERIDO), NumberRange(1, 99, _l("Entre 1 y 99."))],
+        validators=[InputRequired(REQUERIDO), NumberRange(1, 99, _l("Entre 1 y 99."))],
     )
-    texto = TextAreaField(
-        _l("Problema"), validators=[DataRequired(PLAN_REQUERIDO), Length(max=4000)]
-    )
+    texto = TextAreaField(_l("Problema"), validators=[DataRequired(REQUERIDO), Length(max=4000)])
     nivel_cadena_valor = StringField(
         _l("Nivel en la cadena de valor"),
         validators=[Optional(), Length(max=120, message=_l("Máximo 120 caracteres."))],
@@ -435,10 +412,10 @@ class PlanCausaForm(FlaskForm):
     nivel = SelectField(_l("Nivel"), choices=_NIVELES_CAUSA)
     letra = StringField(
         _l("Letra"),
-        validators=[DataRequired(PLAN_REQUERIDO), Length(max=2, message=_l("Una o dos letras."))],
+        validators=[DataRequired(REQUERIDO), Length(max=2, message=_l("Una o dos letras."))],
         description=_l("La letra con que el documento identifica la causa (a, b, …)."),
     )
-    texto = TextAreaField(_l("Causa"), validators=[DataRequired(PLAN_REQUERIDO), Length(max=4000)])
+    texto = TextAreaField(_l("Causa"), validators=[DataRequired(REQUERIDO), Length(max=4000)])
     nota = TextAreaField(_l("Nota sobre la fuente"), validators=[Optional(), Length(max=2000)])
 
     def datos(self) -> dict:
@@ -470,10 +447,10 @@ class PlanAlternativaForm(FlaskForm):
     numero = IntegerField(
         _l("Número dentro de la letra"),
         default=1,
-        validators=[InputRequired(PLAN_REQUERIDO), NumberRange(1, 99, _l("Entre 1 y 99."))],
+        validators=[InputRequired(REQUERIDO), NumberRange(1, 99, _l("Entre 1 y 99."))],
     )
     texto = TextAreaField(
-        _l("Alternativa de solución"), validators=[DataRequired(PLAN_REQUERIDO), Length(max=4000)]
+        _l("Alternativa de solución"), validators=[DataRequired(REQUERIDO), Length(max=4000)]
     )
     priorizada = BooleanField(_l("Priorizada"))
     texto_priorizado = TextAreaField(
@@ -565,7 +542,7 @@ class PlanLineaForm(FlaskForm):
         description=_l("Elija la actividad si esta es una línea de costo (Especialista, Break…)."),
     )
     actividad = TextAreaField(
-        _l("Actividad o concepto"), validators=[DataRequired(PLAN_REQUERIDO), Length(max=4000)]
+        _l("Actividad o concepto"), validators=[DataRequired(REQUERIDO), Length(max=4000)]
     )
     nivel = SelectField(
         _l("Nivel de gobierno"),
@@ -631,7 +608,7 @@ class PlanResponsableForm(FlaskForm):
     organo = StringField(
         _l("Órgano"),
         validators=[
-            DataRequired(PLAN_REQUERIDO),
+            DataRequired(REQUERIDO),
             Length(max=200, message=_l("Máximo 200 caracteres.")),
         ],
     )

@@ -31,6 +31,7 @@ from flask_login import current_user
 from sqlalchemy.orm.exc import StaleDataError
 
 from app import listas
+from app.acciones import confirmar
 from app.auth.models import Rol
 from app.auth.permisos import es, exigir_region, permitido, publico
 from app.catalogo.models import Region
@@ -499,20 +500,12 @@ def publicar(periodo: str):
     if informe_obj is None or archivo is None:
         flash(_("Elija el archivo del informe que desea publicar."), "error")
         return _volver(periodo_obj)
-    try:
-        services.publicar(informe_obj, archivo, usuario=current_user)
-        db.session.commit()
-    except services.ErrorInforme as error:
-        db.session.rollback()
-        flash(error.mensaje, "error")
-    except StaleDataError:
-        db.session.rollback()
-        flash(str(MENSAJE_CONCURRENCIA), "error")
-    else:
-        flash(
-            _("Informe publicado: los revisores y la página pública de informes ya lo ven."),
-            "exito",
-        )
+    confirmar(
+        lambda: services.publicar(informe_obj, archivo, usuario=current_user),
+        rechazo=services.ErrorInforme,
+        exito=_("Informe publicado: los revisores y la página pública de informes ya lo ven."),
+        concurrencia=MENSAJE_CONCURRENCIA,
+    )
     return _volver(periodo_obj)
 
 
@@ -525,17 +518,14 @@ def despublicar(periodo: str):
     if informe_obj is None:
         flash(_("El informe no está publicado."), "error")
         return _volver(periodo_obj)
-    try:
-        services.despublicar(informe_obj, usuario=current_user, motivo=request.form.get("motivo"))
-        db.session.commit()
-    except services.ErrorInforme as error:
-        db.session.rollback()
-        flash(error.mensaje, "error")
-    except StaleDataError:
-        db.session.rollback()
-        flash(str(MENSAJE_CONCURRENCIA), "error")
-    else:
-        flash(_("Informe despublicado."), "exito")
+    confirmar(
+        lambda: services.despublicar(
+            informe_obj, usuario=current_user, motivo=request.form.get("motivo")
+        ),
+        rechazo=services.ErrorInforme,
+        exito=_("Informe despublicado."),
+        concurrencia=MENSAJE_CONCURRENCIA,
+    )
     return _volver(periodo_obj)
 
 

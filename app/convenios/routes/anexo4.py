@@ -12,6 +12,7 @@ from flask_login import current_user
 from sqlalchemy.orm.exc import StaleDataError
 
 from app import listas
+from app.acciones import confirmar
 from app.auth.models import Rol
 from app.auth.permisos import permitido
 from app.convenios import bp
@@ -215,17 +216,12 @@ def _accion(reporte_id: int, accion, mensaje: str, **kwargs):
         kwargs["motivo"] = form.motivo.data or ""
     if not form.validate_on_submit() and "motivo" not in kwargs:
         abort(400)
-    try:
-        accion(reporte, usuario=current_user, **kwargs)
-        db.session.commit()
-    except services.ErrorAnexo4 as error:
-        db.session.rollback()
-        flash(error.mensaje, "error")
-    except StaleDataError:
-        db.session.rollback()
-        flash(str(MENSAJE_CONCURRENCIA), "error")
-    else:
-        flash(mensaje, "exito")
+    confirmar(
+        lambda: accion(reporte, usuario=current_user, **kwargs),
+        rechazo=services.ErrorAnexo4,
+        exito=mensaje,
+        concurrencia=MENSAJE_CONCURRENCIA,
+    )
     return redirect(url_for("convenios.ver_anexo4", reporte_id=reporte_id))
 
 

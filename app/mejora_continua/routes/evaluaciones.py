@@ -10,6 +10,7 @@ from flask_login import current_user
 from sqlalchemy.orm.exc import StaleDataError
 
 from app import listas
+from app.acciones import confirmar
 from app.auth.models import Rol
 from app.auth.permisos import permitido
 from app.catalogo.models import Indicador
@@ -309,17 +310,12 @@ def _accion(evaluacion_id: int, accion, mensaje: str, **kwargs):
         abort(400)
     if con_motivo:
         kwargs["motivo"] = form.motivo.data or ""
-    try:
-        accion(evaluacion, usuario=current_user, **kwargs)
-        db.session.commit()
-    except services.ErrorEvaluacion as error:
-        db.session.rollback()
-        flash(error.mensaje, "error")
-    except StaleDataError:
-        db.session.rollback()
-        flash(str(MENSAJE_CONCURRENCIA), "error")
-    else:
-        flash(mensaje, "exito")
+    confirmar(
+        lambda: accion(evaluacion, usuario=current_user, **kwargs),
+        rechazo=services.ErrorEvaluacion,
+        exito=mensaje,
+        concurrencia=MENSAJE_CONCURRENCIA,
+    )
     return redirect(url_for("mejora_continua.ver_evaluacion", evaluacion_id=evaluacion_id))
 
 
