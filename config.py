@@ -22,6 +22,12 @@ class Config:
     ITEMS_POR_PAGINA = 25
     # Evidence files and generated reports, outside static/; None = instance/archivos.
     ARCHIVOS_DIR = os.environ.get("ARCHIVOS_DIR")
+    # Rendered read pages (app/cache_paginas.py), in each worker's memory: at most
+    # CACHE_THRESHOLD pages of at most CACHE_PAGINA_MAX_BYTES each, kept 10 minutes.
+    CACHE_TYPE = "SimpleCache"
+    CACHE_THRESHOLD = 200
+    CACHE_DEFAULT_TIMEOUT = 600
+    CACHE_PAGINA_MAX_BYTES = 512 * 1024
 
 
 class DevelopmentConfig(Config):

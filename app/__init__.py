@@ -20,13 +20,14 @@ def create_app(config_class: type[Config] | None = None) -> Flask:
     app.config.from_object(config_class)
     os.makedirs(app.instance_path, exist_ok=True)
 
-    from app.extensions import babel, csrf, db, login_manager, migrate
+    from app.extensions import babel, cache, csrf, db, login_manager, migrate
 
     db.init_app(app)
     migrate.init_app(app, db)
     csrf.init_app(app)
     babel.init_app(app)
     login_manager.init_app(app)
+    cache.init_app(app)
 
     from app import web
 
@@ -49,6 +50,7 @@ def create_app(config_class: type[Config] | None = None) -> Flask:
     app.register_blueprint(publicaciones_bp)
 
     from app.auth.cli import usuarios_cli
+    from app.cache_paginas import paginas_cli
     from app.convenios.cli import anexo4_cli
     from app.respaldo import respaldo_cli
     from seed.comandos import seed_cli
@@ -57,6 +59,7 @@ def create_app(config_class: type[Config] | None = None) -> Flask:
     app.cli.add_command(usuarios_cli)
     app.cli.add_command(respaldo_cli)
     app.cli.add_command(anexo4_cli)
+    app.cli.add_command(paginas_cli)
 
     from app.reports.cli import informe_cli
 

@@ -14,6 +14,12 @@ from wtforms.validators import StopValidation
 REQUERIDO = _l("Este campo es obligatorio.")
 
 
+def version_leida(texto: str | None) -> int | None:
+    """The record version a form was read at (its hidden field), or None if absent or malformed."""
+    texto = (texto or "").strip()
+    return int(texto) if texto.isdecimal() else None
+
+
 class CampoNumerico(StringField):
     """A number typed as text and parsed by `leer`, whose ValueError message is shown as is.
 

@@ -95,6 +95,22 @@ def _maquina(motor: str) -> list[str]:
     ]
 
 
+def _referencia_cpu() -> float:
+    """Seconds for 10 million additions in plain Python (median of 3): how fast this CPU is now.
+
+    On a shared host it varies from one run to the next (1.0–1.6 s seen within minutes on
+    2026-11-23): read every other figure against this one.
+    """
+    tiempos = []
+    for _ in range(3):
+        inicio = time.perf_counter()
+        suma = 0
+        for i in range(10_000_000):
+            suma += i
+        tiempos.append(time.perf_counter() - inicio)
+    return sorted(tiempos)[1]
+
+
 def _seccion(nombre: str, entorno: Entorno) -> tuple[list[Resultado], str]:
     """Run bench.<nombre>.medir; a missing or failing section gives a note, not a crash."""
     try:
@@ -152,6 +168,7 @@ def main() -> int:
 
     comienzo = time.perf_counter()
     carga_inicial = os.getloadavg()[0]
+    cpu_inicial = _referencia_cpu()
     carpeta = tempfile.mkdtemp(prefix="bench-")
     url_real, url_grande, motor = _bases(carpeta)
     print(f"Base de datos: {motor}", flush=True)
@@ -190,6 +207,8 @@ def main() -> int:
         *_maquina(motor),
         f"- Carga media (1 min) al empezar y al terminar: {carga_inicial:.1f} y "
         f"{os.getloadavg()[0]:.1f} (con {os.cpu_count()} núcleos; más es máquina compartida)",
+        f"- Velocidad de referencia (10 millones de sumas en Python, mediana de 3) al empezar y al "
+        f"terminar: {cpu_inicial:.2f} s y {_referencia_cpu():.2f} s (menos es más rápido)",
         "",
         "## Datos",
         "",

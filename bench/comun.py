@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import statistics
 import time
+import warnings
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
@@ -53,8 +54,11 @@ def percentil(muestras: list[float], p: float) -> float:
     return statistics.quantiles(muestras, n=100, method="inclusive")[round(p) - 1]
 
 
-def aplicacion(url: str, carpeta: str | None = None):
-    """A production-like app (no debug, no testing) bound to the database at `url`."""
+def aplicacion(url: str, carpeta: str | None = None, paginas_guardadas: bool = True):
+    """A production-like app (no debug, no testing) bound to the database at `url`.
+
+    `paginas_guardadas=False` turns the page store off (NullCache), to time the rendering.
+    """
     import tempfile
 
     from app import create_app
@@ -65,5 +69,9 @@ def aplicacion(url: str, carpeta: str | None = None):
         TESTING = False
         SQLALCHEMY_DATABASE_URI = url
         ARCHIVOS_DIR = carpeta or tempfile.mkdtemp(prefix="bench-archivos-")
+        CACHE_TYPE = "SimpleCache" if paginas_guardadas else "NullCache"
+
+    # Flask-Caching warns that NullCache stores nothing: that is the point here.
+    warnings.filterwarnings("ignore", message="Flask-Caching: CACHE_TYPE is set to NullCache")
 
     return create_app(ConfigBench)

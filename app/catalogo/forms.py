@@ -3,11 +3,14 @@
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import SelectField, StringField, TextAreaField
-from wtforms.validators import DataRequired, Length, Optional
+from wtforms.validators import DataRequired, Length, Optional, ValidationError
 
 from app.campos import REQUERIDO
-from app.catalogo.models import ETIQUETAS_TIPO_VALOR, TipoValor
+from app.catalogo.models import ETIQUETAS_TIPO_VALOR, TipoValor, normalizar
 from app.opciones import opciones
+
+#: Length of RegionAlias.alias and of its normalised key.
+ALIAS_MAX = 80
 
 
 class RegionForm(FlaskForm):
@@ -41,6 +44,20 @@ class RegionForm(FlaskForm):
     def lista_aliases(self) -> list[str]:
         """Return the aliases typed, one per line."""
         return [a.strip() for a in (self.aliases.data or "").splitlines() if a.strip()]
+
+    def validate_aliases(self, campo) -> None:
+        """Refuse an alias longer than the catalogue keeps (80 characters, also once normalised)."""
+        largos = [a for a in self.lista_aliases() if max(len(a), len(normalizar(a))) > ALIAS_MAX]
+        if largos:
+            raise ValidationError(
+                _l(
+                    "Cada grafía puede tener hasta %(maximo)s caracteres; "
+                    "«%(alias)s…» tiene %(largo)s.",
+                    maximo=ALIAS_MAX,
+                    alias=largos[0][:30],
+                    largo=len(largos[0]),
+                )
+            )
 
 
 class UnidadForm(FlaskForm):

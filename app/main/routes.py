@@ -7,6 +7,7 @@ from flask_login import current_user
 
 from app.auth.models import Rol
 from app.auth.permisos import permitido, publico
+from app.cache_paginas import en_cache
 from app.convenios.queries import anexo4 as anexo4_queries
 from app.convenios.queries import convenios as convenios_queries
 from app.main import bp
@@ -32,6 +33,7 @@ def salud():
 
 
 @bp.route("/tablero")
+@en_cache
 @permitido()
 def tablero():
     """Show the logged-in user's dashboard: coverage and what is pending for them."""

@@ -120,6 +120,18 @@ def test_alias_of_another_region_is_refused(client, sesion, bd):
     assert queries.region_por_nombre("Arequioa").codigo == "arequipa"
 
 
+def test_alias_longer_than_the_catalogue_keeps_is_refused(client, sesion, bd):
+    """An alias of 81 characters is refused with a message, not a database error (PostgreSQL)."""
+    sesion.entrar(Rol.odes)
+    respuesta = client.post(
+        "/catalogo/regiones/puno/editar",
+        data={"organo_tipo": "Dirección", "macro_region": "", "aliases": "Punoo\n" + "x" * 81},
+    )
+    assert respuesta.status_code == 200
+    assert "hasta 80 caracteres" in respuesta.text and "tiene 81" in respuesta.text
+    assert queries.region_por_nombre("Punoo") is None  # nothing stored
+
+
 def test_odes_edits_indicator_and_unit(client, sesion, bd):
     sesion.entrar(Rol.odes)
     idg = bd.session.scalar(sa.select(Indicador).filter_by(numero=2))

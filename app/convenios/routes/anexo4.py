@@ -15,6 +15,8 @@ from app import listas
 from app.acciones import confirmar
 from app.auth.models import Rol
 from app.auth.permisos import permitido
+from app.cache_paginas import en_cache
+from app.campos import version_leida
 from app.convenios import bp
 from app.convenios.acceso import lineas_visibles, puede_editar_reporte, reporte_o_404
 from app.convenios.forms import AccionForm, MotivoForm, ReporteForm
@@ -40,6 +42,7 @@ def _periodo_o_404():
 
 
 @bp.route("/anexo4")
+@en_cache
 @permitido(Rol.odes, Rol.drtpe, Rol.direccion)
 def anexo4():
     """Show a semester's Anexo 4 reports (a region sees its own) and what is missing."""
@@ -101,6 +104,7 @@ def iniciar_anexo4():
 
 
 @bp.route("/anexo4/<int:reporte_id>")
+@en_cache
 @permitido(Rol.odes, Rol.drtpe, Rol.direccion)
 def ver_anexo4(reporte_id: int):
     """Show one Anexo 4 with its lines, warnings, evidence, actions and history."""
@@ -164,7 +168,7 @@ def editar_anexo4(reporte_id: int):
                 datos,
                 usuario=current_user,
                 hoy=date.today(),
-                version=int(form.version.data or 0) or None,
+                version=version_leida(form.version.data),
             )
         except services.ErrorAnexo4 as error:
             db.session.rollback()

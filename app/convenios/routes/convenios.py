@@ -12,6 +12,7 @@ from flask_login import current_user
 from app import listas
 from app.auth.models import Rol
 from app.auth.permisos import exigir_region, permitido
+from app.campos import version_leida
 from app.catalogo import queries as catalogo_queries
 from app.convenios import bp
 from app.convenios.forms import AdendaForm, ConvenioForm
@@ -144,7 +145,7 @@ def editar(convenio_id: int):
                 form.datos(),
                 usuario_id=current_user.id,
                 hoy=date.today(),
-                version=int(form.version.data or 0) or None,
+                version=version_leida(form.version.data),
                 motivo=(form.motivo.data or "").strip() or None,
             )
         except services.ErrorConvenio as error:

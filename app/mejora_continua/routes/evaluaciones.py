@@ -13,6 +13,7 @@ from app import listas
 from app.acciones import confirmar
 from app.auth.models import Rol
 from app.auth.permisos import permitido
+from app.campos import version_leida
 from app.catalogo.models import Indicador
 from app.convenios.models import ETIQUETAS_CELDA, EstadoReporte
 from app.convenios.queries import anexo4 as anexo4_queries
@@ -60,12 +61,6 @@ def _propia_o_404(evaluacion_id: int) -> Evaluacion:
     if not services.puede_editar(evaluacion, current_user):
         abort(404)
     return evaluacion
-
-
-def _version(form) -> int | None:
-    """The version the form was read at (None when absent)."""
-    texto = (form.version.data or "").strip()
-    return int(texto) if texto.isdecimal() else None
 
 
 def _ve_contradicciones(evaluacion: Evaluacion) -> bool:
@@ -221,7 +216,7 @@ def editar_evaluacion(evaluacion_id: int):
                 form.veredicto.data,
                 datos,
                 usuario=current_user,
-                version=_version(form),
+                version=version_leida(form.version.data),
             )
             db.session.commit()
         except services.ErrorEvaluacion as error:
@@ -274,7 +269,7 @@ def aplicar_sugerencias(evaluacion_id: int):
     destino = url_for("mejora_continua.editar_evaluacion", evaluacion_id=evaluacion_id)
     try:
         agregadas, omitidas = services.aplicar_borrador(
-            evaluacion, usuario=current_user, version=_version(form)
+            evaluacion, usuario=current_user, version=version_leida(form.version.data)
         )
         db.session.commit()
     except services.ErrorEvaluacion as error:

@@ -16,6 +16,7 @@ from sqlalchemy.orm.exc import StaleDataError
 from app import listas
 from app.auth.models import Rol
 from app.auth.permisos import exigir_region, permitido
+from app.campos import version_leida
 from app.catalogo.models import Indicador, Region
 from app.catalogo.queries import conjuntos, unidades
 from app.extensions import db
@@ -403,7 +404,7 @@ def editar_actividad(actividad_id: int):
         form.version.data = str(actividad.version)
     if form.validate_on_submit():
         try:
-            if form.version.data and int(form.version.data) != actividad.version:
+            if version_leida(form.version.data) not in (None, actividad.version):
                 raise StaleDataError()
             services.editar_actividad(actividad, form.datos(), usuario=current_user)
             db.session.commit()
