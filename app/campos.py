@@ -7,11 +7,46 @@ from decimal import Decimal
 from typing import Any
 
 from flask_babel import lazy_gettext as _l
+from markupsafe import Markup, escape
 from wtforms import StringField
 from wtforms.validators import StopValidation
+from wtforms.widgets import core as widgets
 
 #: The message of every required field, in every module's forms.
 REQUERIDO = _l("Este campo es obligatorio.")
+
+#: WTForms' own attribute renderer, kept for the equivalence test.
+HTML_PARAMS_WTFORMS = widgets.html_params
+
+
+def html_params(**kwargs: Any) -> Markup:
+    """WTForms' `html_params` with the same output, about six times faster.
+
+    WTForms builds every attribute with `Markup.format` (Python's string.Formatter); a form
+    page such as the Anexo 4 grid (30 IdG: ~450 attributes) spends a large share of its time
+    there. tests/test_campos.py checks that both give the same markup for any attributes.
+    """
+    partes = []
+    for clave, valor in sorted(kwargs.items()):
+        clave = widgets.clean_key(clave)
+        if valor is True:
+            partes.append(str(escape(clave)))
+        elif valor is not False:
+            partes.append(f'{escape(clave)}="{str(escape(valor)).replace(chr(34), "&quot;")}"')
+    return Markup(" ".join(partes))
+
+
+def acelerar_widgets() -> None:
+    """Make WTForms' widgets and labels render their attributes with `html_params` above.
+
+    WTForms reaches its function through four names: the widgets module, the package (labels),
+    and the `Input` and `Button` classes; tests/test_campos.py checks all four.
+    """
+    import wtforms.widgets
+
+    widgets.html_params = wtforms.widgets.html_params = html_params
+    for clase in (widgets.Input, widgets.Button):
+        clase.html_params = staticmethod(html_params)
 
 
 def version_leida(texto: str | None) -> int | None:

@@ -61,6 +61,10 @@ def configurar(app: Flask) -> None:
     ):
         app.register_error_handler(codigo, _manejador(codigo, titulo, mensaje))
 
+    from app.campos import acelerar_widgets
+
+    acelerar_widgets()
+
     app.jinja_env.filters["fecha"] = fecha
     app.jinja_env.filters["fecha_hora"] = fecha_hora
     app.jinja_env.filters["numero"] = numero

@@ -1,8 +1,11 @@
 """Shared form helpers (app/campos.py)."""
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+from markupsafe import Markup
 
-from app.campos import version_leida
+from app.campos import HTML_PARAMS_WTFORMS, html_params, version_leida
 
 
 @pytest.mark.parametrize(
@@ -20,3 +23,45 @@ from app.campos import version_leida
 def test_version_read_from_a_form_is_its_digits_or_nothing(texto, version):
     """A malformed hidden version (hostile or broken form) is ignored, never a server error."""
     assert version_leida(texto) == version
+
+
+ATRIBUTOS = st.dictionaries(
+    st.sampled_from(
+        [
+            "id",
+            "name",
+            "value",
+            "class_",
+            "for_",
+            "data_linea_id",
+            "aria_describedby",
+            "required",
+            "disabled",
+            "rows",
+            "inputmode",
+            "type",
+        ]
+    ),
+    st.one_of(
+        st.booleans(),
+        st.integers(),
+        st.text(max_size=30),
+        st.text(max_size=30).map(Markup),
+    ),
+)
+
+
+@settings(max_examples=300, deadline=None)
+@given(ATRIBUTOS)
+def test_fast_html_params_gives_wtforms_markup(atributos):
+    """The faster attribute renderer writes exactly what WTForms' own writes."""
+    assert html_params(**atributos) == HTML_PARAMS_WTFORMS(**atributos)
+
+
+def test_every_wtforms_renderer_uses_the_fast_one(app):
+    """Widgets, labels, inputs and buttons all reach the faster renderer (set in app/web.py)."""
+    import wtforms.widgets
+    from wtforms.widgets import core
+
+    assert core.html_params is html_params and wtforms.widgets.html_params is html_params
+    assert core.Input.html_params is html_params and core.Button.html_params is html_params
