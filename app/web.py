@@ -5,8 +5,10 @@ from __future__ import annotations
 import re
 from datetime import date, datetime
 from decimal import Decimal
+from functools import cache
 
-from babel.numbers import format_decimal
+from babel import Locale
+from babel.numbers import NumberPattern, parse_pattern
 from flask import Flask, abort, render_template, request
 from flask_babel import format_date, format_datetime
 from flask_babel import gettext as _
@@ -132,11 +134,22 @@ def fecha_hora(valor: datetime | None) -> str:
 
 
 def numero(valor: float | Decimal | None, decimales: int = 0) -> str:
-    """Format a number the es-PE way."""
+    """Format a number the es-PE way (what Babel's format_decimal gives, with a kept pattern)."""
     if valor is None:
         return "—"
-    patron = "#,##0" + ("." + "0" * decimales if decimales else "")
-    return format_decimal(valor, patron, locale="es_PE")
+    return _patron_numero(decimales).apply(
+        valor, LOCALE_NUMEROS, decimal_quantization=True, group_separator=True
+    )
+
+
+#: Locale of every number shown (es-PE: decimal point, comma groups).
+LOCALE_NUMEROS = Locale.parse("es_PE")
+
+
+@cache
+def _patron_numero(decimales: int) -> NumberPattern:
+    # format_decimal parses its pattern at every call; a page formats hundreds of numbers.
+    return parse_pattern("#,##0" + ("." + "0" * decimales if decimales else ""))
 
 
 def porcentaje(valor: float | Decimal | None, decimales: int = 0) -> str:

@@ -1,11 +1,13 @@
-"""Shared form helpers (app/campos.py)."""
+"""Shared form helpers (app/campos.py) and the number filter of the pages (app/web.py)."""
 
 import pytest
+from babel.numbers import format_decimal
 from hypothesis import given, settings
 from hypothesis import strategies as st
 from markupsafe import Markup
 
 from app.campos import HTML_PARAMS_WTFORMS, html_params, version_leida
+from app.web import numero
 
 
 @pytest.mark.parametrize(
@@ -65,3 +67,18 @@ def test_every_wtforms_renderer_uses_the_fast_one(app):
 
     assert core.html_params is html_params and wtforms.widgets.html_params is html_params
     assert core.Input.html_params is html_params and core.Button.html_params is html_params
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    st.one_of(
+        st.integers(-(10**12), 10**12),
+        st.decimals(min_value=-(10**9), max_value=10**9, places=3, allow_nan=False),
+        st.floats(-1e9, 1e9, allow_nan=False),
+    ),
+    st.integers(0, 3),
+)
+def test_number_filter_gives_what_babel_gives(valor, decimales):
+    """The page filter keeps Babel's pattern instead of parsing it again, with the same text."""
+    patron = "#,##0" + ("." + "0" * decimales if decimales else "")
+    assert numero(valor, decimales) == format_decimal(valor, patron, locale="es_PE")
