@@ -81,7 +81,7 @@ def en_cache(vista: Callable) -> Callable:
 @paginas_cli.command("renovar")
 def renovar() -> None:
     """Give the data a new version (after changing it outside the app, e.g. with psql)."""
+    # The new version is enough: every worker reads it before serving a stored page.
     version_datos.renovar(db.session)
     db.session.commit()
-    cache.clear()
     click.echo("Versión de los datos renovada: las páginas guardadas ya no se sirven.")
