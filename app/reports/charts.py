@@ -192,11 +192,29 @@ def _barras_con_tabla(
 
 def grafico_region(titulo: str, idgs: Sequence, programado: Sequence, ejecutado: Sequence) -> bytes:
     """Programmed vs executed % per IdG of one G/DRTPE, data table under the bars."""
-    return _barras_con_tabla(
-        titulo,
-        idgs,
-        [("PROGRAM.", programado, AZUL), ("EJECUCIÓN", ejecutado, NARANJA)],
-    )
+    return _barras_con_tabla(titulo, idgs, series_region(programado, ejecutado))
+
+
+def series_region(programado: Sequence, ejecutado: Sequence) -> list[tuple[str, Sequence, str]]:
+    """A G/DRTPE chart's series (label, values, colour), drawn alike on the web and in the PDF."""
+    return [("PROGRAM.", programado, AZUL), ("EJECUCIÓN", ejecutado, NARANJA)]
+
+
+def series_comparacion(
+    prog_i: Sequence,
+    ejec_i: Sequence,
+    prog_ii: Sequence,
+    ejec_ii: Sequence,
+    etiquetas: tuple[str, str],
+) -> list[tuple[str, Sequence, str]]:
+    """The series of two semesters side by side: the earlier one in the lighter colours."""
+    anterior, actual = etiquetas
+    return [
+        (f"PROG. {anterior}", prog_i, AZUL_CLARO),
+        (f"EJEC. {anterior}", ejec_i, NARANJA_CLARO),
+        (f"PROG. {actual}", prog_ii, AZUL),
+        (f"EJEC. {actual}", ejec_ii, NARANJA),
+    ]
 
 
 def grafico_comparacion(
@@ -214,16 +232,8 @@ def grafico_comparacion(
     The four sequences hold one value per IdG (``idgs``, default 1..n).
     """
     idgs = list(idgs) if idgs is not None else list(range(1, len(prog_ii) + 1))
-    anterior, actual = etiquetas
     return _barras_con_tabla(
-        titulo,
-        idgs,
-        [
-            (f"PROG. {anterior}", prog_i, AZUL_CLARO),
-            (f"EJEC. {anterior}", ejec_i, NARANJA_CLARO),
-            (f"PROG. {actual}", prog_ii, AZUL),
-            (f"EJEC. {actual}", ejec_ii, NARANJA),
-        ],
+        titulo, idgs, series_comparacion(prog_i, ejec_i, prog_ii, ejec_ii, etiquetas)
     )
 
 

@@ -13,19 +13,23 @@ from __future__ import annotations
 
 import math
 from collections.abc import Callable, Sequence
-from decimal import Decimal
 
 from reportlab.lib.colors import HexColor
 from reportlab.pdfbase.pdfmetrics import stringWidth
 from reportlab.platypus import Flowable
 
 from app.reports import charts
-from app.reports.calculos import redondear
 from app.reports.pdf.base import FUENTE, FUENTE_NEGRITA
 
 PULGADA = 72.0
 AZUL, NARANJA = HexColor(charts.AZUL), HexColor(charts.NARANJA)
 AZUL_CLARO, NARANJA_CLARO = HexColor(charts.AZUL_CLARO), HexColor(charts.NARANJA_CLARO)
+COLOR = {
+    charts.AZUL: AZUL,
+    charts.NARANJA: NARANJA,
+    charts.AZUL_CLARO: AZUL_CLARO,
+    charts.NARANJA_CLARO: NARANJA_CLARO,
+}
 GRIS, GRIS_REJILLA = HexColor(charts.GRIS), HexColor(charts.GRIS_REJILLA)
 NEGRO, BLANCO, OSCURO = HexColor("#000000"), HexColor("#FFFFFF"), HexColor("#262626")
 #: Steps the axis ticks may take (× a power of ten), as matplotlib's AutoLocator.
@@ -70,14 +74,9 @@ class Grafico(Flowable):
 # --------------------------------------------------------------------------- helpers
 
 
-def _numero(valor) -> float | None:
-    return None if valor is None else float(valor)
-
-
-def _pct(valor) -> str:
-    if valor is None:
-        return charts.SIN_VALOR
-    return f"{redondear(Decimal(str(valor)))}%"
+def _colores(series):
+    """The web charts' series with their colours as ReportLab colours."""
+    return [(nombre, valores, COLOR[color]) for nombre, valores, color in series]
 
 
 def _texto(c, x, y, cadena, *, tam, negrita=False, color=NEGRO, ha="center", va="baseline"):
@@ -181,7 +180,7 @@ def _barras_con_tabla(
 ) -> Grafico:
     """Grouped bars per IdG with the data table under them (as in Gráfico Nº 11)."""
     idgs = [str(i) for i in idgs]
-    series = [(n, [_numero(v) for v in valores], color) for n, valores, color in series]
+    series = [(n, [charts._numero(v) for v in valores], color) for n, valores, color in series]
 
     def dibujar(c, W, H):
         alto_fig = tamano[1]
@@ -208,7 +207,9 @@ def _barras_con_tabla(
         columna = (der - izq) / max(n, 1)
         arriba = fondo - techo
         filas = [("", idgs, None)]
-        filas += [(nombre, [_pct(v) for v in valores], color) for nombre, valores, color in series]
+        filas += [
+            (nombre, [charts._pct(v) for v in valores], color) for nombre, valores, color in series
+        ]
         for r, (nombre, celdas, color) in enumerate(filas):
             y0 = arriba - (r + 1) * fila
             centro = (y0 + fila / 2) * H
@@ -241,7 +242,7 @@ def _barras_con_tabla(
 def grafico_region(titulo: str, idgs, programado, ejecutado, *, ancho: float) -> Grafico:
     """Programmed vs executed % per IdG of one G/DRTPE, data table under the bars."""
     return _barras_con_tabla(
-        titulo, idgs, [("PROGRAM.", programado, AZUL), ("EJECUCIÓN", ejecutado, NARANJA)], ancho
+        titulo, idgs, _colores(charts.series_region(programado, ejecutado)), ancho
     )
 
 
@@ -258,23 +259,13 @@ def grafico_comparacion(
 ) -> Grafico:
     """One G/DRTPE's semesters side by side: programmed and executed % per IdG in each."""
     idgs = list(idgs) if idgs is not None else list(range(1, len(prog_ii) + 1))
-    anterior, actual = etiquetas
-    return _barras_con_tabla(
-        titulo,
-        idgs,
-        [
-            (f"PROG. {anterior}", prog_i, AZUL_CLARO),
-            (f"EJEC. {anterior}", ejec_i, NARANJA_CLARO),
-            (f"PROG. {actual}", prog_ii, AZUL),
-            (f"EJEC. {actual}", ejec_ii, NARANJA),
-        ],
-        ancho,
-    )
+    series = charts.series_comparacion(prog_i, ejec_i, prog_ii, ejec_ii, etiquetas)
+    return _barras_con_tabla(titulo, idgs, _colores(series), ancho)
 
 
 def grafico_idg(titulo: str, programado, ejecutado, *, ancho: float) -> Grafico:
     """The average programmed and executed % of one IdG: two bars with their labels."""
-    valores = [_numero(programado), _numero(ejecutado)]
+    valores = [charts._numero(programado), charts._numero(ejecutado)]
 
     def dibujar(c, W, H):
         bajo, alto = charts._limites(valores)
@@ -289,7 +280,7 @@ def grafico_idg(titulo: str, programado, ejecutado, *, ancho: float) -> Grafico:
         for x, v, nombre in zip((0, 1), valores, ("Programación", "Ejecución"), strict=True):
             base = v or 0.0
             y = base + (alto - bajo) * 0.02 if base >= 0 else base
-            _texto(c, ejes.x(x), ejes.y(y), _pct(v), tam=9, negrita=True,
+            _texto(c, ejes.x(x), ejes.y(y), charts._pct(v), tam=9, negrita=True,
                    va="bottom" if base >= 0 else "top")  # fmt: skip
             c.setStrokeColor(NEGRO)
             c.line(ejes.x(x), ejes.y0, ejes.x(x), ejes.y0 - 3.5)
