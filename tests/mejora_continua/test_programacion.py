@@ -636,6 +636,22 @@ def test_matrix_rows_group_recommendations_and_activities(bd, recomendacion):
         )
 
 
+def test_new_activity_linked_to_a_recommendation(bd, recomendacion):
+    """Linking at creation: the lookups' autoflush must not meet a half-added activity."""
+    existente = _actividad(bd, 3, 1)
+    actividad = services.crear_actividad(
+        existente.programa,
+        {
+            "indicador_id": existente.indicador_id,
+            "nombre": "Taller de seguimiento de recomendaciones",
+            "recomendacion_ids": [recomendacion.id],
+        },
+        usuario=usuario_demo(Rol.direccion),
+    )
+    bd.session.commit()
+    assert actividad.recomendaciones == [recomendacion] and actividad.id
+
+
 def test_matrix_page_renders(client, sesion, recomendacion):
     sesion.entrar(Rol.revisor)
     pagina = client.get("/mejora-continua/matriz?anio=2021")

@@ -415,10 +415,10 @@ def crear_actividad(
     limpio = _limpio(datos)
     if limpio["numero"] is None:
         limpio["numero"] = _siguiente_numero(programa, limpio["indicador_id"])
-    actividad = Actividad(programa=programa, **limpio)
-    actividad.recomendaciones = _recomendaciones(
-        datos.get("recomendacion_ids") or [], limpio["indicador_id"]
-    )
+    # Looked up before the activity exists: attached to the programme but not yet in the
+    # session, it would be caught half-added by the autoflush of these lookups.
+    recomendaciones = _recomendaciones(datos.get("recomendacion_ids") or [], limpio["indicador_id"])
+    actividad = Actividad(programa=programa, recomendaciones=recomendaciones, **limpio)
     db.session.add(actividad)
     db.session.flush()
     registrar_evento(
