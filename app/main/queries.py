@@ -6,7 +6,7 @@ from dataclasses import dataclass
 from datetime import date
 
 import sqlalchemy as sa
-from sqlalchemy.orm import contains_eager, joinedload
+from sqlalchemy.orm import contains_eager, joinedload, lazyload
 
 from app.auth.models import Rol, Usuario
 from app.convenios.models import Periodo
@@ -90,7 +90,11 @@ def actividades_del_mes(usuario: Usuario, hoy: date) -> AgendaUnidad | None:
             ProgramacionRegional.estado != EstadoProgramacion.cancelada,
         )
         .options(
-            contains_eager(ProgramacionRegional.actividad), joinedload(ProgramacionRegional.region)
+            contains_eager(ProgramacionRegional.actividad),
+            # The agenda shows the activity's name only: not its IdG or unit.
+            lazyload(ProgramacionRegional.actividad, Actividad.indicador),
+            lazyload(ProgramacionRegional.actividad, Actividad.unidad),
+            joinedload(ProgramacionRegional.region),
         )
         .order_by(Actividad.numero, ProgramacionRegional.id)
     ).all()

@@ -18,6 +18,7 @@ import re
 import threading
 import time
 import uuid
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, timedelta
 from pathlib import Path
@@ -352,12 +353,13 @@ def generar(informe: Informe, usuario: Usuario, borrador: bool) -> Solicitud:
     activa = generacion_activa(informe, borrador)
     if activa is not None:
         return Solicitud(generacion=activa)
+    # The data is already read and the build starts right away: the job is born running.
     generacion = GeneracionInforme(
         informe=informe,
         borrador=borrador,
-        estado=EstadoGeneracion.pendiente,
-        fraccion=0.0,
-        mensaje=_("En cola"),
+        estado=EstadoGeneracion.en_curso,
+        fraccion=0.05,
+        mensaje=_("Componiendo el informe"),
         creado_por_id=usuario.id,
     )
     db.session.add(generacion)
@@ -403,11 +405,15 @@ def esperar(generacion_id: int, segundos: float | None = None) -> None:
 
 class _Progreso:
     """Callback given to the PDF builder: writes the job's progress, at most every
-    INTERVALO_PROGRESO seconds (each write is a commit: one per chart made slow disks count)."""
+    INTERVALO_PROGRESO seconds (each write is a commit: one per chart made slow disks count).
+
+    The job's state was committed just before the build, so the first write waits an interval
+    too; the end (fraction 1) is only set: the commit that stores the file follows at once.
+    """
 
     def __init__(self, generacion: GeneracionInforme):
         self.generacion = generacion
-        self._ultima = -INTERVALO_PROGRESO
+        self._ultima = time.monotonic()
 
     def __call__(self, fraccion: float, mensaje: str | None = None) -> None:
         fraccion = min(max(float(fraccion), 0.0), 1.0)
@@ -419,7 +425,8 @@ class _Progreso:
         self.generacion.fraccion = round(0.05 + 0.9 * fraccion, 4)
         if mensaje:
             self.generacion.mensaje = str(mensaje)[:200]
-        db.session.commit()
+        if fraccion < 1.0:
+            db.session.commit()
 
 
 def construir(app: Flask, generacion_id: int, preparados: tuple | None = None) -> None:
@@ -448,37 +455,51 @@ def _construir(generacion_id: int, preparados: tuple | None = None) -> None:
     if generacion is None or not generacion.activa:
         return
     informe = generacion.informe
-    periodo = informe.periodo
     borrador = generacion.borrador
-    generacion.estado = EstadoGeneracion.en_curso
-    generacion.fraccion = 0.01
-    generacion.mensaje = _("Reuniendo los datos")
-    db.session.commit()
-
     if preparados is not None:
+        # generar() read the data and committed the job as running: no write needed here.
         datos, version = preparados
     else:
-        datos = _datos(periodo, informe, borrador)
+        generacion.estado = EstadoGeneracion.en_curso
+        generacion.fraccion = 0.01
+        generacion.mensaje = _("Reuniendo los datos")
+        db.session.commit()
+        datos = _datos(informe.periodo, informe, borrador)
         # The version of exactly the data being drawn, even if something changed meanwhile.
         version = datos_informe.huella(datos)
+
+    def terminar(archivo: ArchivoInforme) -> None:
+        generacion.archivo = archivo
+        generacion.estado = EstadoGeneracion.terminado
+        generacion.fraccion = 1.0
+        generacion.mensaje = _("Informe listo")
+
     existente = archivo_existente(informe, version, borrador)
     if existente is None:
         contenido = pdf.informe_pdf(datos, borrador=borrador, progreso=_Progreso(generacion))
         if not contenido.startswith(b"%PDF"):
             raise ErrorInforme(_("El generador no produjo un PDF válido."))
-        generacion.mensaje = _("Guardando el archivo")
-        existente = _guardar(informe, version, borrador, contenido, generacion.creado_por_id)
-    generacion.archivo = existente
-    generacion.estado = EstadoGeneracion.terminado
-    generacion.fraccion = 1.0
-    generacion.mensaje = _("Informe listo")
-    db.session.commit()
+        # The job ends in the same commit that stores the file.
+        _guardar(
+            informe, version, borrador, contenido, generacion.creado_por_id, al_guardar=terminar
+        )
+    else:
+        terminar(existente)
+        db.session.commit()
 
 
 def _guardar(
-    informe: Informe, version: str, borrador: bool, contenido: bytes, usuario_id: int | None
+    informe: Informe,
+    version: str,
+    borrador: bool,
+    contenido: bytes,
+    usuario_id: int | None,
+    al_guardar: Callable[[ArchivoInforme], None] | None = None,
 ) -> ArchivoInforme:
-    """Write the file under a random name and add its row; the file goes if the row can't."""
+    """Write the file under a random name and add its row; the file goes if the row can't.
+
+    ``al_guardar(archivo)`` runs just before the commit, so its writes share it.
+    """
     nombre = f"{uuid.uuid4().hex}.pdf"
     destino = carpeta_informes(current_app) / nombre
     temporal = destino.with_name(nombre + ".parcial")
@@ -490,15 +511,17 @@ def _guardar(
         if archivo is not None and ruta_archivo(archivo).is_file():
             # Another build of the same inputs finished first: keep its file.
             destino.unlink(missing_ok=True)
-            return archivo
-        if archivo is None:
-            archivo = ArchivoInforme(**clave)
-            db.session.add(archivo)
-        # (A row whose file vanished from disk is pointed at the new file.)
-        archivo.ruta = nombre
-        archivo.tamanio = len(contenido)
-        archivo.creado_en = ahora()
-        archivo.creado_por_id = usuario_id
+        else:
+            if archivo is None:
+                archivo = ArchivoInforme(**clave)
+                db.session.add(archivo)
+            # (A row whose file vanished from disk is pointed at the new file.)
+            archivo.ruta = nombre
+            archivo.tamanio = len(contenido)
+            archivo.creado_en = ahora()
+            archivo.creado_por_id = usuario_id
+        if al_guardar is not None:
+            al_guardar(archivo)
         db.session.commit()
     except IntegrityError:
         # The same inputs were stored by a parallel build between the check and the insert.
@@ -507,6 +530,9 @@ def _guardar(
         archivo = db.session.scalar(sa.select(ArchivoInforme).filter_by(**clave))
         if archivo is None:
             raise
+        if al_guardar is not None:
+            al_guardar(archivo)
+            db.session.commit()
     except Exception:
         db.session.rollback()
         destino.unlink(missing_ok=True)

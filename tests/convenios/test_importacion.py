@@ -15,7 +15,7 @@ from openpyxl import Workbook, load_workbook
 
 from app.auth.models import Rol
 from app.catalogo.models import Indicador, Region
-from app.convenios.models import EstadoReporte, LineaReporte, Periodo, Reporte
+from app.convenios.models import EstadoCelda, EstadoReporte, LineaReporte, Periodo, Reporte
 from app.convenios.queries import exportacion
 from app.convenios.queries.anexo4 import celdas
 from app.convenios.services import anexo4 as anexo4_services
@@ -245,14 +245,14 @@ def test_one_bad_row_among_good_ones_writes_nothing(bd):
 
 def test_failure_while_applying_leaves_nothing(runner, bd, tmp_path, monkeypatch):
     antes = _conteos(bd)
-    llamadas = []
 
-    def falla_en_el_segundo(reporte, **_opciones):
-        llamadas.append(reporte)
-        if len(llamadas) == 2:
-            raise anexo4_services.ErrorAnexo4("fallo simulado")
+    def falla_al_final(_claves):
+        # The last step: the reports, cells and events are sent to the database, then it fails.
+        bd.session.flush()
+        assert bd.session.scalar(sa.select(sa.func.count(LineaReporte.id))) > 0
+        raise anexo4_services.ErrorAnexo4("fallo simulado")
 
-    monkeypatch.setattr(importacion, "fijar_originales", falla_en_el_segundo)
+    monkeypatch.setattr(importacion, "fijar_metas_originales", falla_al_final)
     archivo = tmp_path / "datos.csv"
     archivo.write_bytes(EJEMPLO.read_bytes())
     resultado = runner.invoke(args=["anexo4", "importar", str(archivo)])
@@ -260,6 +260,54 @@ def test_failure_while_applying_leaves_nothing(runner, bd, tmp_path, monkeypatch
     assert "fallo simulado" in resultado.output
     bd.session.expire_all()
     assert _conteos(bd) == antes
+
+
+def test_failure_after_the_cells_were_rewritten_restores_them(runner, demo, tmp_path, monkeypatch):
+    """Stored cells are rewritten in one batched UPDATE; a failure after it undoes it too."""
+    celdas_antes, antes = _contenido_celdas(demo), _conteos(demo)
+    escritas = []
+    original = importacion.fijar_metas_originales
+
+    def falla_al_final(claves):
+        original(claves)
+        escritas.extend(demo.session.scalars(sa.select(LineaReporte.ejecutado)))
+        raise anexo4_services.ErrorAnexo4("fallo simulado")
+
+    monkeypatch.setattr(importacion, "fijar_metas_originales", falla_al_final)
+    archivo = tmp_path / "cambios.csv"
+    archivo.write_bytes(_csv("Loreto,1,2020,2,valor,60,99.5", "Loreto,2,2020,2,valor,60,98.5"))
+    resultado = runner.invoke(args=["anexo4", "importar", str(archivo)])
+    assert resultado.exit_code == 1 and "fallo simulado" in resultado.output
+    assert Decimal("99.5") in escritas and Decimal("98.5") in escritas  # the UPDATE ran
+    demo.session.expire_all()
+    assert _contenido_celdas(demo) == celdas_antes and _conteos(demo) == antes
+
+
+def test_the_cyclic_collector_pauses_during_an_import_and_comes_back(bd, monkeypatch):
+    import gc
+
+    vistos = []
+    original = importacion._revisar_fila
+
+    def revisar(*args):
+        vistos.append(gc.isenabled())
+        if len(vistos) == 2:
+            raise RuntimeError("fallo simulado")
+        return original(*args)
+
+    monkeypatch.setattr(importacion, "_revisar_fila", revisar)
+    assert gc.isenabled()
+    _analizar(_csv("Loreto,1,2020,2,valor,60,60"))
+    assert vistos == [False] and gc.isenabled()
+    with pytest.raises(RuntimeError):  # a failure inside gives the collector back too
+        _analizar(_csv("Loreto,1,2020,2,valor,60,60"))
+    assert gc.isenabled()
+    gc.disable()  # whoever paused it before keeps it paused
+    try:
+        _analizar(_csv("Loreto,1,2020,2,valor,60,60", "Loreto,2,2020,2,valor,60,60"))
+        assert not gc.isenabled()
+    finally:
+        gc.enable()
 
 
 def test_warnings_do_not_block_the_import(bd):
@@ -321,6 +369,24 @@ def _xlsx(filas: list[list]) -> bytes:
     return salida.getvalue()
 
 
+def test_a_sheet_with_a_stray_far_cell_is_refused_without_reading_it_whole(monkeypatch):
+    """A cell at XFD<row> would make billions of empty cells: rows and columns are bounded."""
+    monkeypatch.setattr(importacion, "MAX_FILAS", 500)
+    libro = Workbook()
+    hoja = libro.active
+    hoja.append(CABECERA.split(","))
+    hoja.append(["Loreto", 1, 2020, 2, "valor", 60, 60])
+    hoja["XFD3000"] = "x"
+    salida = io.BytesIO()
+    libro.save(salida)
+    with pytest.raises(importacion.ErrorImportacion, match="más de 500 filas"):
+        importacion.leer_archivo("datos.xlsx", salida.getvalue())
+    # Within the bounds the same sheet is read, its far column left out.
+    monkeypatch.setattr(importacion, "MAX_FILAS", 5000)
+    filas = importacion.leer_archivo("datos.xlsx", salida.getvalue())
+    assert [f["region"] for f in filas] == ["Loreto"]  # the blank rows after it are dropped
+
+
 def test_xlsx_import_reads_numbers_with_a_point(bd):
     contenido = _xlsx(
         [
@@ -363,6 +429,29 @@ def test_reimporting_replaces_cells_and_keeps_the_first_approved_goal(bd):
     linea = bd.session.scalar(sa.select(LineaReporte).filter_by(indicador_numero=1))
     assert (linea.programado, linea.ejecutado) == (Decimal(65), Decimal("61.5"))
     assert linea.programado_original == Decimal(60)
+
+
+def test_importing_over_a_draft_fixes_the_first_approved_goal_of_every_line(bd):
+    """A draft's lines in the file take the file's goal as original; the others keep theirs."""
+    _importar(_csv("Loreto,3,2020,1,valor,10,10"))  # creates the semester and the convenio's set
+    bd.session.commit()
+    reporte = bd.session.scalar(sa.select(Reporte))
+    reporte.estado = EstadoReporte.borrador
+    for linea in reporte.lineas:
+        linea.programado, linea.programado_original = Decimal(40), None
+    bd.session.commit()
+    _importar(_csv("Loreto,1,2020,1,valor,70,65", "Loreto,2,2020,1,sin_meta,,"))
+    # The lines loaded in the session show the written figures before the commit too.
+    en_sesion = {li.indicador_numero: li for li in reporte.lineas}
+    assert (en_sesion[1].programado, en_sesion[1].programado_original) == (70, 70)
+    assert en_sesion[2].estado is EstadoCelda.sin_meta and en_sesion[2].programado is None
+    bd.session.commit()
+    bd.session.expire_all()
+    por_idg = {li.indicador_numero: li for li in bd.session.get(Reporte, reporte.id).lineas}
+    assert (por_idg[1].programado, por_idg[1].programado_original) == (70, 70)
+    assert (por_idg[2].programado, por_idg[2].programado_original) == (None, None)
+    assert (por_idg[3].programado, por_idg[3].programado_original) == (40, 40)
+    assert bd.session.get(Reporte, reporte.id).estado is EstadoReporte.aprobado
 
 
 def test_demo_reproduces_cuadro_04_and_graficos_20_31(demo):

@@ -7,10 +7,12 @@ import dataclasses
 import io
 from types import SimpleNamespace
 
+import sqlalchemy as sa
 from pypdf import PdfReader
 from reportlab.lib.pagesizes import A4
 from reportlab.lib.units import cm
 from reportlab.platypus import SimpleDocTemplate
+from sqlalchemy import event
 
 from app.auth.models import Rol
 from app.reports import charts, services
@@ -19,6 +21,7 @@ from app.reports.informe import _plano
 from app.reports.pdf import graficos
 from app.reports.pdf.base import registrar_fuentes
 from seed.anexo5 import cargar_anexo5_demo
+from seed.programacion import cargar_programa_demo
 
 
 def _pdf(*figuras) -> bytes:
@@ -122,21 +125,92 @@ def test_a_build_reads_the_report_data_once(app, demo, client, sesion, monkeypat
 
 def test_progress_is_written_at_most_every_interval(monkeypatch):
     paso = services.INTERVALO_PROGRESO
-    reloj = iter(paso * t for t in (0.0, 0.25, 0.5, 1.25, 1.4, 1.5, 1.55))
+    # The first reading is the callback's creation, right after the job's state was committed.
+    reloj = iter(paso * t for t in (0.0, 0.25, 0.5, 1.25, 1.4, 1.5, 2.4, 2.5))
     monkeypatch.setattr(services.time, "monotonic", lambda: next(reloj))
     escrituras = []
-    monkeypatch.setattr(services.db.session, "commit", lambda: escrituras.append(1))
+    monkeypatch.setattr(
+        services.db.session, "commit", lambda: escrituras.append(generacion.mensaje)
+    )
     generacion = SimpleNamespace(fraccion=0.0, mensaje="")
     progreso = services._Progreso(generacion)
     for fraccion, mensaje in (
         (0.0, "Preparando"),
         (0.1, "Gráfico 1"),
-        (0.2, "Gráfico 2"),
-        (0.3, "Gráfico 3"),  # more than an interval after the first write: written
+        (0.3, "Gráfico 3"),  # more than an interval after the job's own write: written
         (0.4, "Gráfico 4"),
         (0.5, "Gráfico 5"),
-        (1.0, "Informe generado"),  # the end is always written
+        (0.6, "Gráfico 6"),  # an interval after the previous write: written
+        (1.0, "Informe generado"),  # the end is set; the commit storing the file writes it
     ):
         progreso(fraccion, mensaje)
-    assert len(escrituras) == 3
+    assert escrituras == ["Gráfico 3", "Gráfico 6"]
     assert generacion.fraccion == 0.95 and generacion.mensaje == "Informe generado"
+
+
+def test_a_quick_build_writes_twice_the_job_then_the_file(app, demo, client, sesion, monkeypatch):
+    """The job is born running (the data is read already) and ends in the commit that stores
+    its file: no separate writes for "started", "100 %" and "done"."""
+    from app.reports.models import ArchivoInforme, EstadoGeneracion, GeneracionInforme
+
+    monkeypatch.setitem(app.config, "INFORME_SINCRONO", True)
+    monkeypatch.setattr(
+        "app.reports.pdf.informe_pdf",
+        lambda datos, borrador=False, progreso=None: (
+            progreso(0.5, "Mitad"),
+            progreso(1.0, "Informe generado"),
+            b"%PDF-1.4\n%%EOF\n",
+        )[-1],
+    )
+    sesion.entrar(Rol.odes)
+    escrituras, pendiente = [], [False]
+
+    def al_ejecutar(_conexion, _cursor, sentencia, *_args):
+        if sentencia.lstrip().split(None, 1)[0].upper() in ("INSERT", "UPDATE", "DELETE"):
+            pendiente[0] = True
+
+    def al_confirmar(_conexion):
+        if pendiente[0]:
+            escrituras.append(1)
+        pendiente[0] = False
+
+    # Transactions that wrote something, on every connection (the builder has its own session).
+    event.listen(sa.engine.Engine, "before_cursor_execute", al_ejecutar)
+    event.listen(sa.engine.Engine, "commit", al_confirmar)
+    try:
+        respuesta = client.post("/informes/2021-1/generar", data={"tipo": "final"})
+    finally:
+        event.remove(sa.engine.Engine, "before_cursor_execute", al_ejecutar)
+        event.remove(sa.engine.Engine, "commit", al_confirmar)
+    assert respuesta.status_code == 302
+    demo.session.expire_all()
+    (generacion,) = demo.session.scalars(sa.select(GeneracionInforme))
+    (archivo,) = demo.session.scalars(sa.select(ArchivoInforme))
+    assert generacion.estado is EstadoGeneracion.terminado and generacion.archivo_id == archivo.id
+    assert generacion.fraccion == 1.0 and generacion.mensaje == "Informe listo"
+    assert len(escrituras) == 2
+
+
+def test_the_matrix_reads_the_programme_as_plain_rows_with_the_same_result(demo):
+    """actividades_resumidas() gives the report the schedule and DETALLE the ORM graph gives."""
+    from app.mejora_continua.queries import programacion
+    from app.mejora_continua.services.programacion import cronograma
+
+    cargar_anexo5_demo()
+    cargar_programa_demo()
+    programa = programacion.programa_por_anio(2021)
+    completas = programacion.actividades(programa)
+    resumidas = programacion.actividades_resumidas(programa)
+    assert len(resumidas) == len(completas) > 10
+    total = len(programacion.regiones())
+    for orm, plana in zip(completas, resumidas, strict=True):
+        assert (plana.id, plana.numero, plana.nombre, plana.indicador_numero) == (
+            orm.id,
+            orm.numero,
+            orm.nombre,
+            orm.indicador.numero,
+        )
+        assert cronograma(plana) == cronograma(orm)
+        assert programacion.detalle(plana, total_regiones=total) == programacion.detalle(
+            orm, total_regiones=total
+        )

@@ -167,13 +167,6 @@ def _fecha_lima(momento):
 
 def pendientes(usuario: Usuario) -> dict[str, list]:
     """What is waiting for this user: reports to review, to fill or to correct."""
-    abiertos = list(
-        db.session.scalars(
-            sa.select(Periodo)
-            .where(Periodo.abierto.is_(True))
-            .order_by(Periodo.anio, Periodo.semestre)
-        )
-    )
     consulta = (
         sa.select(Reporte)
         .join(Reporte.convenio)
@@ -191,6 +184,11 @@ def pendientes(usuario: Usuario) -> dict[str, list]:
             r for r in propios if r.estado in (EstadoReporte.borrador, EstadoReporte.observado)
         ]
         con_reporte = {r.periodo_id for r in propios}
+        abiertos = db.session.scalars(
+            sa.select(Periodo)
+            .where(Periodo.abierto.is_(True))
+            .order_by(Periodo.anio, Periodo.semestre)
+        ).all()
         for periodo in abiertos:
             if periodo.id in con_reporte:
                 continue

@@ -8,8 +8,11 @@ caller decides whether to commit (or roll back) the whole file.
 from __future__ import annotations
 
 import csv
+import functools
+import gc
 import io
 import re
+import threading
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, time
 from decimal import Decimal
@@ -20,7 +23,6 @@ from zoneinfo import ZoneInfo
 import sqlalchemy as sa
 from flask_babel import gettext as _
 from sqlalchemy.orm import selectinload
-from sqlalchemy.orm.attributes import flag_modified
 
 from app.catalogo import queries as catalogo_queries
 from app.catalogo.models import Indicador, Region
@@ -34,9 +36,7 @@ from app.convenios.models import (
     Semestre,
 )
 from app.convenios.services.anexo4 import (
-    convenio_vigente,
     fijar_metas_originales,
-    fijar_originales,
     obtener_o_crear_reporte,
     revisar_linea,
 )
@@ -44,14 +44,43 @@ from app.extensions import db
 from app.models.auditoria import registrar_evento
 
 COLUMNAS = ("region", "idg", "anio", "semestre", "estado", "programado", "ejecutado")
-#: LineaReporte columns an import writes (the original programmed value may be set too).
-COLUMNAS_CELDA = ("estado", "programado", "ejecutado", "reconstruido", "programado_original")
 OPCIONALES = ("origen",)
 ORIGENES = ("publicado", "reconstruido")
 EXTENSIONES = (".csv", ".xlsx")
+#: Most data rows one file may carry (about 40 s of import), and columns read from a sheet.
+MAX_FILAS = 200_000
+MAX_COLUMNAS_XLSX = 64
 LIMA = ZoneInfo("America/Lima")
 #: Imported reports of a period with a deadline count as received at noon of that day (Lima).
 HORA_RECEPCION = time(12, 0)
+
+_PAUSAS_GC = {"activas": 0}
+_CANDADO_GC = threading.Lock()
+
+
+def _sin_pausas_gc(funcion):
+    """Run funcion with Python's cyclic garbage collector paused (reference counting still frees
+    memory). A bulk import creates tens of thousands of rows, objects and decimals that the
+    collector would traverse again and again (a fifth of the import's time, measured); it
+    runs again when the last concurrent import ends."""
+
+    @functools.wraps(funcion)
+    def envuelta(*args, **kwargs):
+        with _CANDADO_GC:
+            _PAUSAS_GC["activas"] += 1
+            if _PAUSAS_GC["activas"] == 1:
+                _PAUSAS_GC["estaba"] = gc.isenabled()
+                gc.disable()
+        try:
+            return funcion(*args, **kwargs)
+        finally:
+            with _CANDADO_GC:
+                _PAUSAS_GC["activas"] -= 1
+                if _PAUSAS_GC["activas"] == 0 and _PAUSAS_GC["estaba"]:
+                    gc.enable()
+
+    return envuelta
+
 
 _NUMERO = re.compile(r"^-?\d+(\.\d+)?$")
 _ENTERO = re.compile(r"^\d+$")
@@ -242,11 +271,25 @@ def _leer_xlsx(contenido: bytes) -> list[list[str]]:
         if not libro.worksheets:
             return []
         hoja = libro.worksheets[0]
-        return [[_texto(v) for v in fila] for fila in hoja.iter_rows(values_only=True)]
+        # Bounded: a stray cell far away (XFD1048576) would otherwise make a sheet of billions
+        # of empty cells to read; real files have a few columns and far fewer rows.
+        tabla = []
+        for fila in hoja.iter_rows(values_only=True, max_col=MAX_COLUMNAS_XLSX):
+            if len(tabla) > MAX_FILAS:
+                raise ErrorImportacion(
+                    _(
+                        "El archivo tiene más de %(maximo)s filas. Divídalo en varios archivos "
+                        "o borre las filas vacías del final de la hoja.",
+                        maximo=f"{MAX_FILAS:,}".replace(",", " "),
+                    )
+                )
+            tabla.append([_texto(v) for v in fila])
+        return tabla
     finally:
         libro.close()
 
 
+@_sin_pausas_gc
 def leer_archivo(nombre: str, contenido: bytes) -> list[dict[str, str]]:
     """Read a CSV (UTF-8, comma) or XLSX (first sheet) file into one dict per data row.
 
@@ -370,7 +413,7 @@ class _Catalogo:
 
     def __init__(self) -> None:
         self._regiones: dict[str, Region | None] = {}
-        self._convenios: dict[tuple[int, int], Convenio | None] = {}
+        self._convenios: dict[int, list[Convenio]] = {}
         self._indicadores: dict[int, dict[int, Indicador]] = {}
 
     def region(self, nombre: str) -> Region | None:
@@ -380,11 +423,22 @@ class _Catalogo:
         return self._regiones[nombre]
 
     def convenio(self, region_id: int, anio: int) -> Convenio | None:
-        """The signed convenio of a region covering a year, or None."""
-        clave = (region_id, anio)
-        if clave not in self._convenios:
-            self._convenios[clave] = convenio_vigente(region_id, anio)
-        return self._convenios[clave]
+        """The signed convenio of a region covering a year, or None (as convenio_vigente)."""
+        if region_id not in self._convenios:
+            # One query per region, not per region and year: a file spans many years.
+            self._convenios[region_id] = list(
+                db.session.scalars(
+                    sa.select(Convenio)
+                    .where(
+                        Convenio.region_id == region_id,
+                        Convenio.fecha_suscripcion.is_not(None),
+                    )
+                    .order_by(Convenio.id)
+                )
+            )
+        return next(
+            (c for c in self._convenios[region_id] if c.anio_inicio <= anio <= c.anio_fin), None
+        )
 
     def indicadores(self, conjunto_id: int) -> dict[int, Indicador]:
         """The indicators of a set, by number."""
@@ -401,11 +455,12 @@ Clave = tuple[int, int, int, int]
 
 def _revisar_fila(
     numero: int, datos: dict[str, str], catalogo: _Catalogo, errores: list[ErrorFila]
-) -> tuple[FilaValida | None, Clave | None]:
+) -> tuple[FilaValida | None, Clave | None, list[str]]:
     """Check one row; append its errors.
 
-    Returns the row resolved (None when it has errors) and its key region × IdG × year ×
-    semester (None when the key itself can't be read), so duplicates are found either way.
+    Returns the row resolved (None when it has errors), its key region × IdG × year ×
+    semester (None when the key itself can't be read), so duplicates are found either way,
+    and the warnings of its figures.
     """
     antes = len(errores)
 
@@ -485,18 +540,20 @@ def _revisar_fila(
                     f"{convenio.periodo} de {region.nombre}.",
                 )
 
+    avisos: list[str] = []
     if indicador is not None and estado is EstadoCelda.valor:
         # Negative or absurd values: the same rule as the form (its warnings don't block).
         revision = revisar_linea(indicador, estado, programado, ejecutado)
         for columna, mensaje in revision.errores.items():
             error(columna, mensaje)
+        avisos = revision.advertencias
 
     clave = None
     if region is not None and idg is not None and anio is not None and semestre is not None:
         clave = (region.id, idg, anio, semestre)
     if len(errores) > antes:
-        return None, clave
-    return FilaValida(
+        return None, clave, []
+    fila = FilaValida(
         fila=numero,
         region=region,
         convenio=convenio,
@@ -507,7 +564,8 @@ def _revisar_fila(
         programado=programado,
         ejecutado=ejecutado,
         reconstruido=valor["origen"].lower() == "reconstruido",
-    ), clave
+    )
+    return fila, clave, avisos
 
 
 def _mismo_contenido(linea: LineaReporte | None, fila: FilaValida) -> bool:
@@ -521,6 +579,7 @@ def _mismo_contenido(linea: LineaReporte | None, fila: FilaValida) -> bool:
     )
 
 
+@_sin_pausas_gc
 def analizar(filas: list[dict[str, str]]) -> Analisis:
     """Check every row (collecting all errors) and preview the import; writes nothing."""
     analisis = Analisis()
@@ -532,7 +591,7 @@ def analizar(filas: list[dict[str, str]]) -> Analisis:
             continue
         hay_datos = True
         numero = indice + 2
-        fila, clave = _revisar_fila(numero, datos, catalogo, analisis.errores)
+        fila, clave, avisos = _revisar_fila(numero, datos, catalogo, analisis.errores)
         if clave is not None and clave in vistas:
             _region, idg, anio, semestre = clave
             region = catalogo.region((datos.get("region") or "").strip())
@@ -557,9 +616,7 @@ def analizar(filas: list[dict[str, str]]) -> Analisis:
         if fila is None:
             continue
         analisis.filas.append(fila)
-        if fila.estado is EstadoCelda.valor:
-            revision = revisar_linea(fila.indicador, fila.estado, fila.programado, fila.ejecutado)
-            analisis.advertencias += [ErrorFila(numero, "", m) for m in revision.advertencias]
+        analisis.advertencias += [ErrorFila(numero, "", m) for m in avisos]
     if not hay_datos:
         analisis.errores.append(ErrorFila(1, "", _("El archivo no tiene filas de datos.")))
     _prever(analisis, catalogo)
@@ -584,7 +641,8 @@ def _prever(analisis: Analisis, catalogo: _Catalogo) -> None:
                 Reporte.convenio_id.in_(convenio_ids),
                 Reporte.periodo_id.in_(list(por_id)),
             )
-            .options(selectinload(Reporte.lineas))
+            # The lines' IdG are known by id: not joined into 10,000 rows.
+            .options(selectinload(Reporte.lineas).lazyload(LineaReporte.indicador))
         ):
             anio, semestre = por_id[reporte.periodo_id]
             analisis._reportes[(reporte.convenio_id, anio, semestre)] = reporte
@@ -644,6 +702,7 @@ def fecha_recepcion(periodo: Periodo, ahora: datetime) -> datetime:
     return datetime.combine(periodo.fecha_limite_anexo4, HORA_RECEPCION, LIMA).astimezone(UTC)
 
 
+@_sin_pausas_gc
 def aplicar(
     analisis: Analisis, *, usuario_id: int | None, ahora: datetime, archivo: str | None = None
 ) -> Resumen:
@@ -684,6 +743,9 @@ def aplicar(
     }
     escritos: list[tuple[Reporte, EstadoReporte, int]] = []
     sin_cambios = 0
+    # Stored lines are written by primary key in one batched UPDATE (not through the unit of
+    # work, which costs several times more per line); new lines are added as objects.
+    celdas: list[dict[str, Any]] = []
     for clave, filas in por_reporte.items():
         reporte = reportes[clave]
         lineas = {li.indicador_id: li for li in reporte.lineas}
@@ -692,22 +754,41 @@ def aplicar(
         ):
             sin_cambios += 1
             continue
+        en_archivo = set()
         for fila in filas:
+            valor = fila.estado is EstadoCelda.valor
+            programado = fila.programado if valor else None
+            ejecutado = fila.ejecutado if valor else None
             linea = lineas.get(fila.indicador.id)
             if linea is None:
                 linea = LineaReporte(
-                    indicador=fila.indicador, indicador_numero=fila.indicador.numero
+                    indicador=fila.indicador,
+                    indicador_numero=fila.indicador.numero,
+                    estado=fila.estado,
+                    programado=programado,
+                    ejecutado=ejecutado,
+                    reconstruido=fila.reconstruido,
                 )
                 reporte.lineas.append(linea)
-            linea.estado = fila.estado
-            linea.programado = fila.programado if fila.estado is EstadoCelda.valor else None
-            linea.ejecutado = fila.ejecutado if fila.estado is EstadoCelda.valor else None
-            linea.reconstruido = fila.reconstruido
-            # The same columns on every stored line, so the flush batches them in one UPDATE.
-            cargadas = sa.inspect(linea).dict
-            for columna in COLUMNAS_CELDA:
-                if linea.id is not None and columna in cargadas:
-                    flag_modified(linea, columna)
+                continue
+            en_archivo.add(linea.id)
+            celdas.append(
+                {
+                    "id": linea.id,
+                    "estado": fila.estado,
+                    "programado": programado,
+                    "ejecutado": ejecutado,
+                    "reconstruido": fila.reconstruido,
+                    # fijar_originales' rule: the first approved programmed value stays.
+                    "programado_original": programado
+                    if linea.programado_original is None
+                    else linea.programado_original,
+                }
+            )
+        # The report's other lines (new ones and those not in the file) keep their own rule.
+        for linea in reporte.lineas:
+            if linea.id not in en_archivo and linea.programado_original is None:
+                linea.programado_original = linea.programado
         escritos.append((reporte, reporte.estado, len(filas)))
         reporte.estado = EstadoReporte.aprobado
         reporte.origen = "importacion"
@@ -716,22 +797,21 @@ def aplicar(
         reporte.motivo_observacion = None
         if reporte.enviado_en is None:
             reporte.enviado_en = fecha_recepcion(periodos[clave[1:]], ahora)
-    # fijar_originales reads only the annual goals, which an import never changes: one flush
-    # at the end instead of one per report.
-    with db.session.no_autoflush:
-        for reporte, anterior, n in escritos:
-            fijar_originales(reporte, metas=False)
-            despues: dict[str, Any] = {"estado": reporte.estado, "celdas": n}
-            if archivo:
-                despues["archivo"] = archivo
-            registrar_evento(
-                "importar",
-                "reporte",
-                reporte.id,
-                usuario_id=usuario_id,
-                antes={"estado": anterior},
-                despues=despues,
-            )
+    for reporte, anterior, n in escritos:
+        despues: dict[str, Any] = {"estado": reporte.estado, "celdas": n}
+        if archivo:
+            despues["archivo"] = archivo
+        registrar_evento(
+            "importar",
+            "reporte",
+            reporte.id,
+            usuario_id=usuario_id,
+            antes={"estado": anterior},
+            despues=despues,
+        )
+    if celdas:
+        # SQLAlchemy also sets the new figures on the lines already loaded in the session.
+        db.session.execute(sa.update(LineaReporte), celdas)
     # The annual goals of every written report in one statement, not one query per report.
     fijar_metas_originales({(r.convenio_id, r.periodo.anio) for r, _a, _n in escritos})
     db.session.flush()

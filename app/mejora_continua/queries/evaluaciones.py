@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 
 import sqlalchemy as sa
 from flask_babel import gettext as _
-from sqlalchemy.orm import selectinload
+from sqlalchemy.orm import joinedload, lazyload, selectinload
 
 from app.auth.models import Rol, Usuario
 from app.catalogo.models import Indicador, Region, TipoUnidad, UnidadMTPE
@@ -42,7 +42,7 @@ def indicadores_del_periodo(periodo: Periodo) -> list[Indicador]:
         db.session.scalars(
             sa.select(Indicador)
             .where(Indicador.conjunto_id.in_(conjuntos))
-            .options(selectinload(Indicador.proponente))
+            .options(joinedload(Indicador.proponente))
             .order_by(Indicador.numero, Indicador.conjunto_id)
         )
     )
@@ -92,17 +92,27 @@ def completitud_por_unidad(
     periodo: Periodo, filas: list[FilaEvaluacion] | None = None
 ) -> list[CompletitudUnidad]:
     """Per proponent unit: expected = its IdG, received = sent or approved, pending = the rest."""
-    filas = evaluaciones(periodo) if filas is None else filas
+    if filas is None:
+        # Only the states are needed: no evaluation object (nor its joined IdG, semester, unit).
+        estados = dict(
+            db.session.execute(
+                sa.select(Evaluacion.indicador_id, Evaluacion.estado).where(
+                    Evaluacion.periodo_id == periodo.id
+                )
+            ).all()
+        )
+        pares = [(i, estados.get(i.id)) for i in indicadores_del_periodo(periodo)]
+    else:
+        pares = [(f.indicador, f.evaluacion.estado if f.evaluacion else None) for f in filas]
     por_unidad: dict[int, CompletitudUnidad] = {}
-    for fila in filas:
-        unidad = fila.indicador.proponente
+    for indicador, estado in pares:
+        unidad = indicador.proponente
         resumen = por_unidad.setdefault(unidad.id, CompletitudUnidad(unidad))
         resumen.esperadas += 1
-        estado = fila.evaluacion.estado if fila.evaluacion else None
         if estado in RECIBIDAS:
             resumen.recibidas += 1
         else:
-            resumen.pendientes.append(fila.indicador)
+            resumen.pendientes.append(indicador)
         if estado is EstadoReporte.aprobado:
             resumen.aprobadas += 1
     return list(por_unidad.values())
@@ -273,9 +283,16 @@ def _por_presentar(unidad_id: int) -> list[tuple[Periodo, FilaEvaluacion]]:
     existentes = {
         (e.periodo_id, e.indicador_id): e
         for e in db.session.scalars(
-            sa.select(Evaluacion).where(
+            sa.select(Evaluacion)
+            .where(
                 Evaluacion.periodo_id.in_(list(conjuntos)),
                 Evaluacion.indicador_id.in_([i.id for i in propios]),
+            )
+            # The rows carry their IdG and semester already: no joins for them.
+            .options(
+                lazyload(Evaluacion.indicador),
+                lazyload(Evaluacion.periodo),
+                lazyload(Evaluacion.unidad),
             )
         )
     }

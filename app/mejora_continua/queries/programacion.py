@@ -91,6 +91,78 @@ def actividades(programa: ProgramaCapacidades, *, unidad_id: int | None = None) 
     return list(db.session.scalars(consulta_actividades(programa, unidad_id=unidad_id)).unique())
 
 
+@dataclass(frozen=True)
+class RegionCorrida:
+    """A run's region as the schedule and DETALLE read it (hashable: DETALLE groups by it)."""
+
+    nombre: str
+    orden: int
+
+
+@dataclass(frozen=True)
+class Corrida:
+    """A run of an activity, reduced to what the schedule and DETALLE read."""
+
+    region: RegionCorrida
+    mes_vigente: int
+    estado: EstadoProgramacion
+
+
+@dataclass(frozen=True)
+class ActividadResumida:
+    """An activity with its runs, as the report's matrix reads it (no ORM objects)."""
+
+    id: int
+    indicador_id: int
+    indicador_numero: int
+    numero: int
+    nombre: str
+    programaciones: list[Corrida]
+
+
+def actividades_resumidas(programa: ProgramaCapacidades) -> list[ActividadResumida]:
+    """The programme's activities by IdG and number with their runs, read as plain rows.
+
+    Two column queries instead of the ORM graph of `actividades()` (activity, IdG, unit, runs
+    with their regions, recommendations): the report only needs names, months and states.
+    """
+    filas = db.session.execute(
+        sa.select(
+            Actividad.id,
+            Actividad.indicador_id,
+            Indicador.numero,
+            Actividad.numero,
+            Actividad.nombre,
+        )
+        .join(Indicador, Actividad.indicador_id == Indicador.id)
+        .where(Actividad.programa_id == programa.id)
+        .order_by(Indicador.numero, Actividad.numero)
+    ).all()
+    corridas: dict[int, list[Corrida]] = {fila[0]: [] for fila in filas}
+    regiones: dict[tuple, RegionCorrida] = {}
+    for actividad_id, nombre, orden, mes, reprogramado, estado in db.session.execute(
+        sa.select(
+            ProgramacionRegional.actividad_id,
+            Region.nombre,
+            Region.orden,
+            ProgramacionRegional.mes,
+            ProgramacionRegional.mes_reprogramado,
+            ProgramacionRegional.estado,
+        )
+        .join(Region, ProgramacionRegional.region_id == Region.id)
+        .join(Actividad, ProgramacionRegional.actividad_id == Actividad.id)
+        .where(Actividad.programa_id == programa.id)
+        .order_by(ProgramacionRegional.id)
+    ):
+        region = regiones.setdefault((nombre, orden), RegionCorrida(nombre, orden))
+        # Same rule as ProgramacionRegional.mes_vigente: the reprogrammed month, if any.
+        corridas[actividad_id].append(Corrida(region, reprogramado or mes, estado))
+    return [
+        ActividadResumida(id_, indicador_id, indicador_numero, numero, nombre, corridas[id_])
+        for id_, indicador_id, indicador_numero, numero, nombre in filas
+    ]
+
+
 def unidades_con_actividades(programa: ProgramaCapacidades) -> list[UnidadMTPE]:
     """The units running some activity of the programme, by acronym."""
     return list(
@@ -116,7 +188,7 @@ def vigentes(programaciones: Iterable[ProgramacionRegional]) -> list[Programacio
     return [p for p in programaciones if p.estado is not EstadoProgramacion.cancelada]
 
 
-def detalle(actividad: Actividad, *, total_regiones: int | None = None) -> str:
+def detalle(actividad: Actividad | ActividadResumida, *, total_regiones: int | None = None) -> str:
     """The DETALLE text of an activity as the matrix prints it, derived from its runs.
 
     Regions with the same months are grouped: "Cajamarca, Callao, Loreto (Abr); Ica (Feb y

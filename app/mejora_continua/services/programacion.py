@@ -18,7 +18,7 @@ import uuid
 from collections.abc import Callable, Iterable
 from datetime import date, datetime
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import sqlalchemy as sa
 from flask import current_app
@@ -42,6 +42,9 @@ from app.mejora_continua.models.programacion import (
     nombre_mes,
 )
 from app.models.auditoria import cambios, registrar_evento
+
+if TYPE_CHECKING:  # the queries module imports this one
+    from app.mejora_continua.queries.programacion import ActividadResumida
 
 log = logging.getLogger(__name__)
 
@@ -549,7 +552,7 @@ def fijar_programacion(
     return len(agregar), len(quitar)
 
 
-def cronograma(actividad: Actividad) -> set[int]:
+def cronograma(actividad: Actividad | ActividadResumida) -> set[int]:
     """The months (1–12) an activity runs in: the current month of every run not cancelled."""
     return {
         p.mes_vigente
