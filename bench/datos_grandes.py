@@ -130,6 +130,13 @@ def _tabla(tabla: sa.Table, filas: list[dict]) -> None:
             db.session.execute(tabla.insert(), filas[inicio : inicio + LOTE])
 
 
+def _azar(semilla: int, *clave) -> random.Random:
+    """A generator of its own for one piece of data (a report, a year's goals, an activity), so
+    a semester gets the same figures whatever the number of years generated around it (the
+    report's 20-years-vs-1 comparison draws the same report from both databases)."""
+    return random.Random(":".join(str(parte) for parte in (semilla, *clave)))
+
+
 def _momento(dia: date) -> datetime:
     return datetime(dia.year, dia.month, dia.day, 17, 0, tzinfo=UTC)
 
@@ -260,7 +267,7 @@ def _convenios(
     )
 
 
-def _metas(convenios: list[Convenio], indicadores: list[Indicador], azar: random.Random):
+def _metas(convenios: list[Convenio], indicadores: list[Indicador], semilla: int):
     existentes = set(
         db.session.execute(
             sa.select(MetaAnual.convenio_id, MetaAnual.indicador_id, MetaAnual.anio)
@@ -269,6 +276,7 @@ def _metas(convenios: list[Convenio], indicadores: list[Indicador], azar: random
     filas = []
     for convenio in convenios:
         for anio in range(convenio.anio_inicio, convenio.anio_fin + 1):
+            azar = _azar(semilla, "metas", convenio.region.codigo, anio)
             for indicador in indicadores:
                 if (convenio.id, indicador.id, anio) in existentes:
                     continue
@@ -313,7 +321,7 @@ def _reportes(
     convenios: list[Convenio],
     periodos: list[Periodo],
     indicadores: list[Indicador],
-    azar: random.Random,
+    semilla: int,
 ) -> dict[tuple[int, int], tuple[list[int], list[int]]]:
     """Reports for every signed convenio × semester it covers, a line per IdG each.
 
@@ -341,6 +349,7 @@ def _reportes(
                 continue
             if periodo.id in reales and convenio.id not in sinteticas:
                 continue
+            azar = _azar(semilla, "reporte", convenio.region.codigo, periodo.codigo)
             if periodo.id == ultimo.id and convenio.region_id in con_cuenta:
                 estado = EstadoReporte.borrador
             elif periodo.id == ultimo.id:
@@ -367,6 +376,8 @@ def _reportes(
     for clave, nuevo in zip(claves, _insertar(Reporte, filas, ids=True), strict=True):
         existentes[clave] = nuevo
     region_de = {c.id: c.region_id for c in convenios}
+    codigo_de = {c.id: c.region.codigo for c in convenios}
+    codigo_periodo = {p.id: p.codigo for p in periodos}
     con_lineas = defaultdict(set)
     for reporte_id, indicador_id in db.session.execute(
         sa.select(LineaReporte.reporte_id, LineaReporte.indicador_id)
@@ -377,6 +388,12 @@ def _reportes(
     for (convenio_id, periodo_id), reporte_id in sorted(existentes.items()):
         if convenio_id not in region_de:
             continue
+        azar = _azar(
+            semilla,
+            "celdas",
+            codigo_de[convenio_id],
+            codigo_periodo.get(periodo_id, periodo_id),
+        )
         for indicador in indicadores:
             if indicador.id in con_lineas[reporte_id]:
                 continue
@@ -483,7 +500,7 @@ def _programas(
     regiones: list[Region],
     indicadores: list[Indicador],
     recomendaciones: dict[tuple[int, int, int], int],
-    azar: random.Random,
+    semilla: int,
 ) -> None:
     """A capacity programme per year: one activity per IdG, planned in a few regions × months.
 
@@ -521,7 +538,9 @@ def _programas(
             claves.append((anio, indicador.id))
     actividad_ids = _insertar(Actividad, actividades, ids=True)
     corridas, enlaces = [], []
+    numero_de = {i.id: i.numero for i in indicadores}
     for (anio, indicador_id), actividad_id in zip(claves, actividad_ids, strict=True):
+        azar = _azar(semilla, "programa", anio, numero_de[indicador_id])
         item = recomendaciones.get((anio - 1, 2, indicador_id))
         if item:
             enlaces.append({"actividad_id": actividad_id, "item_id": item})
@@ -562,7 +581,6 @@ def generar(
     `anios` years ending in 2021, up to `regiones` regions and `indicadores` IdG in the
     convenios' indicator set. Deterministic for a given seed; flushes but does not commit.
     """
-    azar = random.Random(semilla)
     lista_anios = list(range(ULTIMO_ANIO - anios + 1, ULTIMO_ANIO + 1))
     conjunto = db.session.scalar(
         sa.select(ConjuntoIndicadores).order_by(ConjuntoIndicadores.nombre.desc())
@@ -571,10 +589,10 @@ def generar(
     idg = _indicadores(indicadores, conjunto)
     periodos = _periodos(lista_anios)
     convenios = _convenios(todas, lista_anios, conjunto)
-    _metas(convenios, idg, azar)
-    resultados = _reportes(convenios, periodos, idg, azar)
+    _metas(convenios, idg, semilla)
+    resultados = _reportes(convenios, periodos, idg, semilla)
     recomendaciones = _evaluaciones(periodos, idg, resultados)
-    _programas(lista_anios, todas, idg, recomendaciones, azar)
+    _programas(lista_anios, todas, idg, recomendaciones, semilla)
     db.session.flush()
     db.session.expire_all()
 

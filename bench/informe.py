@@ -9,12 +9,14 @@ stored file. Figures (issue 7):
   from a plain dict, no app, no database);
 - again with unchanged data (served from the stored file): ≤ 0.5 s;
 - charts sharp in print: vector (no raster image in the PDF), or raster ≥ 150 dpi;
-- with 20 years of history ≤ 1.1 × with one year: the same semester (II-2020) with the same
-  regions and IdG in a database generated with 20 years and in one generated with only
-  2020–2021 (same generator, same structure), measured alternately.
+- with 20 years of history ≤ 1.1 × with one year: the same semester (II-2020) in a database
+  generated with 20 years and in one generated with only 2020–2021 (same generator, which
+  draws each semester's figures on their own: both give the same report data, checked by its
+  version hash), measured alternately.
 
-Both ratios are the median of n paired ratios, each pair measured back to back, so that on
-a shared machine both sides of a pair see the same load (the note gives the plain medians).
+Both ratios are the median of n (≥ 11) paired ratios, each pair measured back to back and
+either side first in turn, so that on a shared machine both sides of a pair see the same load
+and a drift favours neither (the note gives the plain medians).
 
     python -m bench.informe --url sqlite:///real.db [--grande sqlite:///grande.db] [-n 5]
 """
@@ -115,15 +117,15 @@ class Sesion:
         with self.app.app_context():
             return volcar(informe.datos_informe(PERIODO))
 
-    def estructura(self) -> tuple[int, int, int]:
-        """(regions evaluated, IdG, charts) of the semester's report."""
+    def estructura(self) -> tuple[int, int, int, str]:
+        """(regions evaluated, IdG, charts, version hash of its data) of the semester's report."""
         from app.reports import informe
 
         with self.app.app_context():
             d = informe.datos_informe(PERIODO)
             filas = len(d.comparacion.filas) if d.comparacion else 0
             graficos = 1 + len(d.resultados_regiones) + len(d.resultados_idg) + filas
-            return len(d.resultados_regiones), len(d.indicadores), graficos
+            return len(d.resultados_regiones), len(d.indicadores), graficos, informe.huella(d)
 
 
 def imagenes_rasterizadas(contenido: bytes) -> int:
@@ -177,21 +179,28 @@ def _medir(entorno: Entorno, sesiones: list[Sesion]) -> list[Resultado]:
     from bench import piso_informe
 
     n = max(entorno.repeticiones, 3)
-    pares = max(entorno.repeticiones, 7)  # the ratios need more samples than a median
+    # The ratios need more samples than a median: each pair is two single builds on a shared
+    # machine, and one busy second can move one side of a pair by 20 %.
+    pares = max(entorno.repeticiones, 11)
     carpeta = entorno.carpeta or tempfile.mkdtemp(prefix="bench-informe-")
     resultados: list[Resultado] = []
 
     real = Sesion(entorno.url_real, str(Path(carpeta) / "archivos-real"))
     sesiones.append(real)
-    regiones, idg, n_graficos = real.estructura()
+    regiones, idg, n_graficos, _huella = real.estructura()
     datos = real.datos_piso()
     contenido = real.desde_cero()  # warm-up: imports, fonts, first-request setup
     piso_informe.construir(datos)
     muestras, muestras_piso = [], []
-    for _ in range(pares):  # alternated, so a busy moment of the machine hits both alike
+    for i in range(pares):  # alternated, so a busy moment of the machine hits both alike
         real.olvidar()  # not timed: the stored file and its row go, the build starts over
-        muestras.append(_cronometrar(real.pedir))
-        muestras_piso.append(_cronometrar(lambda: piso_informe.construir(datos)))
+        # Either side first in turn (A B, B A, …), so a drift of the machine favours neither.
+        lados = [
+            (muestras, real.pedir),
+            (muestras_piso, lambda: piso_informe.construir(datos)),
+        ]
+        for lista, funcion in lados if i % 2 == 0 else lados[::-1]:
+            lista.append(_cronometrar(funcion))
     cero, piso = statistics.median(muestras), statistics.median(muestras_piso)
     resultados.append(
         Resultado(
@@ -271,8 +280,9 @@ def _medir(entorno: Entorno, sesiones: list[Sesion]) -> list[Resultado]:
     uno.desde_cero()
     grande.desde_cero()
     t_uno, t_grande = [], []
-    for _ in range(pares):  # alternated, as above
-        for sesion, muestras in ((uno, t_uno), (grande, t_grande)):
+    for i in range(pares):  # alternated, either side first in turn, as above
+        lados = [(uno, t_uno), (grande, t_grande)]
+        for sesion, muestras in lados if i % 2 == 0 else lados[::-1]:
             sesion.olvidar()
             muestras.append(_cronometrar(sesion.pedir))
     m_uno, m_grande = statistics.median(t_uno), statistics.median(t_grande)
@@ -288,8 +298,13 @@ def _medir(entorno: Entorno, sesiones: list[Sesion]) -> list[Resultado]:
             "mismo semestre, "
             f"{forma_grande[0]} G/DRTPE, "
             f"{forma_grande[1]} IdG, {forma_grande[2]} gráficos en ambas bases "
-            f"({'iguales' if forma_uno == forma_grande else f'1 año: {forma_uno}'}); "
-            f"base de 1 año (2020–2021) generada en {preparar:.0f} s",
+            + (
+                "(los mismos datos: huella igual); "
+                if forma_uno == forma_grande
+                else f"(distintos: 1 año {forma_uno[:3]}, huella {forma_uno[3][:8]} frente a "
+                f"{forma_grande[3][:8]}); "
+            )
+            + f"base de 1 año (2020–2021) generada en {preparar:.0f} s",
             t_grande,
         )
     )
