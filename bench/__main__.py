@@ -15,14 +15,13 @@ import os
 import platform
 import socket
 import sys
-import tempfile
 import time
 import traceback
 from pathlib import Path
 
 import sqlalchemy as sa
 
-from bench.comun import Entorno, Resultado
+from bench.comun import Entorno, Resultado, carpeta_temporal
 
 RAIZ = Path(__file__).resolve().parent.parent
 DOC = RAIZ / "docs" / "performance.md"
@@ -169,7 +168,7 @@ def main() -> int:
     comienzo = time.perf_counter()
     carga_inicial = os.getloadavg()[0]
     cpu_inicial = _referencia_cpu()
-    carpeta = tempfile.mkdtemp(prefix="bench-")
+    carpeta = carpeta_temporal("bench-")
     url_real, url_grande, motor = _bases(carpeta)
     print(f"Base de datos: {motor}", flush=True)
     inicio = time.perf_counter()

@@ -7,7 +7,10 @@ docs/performance.md.
 
 from __future__ import annotations
 
+import atexit
+import shutil
 import statistics
+import tempfile
 import time
 import warnings
 from collections.abc import Callable
@@ -54,13 +57,18 @@ def percentil(muestras: list[float], p: float) -> float:
     return statistics.quantiles(muestras, n=100, method="inclusive")[round(p) - 1]
 
 
+def carpeta_temporal(prefijo: str) -> str:
+    """A scratch folder removed when the process ends (benchmarks leave nothing in /tmp)."""
+    carpeta = tempfile.mkdtemp(prefix=prefijo)
+    atexit.register(shutil.rmtree, carpeta, ignore_errors=True)
+    return carpeta
+
+
 def aplicacion(url: str, carpeta: str | None = None, paginas_guardadas: bool = True):
     """A production-like app (no debug, no testing) bound to the database at `url`.
 
     `paginas_guardadas=False` turns the page store off (NullCache), to time the rendering.
     """
-    import tempfile
-
     from app import create_app
     from config import DevelopmentConfig
 
@@ -68,7 +76,7 @@ def aplicacion(url: str, carpeta: str | None = None, paginas_guardadas: bool = T
         DEBUG = False
         TESTING = False
         SQLALCHEMY_DATABASE_URI = url
-        ARCHIVOS_DIR = carpeta or tempfile.mkdtemp(prefix="bench-archivos-")
+        ARCHIVOS_DIR = carpeta or carpeta_temporal("bench-archivos-")
         CACHE_TYPE = "SimpleCache" if paginas_guardadas else "NullCache"
 
     # Flask-Caching warns that NullCache stores nothing: that is the point here.

@@ -27,13 +27,12 @@ import argparse
 import gc
 import io
 import statistics
-import tempfile
 import time
 from pathlib import Path
 
 import sqlalchemy as sa
 
-from bench.comun import Entorno, Resultado, aplicacion
+from bench.comun import Entorno, Resultado, aplicacion, carpeta_temporal
 
 PERIODO = "2020-2"
 CUENTA, CLAVE = "odes@demo.trabajo.gob.pe", "demo-convenios-2020"
@@ -182,7 +181,7 @@ def _medir(entorno: Entorno, sesiones: list[Sesion]) -> list[Resultado]:
     # The ratios need more samples than a median: each pair is two single builds on a shared
     # machine, and one busy second can move one side of a pair by 20 %.
     pares = max(entorno.repeticiones, 11)
-    carpeta = entorno.carpeta or tempfile.mkdtemp(prefix="bench-informe-")
+    carpeta = entorno.carpeta or carpeta_temporal("bench-informe-")
     resultados: list[Resultado] = []
 
     real = Sesion(entorno.url_real, str(Path(carpeta) / "archivos-real"))
@@ -318,7 +317,7 @@ def main() -> None:
     argumentos.add_argument("--grande", help="base con 20 años de historia (por omisión --url)")
     argumentos.add_argument("-n", "--repeticiones", type=int, default=5)
     a = argumentos.parse_args()
-    carpeta = tempfile.mkdtemp(prefix="bench-informe-")
+    carpeta = carpeta_temporal("bench-informe-")
     entorno = Entorno(a.url, a.grande or a.url, repeticiones=a.repeticiones, carpeta=carpeta)
     for r in medir(entorno):
         marca = "✔" if r.cumple else "✘"

@@ -387,6 +387,14 @@ def test_a_sheet_with_a_stray_far_cell_is_refused_without_reading_it_whole(monke
     assert [f["region"] for f in filas] == ["Loreto"]  # the blank rows after it are dropped
 
 
+def test_a_csv_longer_than_the_row_limit_is_refused(monkeypatch):
+    monkeypatch.setattr(importacion, "MAX_FILAS", 3)
+    filas = [f"Loreto,{i},2020,2,valor,60,60" for i in range(1, 5)]
+    with pytest.raises(importacion.ErrorImportacion, match="más de 3 filas"):
+        importacion.leer_archivo("datos.csv", _csv(*filas))
+    assert len(importacion.leer_archivo("datos.csv", _csv(*filas[:3]))) == 3
+
+
 def test_xlsx_import_reads_numbers_with_a_point(bd):
     contenido = _xlsx(
         [

@@ -47,8 +47,9 @@ COLUMNAS = ("region", "idg", "anio", "semestre", "estado", "programado", "ejecut
 OPCIONALES = ("origen",)
 ORIGENES = ("publicado", "reconstruido")
 EXTENSIONES = (".csv", ".xlsx")
-#: Most data rows one file may carry (about 40 s of import), and columns read from a sheet.
-MAX_FILAS = 200_000
+#: Most data rows one file may carry (an import of about 15 s, within a worker's 30 s timeout),
+#: and columns read from a sheet.
+MAX_FILAS = 100_000
 MAX_COLUMNAS_XLSX = 64
 LIMA = ZoneInfo("America/Lima")
 #: Imported reports of a period with a deadline count as received at noon of that day (Lima).
@@ -276,17 +277,21 @@ def _leer_xlsx(contenido: bytes) -> list[list[str]]:
         tabla = []
         for fila in hoja.iter_rows(values_only=True, max_col=MAX_COLUMNAS_XLSX):
             if len(tabla) > MAX_FILAS:
-                raise ErrorImportacion(
-                    _(
-                        "El archivo tiene más de %(maximo)s filas. Divídalo en varios archivos "
-                        "o borre las filas vacías del final de la hoja.",
-                        maximo=f"{MAX_FILAS:,}".replace(",", " "),
-                    )
-                )
+                raise _demasiadas_filas()
             tabla.append([_texto(v) for v in fila])
         return tabla
     finally:
         libro.close()
+
+
+def _demasiadas_filas() -> ErrorImportacion:
+    return ErrorImportacion(
+        _(
+            "El archivo tiene más de %(maximo)s filas. Divídalo en varios archivos "
+            "o borre las filas vacías del final de la hoja.",
+            maximo=f"{MAX_FILAS:,}".replace(",", " "),
+        )
+    )
 
 
 @_sin_pausas_gc
@@ -313,6 +318,8 @@ def leer_archivo(nombre: str, contenido: bytes) -> list[dict[str, str]]:
         tabla.pop()
     if not tabla:
         raise ErrorImportacion(_("El archivo está vacío."))
+    if len(tabla) > MAX_FILAS + 1:  # a CSV too (the header is the first row)
+        raise _demasiadas_filas()
     # NUL bytes can't be stored (PostgreSQL refuses them) and never belong in this data.
     con_nul = [i + 1 for i, f in enumerate(tabla) if any("\x00" in c for c in f)]
     if con_nul:
