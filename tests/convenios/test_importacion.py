@@ -310,6 +310,31 @@ def test_the_cyclic_collector_pauses_during_an_import_and_comes_back(bd, monkeyp
         gc.enable()
 
 
+def test_overlapping_signed_convenios_the_form_and_the_import_pick_the_same(bd):
+    """With 2020-2021 and a later 2021-2022 both signed, 2021 belongs to the newest in both."""
+    from app.convenios.models import Convenio, EstadoConvenio
+
+    loreto = bd.session.scalar(sa.select(Region).filter_by(codigo="loreto"))
+    vigente = bd.session.scalar(sa.select(Convenio).filter_by(region_id=loreto.id))
+    assert (vigente.anio_inicio, vigente.anio_fin) == (2020, 2021)
+    siguiente = Convenio(
+        region_id=loreto.id,
+        anio_inicio=2021,
+        anio_fin=2022,
+        estado=EstadoConvenio.suscrito,
+        fecha_suscripcion=date(2020, 12, 20),
+        conjunto_id=vigente.conjunto_id,
+    )
+    bd.session.add(siguiente)
+    bd.session.commit()
+    assert anexo4_services.convenio_vigente(loreto.id, 2020) is vigente
+    assert anexo4_services.convenio_vigente(loreto.id, 2021) is siguiente
+    _importar(_csv("Loreto,1,2020,2,valor,60,60", "Loreto,1,2021,1,valor,50,50"))
+    bd.session.commit()
+    por_anio = {r.periodo.anio: r.convenio_id for r in bd.session.scalars(sa.select(Reporte))}
+    assert por_anio == {2020: vigente.id, 2021: siguiente.id}
+
+
 def test_warnings_do_not_block_the_import(bd):
     analisis = _analizar(_csv("Loreto,3,2020,2,valor,100,150"))
     assert analisis.errores == []
@@ -369,30 +394,47 @@ def _xlsx(filas: list[list]) -> bytes:
     return salida.getvalue()
 
 
-def test_a_sheet_with_a_stray_far_cell_is_refused_without_reading_it_whole(monkeypatch):
-    """A cell at XFD<row> would make billions of empty cells: rows and columns are bounded."""
-    monkeypatch.setattr(importacion, "MAX_FILAS", 500)
+def test_a_sheet_with_a_stray_far_cell_is_read_in_bounded_columns():
+    """A cell at XFD<row> would pad every row to 16,384 cells: only 64 columns are read and
+    the blank rows after the data are not kept."""
     libro = Workbook()
     hoja = libro.active
     hoja.append(CABECERA.split(","))
     hoja.append(["Loreto", 1, 2020, 2, "valor", 60, 60])
-    hoja["XFD3000"] = "x"
+    hoja["XFD30000"] = "x"
     salida = io.BytesIO()
     libro.save(salida)
-    with pytest.raises(importacion.ErrorImportacion, match="más de 500 filas"):
-        importacion.leer_archivo("datos.xlsx", salida.getvalue())
-    # Within the bounds the same sheet is read, its far column left out.
-    monkeypatch.setattr(importacion, "MAX_FILAS", 5000)
     filas = importacion.leer_archivo("datos.xlsx", salida.getvalue())
-    assert [f["region"] for f in filas] == ["Loreto"]  # the blank rows after it are dropped
+    assert [f["region"] for f in filas] == ["Loreto"]
 
 
-def test_a_csv_longer_than_the_row_limit_is_refused(monkeypatch):
+def test_an_xlsx_longer_than_the_row_limit_is_refused_while_reading(monkeypatch):
+    """Data rows count, wherever they are; formatted blank rows after the data don't."""
+    monkeypatch.setattr(importacion, "MAX_FILAS", 3)
+    filas = [["Loreto", i, 2020, 2, "valor", 60, 60] for i in range(1, 4)]
+    with pytest.raises(importacion.ErrorImportacion, match="más de 3 filas de datos"):
+        importacion.leer_archivo("datos.xlsx", _xlsx([*filas, [], ["Loreto", 4, 2020, 2]]))
+    libro = load_workbook(io.BytesIO(_xlsx(filas)))
+    libro.active["A9"].number_format = "0.00"  # a formatted empty cell below the data
+    libro.active.row_dimensions[12].height = 30
+    salida = io.BytesIO()
+    libro.save(salida)
+    assert len(importacion.leer_archivo("datos.xlsx", salida.getvalue())) == 3
+
+
+def test_a_csv_longer_than_the_row_limit_is_refused_while_reading(monkeypatch):
     monkeypatch.setattr(importacion, "MAX_FILAS", 3)
     filas = [f"Loreto,{i},2020,2,valor,60,60" for i in range(1, 5)]
-    with pytest.raises(importacion.ErrorImportacion, match="más de 3 filas"):
+    with pytest.raises(importacion.ErrorImportacion, match="más de 3 filas de datos"):
         importacion.leer_archivo("datos.csv", _csv(*filas))
-    assert len(importacion.leer_archivo("datos.csv", _csv(*filas[:3]))) == 3
+    # Refused at the first row over the limit: the rest of the file is never parsed (a field
+    # over the csv module's size limit, which it would otherwise report as damage).
+    roto = _csv(*filas) + b"x" * 200_000 + b"\n"
+    with pytest.raises(importacion.ErrorImportacion, match="más de 3 filas de datos"):
+        importacion.leer_archivo("datos.csv", roto)
+    with pytest.raises(importacion.ErrorImportacion, match="dañado"):
+        importacion.leer_archivo("datos.csv", _csv(*filas[:2]) + b"x" * 200_000 + b"\n")
+    assert len(importacion.leer_archivo("datos.csv", _csv(*filas[:3], ",,,,,,", ",,,,,,"))) == 3
 
 
 def test_xlsx_import_reads_numbers_with_a_point(bd):

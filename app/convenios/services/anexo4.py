@@ -118,15 +118,23 @@ def editar_periodo(
 # --- Reports -------------------------------------------------------------------------------
 
 
+#: When signed convenios of a region overlap, the one in force for a year is the newest (latest
+#: start, then latest registered): the form and the import must pick the same one.
+ORDEN_VIGENTE = (Convenio.anio_inicio.desc(), Convenio.id.desc())
+
+
 def convenio_vigente(region_id: int, anio: int) -> Convenio | None:
-    """The signed convenio of a region that covers a year."""
+    """The signed convenio of a region that covers a year (the newest, if several do)."""
     return db.session.scalar(
-        sa.select(Convenio).where(
+        sa.select(Convenio)
+        .where(
             Convenio.region_id == region_id,
             Convenio.anio_inicio <= anio,
             Convenio.anio_fin >= anio,
             Convenio.fecha_suscripcion.is_not(None),
         )
+        .order_by(*ORDEN_VIGENTE)
+        .limit(1)
     )
 
 

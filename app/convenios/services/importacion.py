@@ -13,6 +13,7 @@ import gc
 import io
 import re
 import threading
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, time
 from decimal import Decimal
@@ -36,6 +37,7 @@ from app.convenios.models import (
     Semestre,
 )
 from app.convenios.services.anexo4 import (
+    ORDEN_VIGENTE,
     fijar_metas_originales,
     obtener_o_crear_reporte,
     revisar_linea,
@@ -251,7 +253,8 @@ def _leer_csv(contenido: bytes) -> list[list[str]]:
             )
         ) from error
     try:
-        return [[c.strip() for c in fila] for fila in csv.reader(io.StringIO(texto, newline=""))]
+        lector = csv.reader(io.StringIO(texto, newline=""))
+        return _tabla_acotada([c.strip() for c in fila] for fila in lector)
     except csv.Error as error:
         raise ErrorImportacion(
             _("El archivo CSV está dañado o no es texto: %(error)s.", error=error)
@@ -272,26 +275,39 @@ def _leer_xlsx(contenido: bytes) -> list[list[str]]:
         if not libro.worksheets:
             return []
         hoja = libro.worksheets[0]
-        # Bounded: a stray cell far away (XFD1048576) would otherwise make a sheet of billions
-        # of empty cells to read; real files have a few columns and far fewer rows.
-        tabla = []
-        for fila in hoja.iter_rows(values_only=True, max_col=MAX_COLUMNAS_XLSX):
-            if len(tabla) > MAX_FILAS:
-                raise _demasiadas_filas()
-            tabla.append([_texto(v) for v in fila])
-        return tabla
+        # Bounded columns: a stray cell far away (XFD1048576) would otherwise pad every row to
+        # 16,384 cells; real files have a few columns.
+        filas = hoja.iter_rows(values_only=True, max_col=MAX_COLUMNAS_XLSX)
+        return _tabla_acotada([_texto(v) for v in fila] for fila in filas)
     finally:
         libro.close()
 
 
-def _demasiadas_filas() -> ErrorImportacion:
-    return ErrorImportacion(
-        _(
-            "El archivo tiene más de %(maximo)s filas. Divídalo en varios archivos "
-            "o borre las filas vacías del final de la hoja.",
-            maximo=f"{MAX_FILAS:,}".replace(",", " "),
-        )
-    )
+def _tabla_acotada(filas: Iterable[list[str]]) -> list[list[str]]:
+    """The rows of a file (header first) up to its last one with data.
+
+    Blank rows keep their place (row numbers are the spreadsheet's) but trailing ones are never
+    stored, and a file with more than MAX_FILAS data rows is refused while being read, before
+    it takes the time and memory of a whole oversized file.
+    """
+    tabla: list[list[str]] = []
+    vacias = 0
+    for fila in filas:
+        if not any(fila):
+            vacias += 1
+            continue
+        if len(tabla) + vacias > MAX_FILAS:  # this row's number, the header being row 0
+            raise ErrorImportacion(
+                _(
+                    "El archivo tiene más de %(maximo)s filas de datos. Divídalo en varios "
+                    "archivos.",
+                    maximo=f"{MAX_FILAS:,}".replace(",", " "),
+                )
+            )
+        tabla.extend([] for _vacia in range(vacias))
+        vacias = 0
+        tabla.append(fila)
+    return tabla
 
 
 @_sin_pausas_gc
@@ -314,12 +330,8 @@ def leer_archivo(nombre: str, contenido: bytes) -> list[dict[str, str]]:
                 valor=extension or "sin extensión",
             )
         )
-    while tabla and not any(tabla[-1]):
-        tabla.pop()
     if not tabla:
         raise ErrorImportacion(_("El archivo está vacío."))
-    if len(tabla) > MAX_FILAS + 1:  # a CSV too (the header is the first row)
-        raise _demasiadas_filas()
     # NUL bytes can't be stored (PostgreSQL refuses them) and never belong in this data.
     con_nul = [i + 1 for i, f in enumerate(tabla) if any("\x00" in c for c in f)]
     if con_nul:
@@ -440,7 +452,7 @@ class _Catalogo:
                         Convenio.region_id == region_id,
                         Convenio.fecha_suscripcion.is_not(None),
                     )
-                    .order_by(Convenio.id)
+                    .order_by(*ORDEN_VIGENTE)
                 )
             )
         return next(
