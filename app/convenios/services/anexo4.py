@@ -118,22 +118,24 @@ def editar_periodo(
 # --- Reports -------------------------------------------------------------------------------
 
 
-#: When signed convenios of a region overlap, the one in force for a year is the newest (latest
-#: start, then latest registered): the form and the import must pick the same one.
-ORDEN_VIGENTE = (Convenio.anio_inicio.desc(), Convenio.id.desc())
+def convenios_firmados(region_id: int) -> sa.Select:
+    """Select of a region's signed convenios, the one in force first when several overlap.
+
+    The newest (latest start, then latest registered) wins: the form and the import resolve a
+    year to the same convenio through this one order.
+    """
+    return (
+        sa.select(Convenio)
+        .where(Convenio.region_id == region_id, Convenio.fecha_suscripcion.is_not(None))
+        .order_by(Convenio.anio_inicio.desc(), Convenio.id.desc())
+    )
 
 
 def convenio_vigente(region_id: int, anio: int) -> Convenio | None:
     """The signed convenio of a region that covers a year (the newest, if several do)."""
     return db.session.scalar(
-        sa.select(Convenio)
-        .where(
-            Convenio.region_id == region_id,
-            Convenio.anio_inicio <= anio,
-            Convenio.anio_fin >= anio,
-            Convenio.fecha_suscripcion.is_not(None),
-        )
-        .order_by(*ORDEN_VIGENTE)
+        convenios_firmados(region_id)
+        .where(Convenio.anio_inicio <= anio, Convenio.anio_fin >= anio)
         .limit(1)
     )
 

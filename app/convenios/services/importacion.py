@@ -37,7 +37,7 @@ from app.convenios.models import (
     Semestre,
 )
 from app.convenios.services.anexo4 import (
-    ORDEN_VIGENTE,
+    convenios_firmados,
     fijar_metas_originales,
     obtener_o_crear_reporte,
     revisar_linea,
@@ -445,16 +445,7 @@ class _Catalogo:
         """The signed convenio of a region covering a year, or None (as convenio_vigente)."""
         if region_id not in self._convenios:
             # One query per region, not per region and year: a file spans many years.
-            self._convenios[region_id] = list(
-                db.session.scalars(
-                    sa.select(Convenio)
-                    .where(
-                        Convenio.region_id == region_id,
-                        Convenio.fecha_suscripcion.is_not(None),
-                    )
-                    .order_by(*ORDEN_VIGENTE)
-                )
-            )
+            self._convenios[region_id] = list(db.session.scalars(convenios_firmados(region_id)))
         return next(
             (c for c in self._convenios[region_id] if c.anio_inicio <= anio <= c.anio_fin), None
         )
@@ -829,7 +820,8 @@ def aplicar(
             despues=despues,
         )
     if celdas:
-        # SQLAlchemy also sets the new figures on the lines already loaded in the session.
+        # SQLAlchemy copies the figures only into the loaded, unmodified attributes of lines
+        # already in the session, so nothing below reads the lines before the commit.
         db.session.execute(sa.update(LineaReporte), celdas)
     # The annual goals of every written report in one statement, not one query per report.
     fijar_metas_originales({(r.convenio_id, r.periodo.anio) for r, _a, _n in escritos})

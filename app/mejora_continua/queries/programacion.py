@@ -113,7 +113,6 @@ class ActividadResumida:
     """An activity with its runs, as the report's matrix reads it (no ORM objects)."""
 
     id: int
-    indicador_id: int
     indicador_numero: int
     numero: int
     nombre: str
@@ -127,13 +126,7 @@ def actividades_resumidas(programa: ProgramaCapacidades) -> list[ActividadResumi
     with their regions, recommendations): the report only needs names, months and states.
     """
     filas = db.session.execute(
-        sa.select(
-            Actividad.id,
-            Actividad.indicador_id,
-            Indicador.numero,
-            Actividad.numero,
-            Actividad.nombre,
-        )
+        sa.select(Actividad.id, Indicador.numero, Actividad.numero, Actividad.nombre)
         .join(Indicador, Actividad.indicador_id == Indicador.id)
         .where(Actividad.programa_id == programa.id)
         .order_by(Indicador.numero, Actividad.numero)
@@ -158,8 +151,8 @@ def actividades_resumidas(programa: ProgramaCapacidades) -> list[ActividadResumi
         # Same rule as ProgramacionRegional.mes_vigente: the reprogrammed month, if any.
         corridas[actividad_id].append(Corrida(region, reprogramado or mes, estado))
     return [
-        ActividadResumida(id_, indicador_id, indicador_numero, numero, nombre, corridas[id_])
-        for id_, indicador_id, indicador_numero, numero, nombre in filas
+        ActividadResumida(id_, indicador_numero, numero, nombre, corridas[id_])
+        for id_, indicador_numero, numero, nombre in filas
     ]
 
 

@@ -183,7 +183,7 @@ def datos_informe(
         resultados_regiones=resultados_regiones,
         resultados_idg=tuple(resultados_idg),
         comparacion=comparacion,
-        matriz=consultas.matriz(periodo, indicadores, evaluaciones, por_id),
+        matriz=consultas.matriz(periodo, indicadores, evaluaciones),
     )
 
 

@@ -251,14 +251,12 @@ def evaluacion_informe(ev) -> EvaluacionInforme:
     )
 
 
-def actividades_matriz(
-    periodo: Periodo, numeros: dict[int, int] | None = None
-) -> dict[int, tuple[str, tuple[ActividadMatriz, ...]]]:
+def actividades_matriz(periodo: Periodo) -> dict[int, tuple[str, tuple[ActividadMatriz, ...]]]:
     """Per IdG number: the lead sentence and the MTPE activities of the capacity-building
     programme the semester's recommendations feed (next year's for a II semester).
 
     Reads only the programme's activities with their runs (the report takes the Anexo 5
-    recommendations from its own query); ``numeros`` maps indicator ids to IdG numbers.
+    recommendations from its own query).
     """
     try:
         from app.mejora_continua.queries import programacion
@@ -272,8 +270,7 @@ def actividades_matriz(
     total = db.session.scalar(sa.select(sa.func.count(Region.id)))
     por_idg: dict[int, list] = {}
     for actividad in programacion.actividades_resumidas(programa):
-        numero = (numeros or {}).get(actividad.indicador_id, actividad.indicador_numero)
-        por_idg.setdefault(numero, []).append(actividad)
+        por_idg.setdefault(actividad.indicador_numero, []).append(actividad)
     resultado = {}
     for numero, lista in por_idg.items():
         filas = [
@@ -300,9 +297,8 @@ def matriz(
     periodo: Periodo,
     indicadores: list[IndicadorInforme],
     evaluaciones: dict[int, EvaluacionInforme],
-    numeros: dict[int, int] | None = None,
 ) -> tuple[FilaMatriz, ...]:
-    actividades = actividades_matriz(periodo, numeros)
+    actividades = actividades_matriz(periodo)
     filas = []
     for ind in indicadores:
         ev = evaluaciones.get(ind.numero)
