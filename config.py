@@ -28,6 +28,18 @@ class Config:
     CACHE_THRESHOLD = 200
     CACHE_DEFAULT_TIMEOUT = 600
     CACHE_PAGINA_MAX_BYTES = 512 * 1024
+    # Redis (e.g. redis://localhost:6379/0): where the login attempts per address are counted,
+    # shared by every worker and host. Empty: each process counts in its own memory.
+    REDIS_URL = os.environ.get("REDIS_URL", "")
+    # Failed logins allowed per client address across accounts (Flask-Limiter's notation).
+    LIMITE_LOGIN = "10 per minute; 50 per hour"
+    RATELIMIT_KEY_PREFIX = "convenios"
+    # If Redis can't be reached, count in memory meanwhile, never refuse logins for it.
+    RATELIMIT_IN_MEMORY_FALLBACK_ENABLED = True
+    RATELIMIT_SWALLOW_ERRORS = True
+    # Reverse proxies in front of the app whose X-Forwarded-For/-Proto are trusted (werkzeug
+    # ProxyFix); 0 = none, the client's address is the connection's.
+    PROXY_SALTOS = int(os.environ.get("PROXY_SALTOS") or 0)
 
 
 class DevelopmentConfig(Config):
@@ -46,6 +58,8 @@ class TestingConfig(Config):
     # Cheap hashing keeps the suite fast; production uses the scrypt default.
     PASSWORD_HASH_METHOD = "pbkdf2:sha256:1000"
     SERVER_NAME = "localhost"
+    # Every test client comes from 127.0.0.1; the limiter's own tests turn it on.
+    RATELIMIT_ENABLED = False
 
 
 class ProductionConfig(Config):
@@ -65,6 +79,8 @@ class ProductionConfig(Config):
         # Read at start-up, not at import, so the process environment is what counts.
         cls.SECRET_KEY = os.environ["SECRET_KEY"]
         cls.SQLALCHEMY_DATABASE_URI = os.environ["DATABASE_URL"]
+        cls.REDIS_URL = os.environ.get("REDIS_URL", "")
+        cls.PROXY_SALTOS = int(os.environ.get("PROXY_SALTOS") or 0)
 
 
 CONFIGS = {

@@ -20,7 +20,7 @@ def create_app(config_class: type[Config] | None = None) -> Flask:
     app.config.from_object(config_class)
     os.makedirs(app.instance_path, exist_ok=True)
 
-    from app.extensions import babel, cache, csrf, db, login_manager, migrate
+    from app.extensions import babel, cache, csrf, db, limiter, login_manager, migrate
 
     db.init_app(app)
     migrate.init_app(app, db)
@@ -28,6 +28,9 @@ def create_app(config_class: type[Config] | None = None) -> Flask:
     babel.init_app(app)
     login_manager.init_app(app)
     cache.init_app(app)
+    # Redis when REDIS_URL is set: every worker and host shares the counts.
+    app.config.setdefault("RATELIMIT_STORAGE_URI", app.config.get("REDIS_URL") or "memory://")
+    limiter.init_app(app)
 
     from app import web
 

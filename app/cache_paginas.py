@@ -6,7 +6,9 @@ logged-in user's id, the address with its query string, today's date and the lan
 next request with the same key gets the stored HTML with a fresh CSRF token, without loading
 the user or the data: one query (the version) instead of the page's queries and templates.
 That is safe because the user's account, role and region are data too: changing, deactivating
-or deleting them gives the data a new version, and so does every other write.
+or deleting them gives the data a new version, and so does every other write. The key's user is
+the session's "<id>:<generation>" (Usuario.get_id): ending a session (logout, new password,
+deactivation, ODES's button) writes the account, so a revoked cookie's key never matches again.
 
 Not stored, and not served from the store: anything but GET, anonymous visitors, a request with
 flash messages waiting (the render must show them), a session holding uncommitted writes,

@@ -1,7 +1,10 @@
 """Flask extensions, created without an app and bound in create_app()."""
 
+from flask import current_app
 from flask_babel import Babel
 from flask_caching import Cache
+from flask_limiter import Limiter
+from flask_limiter.util import get_remote_address
 from flask_login import LoginManager
 from flask_migrate import Migrate
 from flask_sqlalchemy import SQLAlchemy
@@ -16,3 +19,13 @@ csrf = CSRFProtect()
 babel = Babel()
 #: Rendered pages (app/cache_paginas.py); the backend comes from the CACHE_* settings.
 cache = Cache()
+#: Attempts per client address (the login form); counts live in RATELIMIT_STORAGE_URI, which
+#: create_app takes from REDIS_URL (shared by every worker and host) or keeps in memory.
+limiter = Limiter(key_func=get_remote_address)
+
+
+@limiter.request_filter
+def _limites_apagados() -> bool:
+    """Each app's own RATELIMIT_ENABLED decides (the limiter object is shared by every app of
+    the process: the test suite makes several, with and without limits)."""
+    return not current_app.config.get("RATELIMIT_ENABLED", True)

@@ -13,8 +13,12 @@ from flask import Flask, abort, render_template, request
 from flask_babel import format_date, format_datetime
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
+from sqlalchemy.exc import IntegrityError, OperationalError
+from sqlalchemy.orm.exc import StaleDataError
+from werkzeug.middleware.proxy_fix import ProxyFix
 from werkzeug.routing import IntegerConverter
 
+from app import concurrencia
 from app.auth.permisos import exigir_regla_declarada
 from app.extensions import db, login_manager
 
@@ -30,6 +34,12 @@ def configurar(app: Flask) -> None:
     """Attach the login loader, the access guard, error handlers and filters to app."""
     from app.auth.models import Usuario
 
+    if app.config.get("PROXY_SALTOS", 0) > 0:
+        # Behind N trusted proxies, the client's address and scheme are the ones they forward
+        # (the login lockout and the limiter count per client address, not per proxy).
+        saltos = app.config["PROXY_SALTOS"]
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=saltos, x_proto=saltos)
+
     # Before the blueprints add their rules: an <int:…> above 2**31 - 1 is simply not found.
     app.url_map.converters["int"] = EnteroAcotado
     login_manager.login_view = "auth.login"
@@ -39,8 +49,18 @@ def configurar(app: Flask) -> None:
 
     @login_manager.user_loader
     def cargar_usuario(user_id: str):
-        usuario = db.session.get(Usuario, int(user_id))
-        return usuario if usuario and usuario.activo else None
+        # "<id>:<generation>" (Usuario.get_id): a session whose generation is no longer the
+        # account's (logout, password change, deactivation, ODES's button) is anonymous.
+        # A cookie from before generations ("<id>" alone) or a malformed one is refused too.
+        identificador, _sep, generacion = user_id.partition(":")
+        if not (identificador.isdecimal() and generacion.isdecimal()):
+            return None
+        if len(identificador) > 10 or len(generacion) > 10:
+            return None
+        usuario = db.session.get(Usuario, int(identificador))
+        if usuario is None or not usuario.activo:
+            return None
+        return usuario if usuario.generacion_sesion == int(generacion) else None
 
     app.before_request(rechazar_caracteres_nulos)
     app.before_request(exigir_regla_declarada)
@@ -62,6 +82,10 @@ def configurar(app: Flask) -> None:
         (500, _l("Error interno"), _l("Ocurrió un error inesperado. No se guardó ningún cambio.")),
     ):
         app.register_error_handler(codigo, _manejador(codigo, titulo, mensaje))
+    # A save that lost a race with another (stale version, duplicate first insert, deadlock):
+    # rolled back, logged, and the form sent back with the concurrency message (app/concurrencia).
+    for error in (StaleDataError, IntegrityError, OperationalError):
+        app.register_error_handler(error, concurrencia.atender)
 
     from app.campos import acelerar_widgets
 

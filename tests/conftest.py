@@ -138,3 +138,18 @@ class Sesion:
 @pytest.fixture
 def sesion(client):
     return Sesion(client)
+
+
+def publicar_informe(anio: int, semestre: int) -> None:
+    """Mark the semester's report as published (its figures become everyone's to read)."""
+    from app.convenios.models import Periodo
+    from app.models.base import ahora
+    from app.reports.models import EstadoInforme, Informe
+
+    periodo = db.session.scalar(sa.select(Periodo).filter_by(anio=anio, semestre=semestre))
+    informe = db.session.scalar(sa.select(Informe).filter_by(periodo_id=periodo.id))
+    if informe is None:
+        informe = Informe(periodo=periodo, narrativa={})
+        db.session.add(informe)
+    informe.estado, informe.publicado_en = EstadoInforme.publicado, ahora()
+    db.session.commit()

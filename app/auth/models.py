@@ -52,6 +52,9 @@ class Usuario(UserMixin, TimestampMixin, db.Model):
     #: MTPE unit of a direccion user
     unidad_id: Mapped[int | None] = mapped_column(sa.ForeignKey("unidad_mtpe.id"), index=True)
     activo: Mapped[bool] = mapped_column(default=True)
+    #: Session generation: part of every session cookie's user id (get_id); raising it ends all
+    #: of the account's sessions (logout, password change, deactivation, ODES's button)
+    generacion_sesion: Mapped[int] = mapped_column(default=0, server_default="0")
 
     region = relationship("Region", lazy="joined")
     unidad = relationship("UnidadMTPE", lazy="joined")
@@ -74,6 +77,18 @@ class Usuario(UserMixin, TimestampMixin, db.Model):
     def check_password(self, clave: str) -> bool:
         """Tell whether clave matches the stored hash."""
         return check_password_hash(self.password_hash, clave)
+
+    def get_id(self) -> str:
+        """Flask-Login's "alternative token": id and session generation, e.g. "12:3".
+
+        The user loader (app/web.py) accepts a session only while its generation is the
+        account's current one, so raising generacion_sesion revokes every copy of the cookie.
+        """
+        return f"{self.id}:{self.generacion_sesion or 0}"
+
+    def cerrar_sesiones(self) -> None:
+        """Raise the session generation (in SQL, so concurrent raises never collapse into one)."""
+        self.generacion_sesion = Usuario.generacion_sesion + 1
 
     @property
     def is_active(self) -> bool:  # Flask-Login refuses inactive accounts

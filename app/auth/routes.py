@@ -5,7 +5,7 @@ from __future__ import annotations
 from urllib.parse import urlsplit
 
 import sqlalchemy as sa
-from flask import flash, redirect, render_template, request, session, url_for
+from flask import current_app, flash, redirect, render_template, request, session, url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user, login_user, logout_user
@@ -16,13 +16,33 @@ from app.auth.forms import LoginForm, UsuarioForm
 from app.auth.models import Rol, Usuario
 from app.auth.permisos import permitido, publico
 from app.catalogo import queries as catalogo_queries
-from app.extensions import db
+from app.extensions import db, limiter
 from app.models.auditoria import historial
 from app.opciones import opciones
 
 
+def _demasiados_intentos(_limite):
+    """The login page again, with a message, when an address exceeds LIMITE_LOGIN (429)."""
+    flash(
+        _(
+            "Demasiados intentos de inicio de sesión desde su conexión. Por seguridad, espere "
+            "unos minutos y vuelva a intentarlo."
+        ),
+        "error",
+    )
+    return current_app.make_response((render_template("auth/login.html", form=LoginForm()), 429))
+
+
 @bp.route("/login", methods=["GET", "POST"])
 @publico
+@limiter.limit(
+    lambda: current_app.config["LIMITE_LOGIN"],
+    methods=["POST"],
+    # Only failed attempts count (a successful login redirects): an office behind one address
+    # can log in all at once, a guesser from one address can't try many accounts.
+    deduct_when=lambda respuesta: respuesta.status_code != 302,
+    on_breach=_demasiados_intentos,
+)
 def login():
     """Log a user in and send them where they were going."""
     if current_user.is_authenticated:
@@ -30,7 +50,9 @@ def login():
     form = LoginForm()
     if form.validate_on_submit():
         try:
-            usuario = services.autenticar(form.email.data, form.clave.data)
+            usuario = services.autenticar(
+                form.email.data, form.clave.data, origen=request.remote_addr or ""
+            )
         except services.CuentaBloqueada as bloqueo:
             db.session.commit()  # keep the audit record of the refused attempt
             flash(bloqueo.mensaje, "error")
@@ -53,7 +75,9 @@ def login():
 @bp.route("/logout", methods=["POST"])
 @permitido()
 def logout():
-    """Log the current user out."""
+    """Log the current user out, ending the account's sessions on every device."""
+    services.salir(current_user._get_current_object())
+    db.session.commit()
     logout_user()
     flash(_("Sesión cerrada."), "info")
     return redirect(url_for("auth.login"))
@@ -136,6 +160,10 @@ def editar_usuario(usuario_id: int):
             getattr(form, error.campo).errors.append(error.mensaje)
         else:
             db.session.commit()
+            if usuario.id == current_user.id and usuario.activo:
+                # ODES changed their own password: this session goes on with the new generation
+                # (the others, e.g. a copied cookie, are ended).
+                login_user(usuario)
             flash(_("Cuenta actualizada."), "exito")
             return redirect(url_for("auth.usuarios"))
     return render_template(
@@ -144,3 +172,14 @@ def editar_usuario(usuario_id: int):
         usuario=usuario,
         eventos=historial("usuario", usuario.id),
     )
+
+
+@bp.route("/usuarios/<int:usuario_id>/cerrar-sesiones", methods=["POST"])
+@permitido(Rol.odes)
+def cerrar_sesiones(usuario_id: int):
+    """End every session of an account, on every device (a lost or shared computer)."""
+    usuario = db.get_or_404(Usuario, usuario_id)
+    services.cerrar_sesiones(usuario, usuario_id=current_user.id)
+    db.session.commit()
+    flash(_("Se cerraron todas las sesiones de %(nombre)s.", nombre=usuario.nombre), "exito")
+    return redirect(url_for("auth.editar_usuario", usuario_id=usuario.id))

@@ -3,12 +3,16 @@
 from __future__ import annotations
 
 import math
+import secrets
 from datetime import UTC, datetime, timedelta
+from functools import cache
 from typing import Any
 
 import sqlalchemy as sa
+from flask import current_app
 from flask_babel import gettext as _
 from flask_babel import ngettext
+from werkzeug.security import check_password_hash, generate_password_hash
 
 from app.auth.models import Rol, Usuario
 from app.extensions import db
@@ -79,7 +83,10 @@ def crear_usuario(datos: dict[str, Any], clave: str, *, usuario_id: int | None) 
 def editar_usuario(
     usuario: Usuario, datos: dict[str, Any], clave: str | None, *, usuario_id: int | None
 ) -> Usuario:
-    """Change an account; a new password is optional."""
+    """Change an account; a new password is optional.
+
+    A new password or a deactivation ends all of the account's sessions (every device).
+    """
     datos = _normalizar_ambito(datos)
     _email_libre(datos["email"], excluir_id=usuario.id)
     antes, despues = cambios(usuario, datos)
@@ -87,6 +94,10 @@ def editar_usuario(
         validar_clave(clave)
         usuario.set_password(clave)
         despues["clave"] = "(cambiada)"
+    if clave or despues.get("activo") is False:
+        usuario.cerrar_sesiones()
+        db.session.flush()  # the new generation is read back (get_id) after the flush
+        despues["sesiones"] = "(cerradas)"
     if despues:
         registrar_evento(
             "editar", "usuario", usuario.id, usuario_id=usuario_id, antes=antes, despues=despues
@@ -94,13 +105,28 @@ def editar_usuario(
     return usuario
 
 
-#: Failed logins allowed for one e-mail within VENTANA_BLOQUEO before a temporary lockout.
+def cerrar_sesiones(usuario: Usuario, *, usuario_id: int | None) -> None:
+    """End every session of the account, on every device (ODES's button); audited."""
+    usuario.cerrar_sesiones()
+    db.session.flush()
+    registrar_evento("cerrar_sesiones", "usuario", usuario.id, usuario_id=usuario_id)
+
+
+def salir(usuario: Usuario) -> None:
+    """Log out: end the account's sessions everywhere (a copied cookie stops working too)."""
+    usuario.cerrar_sesiones()
+    db.session.flush()
+    registrar_evento("logout", "usuario", usuario.id, usuario_id=usuario.id)
+
+
+#: Failed logins allowed for one e-mail from one address within VENTANA_BLOQUEO before a
+#: temporary lockout of that account from that address.
 INTENTOS_MAXIMOS = 5
 VENTANA_BLOQUEO = timedelta(minutes=15)
 
 
 class CuentaBloqueada(Exception):
-    """Too many failed logins for this e-mail; the message says how long to wait."""
+    """Too many failed logins for this e-mail from this address; says how long to wait."""
 
     def __init__(self, minutos: int):
         super().__init__(minutos)
@@ -113,8 +139,8 @@ class CuentaBloqueada(Exception):
         )
 
 
-def _fallos_recientes(email: str, desde: datetime) -> list[datetime]:
-    """Times of the failed logins for an e-mail since a moment (read from the audit log)."""
+def _fallos_recientes(email: str, origen: str, desde: datetime) -> list[datetime]:
+    """Times of the failed logins for an e-mail from an address since a moment (audit log)."""
     filas = db.session.scalars(
         sa.select(Evento.creado_en)
         .where(
@@ -122,34 +148,55 @@ def _fallos_recientes(email: str, desde: datetime) -> list[datetime]:
             Evento.objeto_tipo == "usuario",
             Evento.creado_en >= desde,
             Evento.despues["email"].as_string() == email,
+            Evento.despues["ip"].as_string() == origen,
         )
         .order_by(Evento.creado_en)
     )
     return list(filas)
 
 
-def autenticar(email: str, clave: str, *, ahora: datetime | None = None) -> Usuario | None:
+@cache
+def _hash_ficticio(metodo: str) -> str:
+    """A hash of a random password, made like the real ones (once per method and process)."""
+    return generate_password_hash(secrets.token_urlsafe(16), method=metodo)
+
+
+def autenticar(
+    email: str, clave: str, *, origen: str, ahora: datetime | None = None
+) -> Usuario | None:
     """Return the active user with these credentials, and audit the attempt either way.
 
-    Raises CuentaBloqueada after INTENTOS_MAXIMOS failures within VENTANA_BLOQUEO.
+    origen is the client's address. Raises CuentaBloqueada after INTENTOS_MAXIMOS failures for
+    this e-mail from this address within VENTANA_BLOQUEO: someone elsewhere guessing can't
+    lock the real user out. An unknown or inactive account costs the same password check as
+    a wrong password (against a dummy hash), so the answer time tells no account apart.
     """
     ahora = ahora or ahora_utc()
     email = email.strip().lower()[:120]
-    fallos = _fallos_recientes(email, ahora - VENTANA_BLOQUEO)
+    origen = (origen or "")[:64]
+    fallos = _fallos_recientes(email, origen, ahora - VENTANA_BLOQUEO)
     if len(fallos) >= INTENTOS_MAXIMOS:
         desbloqueo = _aware(fallos[-INTENTOS_MAXIMOS]) + VENTANA_BLOQUEO
         minutos = max(1, math.ceil((desbloqueo - ahora).total_seconds() / 60))
-        registrar_evento("login_bloqueado", "usuario", None, despues={"email": email})
+        registrar_evento("login_bloqueado", "usuario", None, despues={"email": email, "ip": origen})
         raise CuentaBloqueada(minutos)
     usuario = db.session.scalar(sa.select(Usuario).where(sa.func.lower(Usuario.email) == email))
-    if usuario and usuario.activo and usuario.check_password(clave):
-        registrar_evento("login", "usuario", usuario.id, usuario_id=usuario.id)
+    if usuario is not None and usuario.activo:
+        valida = usuario.check_password(clave)
+    else:
+        metodo = current_app.config.get("PASSWORD_HASH_METHOD", "scrypt")
+        check_password_hash(_hash_ficticio(metodo), clave)
+        valida = False
+    if valida:
+        registrar_evento(
+            "login", "usuario", usuario.id, usuario_id=usuario.id, despues={"ip": origen}
+        )
         return usuario
     registrar_evento(
         "login_fallido",
         "usuario",
         usuario.id if usuario else None,
-        despues={"email": email},
+        despues={"email": email, "ip": origen},
     )
     return None
 

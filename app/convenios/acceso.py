@@ -8,6 +8,7 @@ from flask_login import current_user
 from app.auth.models import Rol, Usuario
 from app.convenios.models import LineaReporte, Reporte
 from app.extensions import db
+from app.models.auditoria import historial, recortar
 
 
 def puede_ver_reporte(reporte: Reporte, usuario: Usuario) -> bool:
@@ -30,6 +31,39 @@ def lineas_visibles(reporte: Reporte, usuario: Usuario) -> list[LineaReporte]:
         unidad = usuario.unidad_id
         return [linea for linea in reporte.lineas if linea.indicador.proponente_id == unidad]
     return list(reporte.lineas)
+
+
+def historial_visible(reporte: Reporte, usuario: Usuario) -> list:
+    """The report's history as the user may read it (the same scope as its lines).
+
+    A directorate reads the changes of the lines of the IdG it proposes, the workflow steps,
+    and the reasons given by ODES, the region or itself, never another unit's lines, evidence
+    or reasons. Line fields are recorded as "<IdG label> <field>"; evidence as "indicador".
+    """
+    eventos = historial("reporte", reporte.id)
+    if usuario.rol is not Rol.direccion:
+        return eventos
+    propias = {linea.indicador.etiqueta for linea in lineas_visibles(reporte, usuario)}
+    ajenas = {linea.indicador.etiqueta for linea in reporte.lineas} - propias
+
+    def conservar(campo: str, valor) -> bool:
+        if campo == "indicador":
+            return valor in propias
+        return campo.rsplit(" ", 1)[0] not in ajenas
+
+    visibles = []
+    for evento in eventos:
+        autor = evento.usuario
+        ajeno = autor is not None and autor.rol is Rol.direccion
+        ajeno = ajeno and autor.unidad_id != usuario.unidad_id
+        datos = [d for d in (evento.antes, evento.despues) if d]
+        # An evidence record names its IdG apart: without it, nothing of it is shown.
+        if any("evidencia" in d and d.get("indicador") not in propias for d in datos):
+            continue
+        leido = recortar(evento, conservar, con_motivo=not ajeno)
+        if leido is not None:
+            visibles.append(leido)
+    return visibles
 
 
 def reporte_o_404(reporte_id: int) -> Reporte:

@@ -72,7 +72,7 @@ def importar(archivo: Path, dry_run: bool):
     db.session.commit()
     click.echo(
         f"Importación completada: {resumen.celdas} celdas en {resumen.reportes} Anexos 4 "
-        f"aprobados ({resumen.sin_cambios} sin cambios)."
+        f"aprobados ({resumen.sin_cambios} sin cambios, que quedaron como estaban)."
     )
 
 

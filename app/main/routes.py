@@ -2,7 +2,7 @@
 
 from datetime import date
 
-from flask import redirect, render_template, url_for
+from flask import current_app, jsonify, redirect, render_template, url_for
 from flask_login import current_user
 
 from app.auth.models import Rol
@@ -12,6 +12,7 @@ from app.convenios.queries import anexo4 as anexo4_queries
 from app.convenios.queries import convenios as convenios_queries
 from app.main import bp
 from app.main import queries as tablero_queries
+from app.main import salud as preparacion
 from app.mejora_continua.models.programacion import nombre_mes
 from app.mejora_continua.queries import evaluaciones as anexo5_queries
 
@@ -28,8 +29,29 @@ def inicio():
 @bp.route("/salud")
 @publico
 def salud():
-    """Answer "ok" without touching the database: a liveness probe (and the load baseline)."""
+    """Answer "ok" without touching the database: the liveness probe, for restarts (and the
+    load baseline); the load balancer uses the readiness probe, salud_lista."""
     return "ok", 200, {"Content-Type": "text/plain; charset=utf-8", "Cache-Control": "no-store"}
+
+
+@bp.route("/salud/lista")
+@publico
+def salud_lista():
+    """Readiness probe: 200 when every service the app uses answers, else 503 naming the failures.
+
+    The body lists each check as "ok" or a fixed description ("no responde"), never a
+    connection string or an error's text (see app/main/salud.py).
+    """
+    resultados = preparacion.comprobaciones(current_app)
+    listo = all(r.ok for r in resultados)
+    cuerpo = {
+        "estado": "ok" if listo else "falla",
+        "comprobaciones": {r.nombre: r.falla or "ok" for r in resultados},
+    }
+    respuesta = jsonify(cuerpo)
+    respuesta.status_code = 200 if listo else 503
+    respuesta.headers["Cache-Control"] = "no-store"
+    return respuesta
 
 
 @bp.route("/tablero")

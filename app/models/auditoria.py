@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
@@ -96,6 +98,38 @@ def historial(objeto_tipo: str, objeto_id: int) -> list[Evento]:
             .filter_by(objeto_tipo=objeto_tipo, objeto_id=objeto_id)
             .order_by(Evento.creado_en.desc(), Evento.id.desc())
         )
+    )
+
+
+@dataclass(frozen=True)
+class EventoLeido:
+    """An audit record as one reader may see it (the stored row is never changed)."""
+
+    creado_en: datetime
+    usuario: Any
+    accion: str
+    antes: dict[str, Any] | None
+    despues: dict[str, Any] | None
+    motivo: str | None
+
+
+def recortar(
+    evento: Evento, conservar: Callable[[str, Any], bool], *, con_motivo: bool = True
+) -> EventoLeido | None:
+    """The event with only the changed fields conservar(name, value) keeps; None when it
+    recorded fields and none of them is kept (the reader may not know the event happened)."""
+    campos = [d for d in (evento.antes, evento.despues) if d]
+    antes = {k: v for k, v in (evento.antes or {}).items() if conservar(k, v)}
+    despues = {k: v for k, v in (evento.despues or {}).items() if conservar(k, v)}
+    if campos and not antes and not despues:
+        return None
+    return EventoLeido(
+        creado_en=evento.creado_en,
+        usuario=evento.usuario,
+        accion=evento.accion,
+        antes=antes or None,
+        despues=despues or None,
+        motivo=evento.motivo if con_motivo else None,
     )
 
 

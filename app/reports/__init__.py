@@ -9,4 +9,8 @@ from flask import Blueprint
 bp = Blueprint("reports", __name__, url_prefix="/informes", template_folder="templates")
 publicaciones_bp = Blueprint("publicaciones", __name__, template_folder="templates")
 
-from app.reports import routes  # noqa: E402,F401  (registers the views)
+from app.auth import permisos  # noqa: E402
+from app.reports import routes, services  # noqa: E402,F401  (registers the views)
+
+# The scope rules below this layer ask here whether a semester's report is published.
+permisos.publicacion["publicado"] = services.publicado

@@ -28,12 +28,11 @@ from flask import (
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
-from sqlalchemy.orm.exc import StaleDataError
 
 from app import listas
 from app.acciones import confirmar
 from app.auth.models import Rol
-from app.auth.permisos import es, exigir_region, permitido, publico
+from app.auth.permisos import Alcance, alcance_periodo, es, permitido, publico
 from app.catalogo.models import Region
 from app.convenios.models import Periodo
 from app.convenios.queries import anexo4 as anexo4_queries
@@ -48,11 +47,6 @@ PDF = "application/pdf"
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 _VERSION = re.compile(r"^[0-9a-f]{64}$")
 _CODIGO_PERIODO = re.compile(r"^(\d{4})-([12])$")
-
-MENSAJE_CONCURRENCIA = _l(
-    "Otra persona modificó este informe al mismo tiempo. Sus cambios "
-    "no se guardaron: recargue la página para ver la versión actual."
-)
 
 
 # --- Helpers ---------------------------------------------------------------------------------
@@ -122,6 +116,11 @@ def _puede_leer_archivo(archivo: ArchivoInforme) -> bool:
     return archivo.publicado and not archivo.borrador and archivo.informe.publicado
 
 
+def _alcance(periodo: Periodo) -> Alcance:
+    """What the current user may see of the semester's figures (docs/security.md)."""
+    return alcance_periodo(current_user, periodo.id)
+
+
 def _volver(periodo: Periodo):
     return redirect(url_for("reports.informe", periodo=periodo.codigo))
 
@@ -165,7 +164,16 @@ def tablero():
     periodo = _periodo_de_consulta()
     if periodo is None:
         return render_template("reports/tablero.html", periodo=None, periodos=[], datos=None)
-    datos = datos_informe.datos_informe(periodo)
+    alcance = _alcance(periodo)
+    if alcance.ninguno:
+        return render_template(
+            "reports/tablero.html",
+            periodo=periodo,
+            periodos=anexo4_queries.periodos(),
+            datos=None,
+            no_publicado=True,
+        )
+    datos = datos_informe.datos_informe(periodo, alcance=alcance)
     codigos = dict(db.session.execute(sa.select(Region.nombre, Region.codigo)).all())
     return render_template(
         "reports/tablero.html",
@@ -177,6 +185,7 @@ def tablero():
         idgs=[i.numero for i in datos.indicadores],
         valores={(r.region, v.idg): v for r in datos.resultados_regiones for v in r.valores},
         informe=services.informe_de(periodo),
+        alcance=alcance,
         grafico_idg=lambda n: 1 + len(datos.resultados_regiones) + n,
     )
 
@@ -201,14 +210,26 @@ def _enviar_png(version: str, nombre: str, dibujar):
     return respuesta
 
 
-def _grafico(periodo: Periodo, nombre: str, dibujar_con):
-    """Answer a chart request: from the cache when ?v= names a drawn version, else draw it."""
-    nombre = f"{periodo.codigo}-{nombre}.png"
+def _grafico(periodo: Periodo, alcance: Alcance, nombre: str, dibujar_con):
+    """Answer a chart request: from the cache when ?v= names a drawn version, else draw it.
+
+    The file's name carries the reader's scope, so a chart drawn from every region's figures
+    is never served to a reader who may see only some of them, whatever version it names.
+    """
+    nombre = f"{periodo.codigo}-{alcance.clave}-{nombre}.png"
     pedida = request.args.get("v", "")
     if _VERSION.match(pedida) and (_carpeta_graficos(pedida) / nombre).is_file():
         return _enviar_png(pedida, nombre, None)
-    datos = datos_informe.datos_informe(periodo)
+    datos = datos_informe.datos_informe(periodo, alcance=alcance)
     return _enviar_png(datos_informe.huella(datos), nombre, lambda: dibujar_con(datos))
+
+
+def _alcance_o_404(periodo: Periodo, region: Region | None = None) -> Alcance:
+    """The reader's scope of the semester; 404 when it holds nothing (or not that region)."""
+    alcance = _alcance(periodo)
+    if alcance.ninguno or (region is not None and not alcance.incluye_region(region.id)):
+        abort(404)
+    return alcance
 
 
 def _serie(resultado, idgs: list[int]) -> tuple[list, list]:
@@ -231,6 +252,7 @@ def grafico_region(periodo: str, codigo: str):
 
     periodo_obj = _periodo_o_404(periodo)
     region = _region_o_404(codigo)
+    alcance = _alcance_o_404(periodo_obj, region)
 
     def dibujar(datos):
         resultado = datos.resultado_region(region.nombre)
@@ -242,7 +264,7 @@ def grafico_region(periodo: str, codigo: str):
             titulo += " (sin Anexo 4 aprobado)"
         return charts.grafico_region(titulo, idgs, programado, ejecutado)
 
-    return _grafico(periodo_obj, f"region-{region.codigo}", dibujar)
+    return _grafico(periodo_obj, alcance, f"region-{region.codigo}", dibujar)
 
 
 @bp.route("/<periodo>/graficos/idg/<int:numero>.png")
@@ -252,7 +274,8 @@ def grafico_idg(periodo: str, numero: int):
     from app.reports import charts
 
     periodo_obj = _periodo_o_404(periodo)
-    datos = datos_informe.datos_informe(periodo_obj)
+    alcance = _alcance_o_404(periodo_obj)
+    datos = datos_informe.datos_informe(periodo_obj, alcance=alcance)
     if datos.resultado_idg(numero) is None:
         abort(404)
 
@@ -261,7 +284,7 @@ def grafico_idg(periodo: str, numero: int):
         titulo = f"IdG {numero}: Resultado promedio {datos.periodo_nombre}"
         return charts.grafico_idg(titulo, r.programado, r.ejecutado)
 
-    nombre = f"{periodo_obj.codigo}-idg-{numero}.png"
+    nombre = f"{periodo_obj.codigo}-{alcance.clave}-idg-{numero}.png"
     return _enviar_png(datos_informe.huella(datos), nombre, lambda: dibujar(datos))
 
 
@@ -273,6 +296,7 @@ def grafico_comparacion(periodo: str, codigo: str):
 
     periodo_obj = _periodo_o_404(periodo)
     region = _region_o_404(codigo)
+    alcance = _alcance_o_404(periodo_obj, region)
 
     def dibujar(datos):
         idgs = [i.numero for i in datos.indicadores]
@@ -302,17 +326,20 @@ def grafico_comparacion(periodo: str, codigo: str):
             etiquetas=(anterior, f"{datos.semestre_romano} SEM."),
         )
 
-    return _grafico(periodo_obj, f"comparacion-{region.codigo}", dibujar)
+    return _grafico(periodo_obj, alcance, f"comparacion-{region.codigo}", dibujar)
 
 
 @bp.route("/<periodo>/excel")
 @permitido()
 def excel(periodo: str):
-    """Download every table of the report as an Excel file (approved Anexo 4 only)."""
+    """Download every table of the report as an Excel file (approved Anexo 4, reader's scope)."""
     from app.reports import excel as excel_informe
 
     periodo_obj = _periodo_o_404(periodo)
-    contenido = excel_informe.libro_informe(datos_informe.datos_informe(periodo_obj))
+    alcance = _alcance_o_404(periodo_obj)
+    contenido = excel_informe.libro_informe(
+        datos_informe.datos_informe(periodo_obj, alcance=alcance)
+    )
     return send_file(
         io.BytesIO(contenido),
         mimetype=XLSX,
@@ -411,12 +438,7 @@ def editar_narrativa(periodo: str):
             periodo_obj, informe_obj, textos=propuestos, lema_propuesto=lema, errores=errores
         )
         return render_template("reports/informe.html", **contexto), 422
-    try:
-        db.session.commit()
-    except StaleDataError:
-        db.session.rollback()
-        flash(str(MENSAJE_CONCURRENCIA), "error")
-        return _volver(periodo_obj)
+    db.session.commit()
     flash(_("Narrativa guardada. Se usará en el próximo informe que se genere."), "exito")
     return _volver(periodo_obj)
 
@@ -504,7 +526,6 @@ def publicar(periodo: str):
         lambda: services.publicar(informe_obj, archivo, usuario=current_user),
         rechazo=services.ErrorInforme,
         exito=_("Informe publicado: los revisores y la página pública de informes ya lo ven."),
-        concurrencia=MENSAJE_CONCURRENCIA,
     )
     return _volver(periodo_obj)
 
@@ -524,7 +545,6 @@ def despublicar(periodo: str):
         ),
         rechazo=services.ErrorInforme,
         exito=_("Informe despublicado."),
-        concurrencia=MENSAJE_CONCURRENCIA,
     )
     return _volver(periodo_obj)
 
@@ -546,15 +566,11 @@ def ficha(codigo: str):
     from app.reports import pdf
 
     region = _region_o_404(codigo)
-    exigir_region(region.id)
     periodo = _periodo_de_consulta()
     if periodo is None:
         abort(404)
-    if es(Rol.revisor):
-        informe_obj = services.informe_de(periodo)
-        if informe_obj is None or not informe_obj.publicado:
-            abort(404)
-    contenido = pdf.ficha_region_pdf(datos_informe.datos_ficha(region, periodo))
+    alcance = _alcance_o_404(periodo, region)
+    contenido = pdf.ficha_region_pdf(datos_informe.datos_ficha(region, periodo, alcance=alcance))
     return send_file(
         io.BytesIO(contenido),
         mimetype=PDF,

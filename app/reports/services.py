@@ -30,6 +30,7 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy.exc import IntegrityError
 
 from app.auth.models import Usuario
+from app.concurrencia import comprobar_version
 from app.convenios.models import Periodo
 from app.convenios.services.evidencias import carpeta_archivos
 from app.extensions import db
@@ -84,6 +85,17 @@ class ErrorInforme(ValueError):
 
 
 # --- Reading helpers -------------------------------------------------------------------------
+
+
+def publicado(periodo_id: int) -> bool:
+    """Whether the semester's report is published (its figures are then public)."""
+    return bool(
+        db.session.scalar(
+            sa.select(sa.func.count())
+            .select_from(Informe)
+            .where(Informe.periodo_id == periodo_id, Informe.estado == EstadoInforme.publicado)
+        )
+    )
 
 
 def informe_de(periodo: Periodo, *, crear: bool = False) -> Informe | None:
@@ -256,8 +268,8 @@ def editar_narrativa(
     """Save the narrative sections (only overrides of the defaults are stored); audit changes.
 
     Returns field errors (key → message); when there are any, nothing is changed. Keys in
-    restaurar go back to the 2020 text. Raises ErrorInforme if the report is published or
-    was saved by someone else meanwhile (version).
+    restaurar go back to the 2020 text. Raises ErrorInforme if the report is published,
+    EdicionConcurrente if it was saved by someone else since `version` was read.
     """
     if informe.publicado:
         raise ErrorInforme(
@@ -266,13 +278,7 @@ def editar_narrativa(
                 "el motivo) antes de cambiar su narrativa."
             )
         )
-    if version is not None and version != informe.version:
-        raise ErrorInforme(
-            _(
-                "Otra persona guardó la narrativa al mismo tiempo. Sus cambios "
-                "no se guardaron: recargue la página para ver la versión actual."
-            )
-        )
+    comprobar_version(informe, version)
     defecto = narrativa_por_defecto()
     anterior = narrativa_efectiva(informe)
     errores: dict[str, str] = {}

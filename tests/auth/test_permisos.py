@@ -33,6 +33,7 @@ from app.reports.models import (
     Informe,
 )
 from app.reports.services import carpeta_informes
+from tests.conftest import usuario_demo
 
 ODES = Rol.odes
 TODOS = set(Rol)
@@ -44,12 +45,14 @@ ESPERADO: dict[str, set[Rol] | str] = {
     "static": PUBLICO,
     "main.inicio": PUBLICO,
     "main.salud": PUBLICO,
+    "main.salud_lista": PUBLICO,
     "main.tablero": TODOS,
     "auth.login": PUBLICO,
     "auth.logout": TODOS,
     "auth.usuarios": {ODES},
     "auth.nuevo_usuario": {ODES},
     "auth.editar_usuario": {ODES},
+    "auth.cerrar_sesiones": {ODES},
     "catalogo.indice": TODOS,
     "catalogo.regiones": TODOS,
     "catalogo.region": TODOS,
@@ -262,8 +265,8 @@ def test_walk_every_route_with_every_role(app, client, sesion, bd, rol):
     argumentos = _argumentos(bd)
     for regla, metodo in _rutas(app):
         url = app.url_for(regla.endpoint, **{a: argumentos[a] for a in regla.arguments})
-        if regla.endpoint == "auth.logout":
-            continue  # would end the session being walked; covered below
+        if regla.endpoint in ("auth.logout", "auth.cerrar_sesiones"):
+            continue  # would end the session being walked (user 1 is ODES); covered below
         respuesta = client.open(url, method=metodo, data={})
         esperado = ESPERADO[regla.endpoint]
         if esperado == PUBLICO:
@@ -281,6 +284,19 @@ def test_logout_requires_login_and_post(client, sesion):
     sesion.entrar(Rol.revisor)
     assert client.post("/logout").status_code == 302
     assert client.get("/tablero").status_code == 302
+
+
+def test_ending_an_accounts_sessions_is_for_odes_only(client, sesion):
+    url = f"/usuarios/{usuario_demo(Rol.revisor).id}/cerrar-sesiones"
+    assert client.get(url).status_code == 405
+    respuesta = client.post(url)
+    assert respuesta.status_code == 302 and "/login" in respuesta.location
+    for rol in (Rol.drtpe, Rol.direccion, Rol.revisor):
+        sesion.entrar(rol)
+        assert client.post(url).status_code == 403, rol
+        sesion.salir()
+    sesion.entrar(Rol.odes)
+    assert client.post(url).status_code == 302
 
 
 def test_drtpe_cannot_read_another_regions_convenio(client, sesion, bd):

@@ -10,6 +10,7 @@ import sqlalchemy as sa
 
 from app.auth.models import Rol
 from app.catalogo.models import Indicador, Region
+from app.concurrencia import EdicionConcurrente
 from app.convenios.models import (
     Convenio,
     EstadoCelda,
@@ -21,7 +22,7 @@ from app.convenios.models import (
 from app.convenios.queries import anexo4 as queries
 from app.convenios.services import anexo4 as services
 from app.reports import calculos
-from tests.conftest import usuario_demo
+from tests.conftest import publicar_informe, usuario_demo
 
 HOY = date(2021, 7, 15)
 AHORA = datetime(2021, 7, 15, 15, 0, tzinfo=UTC)
@@ -257,7 +258,7 @@ def test_stale_save_is_refused_and_nothing_is_overwritten(bd, reporte):
     version_leida = reporte.version
     _guardar(bd, reporte, _llenar(reporte))
     otros = _llenar(reporte, prog=[1] * 12)
-    with pytest.raises(services.ErrorAnexo4, match="Otra persona guardó"):
+    with pytest.raises(EdicionConcurrente):
         services.guardar_lineas(reporte, otros, usuario=drtpe, hoy=HOY, version=version_leida)
     bd.session.rollback()
     bd.session.refresh(reporte)
@@ -404,6 +405,10 @@ def test_completeness_ii_2020_with_the_demo_data(demo):
 
 def test_completeness_and_results_pages(demo, client, sesion):
     sesion.entrar(Rol.revisor)
+    # Before the report is published a reviewer reads who reported, not the figures.
+    pagina = client.get("/convenios/anexo4/resultados?periodo=2020-2").text
+    assert "aún no se ha publicado" in pagina and "<td>Loreto</td>" not in pagina
+    publicar_informe(2020, 2)
     pagina = client.get("/convenios/anexo4/completitud?periodo=2020-2").text
     assert "Arequipa, Ayacucho, Tumbes." in pagina
     assert '<span class="cifra">21</span>' in pagina and '<span class="cifra">18</span>' in pagina

@@ -7,6 +7,7 @@ import sqlalchemy as sa
 
 from app.auth.models import Rol
 from app.catalogo.models import Region
+from app.concurrencia import MENSAJE_CONCURRENCIA
 from app.convenios.models import Convenio, EstadoConvenio
 from app.convenios.queries import convenios as queries
 from app.convenios.services import convenios as services
@@ -215,7 +216,7 @@ def test_stale_edit_is_refused_not_overwritten(client, sesion, bd):
         },
         follow_redirects=True,
     )
-    assert "Otra persona modificó este convenio" in respuesta.text
+    assert str(MENSAJE_CONCURRENCIA) in respuesta.text
     bd.session.refresh(convenio)
     assert convenio.documento == "Primero"
 

@@ -571,6 +571,140 @@ def test_export_reimports_unchanged(demo, formato):
     assert _contenido_celdas(demo) == antes
 
 
+def _todas_las_filas(bd) -> dict[str, list[tuple]]:
+    """Every row of every table (audit and data version included), to prove nothing changed."""
+    bd.session.expire_all()
+    return {
+        tabla.name: sorted((tuple(fila) for fila in bd.session.execute(tabla.select())), key=repr)
+        for tabla in bd.metadata.sorted_tables
+    }
+
+
+def _borradores_i_2021(bd) -> None:
+    """Loreto's I-2021 Anexo 4 half filled in the form (a draft with empty cells) and
+    Cusco's, complete and submitted: reports that are not approved."""
+    drtpe = usuario_demo(Rol.drtpe)
+    periodo = _periodo(bd, 2021, 1)
+    loreto = anexo4_services.convenio_vigente(drtpe.region_id, 2021)
+    reporte = anexo4_services.obtener_o_crear_reporte(loreto, periodo, usuario_id=drtpe.id)
+    bd.session.commit()
+    vacio = {"comentario": None, "motivo_estado": None}
+    datos = {
+        reporte.lineas[0].id: {
+            "estado": EstadoCelda.valor,
+            "programado": Decimal(60),
+            "ejecutado": None,
+            **vacio,
+        },
+        reporte.lineas[1].id: {
+            "estado": EstadoCelda.valor,
+            "programado": Decimal(40),
+            "ejecutado": Decimal("30.5"),
+            **vacio,
+        },
+        reporte.lineas[2].id: {
+            "estado": EstadoCelda.sin_meta,
+            "programado": None,
+            "ejecutado": None,
+            **vacio,
+        },
+    }
+    anexo4_services.guardar_lineas(
+        reporte, datos, usuario=drtpe, hoy=date(2021, 7, 15), version=reporte.version
+    )
+    cusco = bd.session.scalar(sa.select(Region).filter_by(codigo="cusco"))
+    enviado = anexo4_services.obtener_o_crear_reporte(
+        anexo4_services.convenio_vigente(cusco.id, 2021), periodo, usuario_id=None
+    )
+    for linea in enviado.lineas:
+        linea.programado, linea.ejecutado = Decimal(50), Decimal(45)
+    enviado.estado = EstadoReporte.enviado
+    bd.session.commit()
+
+
+@pytest.mark.parametrize("formato", ["csv", "xlsx"])
+def test_export_of_every_semester_with_drafts_reimports_as_a_no_op(
+    client, sesion, demo, archivos, formato
+):
+    """The page promises the export re-imports unchanged: no errors, and nothing changes
+    (a draft keeps its empty cells and stays a draft, a submitted report is not approved)."""
+    _borradores_i_2021(demo)
+    sesion.entrar(Rol.odes)
+    exportado = client.get(f"/convenios/anexo4/exportar?periodo=todos&formato={formato}")
+    assert exportado.status_code == 200
+    filas = importacion.leer_archivo(f"x.{formato}", exportado.data)
+    assert len(filas) == 432 + 2 * 12
+    assert {"valor,60,", "valor,,"} <= {
+        f"{f['estado']},{f['programado']},{f['ejecutado']}" for f in filas
+    }
+    antes = _todas_las_filas(demo)
+    analisis = _analizar(exportado.data, f"x.{formato}")
+    assert [str(e) for e in analisis.errores] == []
+    assert all(g.sin_cambios and not g.vacias for g in analisis.grupos)
+    assert len(analisis.grupos) == 36 + 2
+    assert "no se modifica" in next(g.situacion for g in analisis.grupos if g.anio == 2021)
+    demo.session.rollback()
+    vista = _subir(client, exportado.data, f"anexo4_todos.{formato}")
+    assert "Vista previa" in vista.text and "El archivo tiene" not in vista.text
+    assert "Borrador" in vista.text and "no se modifica" in vista.text
+    token = re.search(r'name="token"[^>]*value="([0-9a-f]{32})"', vista.text).group(1)
+    respuesta = client.post(
+        "/convenios/anexo4/importar/confirmar", data={"token": token, "nombre": "x"}
+    )
+    assert respuesta.status_code == 302
+    assert "no hubo cambios" in client.get(respuesta.location).text
+    assert _todas_las_filas(demo) == antes
+
+
+@pytest.mark.parametrize("codigo", ["2021-1", "2020-2"])
+def test_export_of_one_semester_with_drafts_reimports_as_a_no_op(demo, codigo):
+    _borradores_i_2021(demo)
+    periodo = exportacion.periodo_exacto(codigo)
+    contenido = exportacion.a_csv(exportacion.exportar_filas(periodo))
+    antes = _todas_las_filas(demo)
+    analisis = _analizar(contenido)
+    assert [str(e) for e in analisis.errores] == []
+    assert analisis.grupos and all(g.sin_cambios for g in analisis.grupos)
+    resumen = importacion.aplicar(analisis, usuario_id=None, ahora=AHORA, archivo="x.csv")
+    demo.session.commit()
+    assert (resumen.reportes, resumen.celdas, resumen.sin_cambios) == (
+        0,
+        0,
+        len(analisis.grupos),
+    )
+    assert _todas_las_filas(demo) == antes
+
+
+def test_a_draft_exported_then_changed_must_be_completed_to_be_imported(demo):
+    """Importing approves a changed Anexo 4, so its empty cells are errors again."""
+    _borradores_i_2021(demo)
+    filas = exportacion.exportar_filas(exportacion.periodo_exacto("2021-1"))
+    loreto = [f for f in filas if f["region"] == "Loreto"]
+    loreto[1]["ejecutado"] = "31"  # IdG 2: one changed cell
+    antes = _todas_las_filas(demo)
+    analisis = _analizar(exportacion.a_csv(loreto))
+    vacias = {(e.fila, e.columna) for e in analisis.errores}
+    # IdG 1 lacks its executed value; IdG 4 to 12 lack both (IdG 3 has no goal).
+    assert vacias == {(2, "ejecutado")} | {
+        (fila, columna) for fila in range(5, 14) for columna in ("programado", "ejecutado")
+    }
+    assert all("quedaría aprobado" in e.mensaje for e in analisis.errores)
+    assert [e.fila for e in analisis.errores] == sorted(e.fila for e in analisis.errores)
+    with pytest.raises(importacion.ErrorImportacion):
+        importacion.aplicar(analisis, usuario_id=None, ahora=AHORA)
+    demo.session.rollback()
+    assert _todas_las_filas(demo) == antes
+    # Completed, the same file imports and approves the report.
+    for fila in loreto:
+        if fila["estado"] == "valor":
+            fila["programado"] = fila["programado"] or "50"
+            fila["ejecutado"] = fila["ejecutado"] or "40"
+    analisis = _analizar(exportacion.a_csv(loreto))
+    assert analisis.errores == []
+    assert [g.estado_actual for g in analisis.grupos] == [EstadoReporte.borrador]
+    assert "quedará aprobado" in analisis.grupos[0].situacion
+
+
 def test_export_matches_the_demo_file_and_is_ordered(demo):
     exportadas = exportacion.exportar_filas(None)
     seed = carga.leer_csv("anexo4_2020.csv")

@@ -9,6 +9,7 @@ import sqlalchemy as sa
 
 from app.auth.models import Rol, Usuario
 from app.catalogo.models import Indicador, Region, UnidadMTPE
+from app.concurrencia import EdicionConcurrente
 from app.convenios.models import EstadoReporte, Periodo
 from app.mejora_continua.models.evaluacion import Clasificacion, Evaluacion, TipoItem
 from app.mejora_continua.queries import evaluaciones as queries
@@ -395,7 +396,7 @@ def test_saving_with_a_stale_version_is_refused(demo, eval_idg3):
     version = eval_idg3.version
     _guardar(demo, eval_idg3, [_conclusion("Primera versión.")])
     assert eval_idg3.version > version
-    with pytest.raises(services.ErrorEvaluacion, match="Otra persona guardó"):
+    with pytest.raises(EdicionConcurrente):
         services.guardar_evaluacion(
             eval_idg3, "", [], usuario=usuario_demo(Rol.direccion), version=version
         )

@@ -11,6 +11,7 @@ import sqlalchemy as sa
 
 from app.auth.models import Rol
 from app.catalogo.models import Indicador, Region
+from app.concurrencia import MENSAJE_CONCURRENCIA
 from app.convenios.models import Convenio, LineaReporte, Periodo, Reporte
 from app.models.auditoria import Evento
 from app.models.base import ahora
@@ -159,7 +160,7 @@ def test_narrative_saved_meanwhile_by_someone_else_is_not_overwritten(demo, clie
         data={"texto-objetivo_2": "Versión basada en la vieja.", "version": version_vieja},
         follow_redirects=True,
     )
-    assert "Otra persona guardó la narrativa" in respuesta.text
+    assert str(MENSAJE_CONCURRENCIA) in respuesta.text
     assert _informe(demo).narrativa == {"objetivo_2": "Segunda versión."}
 
 

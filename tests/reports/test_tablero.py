@@ -11,6 +11,7 @@ from app.auth.models import Rol
 from app.reports import excel
 from app.reports import informe as datos_informe
 from app.reports.services import carpeta_archivos
+from tests.conftest import publicar_informe
 
 PERIODO = "2020-2"
 
@@ -39,6 +40,7 @@ def _filas(hoja):
 
 
 def test_excel_cuadro_04_equals_the_published_table(demo, client, sesion):
+    publicar_informe(2020, 2)  # a reviewer reads the figures once the report is published
     sesion.entrar(Rol.revisor)
     libro, _ = _libro(client)
     for nombre in ("Cuadro 01", "Cuadro 02", "Cuadro 03", "Cuadro 04", "Cuadro 05"):
@@ -51,7 +53,7 @@ def test_excel_cuadro_04_equals_the_published_table(demo, client, sesion):
 
 
 def test_excel_per_idg_sheet_has_the_values_of_graficos_20_to_31(demo, client, sesion):
-    sesion.entrar(Rol.drtpe)
+    sesion.entrar(Rol.odes)
     libro, _ = _libro(client)
     filas = _filas(libro["Promedios por IdG"])
     assert [f[0] for f in filas] == list(range(20, 32))  # Gráfico Nº
@@ -98,6 +100,7 @@ def test_text_that_looks_like_a_formula_is_neutralised(texto):
 
 
 def test_dashboard_shows_the_same_numbers(demo, client, sesion):
+    publicar_informe(2020, 2)
     sesion.entrar(Rol.revisor)
     pagina = client.get(f"/informes/tablero?periodo={PERIODO}").text
     for region, (p, e) in CUADRO_04.items():
@@ -115,6 +118,32 @@ def test_dashboard_shows_the_same_numbers(demo, client, sesion):
     assert "/informes/2020-2/graficos/comparacion/callao.png?v=" in pagina
 
 
+def test_before_publication_each_reader_gets_only_their_scope(demo, client, sesion):
+    """Unpublished: a G/DRTPE reads its region's figures, a reviewer none (docs/security.md)."""
+    sesion.entrar(Rol.drtpe)  # Loreto
+    libro, _ = _libro(client)
+    regiones = [f[1] for f in _filas(libro["Cuadro 04"])]
+    assert regiones == ["Loreto"]
+    pagina = client.get(f"/informes/tablero?periodo={PERIODO}").text
+    assert "solo las cifras de su región" in pagina and "<td>Callao</td>" not in pagina
+    assert client.get("/informes/2020-2/graficos/region/callao.png").status_code == 404
+    assert client.get("/informes/2020-2/graficos/region/loreto.png").status_code == 200
+    assert client.get("/informes/ficha/callao?periodo=2020-2").status_code == 404
+    sesion.salir()
+    sesion.entrar(Rol.revisor)
+    pagina = client.get(f"/informes/tablero?periodo={PERIODO}").text
+    assert "aún no se ha publicado" in pagina and "<td>Loreto</td>" not in pagina
+    for url in (
+        f"/informes/{PERIODO}/excel",
+        "/informes/2020-2/graficos/idg/1.png",
+        "/informes/ficha/loreto?periodo=2020-2",
+    ):
+        assert client.get(url).status_code == 404, url
+    publicar_informe(2020, 2)
+    assert client.get(f"/informes/{PERIODO}/excel").status_code == 200
+    assert client.get("/informes/2020-2/graficos/region/callao.png").status_code == 200
+
+
 def test_dashboard_of_a_semester_without_approved_reports(demo, client, sesion):
     sesion.entrar(Rol.odes)
     pagina = client.get("/informes/tablero?periodo=2021-1")
@@ -124,12 +153,13 @@ def test_dashboard_of_a_semester_without_approved_reports(demo, client, sesion):
 
 
 def test_chart_endpoints_return_png_cached_by_data_version(app, demo, client, sesion):
-    sesion.entrar(Rol.drtpe)
+    sesion.entrar(Rol.odes)
     version = datos_informe.version_datos(PERIODO)
+    # Each file is named after the reader's scope ("todo": every figure).
     for url, nombre in (
-        ("/informes/2020-2/graficos/region/loreto.png", "2020-2-region-loreto.png"),
-        ("/informes/2020-2/graficos/idg/1.png", "2020-2-idg-1.png"),
-        ("/informes/2020-2/graficos/comparacion/callao.png", "2020-2-comparacion-callao.png"),
+        ("/informes/2020-2/graficos/region/loreto.png", "2020-2-todo-region-loreto.png"),
+        ("/informes/2020-2/graficos/idg/1.png", "2020-2-todo-idg-1.png"),
+        ("/informes/2020-2/graficos/comparacion/callao.png", "2020-2-todo-comparacion-callao.png"),
     ):
         respuesta = client.get(url)
         assert respuesta.status_code == 200 and respuesta.mimetype == "image/png", url

@@ -6,6 +6,7 @@ import sqlalchemy as sa
 from sqlalchemy.orm import selectinload
 
 from app.auth.models import Rol, Usuario
+from app.auth.permisos import TOTAL, Alcance
 from app.catalogo.models import Indicador, Region
 from app.convenios.models import (
     Convenio,
@@ -110,8 +111,11 @@ def reporte_con_lineas(reporte_id: int) -> Reporte | None:
     )
 
 
-def celdas(periodo: Periodo, *, solo_aprobados: bool = True) -> list[calculos.Celda]:
-    """The semester's cells as plain data, keyed by region name and IdG number (one query)."""
+def celdas(
+    periodo: Periodo, *, solo_aprobados: bool = True, alcance: Alcance = TOTAL
+) -> list[calculos.Celda]:
+    """The semester's cells within a reader's scope as plain data, keyed by region name and IdG
+    number (one query)."""
     consulta = (
         sa.select(
             Region.nombre,
@@ -130,10 +134,22 @@ def celdas(periodo: Periodo, *, solo_aprobados: bool = True) -> list[calculos.Ce
     )
     if solo_aprobados:
         consulta = consulta.where(Reporte.estado == EstadoReporte.aprobado)
+    consulta = acotar_celdas(consulta, alcance)
     return [
         calculos.Celda(region, idg, estado.value, programado, ejecutado)
         for region, idg, estado, programado, ejecutado in db.session.execute(consulta)
     ]
+
+
+def acotar_celdas(consulta: sa.Select, alcance: Alcance) -> sa.Select:
+    """Restrict a query joining Convenio and Indicador to the cells a reader may see."""
+    if alcance.ninguno:
+        return consulta.where(sa.false())
+    if alcance.region_id is not None:
+        consulta = consulta.where(Convenio.region_id == alcance.region_id)
+    if alcance.unidad_id is not None:
+        consulta = consulta.where(Indicador.proponente_id == alcance.unidad_id)
+    return consulta
 
 
 def entregas(periodo: Periodo) -> list[calculos.Entrega]:

@@ -9,29 +9,27 @@ from flask import abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
-from sqlalchemy.orm.exc import StaleDataError
 
 from app import listas
 from app.acciones import confirmar
 from app.auth.models import Rol
-from app.auth.permisos import permitido
+from app.auth.permisos import alcance_periodo, permitido
 from app.cache_paginas import en_cache
 from app.campos import version_leida
 from app.convenios import bp
-from app.convenios.acceso import lineas_visibles, puede_editar_reporte, reporte_o_404
+from app.convenios.acceso import (
+    historial_visible,
+    lineas_visibles,
+    puede_editar_reporte,
+    reporte_o_404,
+)
 from app.convenios.forms import AccionForm, MotivoForm, ReporteForm
 from app.convenios.models import Convenio, EstadoReporte, MetaAnual, Reporte
 from app.convenios.queries import anexo4 as queries
 from app.convenios.services import anexo4 as services
 from app.extensions import db
-from app.models.auditoria import historial
 from app.models.base import ahora
 from app.reports import calculos
-
-MENSAJE_CONCURRENCIA = _l(
-    "Otra persona guardó este Anexo 4 al mismo tiempo. Sus cambios "
-    "no se guardaron: recargue la página para ver la versión actual."
-)
 
 
 def _periodo_o_404():
@@ -122,7 +120,7 @@ def ver_anexo4(reporte_id: int):
         editable=puede_editar_reporte(reporte, current_user)
         and services.motivo_bloqueo(reporte, date.today()) is None,
         puede_observar=services.puede_observar(reporte, current_user),
-        eventos=historial("reporte", reporte.id),
+        eventos=historial_visible(reporte, current_user),
         form=AccionForm(),
         form_motivo=MotivoForm(),
     )
@@ -184,12 +182,7 @@ def editar_anexo4(reporte_id: int):
                 "error",
             )
         else:
-            try:
-                db.session.commit()
-            except StaleDataError:
-                db.session.rollback()
-                flash(str(MENSAJE_CONCURRENCIA), "error")
-                return redirect(url_for("convenios.ver_anexo4", reporte_id=reporte_id))
+            db.session.commit()
             avisos = [a for r in revisiones.values() for a in r.advertencias]
             flash(_("Anexo 4 guardado como borrador."), "exito")
             for aviso in avisos:
@@ -224,7 +217,6 @@ def _accion(reporte_id: int, accion, mensaje: str, **kwargs):
         lambda: accion(reporte, usuario=current_user, **kwargs),
         rechazo=services.ErrorAnexo4,
         exito=mensaje,
-        concurrencia=MENSAJE_CONCURRENCIA,
     )
     return redirect(url_for("convenios.ver_anexo4", reporte_id=reporte_id))
 
@@ -312,7 +304,8 @@ def resultados():
     periodo = _periodo_o_404()
     if periodo is None:
         return render_template("convenios/resultados.html", periodo=None, periodos=[])
-    celdas = queries.celdas(periodo)
+    alcance = alcance_periodo(current_user, periodo.id)
+    celdas = queries.celdas(periodo, alcance=alcance)
     f = listas.leer_con_periodo(periodo, queries.periodos(), _campo_region())
     # The calculation needs every approved cell; only the rows shown are filtered and paged.
     regiones = [r for r in dict.fromkeys(c.region for c in celdas) if listas.coincide(f.q, r)]
@@ -324,6 +317,7 @@ def resultados():
         f=f,
         pagina=pagina,
         hay_datos=bool(celdas),
+        alcance=alcance,
         regiones=pagina.items,
         idgs=idgs,
         por_region=calculos.desempeno_por_region(celdas),

@@ -150,9 +150,6 @@ def editar(convenio_id: int):
             )
         except services.ErrorConvenio as error:
             db.session.rollback()
-            if error.campo == "version":
-                flash(error.mensaje, "error")
-                return redirect(url_for("convenios.editar", convenio_id=convenio_id))
             getattr(form, error.campo).errors.append(error.mensaje)
         else:
             db.session.commit()

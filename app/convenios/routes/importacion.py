@@ -11,8 +11,6 @@ from pathlib import Path
 from flask import abort, current_app, flash, redirect, render_template, request, send_file, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
-from sqlalchemy.exc import IntegrityError
-from sqlalchemy.orm.exc import StaleDataError
 from werkzeug.utils import secure_filename
 
 from app.auth.models import Rol
@@ -128,26 +126,26 @@ def confirmar_importacion():
         db.session.rollback()
         flash(_("No se importó nada: %(mensaje)s", mensaje=error.mensaje), "error")
         return redirect(url_for("convenios.importar_anexo4"))
-    except (StaleDataError, IntegrityError):
-        db.session.rollback()
-        flash(
-            _(
-                "Otra persona modificó los mismos Anexos 4 al mismo "
-                "tiempo; no se importó nada. Vuelva a subir el archivo."
-            ),
-            "error",
-        )
-        return redirect(url_for("convenios.importar_anexo4"))
+    # A concurrent change of the same Anexos 4 (stale version, duplicate insert) reaches the
+    # app's handler (app/concurrencia.py): all rolled back, the import page with the message.
     ruta.unlink(missing_ok=True)
-    mensaje = _(
-        "Importación completada: %(celdas)s celdas en "
-        "%(reportes)s Anexos 4, que quedaron aprobados.",
-        celdas=resumen.celdas,
-        reportes=resumen.reportes,
-    )
-    if resumen.sin_cambios:
-        mensaje += _(
-            " %(sin_cambios)s Anexos 4 ya tenían los mismos datos.", sin_cambios=resumen.sin_cambios
+    if resumen.reportes:
+        mensaje = _(
+            "Importación completada: %(celdas)s celdas en "
+            "%(reportes)s Anexos 4, que quedaron aprobados.",
+            celdas=resumen.celdas,
+            reportes=resumen.reportes,
+        )
+        if resumen.sin_cambios:
+            mensaje += _(
+                " %(sin_cambios)s Anexos 4 ya tenían los mismos datos y no se modificaron.",
+                sin_cambios=resumen.sin_cambios,
+            )
+    else:
+        mensaje = _(
+            "Importación completada: no hubo cambios. Los %(sin_cambios)s Anexos 4 del archivo "
+            "ya tenían exactamente esos datos y quedaron como estaban, también su estado.",
+            sin_cambios=resumen.sin_cambios,
         )
     if resumen.periodos_creados:
         mensaje += _(

@@ -15,6 +15,7 @@ from flask_babel import gettext as _
 
 from app.auth.models import Rol, Usuario
 from app.catalogo.models import Indicador, TipoValor
+from app.concurrencia import comprobar_version
 from app.convenios.models import (
     Convenio,
     EstadoCelda,
@@ -308,17 +309,6 @@ def advertencias(reporte: Reporte) -> dict[int, list[str]]:
     }
 
 
-def _comprobar_version(reporte: Reporte, version: int | None) -> None:
-    if version is not None and version != reporte.version:
-        raise ErrorAnexo4(
-            _(
-                "Otra persona guardó este Anexo 4 mientras usted lo editaba. Sus "
-                "cambios no se guardaron: recargue la página para ver la versión actual."
-            ),
-            "version",
-        )
-
-
 def guardar_lineas(
     reporte: Reporte,
     datos: dict[int, dict[str, Any]],
@@ -329,13 +319,14 @@ def guardar_lineas(
 ) -> dict[int, Revision]:
     """Save a draft: datos maps line id → {estado, programado, ejecutado, comentario, motivo}.
 
-    Raises ErrorAnexo4 if the report is locked or stale; returns the per-line review, and
-    writes nothing when any line has an error.
+    Raises ErrorAnexo4 if the report is locked, EdicionConcurrente if it was saved since
+    `version` was read; returns the per-line review, and writes nothing when any line has an
+    error.
     """
     bloqueo = motivo_bloqueo(reporte, hoy)
     if bloqueo:
         raise ErrorAnexo4(bloqueo)
-    _comprobar_version(reporte, version)
+    comprobar_version(reporte, version)
     anteriores = ejecutados_anteriores(reporte)
     lineas = {linea.id: linea for linea in reporte.lineas}
     revisiones = {}

@@ -8,6 +8,7 @@ from typing import Any
 import sqlalchemy as sa
 from flask_babel import gettext as _
 
+from app.concurrencia import comprobar_version
 from app.convenios.models import Adenda, Convenio, EstadoConvenio
 from app.extensions import db
 from app.models.auditoria import cambios, registrar_evento
@@ -92,15 +93,9 @@ def editar_convenio(
     version: int | None = None,
     motivo: str | None = None,
 ) -> Convenio:
-    """Change a convenio; refuse if someone else saved it since version was read."""
-    if version is not None and version != convenio.version:
-        raise ErrorConvenio(
-            "version",
-            _(
-                "Otra persona modificó este convenio mientras usted lo editaba. "
-                "Recargue la página para ver los cambios y vuelva a intentarlo."
-            ),
-        )
+    """Change a convenio; refuse (EdicionConcurrente) if someone else saved it since version
+    was read."""
+    comprobar_version(convenio, version)
     validar(datos, hoy=hoy, excluir_id=convenio.id)
     antes, despues = cambios(convenio, datos)
     if despues:

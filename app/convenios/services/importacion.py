@@ -129,6 +129,9 @@ class FilaValida:
     programado: Decimal | None
     ejecutado: Decimal | None
     reconstruido: bool
+    #: Figures a `valor` cell leaves empty: accepted only when its whole report is unchanged
+    #: (an exported draft), since importing approves every report it changes
+    faltan: tuple[str, ...] = ()
 
 
 @dataclass
@@ -155,15 +158,22 @@ class Grupo:
 
     @property
     def sin_cambios(self) -> bool:
-        """Approved already with exactly these cells: the import leaves it untouched."""
-        return self.estado_actual is EstadoReporte.aprobado and self.cambios == 0
+        """Stored already with exactly these cells, in any state: the import leaves it untouched
+        (neither approved nor audited), so re-importing an export changes nothing."""
+        return self.estado_actual is not None and self.cambios == 0
 
     @property
     def situacion(self) -> str:
         """What the import does to this report, in words (preview of the web and the CLI)."""
         if self.sin_cambios:
-            texto = _("Anexo 4 aprobado con los mismos datos: no se modifica")
-        elif self.estado_actual is None:
+            if self.estado_actual is EstadoReporte.aprobado:
+                return _("Anexo 4 aprobado con los mismos datos: no se modifica")
+            return _(
+                "Anexo 4 en estado «%(etiqueta)s» con los mismos datos: no se modifica "
+                "(sigue en ese estado)",
+                etiqueta=self.estado_actual.etiqueta,
+            )
+        if self.estado_actual is None:
             texto = _("se creará el Anexo 4 y quedará aprobado")
         elif self.estado_actual is EstadoReporte.aprobado:
             texto = _("Anexo 4 aprobado: se reemplazan %(cambios)s celdas", cambios=self.cambios)
@@ -518,10 +528,12 @@ def _revisar_fila(
 
     programado = _decimal(valor["programado"], "programado", errores, numero)
     ejecutado = _decimal(valor["ejecutado"], "ejecutado", errores, numero)
+    faltan: tuple[str, ...] = ()
+    posicion = len(errores)
     if estado is EstadoCelda.valor:
-        for columna in ("programado", "ejecutado"):
-            if not valor[columna]:
-                error(columna, f"Con el estado «valor» indique el {columna} (porcentaje).")
+        # Judged once the stored report is known (_exigir_cifras): an unchanged report, such as
+        # an exported draft, may keep its empty cells.
+        faltan = tuple(c for c in ("programado", "ejecutado") if not valor[c])
     elif estado is not None:
         for columna in ("programado", "ejecutado"):
             if valor[columna]:
@@ -562,6 +574,8 @@ def _revisar_fila(
     if region is not None and idg is not None and anio is not None and semestre is not None:
         clave = (region.id, idg, anio, semestre)
     if len(errores) > antes:
+        # The row is refused anyway: its empty figures are listed too, in their place.
+        errores[posicion:posicion] = [ErrorFila(numero, c, _falta_cifra(c)) for c in faltan]
         return None, clave, []
     fila = FilaValida(
         fila=numero,
@@ -574,8 +588,14 @@ def _revisar_fila(
         programado=programado,
         ejecutado=ejecutado,
         reconstruido=valor["origen"].lower() == "reconstruido",
+        faltan=faltan,
     )
     return fila, clave, avisos
+
+
+def _falta_cifra(columna: str) -> str:
+    """The error of a `valor` cell without its programmed or executed figure."""
+    return f"Con el estado «valor» indique el {columna} (porcentaje)."
 
 
 def _mismo_contenido(linea: LineaReporte | None, fila: FilaValida) -> bool:
@@ -677,6 +697,8 @@ def _prever(analisis: Analisis, catalogo: _Catalogo) -> None:
             grupo.cambios += 1
         en_archivo.setdefault(clave, {})[fila.indicador.numero] = fila
     for clave, grupo in grupos.items():
+        if grupo.sin_cambios:
+            continue  # left untouched: no cell "remains" empty because of the import
         reporte = analisis._reportes.get(clave)
         if reporte is not None:
             actuales = {li.indicador_numero: li for li in reporte.lineas}
@@ -695,7 +717,42 @@ def _prever(analisis: Analisis, catalogo: _Catalogo) -> None:
             if estado is EstadoCelda.valor and None in completo:
                 vacias.append(numero)
         grupo.vacias = sorted(vacias)
+    _exigir_cifras(analisis, grupos, lineas)
     analisis.grupos = sorted(grupos.values(), key=lambda g: (g.anio, g.semestre, g.orden, g.region))
+
+
+def _exigir_cifras(
+    analisis: Analisis,
+    grupos: dict[tuple[int, int, int], Grupo],
+    lineas: dict[tuple[int, int, int], dict[int, LineaReporte]],
+) -> None:
+    """Refuse the `valor` cells without figures of every report the import would write.
+
+    Writing a report approves it, so it must not be approved with empty cells; a report
+    whose cells in the file all equal the stored ones is left untouched (an export of a draft
+    re-imports as a no-op), and there an empty cell is simply what is stored.
+    """
+    rechazadas = set()
+    for fila in analisis.filas:
+        if not fila.faltan:
+            continue
+        clave = (fila.convenio.id, fila.anio, fila.semestre)
+        if grupos[clave].sin_cambios:
+            continue
+        rechazadas.add(fila.fila)
+        guardada = _mismo_contenido(lineas[clave].get(fila.indicador.id), fila)
+        for columna in fila.faltan:
+            mensaje = _falta_cifra(columna)
+            if guardada:
+                mensaje += " " + _(
+                    "La celda también está vacía en el sistema, pero otras celdas de este "
+                    "Anexo 4 cambian y, al importarlo, quedaría aprobado sin esta cifra."
+                )
+            analisis.errores.append(ErrorFila(fila.fila, columna, mensaje))
+    if rechazadas:
+        analisis.filas = [f for f in analisis.filas if f.fila not in rechazadas]
+        # Listed by row, as the user reads the spreadsheet (the sort keeps a row's own order).
+        analisis.errores.sort(key=lambda e: e.fila)
 
 
 # --- Applying ------------------------------------------------------------------------------
@@ -759,11 +816,12 @@ def aplicar(
     for clave, filas in por_reporte.items():
         reporte = reportes[clave]
         lineas = {li.indicador_id: li for li in reporte.lineas}
-        if reporte.estado is EstadoReporte.aprobado and all(
-            _mismo_contenido(lineas.get(f.indicador.id), f) for f in filas
-        ):
+        # Exactly the stored cells, in any state: untouched, neither approved nor audited.
+        if all(_mismo_contenido(lineas.get(f.indicador.id), f) for f in filas):
             sin_cambios += 1
             continue
+        if any(f.faltan for f in filas):  # analizar refuses these; never approve them empty
+            raise ErrorImportacion(_("El archivo tiene errores: corríjalos antes de importar."))
         en_archivo = set()
         for fila in filas:
             valor = fila.estado is EstadoCelda.valor

@@ -7,7 +7,6 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_babel import ngettext
 from flask_login import current_user
-from sqlalchemy.orm.exc import StaleDataError
 
 from app import listas
 from app.acciones import confirmar
@@ -32,10 +31,6 @@ from app.models.auditoria import historial
 from app.models.base import ahora
 from app.reports import calculos
 
-MENSAJE_CONCURRENCIA = _l(
-    "Otra persona guardó este Anexo 5 al mismo tiempo. Sus cambios "
-    "no se guardaron: recargue la página para ver la versión actual."
-)
 ETIQUETAS_ESTADO_CELDA = {estado.value: etiqueta for estado, etiqueta in ETIQUETAS_CELDA.items()}
 
 
@@ -231,10 +226,6 @@ def editar_evaluacion(evaluacion_id: int):
                     url_for("mejora_continua.ver_evaluacion", evaluacion_id=evaluacion_id)
                 )
             flash(error.mensaje if error.errores else _("Hay errores en el formulario."), "error")
-        except StaleDataError:
-            db.session.rollback()
-            flash(str(MENSAJE_CONCURRENCIA), "error")
-            return redirect(url_for("mejora_continua.ver_evaluacion", evaluacion_id=evaluacion_id))
         else:
             flash(_("Anexo 5 guardado como borrador."), "exito")
             for aviso in services.contradicciones(evaluacion):
@@ -276,10 +267,6 @@ def aplicar_sugerencias(evaluacion_id: int):
         db.session.rollback()
         flash(error.mensaje, "error")
         return redirect(url_for("mejora_continua.ver_evaluacion", evaluacion_id=evaluacion_id))
-    except StaleDataError:
-        db.session.rollback()
-        flash(str(MENSAJE_CONCURRENCIA), "error")
-        return redirect(destino)
     if agregadas:
         flash(
             ngettext(
@@ -309,7 +296,6 @@ def _accion(evaluacion_id: int, accion, mensaje: str, **kwargs):
         lambda: accion(evaluacion, usuario=current_user, **kwargs),
         rechazo=services.ErrorEvaluacion,
         exito=mensaje,
-        concurrencia=MENSAJE_CONCURRENCIA,
     )
     return redirect(url_for("mejora_continua.ver_evaluacion", evaluacion_id=evaluacion_id))
 

@@ -11,7 +11,6 @@ from flask import abort, flash, redirect, render_template, request, send_file, u
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
-from sqlalchemy.orm.exc import StaleDataError
 
 from app import listas
 from app.auth.models import Rol
@@ -19,6 +18,7 @@ from app.auth.permisos import exigir_region, permitido
 from app.campos import version_leida
 from app.catalogo.models import Indicador, Region
 from app.catalogo.queries import conjuntos, unidades
+from app.convenios.models import EstadoReporte
 from app.extensions import db
 from app.mejora_continua import bp
 from app.mejora_continua.forms import (
@@ -46,10 +46,6 @@ from app.mejora_continua.services import programacion as services
 from app.models.auditoria import historial
 from app.models.base import ahora
 
-MENSAJE_CONCURRENCIA = _l(
-    "Otra persona registró un cambio en esta actividad al mismo tiempo. Sus "
-    "cambios no se guardaron: recargue la página para ver la versión actual."
-)
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
@@ -327,6 +323,14 @@ def _opciones_actividad(form: ActividadForm, indicador_id: int | None = None) ->
     )
     if indicador_id:
         consulta = consulta.where(Evaluacion.indicador_id == indicador_id)
+    if current_user.rol is Rol.direccion:
+        # Another unit's Anexo 5 is not read before it is approved.
+        consulta = consulta.where(
+            sa.or_(
+                Evaluacion.estado == EstadoReporte.aprobado,
+                Evaluacion.unidad_id == current_user.unidad_id,
+            )
+        )
     form.recomendacion_ids.choices = [
         (
             i.id,
@@ -404,17 +408,16 @@ def editar_actividad(actividad_id: int):
         form.version.data = str(actividad.version)
     if form.validate_on_submit():
         try:
-            if version_leida(form.version.data) not in (None, actividad.version):
-                raise StaleDataError()
-            services.editar_actividad(actividad, form.datos(), usuario=current_user)
+            services.editar_actividad(
+                actividad,
+                form.datos(),
+                usuario=current_user,
+                version=version_leida(form.version.data),
+            )
             db.session.commit()
         except services.ErrorProgramacion as error:
             db.session.rollback()
             _aplicar_error(form, error)
-        except StaleDataError:
-            db.session.rollback()
-            flash(str(MENSAJE_CONCURRENCIA), "error")
-            return redirect(url_for("mejora_continua.actividad", actividad_id=actividad_id))
         else:
             flash(_("Actividad actualizada."), "exito")
             return redirect(url_for("mejora_continua.actividad", actividad_id=actividad.id))
@@ -455,9 +458,6 @@ def programar_actividad(actividad_id: int):
         except services.ErrorProgramacion as error:
             db.session.rollback()
             _aplicar_error(form, error)
-        except StaleDataError:
-            db.session.rollback()
-            flash(str(MENSAJE_CONCURRENCIA), "error")
         else:
             if agregadas or quitadas:
                 flash(
@@ -532,12 +532,6 @@ def _registrar(programacion: ProgramacionRegional, form, nombre_form: str, accio
         except services.ErrorProgramacion as error:
             db.session.rollback()
             _aplicar_error(form, error)
-        except StaleDataError:
-            db.session.rollback()
-            flash(str(MENSAJE_CONCURRENCIA), "error")
-            return redirect(
-                url_for("mejora_continua.programacion", programacion_id=programacion.id)
-            )
         else:
             flash(mensaje, "exito")
             return redirect(

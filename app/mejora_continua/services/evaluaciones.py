@@ -21,6 +21,7 @@ from flask_babel import ngettext
 
 from app.auth.models import Rol, Usuario
 from app.catalogo.models import Indicador, Region, UnidadMTPE, normalizar
+from app.concurrencia import comprobar_version
 from app.convenios.models import ETIQUETAS_CELDA, EstadoCelda, EstadoReporte, Periodo
 from app.convenios.queries.anexo4 import celdas as celdas_anexo4
 from app.convenios.services.anexo4 import devolver_a_observado
@@ -182,18 +183,6 @@ def dias_de_retraso(evaluacion: Evaluacion) -> int | None:
         return None
     dias = (fecha_lima(evaluacion.enviado_en) - limite).days
     return dias if dias > 0 else None
-
-
-def _comprobar_version(evaluacion: Evaluacion, version: int | None) -> None:
-    """Refuse a write based on an older read of the evaluation (optimistic locking)."""
-    if version is not None and version != evaluacion.version:
-        raise ErrorEvaluacion(
-            _(
-                "Otra persona guardó este Anexo 5 mientras usted lo editaba. Sus "
-                "cambios no se guardaron: recargue la página para ver la versión actual."
-            ),
-            "version",
-        )
 
 
 def _exigir_edicion(evaluacion: Evaluacion, usuario: Usuario) -> None:
@@ -543,9 +532,9 @@ def guardar_evaluacion(
     version: int | None,
 ) -> None:
     """Save the unit's draft (verdict and items); raise ErrorEvaluacion and write nothing
-    if locked, stale or invalid (item errors in `errores`)."""
+    if locked or invalid (item errors in `errores`), EdicionConcurrente if stale."""
     _exigir_edicion(evaluacion, usuario)
-    _comprobar_version(evaluacion, version)
+    comprobar_version(evaluacion, version)
     datos = [DatosItem.de(i) for i in items]
     veredicto = " ".join((veredicto or "").split())
     if len(veredicto) > MAX_VEREDICTO:
@@ -573,7 +562,7 @@ def aplicar_borrador(
     Returns (how many were added, why others were left out: they contradict existing items).
     """
     _exigir_edicion(evaluacion, usuario)
-    _comprobar_version(evaluacion, version)
+    comprobar_version(evaluacion, version)
     datos = [DatosItem.del_item(i) for i in evaluacion.items]
     presentes = {_clave_texto(d.texto) for d in datos if d.tipo is TipoItem.conclusion}
     agregadas, omitidas = 0, []

@@ -27,6 +27,7 @@ from sqlalchemy.orm import Session
 
 from app.auth.models import Rol, Usuario
 from app.catalogo.models import Indicador, Region, UnidadMTPE
+from app.concurrencia import comprobar_version
 from app.convenios.services import evidencias
 from app.extensions import db
 from app.mejora_continua.models.evaluacion import ItemEvaluacion, TipoItem
@@ -437,9 +438,15 @@ def crear_actividad(
     return actividad
 
 
-def editar_actividad(actividad: Actividad, datos: dict[str, Any], *, usuario: Usuario) -> Actividad:
-    """Change an activity's data; a directorate cannot hand it over to another unit."""
+def editar_actividad(
+    actividad: Actividad, datos: dict[str, Any], *, usuario: Usuario, version: int | None = None
+) -> Actividad:
+    """Change an activity's data; a directorate cannot hand it over to another unit.
+
+    Raises EdicionConcurrente if the activity was saved since `version` was read.
+    """
     _exigir_gestion(actividad, usuario)
+    comprobar_version(actividad, version)
     if usuario.rol is Rol.direccion:
         datos = {**datos, "unidad_id": actividad.unidad_id}
     datos = {**datos, "numero": datos.get("numero") or actividad.numero}

@@ -19,6 +19,7 @@ from decimal import Decimal
 import sqlalchemy as sa
 from sqlalchemy.orm import selectinload
 
+from app.auth.permisos import TOTAL, Alcance
 from app.catalogo import queries as catalogo_queries
 from app.catalogo.models import Region
 from app.convenios.models import EstadoReporte, Periodo, Semestre
@@ -60,12 +61,15 @@ def datos_informe(
     incluir_no_aprobados: bool = False,
     narrativa: dict[str, str] | None = None,
     lema: str | None = None,
+    alcance: Alcance = TOTAL,
 ) -> DatosInforme:
     """Assemble the situational report of a semester from the database.
 
     Evaluated regions are those with an approved Anexo 4 (any Anexo 4 with
     ``incluir_no_aprobados``, for previews); omitted regions signed a convenio covering the
-    semester but have none. ``narrativa`` overrides some of the default texts.
+    semester but have none. ``narrativa`` overrides some of the default texts. ``alcance``
+    keeps only the figures a reader may see (its region, or its unit's IdG): every average,
+    chart and table is then computed from those alone.
     """
     periodo = consultas.resolver_periodo(periodo)
     convenios = anexo4_queries.convenios_esperados(periodo)
@@ -87,10 +91,14 @@ def datos_informe(
 
     celdas = [
         c
-        for c in anexo4_queries.celdas(periodo, solo_aprobados=not incluir_no_aprobados)
+        for c in anexo4_queries.celdas(
+            periodo, solo_aprobados=not incluir_no_aprobados, alcance=alcance
+        )
         if c.region in evaluadas
     ]
-    resultados_regiones = consultas.resultados_regiones(celdas, evaluadas, regiones)
+    # Who reported is known to all; the figures, only within the reader's scope.
+    visibles = [n for n in evaluadas if n in regiones and alcance.incluye_region(regiones[n].id)]
+    resultados_regiones = consultas.resultados_regiones(celdas, visibles, regiones)
 
     indicadores_orm = consultas.indicadores(consultas.conjunto(convenios))
     indicadores = [consultas.indicador_informe(i) for i in indicadores_orm]
@@ -98,7 +106,7 @@ def datos_informe(
     evaluaciones = {
         por_id[ev.indicador_id]: consultas.evaluacion_informe(ev)
         for ev in consultas.evaluaciones(periodo, incluir_no_aprobados)
-        if ev.indicador_id in por_id
+        if ev.indicador_id in por_id and alcance.incluye_unidad(ev.unidad_id)
     }
 
     promedios_idg = calculos.promedios_por_idg(celdas)
@@ -124,10 +132,16 @@ def datos_informe(
     comparacion = None
     anterior = consultas.periodo_anterior(periodo)
     if anterior is not None and resultados_regiones:
-        previas = consultas.regiones_con_reporte(anterior, incluir_no_aprobados)
+        previas = [
+            n
+            for n in consultas.regiones_con_reporte(anterior, incluir_no_aprobados)
+            if n in regiones and alcance.incluye_region(regiones[n].id)
+        ]
         celdas_previas = [
             c
-            for c in anexo4_queries.celdas(anterior, solo_aprobados=not incluir_no_aprobados)
+            for c in anexo4_queries.celdas(
+                anterior, solo_aprobados=not incluir_no_aprobados, alcance=alcance
+            )
             if c.region in previas
         ]
         if celdas_previas:
@@ -248,9 +262,16 @@ def _resolver_region(region: Region | str) -> Region:
     return encontrada
 
 
-def datos_ficha(region: Region | str, periodo: Periodo | str, *, lema: str | None = None):
+def datos_ficha(
+    region: Region | str,
+    periodo: Periodo | str,
+    *,
+    lema: str | None = None,
+    alcance: Alcance = TOTAL,
+):
     """One G/DRTPE's results of the semester (approved Anexo 4), its history of averages,
-    the Anexo 5 items naming it and the recommendations addressed to it so far."""
+    the Anexo 5 items naming it and the recommendations addressed to it so far (for a
+    directorate's ``alcance``, from the IdG it proposes alone)."""
     region = _resolver_region(region)
     periodo = consultas.resolver_periodo(periodo)
     convenios = anexo4_queries.convenios_esperados(periodo)
@@ -262,7 +283,7 @@ def datos_ficha(region: Region | str, periodo: Periodo | str, *, lema: str | Non
     def resultado_de(p: Periodo) -> ResultadoRegion | None:
         if region.nombre not in consultas.regiones_con_reporte(p, False):
             return None
-        celdas = [c for c in anexo4_queries.celdas(p) if c.region == region.nombre]
+        celdas = [c for c in anexo4_queries.celdas(p, alcance=alcance) if c.region == region.nombre]
         return consultas.resultados_regiones(celdas, [region.nombre], regiones)[0]
 
     historial = []
@@ -298,6 +319,8 @@ def datos_ficha(region: Region | str, periodo: Periodo | str, *, lema: str | Non
         .order_by(Periodo.anio, Periodo.semestre, Evaluacion.id)
     ).unique()
     for ev in evaluaciones:
+        if not alcance.incluye_unidad(ev.unidad_id):
+            continue
         for item in sorted(ev.items, key=lambda i: (i.tipo.value, i.orden, i.id or 0)):
             nombra = any(r.id == region.id for r in item.regiones)
             ficha = ItemFicha(
