@@ -541,8 +541,15 @@ def test_a_stale_form_goes_back_to_itself_with_the_message_and_current_data(
     datos = _form_convenio(client, convenio, leida)
     eventos = bd.session.scalar(sa.select(sa.func.count(Evento.id)))
     url = f"/convenios/{convenio.id}/editar"
-    with caplog.at_level("WARNING"):
-        respuesta = client.post(url, data=datos)
+    # The app's logger may not propagate to the root (another test may have configured
+    # logging), so the capture handler listens on it directly.
+    registro = client.application.logger
+    registro.addHandler(caplog.handler)
+    try:
+        with caplog.at_level("WARNING", logger=registro.name):
+            respuesta = client.post(url, data=datos)
+    finally:
+        registro.removeHandler(caplog.handler)
     assert respuesta.status_code == 303 and respuesta.headers["Location"] == url
     assert "Guardado concurrente rechazado: POST " + url in caplog.text
     pagina = client.get(url)
