@@ -22,7 +22,7 @@ class Config:
     ITEMS_POR_PAGINA = 25
     # Evidence files and generated reports, outside static/; None = instance/archivos.
     ARCHIVOS_DIR = os.environ.get("ARCHIVOS_DIR")
-    # Rendered read pages (app/cache_paginas.py), in each worker's memory: at most
+    # Rendered read pages (app/comun/cache_paginas.py), in each worker's memory: at most
     # CACHE_THRESHOLD pages of at most CACHE_PAGINA_MAX_BYTES each, kept 10 minutes.
     CACHE_TYPE = "SimpleCache"
     CACHE_THRESHOLD = 200

@@ -39,23 +39,23 @@ def create_app(config_class: type[Config] | None = None) -> Flask:
     from app.auth import bp as auth_bp
     from app.catalogo import bp as catalogo_bp
     from app.convenios import bp as convenios_bp
+    from app.informes import bp as informes_bp
+    from app.informes import publicaciones_bp
     from app.main import bp as main_bp
     from app.mejora_continua import bp as mejora_bp
-    from app.reports import bp as reports_bp
-    from app.reports import publicaciones_bp
 
     app.register_blueprint(main_bp)
     app.register_blueprint(auth_bp)
     app.register_blueprint(catalogo_bp)
     app.register_blueprint(convenios_bp)
     app.register_blueprint(mejora_bp)
-    app.register_blueprint(reports_bp)
+    app.register_blueprint(informes_bp)
     app.register_blueprint(publicaciones_bp)
 
     from app.auth.cli import usuarios_cli
-    from app.cache_paginas import paginas_cli
+    from app.comun.cache_paginas import paginas_cli
+    from app.comun.respaldo import respaldo_cli
     from app.convenios.cli import anexo4_cli
-    from app.respaldo import respaldo_cli
     from seed.comandos import seed_cli
 
     app.cli.add_command(seed_cli)
@@ -64,7 +64,7 @@ def create_app(config_class: type[Config] | None = None) -> Flask:
     app.cli.add_command(anexo4_cli)
     app.cli.add_command(paginas_cli)
 
-    from app.reports.cli import informe_cli
+    from app.informes.cli import informe_cli
 
     app.cli.add_command(informe_cli)
     return app

@@ -10,14 +10,14 @@ from flask_migrate import Migrate
 from flask_sqlalchemy import SQLAlchemy
 from flask_wtf.csrf import CSRFProtect
 
-from app.models.base import Base
+from app.comun.base import Base
 
 db = SQLAlchemy(model_class=Base)
 migrate = Migrate()
 login_manager = LoginManager()
 csrf = CSRFProtect()
 babel = Babel()
-#: Rendered pages (app/cache_paginas.py); the backend comes from the CACHE_* settings.
+#: Rendered pages (app/comun/cache_paginas.py); the backend comes from the CACHE_* settings.
 cache = Cache()
 #: Attempts per client address (the login form); counts live in RATELIMIT_STORAGE_URI, which
 #: create_app takes from REDIS_URL (shared by every worker and host) or keeps in memory.

@@ -14,7 +14,7 @@ from flask import request, url_for
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 
-from app.auth.models import Rol
+from app.comun.roles import Rol
 
 TODOS = frozenset(Rol)
 
@@ -123,7 +123,7 @@ MENU: tuple[Grupo, ...] = (
     Grupo(
         _l("Informe"),
         "informe",
-        (Entrada(_l("Informe"), "reports.indice", seccion=lambda e: e.startswith("reports.")),),
+        (Entrada(_l("Informe"), "informes.indice", seccion=lambda e: e.startswith("informes.")),),
     ),
     Grupo(
         _l("Catálogo"),

@@ -18,8 +18,8 @@ from sqlalchemy.orm.exc import StaleDataError
 from werkzeug.middleware.proxy_fix import ProxyFix
 from werkzeug.routing import IntegerConverter
 
-from app import concurrencia
-from app.auth.permisos import exigir_regla_declarada
+from app.comun import concurrencia
+from app.comun.roles import exigir_regla_declarada
 from app.extensions import db, login_manager
 
 
@@ -87,7 +87,7 @@ def configurar(app: Flask) -> None:
     for error in (StaleDataError, IntegrityError, OperationalError):
         app.register_error_handler(error, concurrencia.atender)
 
-    from app.campos import acelerar_widgets
+    from app.comun.campos import acelerar_widgets
 
     acelerar_widgets()
 

@@ -38,7 +38,7 @@ from app.convenios.models import (
     Reporte,
 )
 from app.extensions import db
-from app.mejora_continua.models.evaluacion import (
+from app.mejora_continua.models.evaluaciones import (
     Clasificacion,
     Evaluacion,
     ItemEvaluacion,

@@ -86,9 +86,9 @@ def _rss_actual_mib() -> float:
 
 def importar(url: str, archivo: Path) -> tuple[float, float, float]:
     """Import the workbook into `url`; return (seconds, RSS before, peak RSS) in MiB."""
+    from app.comun.base import ahora
     from app.convenios.services import importacion
     from app.extensions import db
-    from app.models.base import ahora
 
     app = aplicacion(url)
     with app.app_context():

@@ -54,8 +54,8 @@ class Sesion:
         """Delete the semester's stored files and jobs, so the next build starts from scratch."""
         from app.convenios.models import Periodo
         from app.extensions import db
-        from app.reports import services
-        from app.reports.models import ArchivoInforme, GeneracionInforme, Informe
+        from app.informes import services
+        from app.informes.models import ArchivoInforme, GeneracionInforme, Informe
 
         with self.app.app_context():
             anio, semestre = PERIODO.split("-")
@@ -76,7 +76,7 @@ class Sesion:
     def pedir(self) -> bytes:
         """POST generar (final) and download the stored file: what the user's clicks cost."""
         from app.extensions import db
-        from app.reports.models import ArchivoInforme
+        from app.informes.models import ArchivoInforme
 
         respuesta = self.cliente.post(f"/informes/{PERIODO}/generar", data={"tipo": "final"})
         if respuesta.status_code != 302:
@@ -110,7 +110,7 @@ class Sesion:
 
     def datos_piso(self) -> dict:
         """The semester's data as the floor's plain dict (not timed)."""
-        from app.reports import informe
+        from app.informes import informe
         from bench.piso_informe import volcar
 
         with self.app.app_context():
@@ -118,7 +118,7 @@ class Sesion:
 
     def estructura(self) -> tuple[int, int, int, str]:
         """(regions evaluated, IdG, charts, version hash of its data) of the semester's report."""
-        from app.reports import informe
+        from app.informes import informe
 
         with self.app.app_context():
             d = informe.datos_informe(PERIODO)

@@ -3,7 +3,7 @@
 Each page is requested through Flask's test client, logged in as the role that uses it, for the
 newest semester; after a few warm-up requests every request is timed. The number of SQL
 statements of one request is reported next to it. The target applies to rendering: the page
-store is off for it (app/cache_paginas.py), so every request reads the data and renders; the
+store is off for it (app/comun/cache_paginas.py), so every request reads the data and renders; the
 stored pages are then timed again with the store on, for reference.
 """
 

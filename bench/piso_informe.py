@@ -34,8 +34,8 @@ from reportlab.platypus import (
 )
 from reportlab.platypus.tableofcontents import TableOfContents
 
-from app.reports.pdf import graficos
-from app.reports.pdf.base import (
+from app.informes.pdf import graficos
+from app.informes.pdf.base import (
     ESTILOS,
     FONDO_CABECERA,
     FONDO_SUAVE,
@@ -52,8 +52,8 @@ MESES = ("ENE", "FEB", "MAR", "ABR", "MAY", "JUN", "JUL", "AGO", "SET", "OCT", "
 
 def volcar(datos) -> dict:
     """A DatosInforme as a plain JSON-able dict, narrative placeholders already replaced."""
-    from app.reports.informe import periodo_en_texto
-    from app.reports.narrativa import numero_con_cifra, sustituir
+    from app.informes.informe import periodo_en_texto
+    from app.informes.narrativa import numero_con_cifra, sustituir
 
     valores = {
         "anio": str(datos.anio),
@@ -94,7 +94,7 @@ def _c(valor) -> Paragraph:
 
 def _cifra(n: int) -> str:
     """ "dieciocho (18)"-style number, as the report writes counts."""
-    from app.reports.narrativa import numero_con_cifra
+    from app.informes.narrativa import numero_con_cifra
 
     return numero_con_cifra(n)
 
@@ -548,7 +548,7 @@ def main() -> None:
     argumentos.add_argument("--salida")
     argumentos.add_argument("--repeticiones", type=int, default=3)
     a = argumentos.parse_args()
-    from app.reports import informe
+    from app.informes import informe
     from bench.comun import aplicacion, mediana
 
     with aplicacion(a.url).app_context():

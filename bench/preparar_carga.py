@@ -9,7 +9,8 @@ from datetime import date
 import sqlalchemy as sa
 
 from app import create_app
-from app.auth.models import Rol, Usuario
+from app.auth.models import Usuario
+from app.comun.roles import Rol
 from app.convenios.models import Convenio, EstadoConvenio, EstadoReporte, Periodo
 from app.convenios.queries.anexo4 import convenios_esperados
 from app.convenios.services.anexo4 import obtener_o_crear_reporte

@@ -35,7 +35,7 @@ def _preparar(url: str | None):
     from flask_migrate import upgrade
 
     from app.auth import services
-    from app.auth.models import Rol
+    from app.comun.roles import Rol
     from app.extensions import db
 
     if url:

@@ -11,13 +11,13 @@ import sqlalchemy as sa
 
 from app.catalogo.models import UnidadMTPE
 from app.catalogo.queries import region_por_nombre
+from app.comun.auditoria import registrar_evento
+from app.comun.base import ahora
 from app.convenios.models import EstadoReporte, Periodo
 from app.extensions import db
-from app.mejora_continua.models.evaluacion import Clasificacion, Evaluacion, TipoItem
+from app.mejora_continua.models.evaluaciones import Clasificacion, Evaluacion, TipoItem
 from app.mejora_continua.queries import evaluaciones as queries
 from app.mejora_continua.services import evaluaciones as services
-from app.models.auditoria import registrar_evento
-from app.models.base import ahora
 
 DATOS = Path(__file__).parent / "data"
 ARCHIVO = "anexo5_2020_2.json"

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import sqlalchemy as sa
 
-from app.auth.models import Rol, Usuario
+from app.auth.models import Usuario
 from app.catalogo.models import (
     ConjuntoIndicadores,
     FuncionLOGR,
@@ -24,10 +24,11 @@ from app.catalogo.models import (
     UnidadMTPE,
     normalizar,
 )
+from app.comun.base import ahora
+from app.comun.roles import Rol
 from app.convenios.models import Convenio, EstadoConvenio, Periodo
 from app.convenios.services import importacion
 from app.extensions import db
-from app.models.base import ahora
 
 DATOS = Path(__file__).parent / "data"
 

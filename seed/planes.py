@@ -18,7 +18,7 @@ import sqlalchemy as sa
 
 from app.catalogo.models import Region, UnidadMTPE
 from app.extensions import db
-from app.mejora_continua.models.plan import (
+from app.mejora_continua.models.planes import (
     Alternativa,
     Causa,
     FilaMatrizLogica,

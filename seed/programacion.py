@@ -16,7 +16,7 @@ import sqlalchemy as sa
 from app.catalogo.models import ConjuntoIndicadores, Indicador, Region, UnidadMTPE
 from app.convenios.models import EstadoReporte, Periodo
 from app.extensions import db
-from app.mejora_continua.models.evaluacion import Evaluacion, ItemEvaluacion, TipoItem
+from app.mejora_continua.models.evaluaciones import Evaluacion, ItemEvaluacion, TipoItem
 from app.mejora_continua.models.programacion import (
     Actividad,
     EstadoPrograma,

@@ -8,7 +8,8 @@ import pytest
 import sqlalchemy as sa
 
 from app import create_app
-from app.auth.models import Rol, Usuario
+from app.auth.models import Usuario
+from app.comun.roles import Rol
 from app.extensions import db
 from config import TestingConfig
 from seed import carga
@@ -142,9 +143,9 @@ def sesion(client):
 
 def publicar_informe(anio: int, semestre: int) -> None:
     """Mark the semester's report as published (its figures become everyone's to read)."""
+    from app.comun.base import ahora
     from app.convenios.models import Periodo
-    from app.models.base import ahora
-    from app.reports.models import EstadoInforme, Informe
+    from app.informes.models import EstadoInforme, Informe
 
     periodo = db.session.scalar(sa.select(Periodo).filter_by(anio=anio, semestre=semestre))
     informe = db.session.scalar(sa.select(Informe).filter_by(periodo_id=periodo.id))

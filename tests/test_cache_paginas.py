@@ -1,7 +1,7 @@
 """Stored pages: served again only while the data, the user, the address and the day are the same.
 
-The data version (app/models/version_datos.py) changes with every commit that writes; a stored
-page (app/cache_paginas.py) is served without loading the user or the data, with a fresh CSRF
+The data version (app/comun/version_datos.py) changes with every commit that writes; a stored
+page (app/comun/cache_paginas.py) is served without loading the user or the data, with a fresh CSRF
 token, and never to another user, after a change, with messages pending or across midnight.
 """
 
@@ -15,13 +15,12 @@ import pytest
 import sqlalchemy as sa
 from sqlalchemy import event
 
-from app import cache_paginas
-from app.auth.models import Rol
 from app.catalogo.models import Region
+from app.comun import cache_paginas, version_datos
+from app.comun.roles import Rol
 from app.convenios.models import Convenio, EstadoReporte, Periodo, Reporte
 from app.convenios.services import anexo4 as anexo4_services
 from app.extensions import db
-from app.models import version_datos
 from tests.conftest import CLAVE, usuario_demo
 
 PUNO = "drtpe.puno@demo.trabajo.gob.pe"

@@ -1,4 +1,4 @@
-"""Shared form helpers (app/campos.py) and the number filter of the pages (app/web.py)."""
+"""Shared form helpers (app/comun/campos.py) and the number filter of the pages (app/web.py)."""
 
 import pytest
 from babel.numbers import format_decimal
@@ -6,7 +6,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from markupsafe import Markup
 
-from app.campos import HTML_PARAMS_WTFORMS, html_params, version_leida
+from app.comun.campos import HTML_PARAMS_WTFORMS, html_params, version_leida
 from app.web import numero
 
 

@@ -18,7 +18,7 @@ from babel.messages.extract import extract_from_dir
 from babel.messages.frontend import parse_mapping_cfg
 from babel.support import NullTranslations
 
-from app.auth.models import Rol
+from app.comun.roles import Rol
 
 RAIZ = Path(__file__).resolve().parents[1]
 APP = RAIZ / "app"
@@ -380,7 +380,7 @@ PALABRAS = {
     "gettext": None,
     "lazy_gettext": None,
     "ngettext": (1, 2),
-    "N_": None,  # the labels of the domain's enumerations (app/i18n.py)
+    "N_": None,  # the labels of the domain's enumerations (app/comun/i18n.py)
 }
 
 

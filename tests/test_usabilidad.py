@@ -9,8 +9,9 @@ from html.parser import HTMLParser
 import pytest
 import sqlalchemy as sa
 
-from app.auth.models import Rol, Usuario
+from app.auth.models import Usuario
 from app.catalogo.models import Region
+from app.comun.roles import Rol
 from app.convenios.models import Periodo
 from seed.programacion import cargar_programa_demo
 from tests.auth.test_permisos import _argumentos, _rutas

@@ -4,8 +4,8 @@ import click
 from flask.cli import AppGroup
 
 from app.auth import services
-from app.auth.models import Rol
 from app.catalogo import queries as catalogo_queries
+from app.comun.roles import Rol
 from app.extensions import db
 
 usuarios_cli = AppGroup("usuarios", help="Gestión de cuentas de usuario.")

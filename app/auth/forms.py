@@ -5,9 +5,9 @@ from flask_wtf import FlaskForm
 from wtforms import BooleanField, EmailField, PasswordField, SelectField, StringField
 from wtforms.validators import DataRequired, Email, Length, Optional
 
-from app.auth.models import ETIQUETAS_ROL, Rol
-from app.campos import REQUERIDO
-from app.opciones import opciones
+from app.comun.campos import REQUERIDO
+from app.comun.opciones import opciones
+from app.comun.roles import ETIQUETAS_ROL, Rol
 
 
 class LoginForm(FlaskForm):

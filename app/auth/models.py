@@ -2,38 +2,14 @@
 
 from __future__ import annotations
 
-import enum
-
 import sqlalchemy as sa
 from flask_login import UserMixin
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 from werkzeug.security import check_password_hash, generate_password_hash
 
+from app.comun.base import TimestampMixin
+from app.comun.roles import Rol
 from app.extensions import db
-from app.i18n import N_, traducir
-from app.models.base import TimestampMixin
-
-
-class Rol(enum.Enum):
-    """What a user is: the four roles of DESIGN.md §2."""
-
-    odes = "odes"
-    drtpe = "drtpe"
-    direccion = "direccion"
-    revisor = "revisor"
-
-    @property
-    def etiqueta(self) -> str:
-        """Spanish label shown in the UI."""
-        return traducir(ETIQUETAS_ROL[self])
-
-
-ETIQUETAS_ROL = {
-    Rol.odes: N_("Coordinador/a ODES"),
-    Rol.drtpe: N_("G/DRTPE (región)"),
-    Rol.direccion: N_("Dirección del MTPE"),
-    Rol.revisor: N_("Revisor/a SD-PCM"),
-}
 
 
 class Usuario(UserMixin, TimestampMixin, db.Model):

@@ -1,67 +1,18 @@
-"""Access rules: every view declares who may use it, and scoping helpers for queries.
+"""Who may see what: a user's region, and the part of a semester's figures they may read.
 
-A view without a declared rule is refused at request time and fails the route-walking test,
-so a new route can never be open by accident.
+The per-view gate (which roles may open a page) is app/comun/roles.py; this module narrows
+the data inside a page to the reader's scope (docs/security.md).
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
-from functools import wraps
-from typing import Any
 
-from flask import abort, request
+from flask import abort
 from flask_login import current_user
 
-from app.auth.models import Rol
-
-TODOS = frozenset(Rol)
-
-
-def permitido(*roles: Rol) -> Callable:
-    """Allow a view only to logged-in users with one of roles (none given = any role)."""
-    permitidos = frozenset(roles) or TODOS
-
-    def decorador(vista: Callable) -> Callable:
-        @wraps(vista)
-        def envuelta(*args: Any, **kwargs: Any):
-            if not current_user.is_authenticated:
-                from app.extensions import login_manager
-
-                return login_manager.unauthorized()
-            if current_user.rol not in permitidos:
-                abort(403)
-            return vista(*args, **kwargs)
-
-        envuelta.acceso = permitidos  # read by the guard and by the route-walking test
-        return envuelta
-
-    return decorador
-
-
-def publico(vista: Callable) -> Callable:
-    """Mark a view as open to anyone (login page, published reports)."""
-    vista.acceso = "publico"
-    return vista
-
-
-def regla_de(app, endpoint: str):
-    """Return the access rule declared by endpoint's view, or None if it has none."""
-    if endpoint == "static":
-        return "publico"
-    vista = app.view_functions.get(endpoint)
-    return getattr(vista, "acceso", None)
-
-
-def exigir_regla_declarada() -> None:
-    """before_request guard: refuse any endpoint whose view declares no rule."""
-    from flask import current_app
-
-    if request.endpoint is None:
-        return
-    if regla_de(current_app, request.endpoint) is None:
-        abort(403)
+from app.comun.roles import Rol
 
 
 def es(rol: Rol) -> bool:
@@ -126,7 +77,7 @@ def _nunca(periodo_id: int) -> bool:
 
 
 #: How to tell whether a semester's report is published. The reports module, a layer above,
-#: sets it when it is imported (app/reports/__init__.py) so the layers below need not import
+#: sets it when it is imported (app/informes/__init__.py) so the layers below need not import
 #: it; until then nothing counts as published (the narrower scope).
 publicacion: dict[str, Callable[[int], bool]] = {"publicado": _nunca}
 

@@ -10,15 +10,15 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user, login_user, logout_user
 
-from app import listas
 from app.auth import bp, services
 from app.auth.forms import LoginForm, UsuarioForm
-from app.auth.models import Rol, Usuario
-from app.auth.permisos import permitido, publico
+from app.auth.models import Usuario
 from app.catalogo import queries as catalogo_queries
+from app.comun import listas
+from app.comun.auditoria import historial
+from app.comun.opciones import opciones
+from app.comun.roles import Rol, permitido, publico
 from app.extensions import db, limiter
-from app.models.auditoria import historial
-from app.opciones import opciones
 
 
 def _demasiados_intentos(_limite):

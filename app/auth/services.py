@@ -14,19 +14,19 @@ from flask_babel import gettext as _
 from flask_babel import ngettext
 from werkzeug.security import check_password_hash, generate_password_hash
 
-from app.auth.models import Rol, Usuario
+from app.auth.models import Usuario
+from app.comun.auditoria import Evento, cambios, registrar_evento
+from app.comun.base import ahora as ahora_utc
+from app.comun.errores import ErrorNegocio
+from app.comun.roles import Rol
 from app.extensions import db
-from app.models.auditoria import Evento, cambios, registrar_evento
-from app.models.base import ahora as ahora_utc
 
 
-class ErrorUsuario(ValueError):
+class ErrorUsuario(ErrorNegocio):
     """An account rule was broken; the message is shown next to the field."""
 
     def __init__(self, campo: str, mensaje: str):
-        super().__init__(mensaje)
-        self.campo = campo
-        self.mensaje = mensaje
+        super().__init__(mensaje, campo)
 
 
 def validar_clave(clave: str) -> None:

@@ -5,9 +5,9 @@ from flask_wtf import FlaskForm
 from wtforms import SelectField, StringField, TextAreaField
 from wtforms.validators import DataRequired, Length, Optional, ValidationError
 
-from app.campos import REQUERIDO
 from app.catalogo.models import ETIQUETAS_TIPO_VALOR, TipoValor, normalizar
-from app.opciones import opciones
+from app.comun.campos import REQUERIDO
+from app.comun.opciones import opciones
 
 #: Length of RegionAlias.alias and of its normalised key.
 ALIAS_MAX = 80

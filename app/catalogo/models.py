@@ -8,8 +8,8 @@ import unicodedata
 import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
+from app.comun.i18n import N_, traducir
 from app.extensions import db
-from app.i18n import N_, traducir
 
 
 def normalizar(texto: str) -> str:

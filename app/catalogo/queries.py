@@ -2,6 +2,10 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
 import sqlalchemy as sa
 from sqlalchemy.orm import selectinload
 
@@ -18,6 +22,19 @@ from app.catalogo.models import (
     normalizar,
 )
 from app.extensions import db
+
+
+@dataclass(frozen=True)
+class SeccionRegion:
+    """A part of a region's page that a module above the catalogue holds (its convenios)."""
+
+    plantilla: str
+    contexto: dict[str, Any]
+
+
+#: What the modules above add to a region's page: each registers a function of (region, user)
+#: when it is imported (app/convenios/__init__.py), so the catalogue imports none of them.
+SECCIONES_REGION: list[Callable[[Region, Any], SeccionRegion | None]] = []
 
 
 def regiones(*, solo_gores: bool = False) -> list[Region]:
@@ -120,7 +137,7 @@ def indicadores(conjunto_id: int) -> list[Indicador]:
 def consulta_unidades(*, texto: str = "", tipo: str = "") -> sa.Select:
     """Select of MTPE units matching a search on acronym/name and a level."""
     from app.catalogo.models import TipoUnidad
-    from app.listas import patron
+    from app.comun.listas import patron
 
     consulta = sa.select(UnidadMTPE).options(
         selectinload(UnidadMTPE.padre), selectinload(UnidadMTPE.viceministerio)
@@ -138,7 +155,7 @@ def consulta_indicadores(
     *, texto: str = "", conjunto_id: int | None = None, proponente_id: int | None = None
 ) -> sa.Select:
     """Select of indicators (newest set first, by number) with their alignment loaded."""
-    from app.listas import patron
+    from app.comun.listas import patron
 
     consulta = (
         sa.select(Indicador)

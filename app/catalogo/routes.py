@@ -9,9 +9,6 @@ from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 from wtforms.validators import Length
 
-from app import listas
-from app.auth.models import Rol
-from app.auth.permisos import permitido
 from app.catalogo import bp, queries, services
 from app.catalogo.forms import IndicadorForm, RegionForm, TextoCatalogoForm, UnidadForm
 from app.catalogo.models import (
@@ -22,10 +19,11 @@ from app.catalogo.models import (
     ServicioPublico,
     UnidadMTPE,
 )
-from app.convenios.models import Convenio
+from app.comun import listas
+from app.comun.auditoria import historial
+from app.comun.opciones import opciones
+from app.comun.roles import Rol, permitido
 from app.extensions import db
-from app.models.auditoria import historial
-from app.opciones import opciones
 
 
 @bp.route("/")
@@ -70,24 +68,17 @@ def regiones():
 @bp.route("/regiones/<codigo>")
 @permitido()
 def region(codigo: str):
-    """Show one region: labour body, aliases, transferred functions, convenios."""
+    """Show one region: labour body, aliases, functions and what the modules above add."""
     region = db.one_or_404(sa.select(Region).filter_by(codigo=codigo))
     transferidas = {t.funcion_id for t in region.funciones_transferidas}
-    convenios = []
-    if current_user.rol is not Rol.drtpe or current_user.region_id == region.id:
-        convenios = list(
-            db.session.scalars(
-                sa.select(Convenio)
-                .filter_by(region_id=region.id)
-                .order_by(Convenio.anio_inicio.desc())
-            )
-        )
+    # Modules above the catalogue add what they hold about the region (queries.SECCIONES_REGION).
+    secciones = [seccion(region, current_user) for seccion in queries.SECCIONES_REGION]
     return render_template(
         "catalogo/region.html",
         region=region,
         funciones=queries.funciones(),
         transferidas=transferidas,
-        convenios=convenios,
+        secciones=[s for s in secciones if s is not None],
         eventos=historial("region", region.id) if current_user.rol is Rol.odes else [],
     )
 

@@ -8,17 +8,16 @@ import sqlalchemy as sa
 from flask_babel import gettext as _
 
 from app.catalogo.models import Indicador, Region, RegionAlias, UnidadMTPE, normalizar
+from app.comun.auditoria import cambios, registrar_evento
+from app.comun.errores import ErrorNegocio
 from app.extensions import db
-from app.models.auditoria import cambios, registrar_evento
 
 
-class ErrorCatalogo(ValueError):
+class ErrorCatalogo(ErrorNegocio):
     """A catalogue rule was broken; the message is shown next to the field."""
 
     def __init__(self, campo: str, mensaje: str):
-        super().__init__(mensaje)
-        self.campo = campo
-        self.mensaje = mensaje
+        super().__init__(mensaje, campo)
 
 
 def editar_region(

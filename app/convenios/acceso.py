@@ -5,10 +5,11 @@ from __future__ import annotations
 from flask import abort
 from flask_login import current_user
 
-from app.auth.models import Rol, Usuario
+from app.auth.models import Usuario
+from app.comun.auditoria import historial, recortar
+from app.comun.roles import Rol
 from app.convenios.models import LineaReporte, Reporte
 from app.extensions import db
-from app.models.auditoria import historial, recortar
 
 
 def puede_ver_reporte(reporte: Reporte, usuario: Usuario) -> bool:

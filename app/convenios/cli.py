@@ -8,11 +8,11 @@ import click
 from flask.cli import AppGroup
 
 from app.catalogo import queries as catalogo_queries
+from app.comun.base import ahora
 from app.convenios.queries import exportacion
 from app.convenios.services import importacion
 from app.convenios.services.anexo4 import ErrorAnexo4
 from app.extensions import db
-from app.models.base import ahora
 
 anexo4_cli = AppGroup("anexo4", help="Importación y exportación masiva del Anexo 4.")
 

@@ -27,9 +27,9 @@ from wtforms.validators import (
     Regexp,
 )
 
-from app.campos import REQUERIDO, CampoNumerico
+from app.comun.campos import REQUERIDO, CampoNumerico
+from app.comun.opciones import opciones
 from app.convenios.models import ETIQUETAS_ESTADO, EstadoCelda, EstadoConvenio
-from app.opciones import opciones
 
 
 class ConvenioForm(FlaskForm):

@@ -10,9 +10,9 @@ import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from app.catalogo.models import ConjuntoIndicadores, Indicador, Region
+from app.comun.base import TimestampMixin, ahora
+from app.comun.i18n import N_, traducir
 from app.extensions import db
-from app.i18n import N_, traducir
-from app.models.base import TimestampMixin, ahora
 
 
 class EstadoConvenio(enum.Enum):

@@ -8,18 +8,19 @@ from datetime import date
 import sqlalchemy as sa
 from sqlalchemy.orm import contains_eager, joinedload, lazyload
 
-from app.auth.models import Rol, Usuario
+from app.auth.models import Usuario
+from app.comun import calculos
+from app.comun.roles import Rol
 from app.convenios.models import Periodo
 from app.convenios.queries import anexo4 as anexo4_queries
 from app.extensions import db
+from app.informes.models import EstadoInforme, Informe
 from app.mejora_continua.models.programacion import (
     Actividad,
     EstadoProgramacion,
     ProgramaCapacidades,
     ProgramacionRegional,
 )
-from app.reports import calculos
-from app.reports.models import EstadoInforme, Informe
 
 
 @dataclass(frozen=True)

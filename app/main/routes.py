@@ -5,9 +5,8 @@ from datetime import date
 from flask import current_app, jsonify, redirect, render_template, url_for
 from flask_login import current_user
 
-from app.auth.models import Rol
-from app.auth.permisos import permitido, publico
-from app.cache_paginas import en_cache
+from app.comun.cache_paginas import en_cache
+from app.comun.roles import Rol, permitido, publico
 from app.convenios.queries import anexo4 as anexo4_queries
 from app.convenios.queries import convenios as convenios_queries
 from app.main import bp

@@ -18,9 +18,10 @@ from wtforms import (
 )
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional
 
-from app.campos import REQUERIDO, CampoNumerico
-from app.mejora_continua.models.evaluacion import Clasificacion, TipoItem
-from app.mejora_continua.models.plan import (
+from app.comun.campos import REQUERIDO, CampoNumerico
+from app.comun.opciones import opciones
+from app.mejora_continua.models.evaluaciones import Clasificacion, TipoItem
+from app.mejora_continua.models.planes import (
     EstadoSeguimiento,
     FuncionResponsable,
     NivelCausa,
@@ -30,7 +31,6 @@ from app.mejora_continua.models.plan import (
 )
 from app.mejora_continua.models.programacion import MESES
 from app.mejora_continua.services.planes import leer_importe
-from app.opciones import opciones
 
 # --- Anexo 5 ---
 

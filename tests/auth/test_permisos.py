@@ -9,13 +9,22 @@ import pytest
 import sqlalchemy as sa
 from flask import current_app
 
-from app.auth.models import Rol, Usuario
-from app.auth.permisos import regla_de
+from app.auth.models import Usuario
 from app.catalogo.models import FuncionLOGR, Indicador, Region, UnidadMTPE
+from app.comun.base import ahora
+from app.comun.roles import Rol, regla_de
 from app.convenios.models import Convenio, EstadoReporte, Periodo
 from app.convenios.services.anexo4 import convenio_vigente, obtener_o_crear_reporte
 from app.convenios.services.evidencias import guardar_evidencia
-from app.mejora_continua.models.plan import FilaMatrizLogica, NivelGobierno, PlanMejora, TipoFila
+from app.informes.models import (
+    ArchivoInforme,
+    EstadoGeneracion,
+    EstadoInforme,
+    GeneracionInforme,
+    Informe,
+)
+from app.informes.services import carpeta_informes
+from app.mejora_continua.models.planes import FilaMatrizLogica, NivelGobierno, PlanMejora, TipoFila
 from app.mejora_continua.models.programacion import (
     Actividad,
     EstadoPrograma,
@@ -24,15 +33,6 @@ from app.mejora_continua.models.programacion import (
 )
 from app.mejora_continua.services.evaluaciones import obtener_o_crear_evaluacion
 from app.mejora_continua.services.programacion import registrar_ejecucion
-from app.models.base import ahora
-from app.reports.models import (
-    ArchivoInforme,
-    EstadoGeneracion,
-    EstadoInforme,
-    GeneracionInforme,
-    Informe,
-)
-from app.reports.services import carpeta_informes
 from tests.conftest import usuario_demo
 
 ODES = Rol.odes
@@ -130,20 +130,20 @@ ESPERADO: dict[str, set[Rol] | str] = {
     "mejora_continua.plan_parte_eliminar": {ODES},
     "mejora_continua.plan_seguimiento": {ODES, Rol.drtpe},
     "mejora_continua.plan_excel": TODOS,
-    "reports.indice": TODOS,
-    "reports.tablero": TODOS,
-    "reports.grafico_region": TODOS,
-    "reports.grafico_idg": TODOS,
-    "reports.grafico_comparacion": TODOS,
-    "reports.excel": TODOS,
-    "reports.informe": TODOS,
-    "reports.editar_narrativa": {ODES},
-    "reports.generar": {ODES},
-    "reports.generacion": {ODES},
-    "reports.publicar": {ODES},
-    "reports.despublicar": {ODES},
-    "reports.descargar": TODOS,
-    "reports.ficha": TODOS,
+    "informes.indice": TODOS,
+    "informes.tablero": TODOS,
+    "informes.grafico_region": TODOS,
+    "informes.grafico_idg": TODOS,
+    "informes.grafico_comparacion": TODOS,
+    "informes.excel": TODOS,
+    "informes.informe": TODOS,
+    "informes.editar_narrativa": {ODES},
+    "informes.generar": {ODES},
+    "informes.generacion": {ODES},
+    "informes.publicar": {ODES},
+    "informes.despublicar": {ODES},
+    "informes.descargar": TODOS,
+    "informes.ficha": TODOS,
     "publicaciones.lista": PUBLICO,
     "publicaciones.archivo": PUBLICO,
 }

@@ -2,9 +2,10 @@
 
 import sqlalchemy as sa
 
-from app.auth.models import Rol, Usuario
+from app.auth.models import Usuario
 from app.catalogo.models import Region
-from app.models.auditoria import Evento
+from app.comun.auditoria import Evento
+from app.comun.roles import Rol
 from tests.conftest import CLAVE
 
 

@@ -2,9 +2,9 @@
 
 import sqlalchemy as sa
 
-from app.auth.models import Rol
 from app.catalogo import queries
 from app.catalogo.models import Indicador, Region, TipoRegion, TipoValor, UnidadMTPE
+from app.comun.roles import Rol
 
 
 def _region(bd, codigo):

@@ -8,9 +8,10 @@ from decimal import Decimal
 import pytest
 import sqlalchemy as sa
 
-from app.auth.models import Rol
 from app.catalogo.models import Indicador, Region
-from app.concurrencia import EdicionConcurrente
+from app.comun import calculos
+from app.comun.concurrencia import EdicionConcurrente
+from app.comun.roles import Rol
 from app.convenios.models import (
     Convenio,
     EstadoCelda,
@@ -21,7 +22,6 @@ from app.convenios.models import (
 )
 from app.convenios.queries import anexo4 as queries
 from app.convenios.services import anexo4 as services
-from app.reports import calculos
 from tests.conftest import publicar_informe, usuario_demo
 
 HOY = date(2021, 7, 15)

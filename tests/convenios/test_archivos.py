@@ -12,8 +12,9 @@ import pytest
 import sqlalchemy as sa
 from openpyxl import load_workbook
 
-from app.auth.models import Rol
 from app.catalogo.models import Region
+from app.comun.auditoria import Evento
+from app.comun.roles import Rol
 from app.convenios.models import (
     Convenio,
     EstadoCelda,
@@ -24,7 +25,6 @@ from app.convenios.models import (
     Reporte,
 )
 from app.convenios.services import anexo4, evidencias, plantilla
-from app.models.auditoria import Evento
 from tests.conftest import usuario_demo
 
 PDF = b"%PDF-1.4\n1 0 obj\n<< /Type /Catalog >>\nendobj\ntrailer\n<< /Root 1 0 R >>\n%%EOF\n"

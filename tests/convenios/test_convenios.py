@@ -5,13 +5,13 @@ from datetime import date, timedelta
 import pytest
 import sqlalchemy as sa
 
-from app.auth.models import Rol
 from app.catalogo.models import Region
-from app.concurrencia import MENSAJE_CONCURRENCIA
+from app.comun.auditoria import Evento
+from app.comun.concurrencia import MENSAJE_CONCURRENCIA
+from app.comun.roles import Rol
 from app.convenios.models import Convenio, EstadoConvenio
 from app.convenios.queries import convenios as queries
 from app.convenios.services import convenios as services
-from app.models.auditoria import Evento
 
 HOY = date(2026, 11, 23)
 

@@ -13,15 +13,15 @@ import pytest
 import sqlalchemy as sa
 from openpyxl import Workbook, load_workbook
 
-from app.auth.models import Rol
 from app.catalogo.models import Indicador, Region
+from app.comun import calculos
+from app.comun.auditoria import Evento
+from app.comun.roles import Rol
 from app.convenios.models import EstadoCelda, EstadoReporte, LineaReporte, Periodo, Reporte
 from app.convenios.queries import exportacion
 from app.convenios.queries.anexo4 import celdas
 from app.convenios.services import anexo4 as anexo4_services
 from app.convenios.services import importacion
-from app.models.auditoria import Evento
-from app.reports import calculos
 from seed import carga
 from tests.conftest import usuario_demo
 

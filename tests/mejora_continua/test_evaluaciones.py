@@ -7,14 +7,15 @@ from datetime import UTC, datetime
 import pytest
 import sqlalchemy as sa
 
-from app.auth.models import Rol, Usuario
+from app.auth.models import Usuario
 from app.catalogo.models import Indicador, Region, UnidadMTPE
-from app.concurrencia import EdicionConcurrente
+from app.comun.auditoria import Evento, historial
+from app.comun.concurrencia import EdicionConcurrente
+from app.comun.roles import Rol
 from app.convenios.models import EstadoReporte, Periodo
-from app.mejora_continua.models.evaluacion import Clasificacion, Evaluacion, TipoItem
+from app.mejora_continua.models.evaluaciones import Clasificacion, Evaluacion, TipoItem
 from app.mejora_continua.queries import evaluaciones as queries
 from app.mejora_continua.services import evaluaciones as services
-from app.models.auditoria import Evento, historial
 from seed.anexo5 import cargar_anexo5_demo
 from tests.conftest import usuario_demo
 

@@ -10,8 +10,10 @@ import pytest
 import sqlalchemy as sa
 from openpyxl import load_workbook
 
-from app.auth.models import Rol
-from app.mejora_continua.models.plan import (
+from app.comun.auditoria import Evento
+from app.comun.roles import Rol
+from app.mejora_continua.exportacion.planes import COLUMNAS_PRESUPUESTO
+from app.mejora_continua.models.planes import (
     EstadoSeguimiento,
     FilaMatrizLogica,
     LineaPresupuesto,
@@ -26,8 +28,6 @@ from app.mejora_continua.models.plan import (
 )
 from app.mejora_continua.queries import planes as queries
 from app.mejora_continua.services import planes as services
-from app.models.auditoria import Evento
-from app.reports.excel_planes import COLUMNAS_PRESUPUESTO
 from app.web import numero
 from seed.planes import cargar_plan_puno
 from tests.conftest import usuario_demo

@@ -9,10 +9,12 @@ import pytest
 import sqlalchemy as sa
 from openpyxl import load_workbook
 
-from app.auth.models import Rol
 from app.catalogo.models import Indicador, Region, UnidadMTPE
+from app.comun.auditoria import historial
+from app.comun.roles import Rol
 from app.convenios.models import EstadoReporte, Periodo
-from app.mejora_continua.models.evaluacion import Evaluacion, ItemEvaluacion, TipoItem
+from app.mejora_continua.exportacion.programacion import ENCABEZADOS_MATRIZ, texto
+from app.mejora_continua.models.evaluaciones import Evaluacion, ItemEvaluacion, TipoItem
 from app.mejora_continua.models.programacion import (
     Actividad,
     EstadoPrograma,
@@ -23,8 +25,6 @@ from app.mejora_continua.models.programacion import (
 )
 from app.mejora_continua.queries import programacion as queries
 from app.mejora_continua.services import programacion as services
-from app.models.auditoria import historial
-from app.reports.excel_mejora import ENCABEZADOS_MATRIZ, texto
 from seed.programacion import cargar_programa_demo, meses_del_texto
 from tests.conftest import usuario_demo
 

@@ -12,13 +12,13 @@ import pytest
 import sqlalchemy as sa
 from sqlalchemy import event
 
-from app.auth.models import Rol
 from app.catalogo.models import Indicador, Region
+from app.comun.roles import Rol
 from app.convenios.models import Convenio, Periodo, Reporte
 from app.convenios.services import anexo4 as anexo4_services
 from app.extensions import db
-from app.mejora_continua.models.evaluacion import Evaluacion
-from app.mejora_continua.models.plan import PlanMejora
+from app.mejora_continua.models.evaluaciones import Evaluacion
+from app.mejora_continua.models.planes import PlanMejora
 from app.mejora_continua.models.programacion import Actividad, ProgramacionRegional
 from bench.datos_grandes import generar
 from seed.comandos import _cargar_mejora_continua

@@ -27,8 +27,10 @@ import pytest
 import sqlalchemy as sa
 from werkzeug.routing import IntegerConverter
 
-from app.auth.models import Rol, Usuario
+from app.auth.models import Usuario
 from app.catalogo.models import Indicador, Region, UnidadMTPE
+from app.comun.auditoria import registrar_evento
+from app.comun.roles import Rol
 from app.convenios.models import (
     Convenio,
     EstadoCelda,
@@ -40,10 +42,9 @@ from app.convenios.models import (
     Reporte,
 )
 from app.extensions import db
-from app.mejora_continua.models.evaluacion import Evaluacion, ItemEvaluacion, TipoItem
-from app.mejora_continua.models.plan import PlanMejora, Problema
+from app.mejora_continua.models.evaluaciones import Evaluacion, ItemEvaluacion, TipoItem
+from app.mejora_continua.models.planes import PlanMejora, Problema
 from app.mejora_continua.models.programacion import Actividad, ProgramacionRegional
-from app.models.auditoria import registrar_evento
 from tests.conftest import CLAVE
 
 #: Pages fetched per reader at most: the crawl is bounded, and says so if it reaches the bound.

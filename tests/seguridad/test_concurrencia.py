@@ -28,13 +28,14 @@ from sqlalchemy.exc import IntegrityError, OperationalError
 from sqlalchemy.orm.exc import StaleDataError
 from werkzeug.datastructures import MultiDict
 
-from app.auth.models import Rol, Usuario
+from app.auth.models import Usuario
 from app.catalogo.models import Indicador, Region
-from app.concurrencia import MENSAJE_CONCURRENCIA
+from app.comun.auditoria import Evento
+from app.comun.concurrencia import MENSAJE_CONCURRENCIA
+from app.comun.roles import Rol
 from app.convenios.models import Convenio, MetaAnual, Reporte
-from app.mejora_continua.models.evaluacion import Evaluacion
-from app.models.auditoria import Evento
-from app.reports.models import Informe
+from app.informes.models import Informe
+from app.mejora_continua.models.evaluaciones import Evaluacion
 from tests.conftest import Sesion, usuario_demo
 from tests.seguridad.hostiles import formulario, leer_html
 from tests.seguridad.test_formularios_hostiles import (
@@ -121,7 +122,7 @@ def _informe(bd) -> Informe | None:
 
 def _narrativa_guardada(bd) -> str:
     """Save the narrative once, so the report exists and its form carries a version."""
-    from app.reports import services
+    from app.informes import services
 
     informe = services.informe_de(_periodo(bd), crear=True)
     services.editar_narrativa(
@@ -585,7 +586,7 @@ def test_a_script_asking_for_json_gets_409(client, sesion, bd):
     ],
 )
 def test_a_post_only_action_goes_back_to_the_page_of_its_form(app, referer, destino):
-    from app import concurrencia
+    from app.comun import concurrencia
 
     cabeceras = {"Referer": referer} if referer else {}
     with app.test_request_context("/convenios/anexo4/1/enviar", method="POST", headers=cabeceras):
@@ -594,7 +595,7 @@ def test_a_post_only_action_goes_back_to_the_page_of_its_form(app, referer, dest
 
 
 def test_a_page_that_conflicts_answers_409_not_a_redirect(app):
-    from app import concurrencia
+    from app.comun import concurrencia
 
     with app.test_request_context("/convenios/anexo4/1"):
         html, codigo = concurrencia.atender(concurrencia.EdicionConcurrente("prueba"))
@@ -622,7 +623,7 @@ class _Orig(Exception):
     ],
 )
 def test_only_a_lost_race_is_a_conflict_the_rest_stays_a_500(app, error, conflicto):
-    from app import concurrencia
+    from app.comun import concurrencia
 
     assert concurrencia.es_conflicto(error) is conflicto
     if not conflicto:

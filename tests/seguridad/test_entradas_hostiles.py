@@ -11,12 +11,12 @@ import sqlalchemy as sa
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from app.auth.models import Rol
 from app.catalogo.models import Region
+from app.comun.auditoria import Evento
+from app.comun.roles import Rol
 from app.convenios.models import Convenio, Periodo, Reporte
 from app.convenios.services import anexo4 as services_anexo4
 from app.convenios.services import importacion
-from app.models.auditoria import Evento
 
 AJUSTES = settings(
     max_examples=25,

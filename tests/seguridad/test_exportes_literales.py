@@ -15,14 +15,14 @@ import sqlalchemy as sa
 from openpyxl import load_workbook
 from pypdf import PdfReader
 
-from app.auth.models import Rol
 from app.catalogo.models import Indicador
+from app.comun.roles import Rol
 from app.convenios.models import Periodo
-from app.mejora_continua.models.evaluacion import Evaluacion, ItemEvaluacion, TipoItem
-from app.mejora_continua.models.plan import PlanMejora
+from app.informes import pdf
+from app.informes.informe import datos_ficha, datos_informe
+from app.mejora_continua.models.evaluaciones import Evaluacion, ItemEvaluacion, TipoItem
+from app.mejora_continua.models.planes import PlanMejora
 from app.mejora_continua.models.programacion import Actividad, ProgramacionRegional
-from app.reports import pdf
-from app.reports.informe import datos_ficha, datos_informe
 from tests.seguridad.hostiles import HOSTIL_EXPORTE
 
 H = HOSTIL_EXPORTE

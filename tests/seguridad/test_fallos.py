@@ -137,7 +137,7 @@ def test_database_down_shows_a_clear_spanish_error_page(monkeypatch):
 
 def test_audit_log_is_append_only_in_postgresql(bd):
     """No route changes or deletes audit rows, and PostgreSQL itself refuses to."""
-    from app.models.auditoria import Evento, registrar_evento
+    from app.comun.auditoria import Evento, registrar_evento
 
     if bd.engine.url.get_backend_name() != "postgresql":
         pytest.skip("la protección en la base es de PostgreSQL")

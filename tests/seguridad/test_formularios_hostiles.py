@@ -21,7 +21,6 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from werkzeug.datastructures import MultiDict
 
-from app.auth.models import Rol
 from app.catalogo.models import (
     FuncionLOGR,
     Indicador,
@@ -30,10 +29,13 @@ from app.catalogo.models import (
     ServicioPublico,
     UnidadMTPE,
 )
+from app.comun.roles import Rol
 from app.convenios.models import Convenio, EstadoReporte, Periodo, Reporte
 from app.convenios.services import anexo4 as services_anexo4
-from app.mejora_continua.models.evaluacion import Evaluacion
-from app.mejora_continua.models.plan import (
+from app.informes.models import ArchivoInforme, EstadoInforme, Informe
+from app.informes.narrativa import NARRATIVA_POR_DEFECTO
+from app.mejora_continua.models.evaluaciones import Evaluacion
+from app.mejora_continua.models.planes import (
     Alternativa,
     Causa,
     FilaMatrizLogica,
@@ -49,8 +51,6 @@ from app.mejora_continua.models.programacion import (
     ProgramaCapacidades,
     ProgramacionRegional,
 )
-from app.reports.models import ArchivoInforme, EstadoInforme, Informe
-from app.reports.narrativa import NARRATIVA_POR_DEFECTO
 from tests.conftest import EMAILS_DEMO, usuario_demo
 from tests.convenios.test_archivos import PDF, PNG
 from tests.seguridad.hostiles import (
@@ -573,19 +573,19 @@ CASOS: list[Caso] = [
     *_casos_planes(),
     # --- Report ---
     Caso(
-        "reports.editar_narrativa",
+        "informes.editar_narrativa",
         _objetivo(Rol.odes, "/informes/2020-2", "/informes/2020-2/narrativa"),
         # Only the sections that differ from the 2020 text are stored.
         conocidos=frozenset(t.strip() for t in NARRATIVA_POR_DEFECTO.values()),
     ),
     Caso(
-        "reports.generar",
+        "informes.generar",
         _objetivo(Rol.odes, "/informes/2020-2", "/informes/2020-2/generar"),
-        # A valid kind builds the whole PDF: only hostile kinds here (builds: tests/reports).
+        # A valid kind builds the whole PDF: only hostile kinds here (builds: tests/informes).
         fijos={"tipo": st.one_of(st.sampled_from(["BORRADOR", "final ", ""]), texto)},
     ),
     Caso(
-        "reports.publicar",
+        "informes.publicar",
         lambda bd: Objetivo(
             Rol.odes,
             None,
@@ -594,7 +594,7 @@ CASOS: list[Caso] = [
         ),
     ),
     Caso(
-        "reports.despublicar",
+        "informes.despublicar",
         lambda bd: (
             _informe_publicado(bd),
             Objetivo(Rol.odes, "/informes/2020-2", "/informes/2020-2/despublicar"),

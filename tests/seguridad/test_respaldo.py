@@ -6,7 +6,7 @@ import uuid
 
 import sqlalchemy as sa
 
-from app.respaldo import crear_respaldo, restaurar_respaldo
+from app.comun.respaldo import crear_respaldo, restaurar_respaldo
 
 
 def _contenido(conexion, metadata) -> dict[str, list[tuple]]:

@@ -2,7 +2,7 @@
 
 The cookie is signed but kept by the browser; before issue 14 a copy taken before POST /logout
 still worked for 8 hours. Every test copies the cookie onto another "device" while it works,
-visits a stored page with it (app/cache_paginas.py), ends the session in one of the four ways
+visits a stored page with it (app/comun/cache_paginas.py), ends the session in one of the four ways
 (logout, password change, deactivation, ODES's button) and checks that the copy is sent to
 the login page.
 """
@@ -14,8 +14,8 @@ import re
 import pytest
 import sqlalchemy as sa
 
-from app.auth.models import Rol
-from app.models.auditoria import Evento
+from app.comun.auditoria import Evento
+from app.comun.roles import Rol
 from tests.conftest import CLAVE, usuario_demo
 
 NUEVA_CLAVE = "Otra-clave-2026"

@@ -7,10 +7,11 @@ import sqlalchemy as sa
 
 from app import create_app
 from app.auth import services
-from app.auth.models import Rol, Usuario
+from app.auth.models import Usuario
+from app.comun.auditoria import Evento
+from app.comun.base import ahora
+from app.comun.roles import Rol
 from app.extensions import db, limiter
-from app.models.auditoria import Evento
-from app.models.base import ahora
 from config import ProductionConfig, TestingConfig
 from tests.conftest import CLAVE
 

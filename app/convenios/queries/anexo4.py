@@ -5,9 +5,11 @@ from __future__ import annotations
 import sqlalchemy as sa
 from sqlalchemy.orm import selectinload
 
-from app.auth.models import Rol, Usuario
+from app.auth.models import Usuario
 from app.auth.permisos import TOTAL, Alcance
 from app.catalogo.models import Indicador, Region
+from app.comun import calculos
+from app.comun.roles import Rol
 from app.convenios.models import (
     Convenio,
     EstadoReporte,
@@ -17,7 +19,6 @@ from app.convenios.models import (
 )
 from app.convenios.queries.convenios import ESTADOS_SUSCRITOS
 from app.extensions import db
-from app.reports import calculos
 
 
 def periodos() -> list[Periodo]:
@@ -84,7 +85,7 @@ def consulta_reportes(
     periodo: Periodo, usuario: Usuario, *, estado: str = "", texto: str = ""
 ) -> sa.Select:
     """Select of the semester's reports the user may see, by state and region name."""
-    from app.listas import patron
+    from app.comun.listas import patron
 
     consulta = (
         sa.select(Reporte)

@@ -8,6 +8,8 @@ import sqlalchemy as sa
 from sqlalchemy.orm import selectinload
 
 from app.catalogo.models import Region, TipoRegion
+from app.catalogo.queries import SeccionRegion
+from app.comun.roles import Rol
 from app.convenios.models import Convenio, EstadoConvenio
 from app.extensions import db
 
@@ -96,3 +98,17 @@ def cobertura_actual() -> Cobertura | None:
     """Coverage of the newest convenio period, or None if there is no convenio yet."""
     todos = periodos()
     return cobertura(*todos[0]) if todos else None
+
+
+def seccion_region(region, usuario) -> SeccionRegion:
+    """The region page's list of its convenios (none for another region's G/DRTPE user)."""
+    convenios: list[Convenio] = []
+    if usuario.rol is not Rol.drtpe or usuario.region_id == region.id:
+        convenios = list(
+            db.session.scalars(
+                sa.select(Convenio)
+                .filter_by(region_id=region.id)
+                .order_by(Convenio.anio_inicio.desc())
+            )
+        )
+    return SeccionRegion("convenios/_region.html", {"convenios": convenios, "region": region})

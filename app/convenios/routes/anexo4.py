@@ -10,12 +10,13 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 
-from app import listas
-from app.acciones import confirmar
-from app.auth.models import Rol
-from app.auth.permisos import alcance_periodo, permitido
-from app.cache_paginas import en_cache
-from app.campos import version_leida
+from app.auth.permisos import alcance_periodo
+from app.comun import calculos, listas
+from app.comun.acciones import confirmar
+from app.comun.base import ahora
+from app.comun.cache_paginas import en_cache
+from app.comun.campos import version_leida
+from app.comun.roles import Rol, permitido
 from app.convenios import bp
 from app.convenios.acceso import (
     historial_visible,
@@ -28,8 +29,6 @@ from app.convenios.models import Convenio, EstadoReporte, MetaAnual, Reporte
 from app.convenios.queries import anexo4 as queries
 from app.convenios.services import anexo4 as services
 from app.extensions import db
-from app.models.base import ahora
-from app.reports import calculos
 
 
 def _periodo_o_404():

@@ -9,8 +9,7 @@ from flask import abort, flash, redirect, send_file, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
-from app.auth.models import Rol
-from app.auth.permisos import permitido
+from app.comun.roles import Rol, permitido
 from app.convenios import bp
 from app.convenios.acceso import linea_o_404, puede_editar_reporte, reporte_o_404
 from app.convenios.forms import EliminarEvidenciaForm, EvidenciaForm, PlantillaForm

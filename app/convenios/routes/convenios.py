@@ -9,19 +9,19 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 
-from app import listas
-from app.auth.models import Rol
-from app.auth.permisos import exigir_region, permitido
-from app.campos import version_leida
+from app.auth.permisos import exigir_region
 from app.catalogo import queries as catalogo_queries
+from app.comun import listas
+from app.comun.auditoria import historial
+from app.comun.campos import version_leida
+from app.comun.opciones import opciones
+from app.comun.roles import Rol, permitido
 from app.convenios import bp
 from app.convenios.forms import AdendaForm, ConvenioForm
 from app.convenios.models import ETIQUETAS_ESTADO, Convenio, EstadoConvenio
 from app.convenios.queries import convenios as queries
 from app.convenios.services import convenios as services
 from app.extensions import db
-from app.models.auditoria import historial
-from app.opciones import opciones
 
 LECTORES = (Rol.odes, Rol.drtpe, Rol.direccion, Rol.revisor)
 

@@ -13,8 +13,8 @@ from flask_babel import gettext as _
 from flask_login import current_user
 from werkzeug.utils import secure_filename
 
-from app.auth.models import Rol
-from app.auth.permisos import permitido
+from app.comun.base import ahora
+from app.comun.roles import Rol, permitido
 from app.convenios import bp
 from app.convenios.forms import ConfirmarImportacionForm, ImportarAnexo4Form
 from app.convenios.queries import anexo4 as anexo4_queries
@@ -23,7 +23,6 @@ from app.convenios.services import importacion
 from app.convenios.services.anexo4 import ErrorAnexo4
 from app.convenios.services.evidencias import carpeta_archivos
 from app.extensions import db
-from app.models.base import ahora
 
 TOKEN = re.compile(r"^[0-9a-f]{32}$")
 #: Previews not confirmed within a day are deleted at the next upload.
@@ -127,7 +126,7 @@ def confirmar_importacion():
         flash(_("No se importó nada: %(mensaje)s", mensaje=error.mensaje), "error")
         return redirect(url_for("convenios.importar_anexo4"))
     # A concurrent change of the same Anexos 4 (stale version, duplicate insert) reaches the
-    # app's handler (app/concurrencia.py): all rolled back, the import page with the message.
+    # app's handler (app/comun/concurrencia.py): all rolled back, the import page with the message.
     ruta.unlink(missing_ok=True)
     if resumen.reportes:
         mensaje = _(

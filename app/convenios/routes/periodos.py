@@ -7,16 +7,15 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 
-from app import listas
-from app.auth.models import Rol
-from app.auth.permisos import permitido
+from app.comun import listas
+from app.comun.auditoria import historial
+from app.comun.roles import Rol, permitido
 from app.convenios import bp
 from app.convenios.forms import PeriodoForm
 from app.convenios.models import Periodo
 from app.convenios.queries import anexo4 as queries
 from app.convenios.services import anexo4 as services
 from app.extensions import db
-from app.models.auditoria import historial
 
 
 @bp.route("/periodos")

@@ -13,9 +13,13 @@ from typing import Any
 import sqlalchemy as sa
 from flask_babel import gettext as _
 
-from app.auth.models import Rol, Usuario
+from app.auth.models import Usuario
 from app.catalogo.models import Indicador, TipoValor
-from app.concurrencia import comprobar_version
+from app.comun.auditoria import cambios, registrar_evento
+from app.comun.base import ahora as ahora_utc
+from app.comun.concurrencia import comprobar_version
+from app.comun.errores import ErrorNegocio
+from app.comun.roles import Rol
 from app.convenios.models import (
     Convenio,
     EstadoCelda,
@@ -26,8 +30,6 @@ from app.convenios.models import (
     Reporte,
 )
 from app.extensions import db
-from app.models.auditoria import cambios, registrar_evento
-from app.models.base import ahora as ahora_utc
 
 #: A value outside this range (in %) is plausible only with a comment.
 RANGO_PORCENTAJE = (Decimal(0), Decimal(100))
@@ -38,13 +40,8 @@ SALTO_MAXIMO = Decimal(50)
 LIMITE_ABSOLUTO = Decimal(1000)
 
 
-class ErrorAnexo4(ValueError):
+class ErrorAnexo4(ErrorNegocio):
     """A workflow or data rule was broken; the message is shown to the user."""
-
-    def __init__(self, mensaje: str, campo: str | None = None):
-        super().__init__(mensaje)
-        self.mensaje = mensaje
-        self.campo = campo
 
 
 def _fecha(valor: date | None) -> str:

@@ -8,19 +8,18 @@ from typing import Any
 import sqlalchemy as sa
 from flask_babel import gettext as _
 
-from app.concurrencia import comprobar_version
+from app.comun.auditoria import cambios, registrar_evento
+from app.comun.concurrencia import comprobar_version
+from app.comun.errores import ErrorNegocio
 from app.convenios.models import Adenda, Convenio, EstadoConvenio
 from app.extensions import db
-from app.models.auditoria import cambios, registrar_evento
 
 
-class ErrorConvenio(ValueError):
+class ErrorConvenio(ErrorNegocio):
     """A convenio rule was broken; the message is shown to the user, keyed by field."""
 
     def __init__(self, campo: str, mensaje: str):
-        super().__init__(mensaje)
-        self.campo = campo
-        self.mensaje = mensaje
+        super().__init__(mensaje, campo)
 
 
 def validar(datos: dict[str, Any], *, hoy: date, excluir_id: int | None = None) -> None:

@@ -25,10 +25,11 @@ from sqlalchemy.orm import Session
 from werkzeug.utils import secure_filename
 
 from app.auth.models import Usuario
+from app.comun.auditoria import registrar_evento
+from app.comun.errores import ErrorNegocio
 from app.convenios.models import Evidencia, LineaReporte
 from app.convenios.services.anexo4 import motivo_bloqueo
 from app.extensions import db
-from app.models.auditoria import registrar_evento
 
 log = logging.getLogger(__name__)
 
@@ -73,12 +74,8 @@ _NUEVOS = "evidencias_nuevas"
 _POR_BORRAR = "evidencias_por_borrar"
 
 
-class ErrorEvidencia(ValueError):
+class ErrorEvidencia(ErrorNegocio):
     """An evidence file was refused; the message is shown to the user."""
-
-    def __init__(self, mensaje: str):
-        super().__init__(mensaje)
-        self.mensaje = mensaje
 
 
 def carpeta_archivos(app: Flask) -> Path:

@@ -27,6 +27,8 @@ from sqlalchemy.orm import selectinload
 
 from app.catalogo import queries as catalogo_queries
 from app.catalogo.models import Indicador, Region
+from app.comun.auditoria import registrar_evento
+from app.comun.errores import ErrorNegocio
 from app.convenios.models import (
     Convenio,
     EstadoCelda,
@@ -43,7 +45,6 @@ from app.convenios.services.anexo4 import (
     revisar_linea,
 )
 from app.extensions import db
-from app.models.auditoria import registrar_evento
 
 COLUMNAS = ("region", "idg", "anio", "semestre", "estado", "programado", "ejecutado")
 OPCIONALES = ("origen",)
@@ -90,12 +91,8 @@ _ENTERO = re.compile(r"^\d+$")
 _SEMESTRES = {"1": 1, "2": 2, "i": 1, "ii": 2}
 
 
-class ErrorImportacion(ValueError):
+class ErrorImportacion(ErrorNegocio):
     """The file can't be read or applied as a whole; the message is shown to the user."""
-
-    def __init__(self, mensaje: str):
-        super().__init__(mensaje)
-        self.mensaje = mensaje
 
 
 @dataclass(frozen=True)

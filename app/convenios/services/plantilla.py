@@ -21,6 +21,8 @@ from openpyxl.worksheet.datavalidation import DataValidation
 
 from app.auth.models import Usuario
 from app.catalogo.models import normalizar
+from app.comun.auditoria import registrar_evento
+from app.comun.errores import ErrorNegocio
 from app.convenios.models import EstadoCelda, LineaReporte, Reporte
 from app.convenios.services.anexo4 import (
     ErrorAnexo4,
@@ -28,7 +30,6 @@ from app.convenios.services.anexo4 import (
     guardar_lineas,
     motivo_bloqueo,
 )
-from app.models.auditoria import registrar_evento
 
 HOJA = "Anexo 4"
 #: Very hidden sheet (not listed by Excel's "Unhide") tying the file to one report
@@ -60,13 +61,12 @@ _NUMERO = re.compile(r"^[+-]?\d+(\.\d+)?$")
 _NUMERO_COMA = re.compile(r"^[+-]?\d+,\d+$")
 
 
-class ErrorPlantilla(ValueError):
+class ErrorPlantilla(ErrorNegocio):
     """An uploaded template can't be read; errores lists every problem found (in Spanish)."""
 
     def __init__(self, errores: list[str]):
         super().__init__(" ".join(errores))
         self.errores = errores
-        self.mensaje = " ".join(errores)
 
 
 def neutralizar(texto: str | None) -> str | None:

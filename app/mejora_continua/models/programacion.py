@@ -15,10 +15,10 @@ import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from app.catalogo.models import Indicador, Region, UnidadMTPE
+from app.comun.base import TimestampMixin, ahora
+from app.comun.i18n import N_, traducir
 from app.extensions import db
-from app.i18n import N_, traducir
-from app.mejora_continua.models.evaluacion import ItemEvaluacion
-from app.models.base import TimestampMixin, ahora
+from app.mejora_continua.models.evaluaciones import ItemEvaluacion
 
 #: Month abbreviations as the matrix prints them (column headers ENE…DIC).
 MESES_CORTOS = ("ENE", "FEB", "MAR", "ABR", "MAY", "JUN", "JUL", "AGO", "SET", "OCT", "NOV", "DIC")

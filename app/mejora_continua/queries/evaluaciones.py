@@ -9,13 +9,14 @@ import sqlalchemy as sa
 from flask_babel import gettext as _
 from sqlalchemy.orm import joinedload, lazyload, selectinload
 
-from app.auth.models import Rol, Usuario
+from app.auth.models import Usuario
 from app.catalogo.models import Indicador, Region, TipoUnidad, UnidadMTPE
+from app.comun.roles import Rol
 from app.convenios.models import Convenio, EstadoReporte, Periodo, Reporte
 from app.convenios.queries.anexo4 import convenios_esperados
 from app.convenios.queries.convenios import ESTADOS_SUSCRITOS
 from app.extensions import db
-from app.mejora_continua.models.evaluacion import Evaluacion, ItemEvaluacion, TipoItem
+from app.mejora_continua.models.evaluaciones import Evaluacion, ItemEvaluacion, TipoItem
 
 #: States in which ODES has received the evaluation.
 RECIBIDAS = (EstadoReporte.enviado, EstadoReporte.aprobado)

@@ -12,10 +12,11 @@ from decimal import Decimal
 import sqlalchemy as sa
 from sqlalchemy.orm import selectinload
 
-from app.auth.models import Rol, Usuario
+from app.auth.models import Usuario
 from app.catalogo.models import Region
+from app.comun.roles import Rol
 from app.extensions import db
-from app.mejora_continua.models.plan import (
+from app.mejora_continua.models.planes import (
     Causa,
     EstadoSeguimiento,
     FilaMatrizLogica,
@@ -52,7 +53,7 @@ def consulta_planes(
     usuario: Usuario, *, texto: str = "", region_id: int | None = None
 ) -> sa.Select:
     """Select of the plans the user may read, by title/service search and region."""
-    from app.listas import patron
+    from app.comun.listas import patron
 
     consulta = (
         sa.select(PlanMejora)

@@ -16,7 +16,7 @@ from sqlalchemy.orm import selectinload
 from app.catalogo.models import ConjuntoIndicadores, Indicador, Region, UnidadMTPE
 from app.convenios.models import Convenio, EstadoReporte, Periodo, Reporte
 from app.extensions import db
-from app.mejora_continua.models.evaluacion import Evaluacion
+from app.mejora_continua.models.evaluaciones import Evaluacion
 from app.mejora_continua.models.programacion import (
     Actividad,
     EstadoProgramacion,
@@ -65,7 +65,7 @@ def consulta_actividades(
     indicador_numero: int | None = None,
 ) -> sa.Select:
     """Select of the programme's activities (by IdG and number) matching the list filters."""
-    from app.listas import patron
+    from app.comun.listas import patron
 
     consulta = (
         sa.select(Actividad)

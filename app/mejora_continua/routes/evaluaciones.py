@@ -8,12 +8,13 @@ from flask_babel import lazy_gettext as _l
 from flask_babel import ngettext
 from flask_login import current_user
 
-from app import listas
-from app.acciones import confirmar
-from app.auth.models import Rol
-from app.auth.permisos import permitido
-from app.campos import version_leida
 from app.catalogo.models import Indicador
+from app.comun import calculos, listas
+from app.comun.acciones import confirmar
+from app.comun.auditoria import historial
+from app.comun.base import ahora
+from app.comun.campos import version_leida
+from app.comun.roles import Rol, permitido
 from app.convenios.models import ETIQUETAS_CELDA, EstadoReporte
 from app.convenios.queries import anexo4 as anexo4_queries
 from app.extensions import db
@@ -24,12 +25,9 @@ from app.mejora_continua.forms import (
     IniciarEvaluacionForm,
     MotivoEvaluacionForm,
 )
-from app.mejora_continua.models.evaluacion import Evaluacion, TipoItem
+from app.mejora_continua.models.evaluaciones import Evaluacion, TipoItem
 from app.mejora_continua.queries import evaluaciones as queries
 from app.mejora_continua.services import evaluaciones as services
-from app.models.auditoria import historial
-from app.models.base import ahora
-from app.reports import calculos
 
 ETIQUETAS_ESTADO_CELDA = {estado.value: etiqueta for estado, etiqueta in ETIQUETAS_CELDA.items()}
 

@@ -16,13 +16,14 @@ from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 from wtforms.fields.core import UnboundField
 
-from app import listas
-from app.auth.models import Rol
-from app.auth.permisos import permitido
 from app.catalogo import queries as catalogo_queries
 from app.catalogo.models import Region, UnidadMTPE
+from app.comun import listas
+from app.comun.auditoria import historial
+from app.comun.roles import Rol, permitido
 from app.extensions import db
 from app.mejora_continua import bp
+from app.mejora_continua.exportacion import planes as excel_planes
 from app.mejora_continua.forms import (
     PlanAlternativaForm,
     PlanCausaForm,
@@ -34,7 +35,7 @@ from app.mejora_continua.forms import (
     PlanResponsableForm,
     PlanSeguimientoForm,
 )
-from app.mejora_continua.models.plan import (
+from app.mejora_continua.models.planes import (
     Alternativa,
     Causa,
     FilaMatrizLogica,
@@ -46,8 +47,6 @@ from app.mejora_continua.models.plan import (
 )
 from app.mejora_continua.queries import planes as queries
 from app.mejora_continua.services import planes as services
-from app.models.auditoria import historial
-from app.reports import excel_planes
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 

@@ -12,12 +12,14 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 
-from app import listas
-from app.auth.models import Rol
-from app.auth.permisos import exigir_region, permitido
-from app.campos import version_leida
+from app.auth.permisos import exigir_region
 from app.catalogo.models import Indicador, Region
 from app.catalogo.queries import conjuntos, unidades
+from app.comun import listas
+from app.comun.auditoria import historial
+from app.comun.base import ahora
+from app.comun.campos import version_leida
+from app.comun.roles import Rol, permitido
 from app.convenios.models import EstadoReporte
 from app.extensions import db
 from app.mejora_continua import bp
@@ -31,7 +33,7 @@ from app.mejora_continua.forms import (
     ProgramarActividadForm,
     ReprogramacionForm,
 )
-from app.mejora_continua.models.evaluacion import Evaluacion, ItemEvaluacion, TipoItem
+from app.mejora_continua.models.evaluaciones import Evaluacion, ItemEvaluacion, TipoItem
 from app.mejora_continua.models.programacion import (
     MESES_CORTOS,
     Actividad,
@@ -43,8 +45,6 @@ from app.mejora_continua.models.programacion import (
 )
 from app.mejora_continua.queries import programacion as queries
 from app.mejora_continua.services import programacion as services
-from app.models.auditoria import historial
-from app.models.base import ahora
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
@@ -233,7 +233,7 @@ def reabrir_programa(anio: int):
 @permitido(Rol.odes, Rol.drtpe, Rol.direccion, Rol.revisor)
 def programa_excel(anio: int):
     """Download the programme as Excel: ENE…DIC grid per activity and per region, execution."""
-    from app.reports import excel_mejora
+    from app.mejora_continua.exportacion import programacion as excel_mejora
 
     programa = _programa_o_404(anio)
     total = len(queries.regiones())
@@ -657,7 +657,7 @@ def _fila_coincide(fila, filtros: listas.Filtros) -> bool:
 @permitido(Rol.odes, Rol.drtpe, Rol.direccion, Rol.revisor)
 def matriz():
     """The recommendation implementation matrix as the report's annex lays it out."""
-    from app.reports import excel_mejora
+    from app.mejora_continua.exportacion import programacion as excel_mejora
 
     anio, matriz = _matriz()
     programas = queries.programas()
@@ -705,7 +705,7 @@ def matriz():
 @permitido(Rol.odes, Rol.drtpe, Rol.direccion, Rol.revisor)
 def matriz_excel():
     """Download the matrix as Excel (landscape, the report's headers)."""
-    from app.reports import excel_mejora
+    from app.mejora_continua.exportacion import programacion as excel_mejora
 
     anio, matriz = _matriz()
     sufijo = f"_{matriz.periodo.codigo}" if matriz.periodo else ""

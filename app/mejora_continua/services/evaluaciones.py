@@ -19,23 +19,25 @@ import sqlalchemy as sa
 from flask_babel import gettext as _
 from flask_babel import ngettext
 
-from app.auth.models import Rol, Usuario
+from app.auth.models import Usuario
 from app.catalogo.models import Indicador, Region, UnidadMTPE, normalizar
-from app.concurrencia import comprobar_version
+from app.comun import calculos
+from app.comun.auditoria import registrar_evento
+from app.comun.base import ahora as ahora_utc
+from app.comun.concurrencia import comprobar_version
+from app.comun.errores import ErrorNegocio
+from app.comun.roles import Rol
 from app.convenios.models import ETIQUETAS_CELDA, EstadoCelda, EstadoReporte, Periodo
 from app.convenios.queries.anexo4 import celdas as celdas_anexo4
 from app.convenios.services.anexo4 import devolver_a_observado
 from app.extensions import db
-from app.mejora_continua.models.evaluacion import (
+from app.mejora_continua.models.evaluaciones import (
     Clasificacion,
     Evaluacion,
     ItemEvaluacion,
     TipoItem,
 )
 from app.mejora_continua.queries import evaluaciones as queries
-from app.models.auditoria import registrar_evento
-from app.models.base import ahora as ahora_utc
-from app.reports import calculos
 
 MAX_TEXTO = 4000
 MAX_VEREDICTO = 500
@@ -48,7 +50,7 @@ SIN_VALOR = frozenset({Clasificacion.sin_meta, Clasificacion.no_aplica, Clasific
 CLASIFICADAS = CON_VALOR | SIN_VALOR | {Clasificacion.no_ejecuto}
 
 
-class ErrorEvaluacion(ValueError):
+class ErrorEvaluacion(ErrorNegocio):
     """A workflow or data rule was broken; the message is shown to the user.
 
     `errores` maps an item's position in the submitted list to {field: message}.
@@ -60,9 +62,7 @@ class ErrorEvaluacion(ValueError):
         campo: str | None = None,
         errores: dict[int, dict[str, str]] | None = None,
     ):
-        super().__init__(mensaje)
-        self.mensaje = mensaje
-        self.campo = campo
+        super().__init__(mensaje, campo)
         self.errores = errores or {}
 
 

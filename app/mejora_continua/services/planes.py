@@ -16,10 +16,13 @@ from typing import Any
 import sqlalchemy as sa
 from flask_babel import gettext as _
 
-from app.auth.models import Rol, Usuario
+from app.auth.models import Usuario
 from app.catalogo.models import normalizar
+from app.comun.auditoria import cambios, registrar_evento
+from app.comun.errores import ErrorNegocio
+from app.comun.roles import Rol
 from app.extensions import db
-from app.mejora_continua.models.plan import (
+from app.mejora_continua.models.planes import (
     CENTIMO,
     Alternativa,
     Causa,
@@ -33,7 +36,6 @@ from app.mejora_continua.models.plan import (
     SeguimientoAccion,
     TipoFila,
 )
-from app.models.auditoria import cambios, registrar_evento
 
 OBJETO = "plan_mejora"
 #: Placeholders the documents print instead of an amount.
@@ -58,14 +60,8 @@ _VACIAS = set(
 )
 
 
-class ErrorPlan(ValueError):
+class ErrorPlan(ErrorNegocio):
     """A rule of the plan was broken; the message is shown to the user next to campo."""
-
-    def __init__(self, mensaje: str, campo: str | None = None):
-        """Keep the message and the field it refers to."""
-        super().__init__(mensaje)
-        self.mensaje = mensaje
-        self.campo = campo
 
 
 # --- Amounts -------------------------------------------------------------------------------

@@ -25,12 +25,15 @@ from flask import current_app
 from flask_babel import gettext as _
 from sqlalchemy.orm import Session
 
-from app.auth.models import Rol, Usuario
+from app.auth.models import Usuario
 from app.catalogo.models import Indicador, Region, UnidadMTPE
-from app.concurrencia import comprobar_version
+from app.comun.auditoria import cambios, registrar_evento
+from app.comun.concurrencia import comprobar_version
+from app.comun.errores import ErrorNegocio
+from app.comun.roles import Rol
 from app.convenios.services import evidencias
 from app.extensions import db
-from app.mejora_continua.models.evaluacion import ItemEvaluacion, TipoItem
+from app.mejora_continua.models.evaluaciones import ItemEvaluacion, TipoItem
 from app.mejora_continua.models.programacion import (
     MESES,
     MESES_CORTOS,
@@ -42,7 +45,6 @@ from app.mejora_continua.models.programacion import (
     ProgramacionRegional,
     nombre_mes,
 )
-from app.models.auditoria import cambios, registrar_evento
 
 if TYPE_CHECKING:  # the queries module imports this one
     from app.mejora_continua.queries.programacion import ActividadResumida
@@ -53,14 +55,8 @@ log = logging.getLogger(__name__)
 LARGO_MOTIVO = 2000
 
 
-class ErrorProgramacion(ValueError):
+class ErrorProgramacion(ErrorNegocio):
     """A programme rule was broken; the message is shown to the user."""
-
-    def __init__(self, mensaje: str, campo: str | None = None):
-        """Keep the message and the form field it belongs to."""
-        super().__init__(mensaje)
-        self.mensaje = mensaje
-        self.campo = campo
 
 
 # --- Months --------------------------------------------------------------------------------

@@ -1,0 +1,326 @@
+"""Reads behind `datos_informe()`: who is evaluated, their cells, indicators and Anexo 5."""
+
+from __future__ import annotations
+
+from collections import Counter
+from types import SimpleNamespace
+
+import sqlalchemy as sa
+from sqlalchemy.orm import joinedload, selectinload
+
+from app.catalogo.models import (
+    ConjuntoIndicadores,
+    FuncionLOGR,
+    FuncionTransferida,
+    Indicador,
+    Region,
+    TipoUnidad,
+    UnidadMTPE,
+)
+from app.comun import calculos
+from app.convenios.models import Convenio, EstadoReporte, Periodo, Reporte
+from app.convenios.queries import anexo4 as anexo4_queries
+from app.extensions import db
+from app.informes.informe.datos import (
+    ActividadMatriz,
+    EvaluacionInforme,
+    FilaMatriz,
+    IndicadorInforme,
+    ItemInforme,
+    RecomendacionMatriz,
+    ResultadoRegion,
+    ValorIdG,
+)
+
+# --------------------------------------------------------------------------- helpers
+
+
+def frase_veredicto(codigo: str | None, periodo: str) -> str:
+    """The verdict sentence of section VIII from calculos.veredicto's code.
+
+    ``periodo`` is written in lower case inside the sentence, e.g. "II semestre 2020".
+    """
+    frases = {
+        "mayor": f"En el {periodo}, en promedio la ejecución es mayor que la programación.",
+        "ligeramente_mayor": (
+            f"En el {periodo}, el nivel de ejecución promedio es ligeramente mayor que la meta "
+            "promedio programada."
+        ),
+        "igual": (f"En el {periodo}, la ejecución promedio es igual a la programación promedio."),
+        "ligeramente_menor": (
+            f"En el {periodo}, el nivel de ejecución promedio es ligeramente menor que la meta "
+            "promedio programada."
+        ),
+        "menor": (f"En el {periodo}, en promedio la ejecución no ha superado la meta programada."),
+    }
+    if codigo is None:
+        return (
+            f"En el {periodo}, ninguna G/DRTPE reportó valores para este IdG, por lo que no se "
+            "calcula un promedio."
+        )
+    return frases[codigo]
+
+
+def periodo_en_texto(periodo_nombre: str) -> str:
+    """ "II Semestre 2020" → "II semestre 2020" (as written inside sentences)."""
+    return periodo_nombre.replace("Semestre", "semestre")
+
+
+def resolver_periodo(periodo: Periodo | str) -> Periodo:
+    if isinstance(periodo, Periodo):
+        return periodo
+    encontrado = None
+    if isinstance(periodo, str) and "-" in periodo:
+        encontrado = anexo4_queries.periodo_por_codigo(periodo)
+    if encontrado is None:
+        raise ValueError(f"No existe el semestre «{periodo}».")
+    return encontrado
+
+
+def periodo_anterior(periodo: Periodo) -> Periodo | None:
+    """The previous semester of the same year (I for a II semester), if it exists."""
+    if periodo.semestre != 2:
+        return None
+    return db.session.scalar(sa.select(Periodo).filter_by(anio=periodo.anio, semestre=1))
+
+
+def regiones_con_reporte(periodo: Periodo, incluir_no_aprobados: bool) -> list[str]:
+    """Names of the regions whose Anexo 4 of the semester enters the report, in report order."""
+    consulta = (
+        sa.select(Region.nombre)
+        .select_from(Reporte)
+        .join(Convenio, Reporte.convenio_id == Convenio.id)
+        .join(Region, Convenio.region_id == Region.id)
+        .where(Reporte.periodo_id == periodo.id)
+        .order_by(Region.orden, Region.nombre)
+    )
+    if not incluir_no_aprobados:
+        consulta = consulta.where(Reporte.estado == EstadoReporte.aprobado)
+    return list(dict.fromkeys(db.session.scalars(consulta)))
+
+
+def letras_transferidas() -> dict[int, str]:
+    """Letters of the art. 48 functions transferred to each region (by region id), sorted:
+    one query, instead of loading every region's transfers and aliases as objects."""
+    letras: dict[int, list[str]] = {}
+    for region_id, letra in db.session.execute(
+        sa.select(FuncionTransferida.region_id, FuncionLOGR.letra).join(
+            FuncionLOGR, FuncionTransferida.funcion_id == FuncionLOGR.id
+        )
+    ):
+        letras.setdefault(region_id, []).append(letra)
+    return {region_id: "".join(sorted(lista)) for region_id, lista in letras.items()}
+
+
+def sigla(region: Region | None) -> str:
+    return (region.organo_sigla if region is not None else None) or "G/DRTPE"
+
+
+def resultados_regiones(
+    celdas: list[calculos.Celda], nombres: list[str], regiones: dict[str, Region]
+) -> tuple[ResultadoRegion, ...]:
+    promedios = calculos.desempeno_por_region(celdas)
+    por_region: dict[str, list[calculos.Celda]] = {}
+    for celda in celdas:
+        por_region.setdefault(celda.region, []).append(celda)
+    resultado = []
+    for numero, nombre in enumerate(nombres, start=1):
+        prom = promedios.get(nombre, calculos.Promedio(None, None, 0))
+        valores = tuple(
+            ValorIdG(
+                idg=c.idg,
+                estado=c.estado,
+                programado=c.programado,
+                ejecutado=c.ejecutado,
+                cumple=calculos.cumplio(c),
+            )
+            for c in sorted(por_region.get(nombre, []), key=lambda c: c.idg)
+        )
+        resultado.append(
+            ResultadoRegion(
+                numero=numero,
+                region=nombre,
+                organo_sigla=sigla(regiones.get(nombre)),
+                valores=valores,
+                programado=prom.programado,
+                ejecutado=prom.ejecutado,
+                n=prom.n,
+            )
+        )
+    return tuple(resultado)
+
+
+def conjunto(convenios: list[Convenio]) -> ConjuntoIndicadores | None:
+    """The indicator set the semester's convenios carry (the newest set if none says)."""
+    ids = Counter(c.conjunto_id for c in convenios if c.conjunto_id is not None)
+    if ids:
+        return db.session.get(ConjuntoIndicadores, ids.most_common(1)[0][0])
+    return db.session.scalar(
+        sa.select(ConjuntoIndicadores).order_by(ConjuntoIndicadores.nombre.desc()).limit(1)
+    )
+
+
+def direccion_general(unidad: UnidadMTPE) -> str | None:
+    padre = unidad.padre
+    if unidad.tipo is TipoUnidad.direccion_general or padre is None:
+        return None
+    return padre.nombre if padre.tipo is TipoUnidad.direccion_general else None
+
+
+def indicadores(conjunto: ConjuntoIndicadores | None) -> list[Indicador]:
+    if conjunto is None:
+        return []
+    return list(
+        db.session.scalars(
+            sa.select(Indicador)
+            .where(Indicador.conjunto_id == conjunto.id)
+            # Many-to-one each: joined into the one query instead of one query apiece.
+            .options(
+                joinedload(Indicador.proponente).joinedload(UnidadMTPE.padre),
+                joinedload(Indicador.viceministerio),
+                joinedload(Indicador.objetivo),
+                joinedload(Indicador.funcion),
+                joinedload(Indicador.servicio),
+            )
+            .order_by(Indicador.numero)
+        )
+    )
+
+
+def indicador_informe(ind: Indicador) -> IndicadorInforme:
+    return IndicadorInforme(
+        numero=ind.numero,
+        nombre=ind.nombre,
+        viceministerio_sigla=ind.viceministerio.sigla if ind.viceministerio else None,
+        proponente=ind.proponente.nombre,
+        proponente_sigla=ind.proponente.sigla,
+        direccion_general=direccion_general(ind.proponente),
+        objetivo_numero=ind.objetivo.numero if ind.objetivo else None,
+        objetivo_texto=ind.objetivo.texto if ind.objetivo else None,
+        funcion_letra=ind.funcion.letra if ind.funcion else None,
+        funcion_texto=ind.funcion.texto if ind.funcion else None,
+        servicio=ind.servicio.nombre if ind.servicio else None,
+    )
+
+
+def modelos_anexo5():
+    # Imported late: app.informes is imported while app.convenios and app.mejora_continua are
+    # still initialising (their queries use calculos), so a top-level import would be circular.
+    from app.mejora_continua.models.evaluaciones import Evaluacion, ItemEvaluacion, TipoItem
+
+    return Evaluacion, ItemEvaluacion, TipoItem
+
+
+def evaluaciones(periodo: Periodo, incluir_no_aprobados: bool) -> list:
+    """The semester's Anexo 5 (approved only, unless previewing)."""
+    Evaluacion, ItemEvaluacion, _TipoItem = modelos_anexo5()
+    consulta = (
+        sa.select(Evaluacion)
+        .where(Evaluacion.periodo_id == periodo.id)
+        .options(
+            selectinload(Evaluacion.items).selectinload(ItemEvaluacion.regiones),
+            selectinload(Evaluacion.items).selectinload(ItemEvaluacion.responsables_mtpe),
+        )
+        .order_by(Evaluacion.id)
+    )
+    if not incluir_no_aprobados:
+        consulta = consulta.where(Evaluacion.estado == EstadoReporte.aprobado)
+    return list(db.session.scalars(consulta).unique())
+
+
+def item(item) -> ItemInforme:
+    return ItemInforme(
+        texto=item.texto,
+        regiones=tuple(r.nombre for r in item.regiones),
+        responsable=item.responsable,
+        clasificacion=item.clasificacion.value if item.clasificacion else None,
+    )
+
+
+def evaluacion_informe(ev) -> EvaluacionInforme:
+    TipoItem = modelos_anexo5()[2]
+    items = sorted(ev.items, key=lambda i: (i.orden, i.id or 0))
+    return EvaluacionInforme(
+        unidad=ev.unidad.nombre,
+        unidad_sigla=ev.unidad.sigla,
+        direccion_general=direccion_general(ev.unidad),
+        estado=ev.estado.value,
+        veredicto=ev.veredicto or None,
+        conclusiones=tuple(item(i) for i in items if i.tipo is TipoItem.conclusion),
+        recomendaciones=tuple(item(i) for i in items if i.tipo is TipoItem.recomendacion),
+    )
+
+
+def actividades_matriz(periodo: Periodo) -> dict[int, tuple[str, tuple[ActividadMatriz, ...]]]:
+    """Per IdG number: the lead sentence and the MTPE activities of the capacity-building
+    programme the semester's recommendations feed (next year's for a II semester).
+
+    Reads only the programme's activities with their runs (the report takes the Anexo 5
+    recommendations from its own query).
+    """
+    try:
+        from app.mejora_continua.queries import programacion
+        from app.mejora_continua.services.programacion import cronograma
+    except ImportError:  # module not installed: the matrix shows the recommendations only
+        return {}
+    anio = periodo.anio + 1 if periodo.semestre == 2 else periodo.anio
+    programa = programacion.programa_por_anio(anio)
+    if programa is None:
+        return {}
+    total = db.session.scalar(sa.select(sa.func.count(Region.id)))
+    por_idg: dict[int, list] = {}
+    for actividad in programacion.actividades_resumidas(programa):
+        por_idg.setdefault(actividad.indicador_numero, []).append(actividad)
+    resultado = {}
+    for numero, lista in por_idg.items():
+        filas = [
+            programacion.ActividadMatriz(
+                a, cronograma(a), programacion.detalle(a, total_regiones=total)
+            )
+            for a in lista
+        ]
+        # The matrix row's own wording of the lead sentence (it only reads the IdG number).
+        fila = programacion.FilaMatriz(SimpleNamespace(numero=numero), [], filas)
+        actividades = tuple(
+            ActividadMatriz(
+                nombre=f"{a.actividad.numero}. {a.actividad.nombre}",
+                meses=tuple(sorted(a.meses)),
+                detalle=a.detalle,
+            )
+            for a in filas
+        )
+        resultado[numero] = (fila.enunciado(programa), actividades)
+    return resultado
+
+
+def matriz(
+    periodo: Periodo,
+    indicadores: list[IndicadorInforme],
+    evaluaciones: dict[int, EvaluacionInforme],
+) -> tuple[FilaMatriz, ...]:
+    actividades = actividades_matriz(periodo)
+    filas = []
+    for ind in indicadores:
+        ev = evaluaciones.get(ind.numero)
+        sector = (
+            f"INDICADOR DE GESTIÓN DEL {ind.viceministerio_sigla}"
+            if ind.viceministerio_sigla
+            else "INDICADOR DE GESTIÓN"
+        )
+        recomendaciones = tuple(
+            RecomendacionMatriz(texto=r.texto, responsable=r.responsable)
+            for r in (ev.recomendaciones if ev else ())
+        )
+        enunciado, propias = actividades.get(ind.numero, ("", ()))
+        filas.append(
+            FilaMatriz(
+                sector=sector,
+                numero=ind.numero,
+                denominacion=ind.nombre_sin_punto,
+                proponente=ind.proponente,
+                recomendaciones=recomendaciones,
+                actividades=propias,
+                nota_actividades=enunciado,
+            )
+        )
+    return tuple(filas)

@@ -1,0 +1,300 @@
+"""The plain frozen dataclasses the report is made of (no ORM objects)."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from datetime import date
+from decimal import Decimal
+
+from app.comun import calculos
+from app.convenios.models import Semestre
+
+#: Bumped whenever the PDF layout changes, so cached files made by older code are not reused.
+VERSION_FORMATO = "informe-2"  # 2: vector charts
+
+ORDINALES_SEMESTRE = {1: "primer", 2: "segundo"}
+
+
+@dataclass(frozen=True)
+class FilaConvenio:
+    """A row of Cuadro Nº 01: a signed convenio."""
+
+    numero: int
+    region: str
+    fecha_suscripcion: date | None
+
+
+@dataclass(frozen=True)
+class Funcion:
+    """A function of art. 48 LOGR (list a)–r) of section IV)."""
+
+    letra: str
+    texto: str
+
+
+@dataclass(frozen=True)
+class FuncionesRegion:
+    """How many art. 48 functions a region received (Gráfico Nº 01)."""
+
+    region: str
+    cantidad: int
+    letras: str
+
+
+@dataclass(frozen=True)
+class IndicadorInforme:
+    """An IdG with its alignment (Cuadros Nº 02 and 03, annex matrix)."""
+
+    numero: int
+    nombre: str
+    viceministerio_sigla: str | None
+    proponente: str
+    proponente_sigla: str
+    #: General directorate the proponent belongs to (None when it is itself a DG)
+    direccion_general: str | None
+    objetivo_numero: int | None
+    objetivo_texto: str | None
+    funcion_letra: str | None
+    funcion_texto: str | None
+    servicio: str | None
+
+    @property
+    def nombre_sin_punto(self) -> str:
+        """The name as quoted in headings, without the final period."""
+        return self.nombre.strip().rstrip(".").strip()
+
+
+@dataclass(frozen=True)
+class ValorIdG:
+    """One cell of a region's Anexo 4: state, programmed and executed % and compliance."""
+
+    idg: int
+    estado: str
+    programado: Decimal | None
+    ejecutado: Decimal | None
+    #: executed ≥ programmed (None when the cell is not a summand)
+    cumple: bool | None
+
+
+@dataclass(frozen=True)
+class ResultadoRegion:
+    """A G/DRTPE's semester: its cells and desempeño promedio (Cuadros Nº 04/05, charts)."""
+
+    numero: int
+    region: str
+    organo_sigla: str
+    valores: tuple[ValorIdG, ...]
+    programado: Decimal | None
+    ejecutado: Decimal | None
+    n: int
+
+    @property
+    def programado_pct(self) -> int | None:
+        return calculos.redondear(self.programado)
+
+    @property
+    def ejecutado_pct(self) -> int | None:
+        return calculos.redondear(self.ejecutado)
+
+    @property
+    def organo(self) -> str:
+        """E.g. "DRTPE LORETO", as in the chart captions."""
+        return f"{self.organo_sigla} {self.region.upper()}"
+
+
+@dataclass(frozen=True)
+class FilaComparacion:
+    """A row of Cuadro Nº 05: the region's previous and current semester."""
+
+    region: str
+    organo_sigla: str
+    anterior: ResultadoRegion | None
+    actual: ResultadoRegion
+
+
+@dataclass(frozen=True)
+class Comparacion:
+    """Section IX: the previous semester of the same year against this one."""
+
+    periodo_anterior: str
+    periodo_actual: str
+    semestre_anterior_romano: str
+    filas: tuple[FilaComparacion, ...]
+
+
+@dataclass(frozen=True)
+class ItemInforme:
+    """A conclusion or recommendation of an Anexo 5."""
+
+    texto: str
+    regiones: tuple[str, ...]
+    responsable: str
+    clasificacion: str | None
+
+
+@dataclass(frozen=True)
+class EvaluacionInforme:
+    """The proponent's Anexo 5 for one IdG."""
+
+    unidad: str
+    unidad_sigla: str
+    direccion_general: str | None
+    estado: str
+    veredicto: str | None
+    conclusiones: tuple[ItemInforme, ...]
+    recomendaciones: tuple[ItemInforme, ...]
+
+
+@dataclass(frozen=True)
+class ResultadoIdG:
+    """Section VIII for one IdG: average across regions, verdict and the Anexo 5."""
+
+    numero: int
+    nombre: str
+    proponente: str
+    programado: Decimal | None
+    ejecutado: Decimal | None
+    n: int
+    #: calculos.veredicto code: mayor, ligeramente_mayor, igual, ligeramente_menor, menor
+    veredicto: str | None
+    frase_veredicto: str
+    evaluacion: EvaluacionInforme | None
+
+    @property
+    def programado_pct(self) -> int | None:
+        return calculos.redondear(self.programado)
+
+    @property
+    def ejecutado_pct(self) -> int | None:
+        return calculos.redondear(self.ejecutado)
+
+
+@dataclass(frozen=True)
+class ActividadMatriz:
+    """An MTPE activity tied to an IdG's recommendations, with its months (1–12)."""
+
+    nombre: str
+    meses: tuple[int, ...] = ()
+    detalle: str = ""
+
+
+@dataclass(frozen=True)
+class RecomendacionMatriz:
+    """A recommendation of the matrix and who must implement it."""
+
+    texto: str
+    responsable: str
+
+
+@dataclass(frozen=True)
+class FilaMatriz:
+    """One IdG of the recommendation implementation matrix (annex)."""
+
+    sector: str
+    numero: int
+    denominacion: str
+    proponente: str
+    recomendaciones: tuple[RecomendacionMatriz, ...]
+    actividades: tuple[ActividadMatriz, ...] = ()
+    nota_actividades: str = ""
+
+
+@dataclass(frozen=True)
+class DatosInforme:
+    """All the report shows, computed once (no ORM objects)."""
+
+    anio: int
+    semestre: int
+    periodo_codigo: str
+    #: e.g. "II Semestre 2020"
+    periodo_nombre: str
+    #: e.g. "2020-2021" ("" when no convenio covers the semester)
+    convenio_periodo: str
+    lema: str
+    incluir_no_aprobados: bool
+    narrativa: Mapping[str, str]
+    regiones_evaluadas: tuple[str, ...]
+    regiones_omitidas: tuple[str, ...]
+    convenios: tuple[FilaConvenio, ...]
+    total_gores: int
+    convenios_suscritos: int
+    regiones_pendientes: tuple[str, ...]
+    funciones: tuple[Funcion, ...]
+    funciones_por_region: tuple[FuncionesRegion, ...]
+    indicadores: tuple[IndicadorInforme, ...]
+    resultados_regiones: tuple[ResultadoRegion, ...]
+    resultados_idg: tuple[ResultadoIdG, ...]
+    comparacion: Comparacion | None
+    matriz: tuple[FilaMatriz, ...]
+
+    @property
+    def semestre_romano(self) -> str:
+        return Semestre(self.semestre).romano
+
+    @property
+    def semestre_ordinal(self) -> str:
+        """ "segundo" for the II semester."""
+        return ORDINALES_SEMESTRE[self.semestre]
+
+    @property
+    def porcentaje_cobertura(self) -> int:
+        """Signed convenios as a whole % of the regional governments (84)."""
+        if not self.total_gores:
+            return 0
+        return calculos.redondear(Decimal(100 * self.convenios_suscritos) / self.total_gores)
+
+    @property
+    def n_evaluadas(self) -> int:
+        return len(self.regiones_evaluadas)
+
+    def resultado_region(self, nombre: str) -> ResultadoRegion | None:
+        """The semester's result of one evaluated region."""
+        return next((r for r in self.resultados_regiones if r.region == nombre), None)
+
+    def resultado_idg(self, numero: int) -> ResultadoIdG | None:
+        """Section VIII data of one IdG."""
+        return next((r for r in self.resultados_idg if r.numero == numero), None)
+
+
+@dataclass(frozen=True)
+class PuntoHistorial:
+    """A region's desempeño promedio in one semester."""
+
+    periodo_codigo: str
+    periodo_nombre: str
+    programado_pct: int | None
+    ejecutado_pct: int | None
+    n: int
+
+
+@dataclass(frozen=True)
+class ItemFicha:
+    """An Anexo 5 item as the region's ficha lists it."""
+
+    periodo_nombre: str
+    idg: int
+    tipo: str
+    texto: str
+    responsable: str
+
+
+@dataclass(frozen=True)
+class DatosFicha:
+    """One G/DRTPE's page: this semester, its history, its Anexo 5 items."""
+
+    region: str
+    organo_sigla: str
+    periodo_codigo: str
+    periodo_nombre: str
+    lema: str
+    indicadores: tuple[IndicadorInforme, ...]
+    #: None when the region has no approved Anexo 4 this semester
+    resultado: ResultadoRegion | None
+    historial: tuple[PuntoHistorial, ...]
+    items_anexo5: tuple[ItemFicha, ...]
+    recomendaciones_pendientes: tuple[ItemFicha, ...] = field(default=())
+
+    @property
+    def organo(self) -> str:
+        return f"{self.organo_sigla} {self.region.upper()}"

@@ -1,0 +1,76 @@
+"""PDF of the situational report and of a region's ficha (ReportLab platypus).
+
+    informe_pdf(datos, *, borrador=False, progreso=None) -> bytes
+    ficha_region_pdf(datos) -> bytes
+
+Both are pure: they format a `DatosInforme` / `DatosFicha` (app.informes.informe) and never
+touch the database, so they can run outside a request. Output is deterministic (ReportLab's
+invariant mode, fixed metadata, deterministic charts): the same data gives the same bytes.
+"""
+
+from __future__ import annotations
+
+import io
+
+from app.informes.informe import DatosFicha, DatosInforme
+from app.informes.pdf.base import Documento, Progreso, avisar, registrar_fuentes
+from app.informes.pdf.ficha import story_ficha
+from app.informes.pdf.situacional import Informe
+
+AUTOR = "Oficina de Descentralización – MTPE"
+CREADOR = "Sistema de Convenios de Gestión – MTPE"
+
+__all__ = ["ficha_region_pdf", "informe_pdf"]
+
+
+def informe_pdf(
+    datos: DatosInforme, *, borrador: bool = False, progreso: Progreso | None = None
+) -> bytes:
+    """Build the situational report; ``progreso(fraccion, mensaje)`` is told how far it is.
+
+    With ``borrador`` every page carries a large diagonal "BORRADOR" watermark.
+    """
+    registrar_fuentes()
+    avisar(progreso, 0.0, "Preparando el informe")
+    story = Informe(datos, progreso).story()
+    salida = io.BytesIO()
+    pasadas = {"n": 0}
+
+    def al_avanzar(tipo, valor):
+        if tipo == "PASS":
+            pasadas["n"] = valor
+            avisar(progreso, min(0.8 + 0.06 * valor, 0.97), f"Componiendo páginas ({valor})")
+
+    titulo = (
+        f"Informe situacional del ejercicio de las funciones transferidas – {datos.periodo_nombre}"
+    )
+    doc = Documento(
+        salida,
+        lema=datos.lema,
+        borrador=borrador,
+        progreso=al_avanzar if progreso else None,
+        varias_pasadas=True,
+        title=titulo,
+        author=AUTOR,
+        creator=CREADOR,
+        subject=f"Convenio de Gestión {datos.convenio_periodo}".strip(),
+    )
+    doc.multiBuild(story)
+    avisar(progreso, 1.0, "Informe generado")
+    return salida.getvalue()
+
+
+def ficha_region_pdf(datos: DatosFicha) -> bytes:
+    """Build one G/DRTPE's ficha of the semester."""
+    registrar_fuentes()
+    salida = io.BytesIO()
+    doc = Documento(
+        salida,
+        lema=datos.lema,
+        borrador=False,
+        title=f"Ficha de resultados – {datos.organo} – {datos.periodo_nombre}",
+        author=AUTOR,
+        creator=CREADOR,
+    )
+    doc.multiBuild(story_ficha(datos))
+    return salida.getvalue()

@@ -1,0 +1,147 @@
+"""A G/DRTPE's ficha: this semester's results, history, Anexo 5 items and recommendations."""
+
+from __future__ import annotations
+
+from reportlab.lib.units import cm
+from reportlab.platypus import Paragraph, Table
+
+from app.comun.calculos import redondear
+from app.informes.informe import DatosFicha
+from app.informes.pdf import graficos
+from app.informes.pdf.base import ESTILOS, Redactor, pct, texto
+from app.informes.pdf.situacional import estilo_tabla
+
+ESTADOS = {
+    "no_aplica": "No aplica",
+    "sin_meta": "Sin meta en el semestre",
+    "no_remitido": "Meta no remitida",
+}
+
+
+def _p(valor, estilo: str = "celda") -> Paragraph:
+    return Paragraph(texto(valor), ESTILOS[estilo])
+
+
+def _situacion(valor) -> str:
+    if valor.cumple is None:
+        return ESTADOS.get(valor.estado, "Sin valor")
+    return "Cumplió la meta" if valor.cumple else "No cumplió la meta"
+
+
+def story_ficha(datos: DatosFicha) -> list:
+    r = Redactor()
+    r.parrafo("FICHA DE RESULTADOS DEL CONVENIO DE GESTIÓN", "titulo")
+    r.parrafo(f"{texto(datos.organo)} – {texto(datos.periodo_nombre)}", "titulo")
+    res = datos.resultado
+    r.titulo(f"Resultados del {datos.periodo_nombre}")
+    if res is None:
+        r.parrafo(
+            f"La {texto(datos.organo)} no cuenta con Anexo 4 aprobado del "
+            f"{texto(datos.periodo_nombre)}."
+        )
+    else:
+        r.parrafo(
+            f"Desempeño promedio del semestre: programación <b>{pct(res.programado_pct)}</b> y "
+            f"ejecución <b>{pct(res.ejecutado_pct)}</b>, sobre {res.n} indicadores con valor "
+            "(número de sumandos). Se obtiene al dividir la sumatoria de los resultados de los "
+            "indicadores con valor entre el número de sumandos."
+        )
+        nombres = {i.numero: i.nombre for i in datos.indicadores}
+        filas = [
+            [
+                _p("N°", "cabecera"),
+                _p("Indicador de gestión", "cabecera"),
+                _p("Programación", "cabecera"),
+                _p("Ejecución", "cabecera"),
+                _p("Situación", "cabecera"),
+            ]
+        ]
+        for v in res.valores:
+            filas.append(
+                [
+                    _p(v.idg, "celda_centro"),
+                    _p(nombres.get(v.idg, f"IdG {v.idg}")),
+                    _p(pct(redondear(v.programado)), "celda_centro"),
+                    _p(pct(redondear(v.ejecutado)), "celda_centro"),
+                    _p(_situacion(v), "celda_centro"),
+                ]
+            )
+        filas.append(
+            [
+                "",
+                _p("Promedio", "cabecera"),
+                _p(pct(res.programado_pct), "cabecera"),
+                _p(pct(res.ejecutado_pct), "cabecera"),
+                _p(f"{res.n} sumandos", "cabecera"),
+            ]
+        )
+        tabla = Table(
+            filas, colWidths=[0.9 * cm, 7.8 * cm, 2.55 * cm, 2.3 * cm, 3.1 * cm], repeatRows=1
+        )
+        tabla.setStyle(estilo_tabla())
+        r.cuadro(
+            [f"Programación y ejecución por indicador – {texto(datos.periodo_nombre)}"],
+            tabla,
+            f"Anexo 4 aprobado de la {texto(datos.organo_sigla)}.",
+            juntos=False,
+        )
+        figura = graficos.grafico_region(
+            f"{datos.organo_sigla} {datos.region} - {datos.periodo_nombre}",
+            [v.idg for v in res.valores],
+            [v.programado for v in res.valores],
+            [v.ejecutado for v in res.valores],
+            ancho=15.5 * cm,
+        )
+        r.grafico(
+            [texto(datos.organo), f"Resultados {texto(datos.periodo_nombre)}"],
+            figura,
+            f"Elaboración propia en base al reporte presentado por la {texto(datos.organo_sigla)}.",
+        )
+
+    r.titulo("Evolución del desempeño promedio")
+    if datos.historial:
+        filas = [
+            [
+                _p("Semestre", "cabecera"),
+                _p("Programación promedio", "cabecera"),
+                _p("Ejecución promedio", "cabecera"),
+                _p("Número de sumandos", "cabecera"),
+            ]
+        ]
+        for punto in datos.historial:
+            filas.append(
+                [
+                    _p(punto.periodo_nombre),
+                    _p(pct(punto.programado_pct), "celda_centro"),
+                    _p(pct(punto.ejecutado_pct), "celda_centro"),
+                    _p(punto.n, "celda_centro"),
+                ]
+            )
+        tabla = Table(filas, colWidths=[4.5 * cm, 3.5 * cm, 3.5 * cm, 3.2 * cm], repeatRows=1)
+        tabla.setStyle(estilo_tabla())
+        r.cuadro(
+            ["Desempeño promedio por semestre"],
+            tabla,
+            "Anexos 4 aprobados de la G/DRTPE.",
+        )
+    else:
+        r.parrafo("No hay semestres con Anexo 4 aprobado.")
+
+    r.titulo(f"Conclusiones y recomendaciones del Anexo 5 que nombran a {datos.region}")
+    if datos.items_anexo5:
+        for item in datos.items_anexo5:
+            r.vineta(f"<b>IdG {item.idg} – {texto(item.tipo)}:</b> {r.marcado(item.texto)}")
+    else:
+        r.parrafo("Ninguna evaluación aprobada del semestre nombra a esta región.")
+
+    r.titulo("Recomendaciones dirigidas a la G/DRTPE")
+    if datos.recomendaciones_pendientes:
+        for item in datos.recomendaciones_pendientes:
+            responsable = f" (Responsable: {texto(item.responsable)})" if item.responsable else ""
+            r.vineta(
+                f"<b>{texto(item.periodo_nombre)} · IdG {item.idg}:</b> "
+                f"{r.marcado(item.texto)}{responsable}"
+            )
+    else:
+        r.parrafo("No hay recomendaciones aprobadas dirigidas a esta G/DRTPE.")
+    return r.story

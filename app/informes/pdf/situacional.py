@@ -1,0 +1,609 @@
+"""The situational report's story, section by section, following seed-spec §3."""
+
+from __future__ import annotations
+
+from reportlab.lib.units import cm
+from reportlab.platypus import (
+    CondPageBreak,
+    KeepTogether,
+    NextPageTemplate,
+    PageBreak,
+    Paragraph,
+    Spacer,
+    Table,
+    TableStyle,
+)
+from reportlab.platypus.tableofcontents import TableOfContents
+
+from app.informes.informe import (
+    DatosInforme,
+    ResultadoRegion,
+    periodo_en_texto,
+)
+from app.informes.narrativa import (
+    CLAVES_LISTA,
+    lista_es,
+    numero_con_cifra,
+    sustituir,
+)
+from app.informes.pdf import graficos
+from app.informes.pdf.base import (
+    ESTILOS,
+    FONDO_CABECERA,
+    LINEA,
+    Progreso,
+    Redactor,
+    avisar,
+    pct,
+    texto,
+)
+from app.informes.pdf.matriz import anexo_matriz
+
+ANCHO_REGION = 15.5 * cm
+ANCHO_IDG = 11.5 * cm
+ANCHO_FUNCIONES = 16 * cm
+FUENTE_ODES = "Elaboración propia de la Oficina de Descentralización"
+FUENTE_GDRTPE = "Elaboración propia en base a los reportes de las G/DRTPE"
+
+
+def estilo_tabla(cabeceras: int = 1, extra: list | None = None) -> TableStyle:
+    """Grid, shaded header rows, cells vertically centred."""
+    comandos = [
+        ("GRID", (0, 0), (-1, -1), 0.5, LINEA),
+        ("VALIGN", (0, 0), (-1, -1), "MIDDLE"),
+        ("TOPPADDING", (0, 0), (-1, -1), 2.5),
+        ("BOTTOMPADDING", (0, 0), (-1, -1), 2.5),
+        ("LEFTPADDING", (0, 0), (-1, -1), 3),
+        ("RIGHTPADDING", (0, 0), (-1, -1), 3),
+    ]
+    if cabeceras:
+        comandos.append(("BACKGROUND", (0, 0), (-1, cabeceras - 1), FONDO_CABECERA))
+    return TableStyle(comandos + (extra or []))
+
+
+def _p(valor, estilo: str = "celda") -> Paragraph:
+    """A table cell from plain text (escaped)."""
+    return Paragraph(texto(valor), ESTILOS[estilo])
+
+
+def _c(valor) -> Paragraph:
+    return _p(valor, "celda_centro")
+
+
+def _h(valor) -> Paragraph:
+    return _p(valor, "cabecera")
+
+
+def _spans_iguales(valores: list, columna: int, desplazamiento: int) -> list:
+    """SPAN commands merging consecutive equal, non-empty values of a column."""
+    comandos, inicio = [], 0
+    for i in range(1, len(valores) + 1):
+        if i == len(valores) or valores[i] != valores[inicio] or not valores[inicio]:
+            if i - inicio > 1 and valores[inicio]:
+                comandos.append(
+                    ("SPAN", (columna, inicio + desplazamiento), (columna, i - 1 + desplazamiento))
+                )
+            inicio = i
+    return comandos
+
+
+class Informe:
+    """Writes the report's story from DatosInforme (no database access here)."""
+
+    def __init__(self, datos: DatosInforme, progreso: Progreso | None = None):
+        self.d = datos
+        self.r = Redactor()
+        self.progreso = progreso
+        self._graficos_hechos = 0
+        n_comp = len(datos.comparacion.filas) if datos.comparacion else 0
+        self._graficos_total = 1 + len(datos.resultados_regiones) + len(datos.resultados_idg)
+        self._graficos_total += n_comp
+        self.valores = {
+            "anio": str(datos.anio),
+            "periodo": periodo_en_texto(datos.periodo_nombre),
+            "convenio": datos.convenio_periodo,
+            "n_evaluadas": numero_con_cifra(datos.n_evaluadas),
+            "n_idg": numero_con_cifra(len(datos.indicadores)),
+        }
+
+    # helpers --------------------------------------------------------------------
+    def narrativa(self, clave: str) -> str:
+        return sustituir(self.d.narrativa.get(clave, ""), self.valores)
+
+    def bloque(self, clave: str) -> None:
+        contenido = self.narrativa(clave)
+        if contenido.strip():
+            self.r.bloque(contenido, lista=clave in CLAVES_LISTA)
+
+    def _avance(self, mensaje: str) -> None:
+        self._graficos_hechos += 1
+        avisar(self.progreso, 0.8 * self._graficos_hechos / self._graficos_total, mensaje)
+
+    @property
+    def periodo(self) -> str:
+        return self.d.periodo_nombre
+
+    # sections ---------------------------------------------------------------------
+    def story(self) -> list:
+        self.portada()
+        self.antecedentes()
+        self.base_legal()
+        self.objetivos()
+        self.funciones()
+        self.convenios()
+        self.indicadores()
+        self.cumplimiento()
+        self.avances_idg()
+        self.comparacion()
+        self.matriz()
+        return self.r.story
+
+    def portada(self) -> None:
+        r, d = self.r, self.d
+        r.parrafo("MINISTERIO DE TRABAJO Y PROMOCIÓN DEL EMPLEO", "institucion")
+        r.parrafo(
+            "Oficina General de Planeamiento y Presupuesto – Oficina de Descentralización",
+            "subtitulo",
+        )
+        r.espacio(6.5 * cm)
+        r.parrafo("INFORME SITUACIONAL DEL EJERCICIO DE LAS FUNCIONES TRANSFERIDAS", "titulo")
+        if d.convenio_periodo:
+            r.parrafo(f"CONVENIO DE GESTIÓN {texto(d.convenio_periodo)}", "titulo")
+        r.parrafo(f"{d.semestre_romano} SEMESTRE {d.anio}", "titulo")
+        if d.incluir_no_aprobados:
+            r.parrafo(
+                "Versión preliminar: incluye Anexos 4 y Anexos 5 que aún no han sido aprobados.",
+                "subtitulo",
+            )
+        r.story.append(PageBreak())
+        r.parrafo("CONTENIDO", "h1")
+        r.story.append(
+            TableOfContents(levelStyles=[ESTILOS["toc0"], ESTILOS["toc1"]], dotsMinLevel=0)
+        )
+        r.story.append(PageBreak())
+
+    def antecedentes(self) -> None:
+        self.r.titulo("I. Antecedentes")
+        self.bloque("antecedentes")
+
+    def base_legal(self) -> None:
+        self.r.titulo("II. Base Legal")
+        self.bloque("base_legal")
+
+    def objetivos(self) -> None:
+        r, d = self.r, self.d
+        r.titulo("III. Objetivos")
+        convenios = f" {d.convenio_periodo}" if d.convenio_periodo else ""
+        if d.regiones_omitidas:
+            omitidas = lista_es(d.regiones_omitidas)
+            if len(d.regiones_omitidas) == 1:
+                detalle = f"la G/DRTPE de {omitidas} omitió remitir su respectivo informe."
+            else:
+                detalle = f"las G/DRTPE de {omitidas} omitieron remitir sus respectivos informes."
+            nota = (
+                f"Fueron {d.convenios_suscritos} Convenios de Gestión{convenios} suscritos, de "
+                f"los cuales {detalle}"
+            )
+        else:
+            nota = (
+                f"Fueron {d.convenios_suscritos} Convenios de Gestión{convenios} suscritos y "
+                "todas las G/DRTPE remitieron sus respectivos informes."
+            )
+        marca = r.nota(texto(nota))
+        inicio = (
+            f"Dar a conocer los resultados obtenidos, correspondiente al {d.semestre_ordinal} "
+            f"semestre del año {d.anio}, sobre el ejercicio de las funciones transferidas en "
+            "materia de trabajo y promoción del empleo, "
+        )
+        if d.n_evaluadas == 0:
+            r.vineta(
+                inicio + "para lo cual a la fecha ninguna G/DRTPE cuenta con su reporte "
+                f"aprobado{marca}."
+            )
+        elif d.n_evaluadas == 1:
+            r.vineta(
+                inicio + f"por una (01) G/DRTPE del siguiente gobierno regional{marca}: "
+                f"{texto(d.regiones_evaluadas[0])}."
+            )
+        else:
+            r.vineta(
+                inicio + f"por {numero_con_cifra(d.n_evaluadas)} G/DRTPE de los siguientes "
+                f"gobiernos regionales{marca}: {texto(lista_es(d.regiones_evaluadas))}."
+            )
+        for parrafo in self.narrativa("objetivo_2").split("\n\n"):
+            if parrafo.strip():
+                r.vineta(r.marcado(parrafo.strip()))
+
+    def funciones(self) -> None:
+        r, d = self.r, self.d
+        r.titulo("IV. Funciones Transferidas")
+        self.bloque("funciones_intro")
+        for f in d.funciones:
+            r.story.append(
+                Paragraph(texto(f.texto), ESTILOS["vineta"], bulletText=f"{texto(f.letra)})")
+            )
+        figura = graficos.grafico_funciones(
+            [(f.region, f.cantidad) for f in d.funciones_por_region], ancho=ANCHO_FUNCIONES
+        )
+        self._avance("Gráfico de funciones transferidas")
+        r.grafico(
+            ["Transferencia de Funciones Artículo 48º de la LOGR"],
+            figura,
+            texto(self.narrativa("fuente_funciones")),
+        )
+
+    def convenios(self) -> None:
+        r, d = self.r, self.d
+        r.titulo(f"V. Convenios de Gestión {d.convenio_periodo}".strip())
+        self.bloque("convenios_intro")
+        numero = r.siguiente_cuadro()
+        frase = (
+            f"En el Cuadro N° {numero} se muestra la relación de los "
+            f"{numero_con_cifra(d.convenios_suscritos, apocope=True)} Convenios de Gestión "
+            f"{texto(d.convenio_periodo)} suscritos entre el MTPE y los Gobiernos Regionales "
+            f"(representando el {d.porcentaje_cobertura}% del total de {d.total_gores} gobiernos "
+            "regionales)."
+        )
+        if len(d.regiones_pendientes) == 1:
+            frase += (
+                " Quedó pendiente de suscripción el Convenio de Gestión con el Gobierno "
+                f"Regional de {texto(d.regiones_pendientes[0])}."
+            )
+        elif d.regiones_pendientes:
+            frase += (
+                " Quedaron pendiente de suscripción los Convenios de Gestión con los Gobiernos "
+                f"Regionales de {texto(lista_es(d.regiones_pendientes))}."
+            )
+        r.parrafo(frase)
+        filas = [[_h("Nº"), _h("GOBIERNO REGIONAL"), _h("FECHA DE SUSCRIPCIÓN")]]
+        for c in d.convenios:
+            fecha = c.fecha_suscripcion.strftime("%d.%m.%Y") if c.fecha_suscripcion else "—"
+            filas.append([_c(c.numero), _p(c.region.upper()), _c(fecha)])
+        if not d.convenios:
+            filas.append([_c("—"), _p("No hay convenios suscritos para este periodo."), _c("—")])
+        tabla = Table(filas, colWidths=[1.3 * cm, 7 * cm, 4 * cm], repeatRows=1)
+        tabla.setStyle(estilo_tabla())
+        r.cuadro(
+            [f"Convenio de Gestión {texto(d.convenio_periodo)} con los GORES"],
+            tabla,
+            FUENTE_ODES,
+        )
+
+    def indicadores(self) -> None:
+        r, d = self.r, self.d
+        r.titulo(f"VI. Indicadores de Gestión {d.anio}")
+        self.bloque("idg_intro")
+        bloques: dict[str, list] = {}
+        for ind in d.indicadores:
+            bloques.setdefault(ind.viceministerio_sigla or "", []).append(ind)
+        tablas = []
+        for sigla, inds in bloques.items():
+            titulo = f"INDICADOR DE GESTIÓN DEL {sigla}" if sigla else "INDICADOR DE GESTIÓN"
+            filas = [[_h("N°"), _h(titulo), _h("PROPONENTE"), _h("OBJETIVO ESTRATÉGICO SECTORIAL")]]
+            proponentes, objetivos = [], []
+            for ind in inds:
+                oes = (
+                    f"N° {ind.objetivo_numero}: {ind.objetivo_texto}"
+                    if ind.objetivo_numero is not None
+                    else "—"
+                )
+                filas.append([_c(ind.numero), _p(ind.nombre), _p(ind.proponente), _p(oes)])
+                proponentes.append(ind.proponente)
+                objetivos.append(ind.objetivo_numero)
+            tabla = Table(filas, colWidths=[0.9 * cm, 5.4 * cm, 4 * cm, 6.3 * cm], repeatRows=1)
+            tabla.setStyle(
+                estilo_tabla(
+                    extra=_spans_iguales(proponentes, 2, 1) + _spans_iguales(objetivos, 3, 1)
+                )
+            )
+            tablas.append(tabla)
+        if not tablas:
+            tablas.append(Paragraph("No hay indicadores registrados.", ESTILOS["cuerpo"]))
+        self._cuadro_varias_tablas(tablas)
+
+        numero = r.siguiente_cuadro()
+        r.parrafo(
+            f"Asimismo, podemos visualizar en el Cuadro N° {numero} el alineamiento de los "
+            f"{numero_con_cifra(len(d.indicadores))} IdG con las funciones transferidas a los "
+            "gobiernos regionales, y a los servicios públicos sectoriales."
+        )
+        filas = [
+            [_h("N°"), _h("INDICADOR DE GESTIÓN"), _h("ALINEAMIENTO (según Ficha Técnica)"), ""],
+            ["", "", _h("Función según art. 48 LOGR (27867)"), _h("Servicio Público")],
+        ]
+        for ind in d.indicadores:
+            funcion = (
+                f"{ind.funcion_letra}) {ind.funcion_texto}" if ind.funcion_letra else "No aplica."
+            )
+            filas.append(
+                [
+                    _c(ind.numero),
+                    _p(ind.nombre),
+                    _p(funcion),
+                    _p(ind.servicio or "No aplica."),
+                ]
+            )
+        tabla = Table(filas, colWidths=[0.9 * cm, 5 * cm, 7.2 * cm, 3.5 * cm], repeatRows=2)
+        tabla.setStyle(
+            estilo_tabla(
+                cabeceras=2,
+                extra=[
+                    ("SPAN", (0, 0), (0, 1)),
+                    ("SPAN", (1, 0), (1, 1)),
+                    ("SPAN", (2, 0), (3, 0)),
+                ],
+            )
+        )
+        r.cuadro(
+            [
+                f"Indicadores de Gestión {texto(d.convenio_periodo or d.anio)}",
+                "alineados por función y servicio público",
+            ],
+            tabla,
+            FUENTE_ODES,
+            juntos=False,
+        )
+        self.bloque("servicios_cierre")
+
+    def _cuadro_varias_tablas(self, tablas: list) -> None:
+        """Cuadro Nº 02: one table per vice-ministry, under one caption and source line."""
+        r, d = self.r, self.d
+        r.cuadros += 1
+        r.story.append(
+            KeepTogether(
+                [
+                    Paragraph(f"CUADRO Nº {r.cuadros:02d}", ESTILOS["leyenda"]),
+                    Paragraph(f"Indicadores de Gestión {d.anio}", ESTILOS["leyenda"]),
+                    Paragraph(
+                        "alineados a los objetivos estratégicos sectoriales", ESTILOS["leyenda"]
+                    ),
+                    Spacer(1, 5),
+                    tablas[0],
+                ]
+            )
+        )
+        for tabla in tablas[1:]:
+            r.story += [Spacer(1, 6), tabla]
+        r.story.append(Paragraph(f"Fuente: {FUENTE_ODES}", ESTILOS["fuente"]))
+
+    def cumplimiento(self) -> None:
+        r, d = self.r, self.d
+        r.titulo(
+            f"VII. Nivel de cumplimiento al {d.semestre_romano} semestre {d.anio}, según G/DRTPE."
+        )
+        self.bloque("contexto_vii")
+        n_idg = numero_con_cifra(len(d.indicadores))
+        desempeno = r.nota(r.marcado(self.narrativa("nota_desempeno")))
+        promedio = r.nota(
+            f"Se obtiene al dividir la sumatoria de los resultados de los {n_idg} Indicadores de "
+            "Gestión entre el número de sumandos."
+        )
+        r.parrafo(
+            f"En el siguiente cuadro se puede visualizar el desempeño{desempeno} "
+            f"promedio{promedio} de metas programadas y ejecutadas en el "
+            f"{texto(self.periodo)}, de las {numero_con_cifra(d.n_evaluadas)} G/DRTPE, materia "
+            "del presente informe."
+        )
+        filas = [
+            [
+                _h("Nº"),
+                _h("Gobierno Regional"),
+                _h(f"{d.semestre_romano} Semestre"),
+                "",
+                _h("Número de sumandos"),
+            ],
+            ["", "", _h("Programación Promedio"), _h("Ejecución Promedio"), ""],
+        ]
+        for res in d.resultados_regiones:
+            filas.append(
+                [
+                    _c(res.numero),
+                    _p(res.region),
+                    _c(pct(res.programado_pct)),
+                    _c(pct(res.ejecutado_pct)),
+                    _c(res.n),
+                ]
+            )
+        if not d.resultados_regiones:
+            filas.append([_c("—"), _p("Sin reportes aprobados."), _c("—"), _c("—"), _c("—")])
+        tabla = Table(
+            filas, colWidths=[1.2 * cm, 5 * cm, 3.1 * cm, 3.1 * cm, 2.6 * cm], repeatRows=2
+        )
+        tabla.setStyle(
+            estilo_tabla(
+                cabeceras=2,
+                extra=[
+                    ("SPAN", (0, 0), (0, 1)),
+                    ("SPAN", (1, 0), (1, 1)),
+                    ("SPAN", (2, 0), (3, 0)),
+                    ("SPAN", (4, 0), (4, 1)),
+                ],
+            )
+        )
+        r.cuadro(
+            [
+                f"DESEMPEÑO PROMEDIO DE METAS {d.semestre_romano} SEMESTRE",
+                f"POR G/DRTPE – IdG {d.anio}",
+            ],
+            tabla,
+            "Información elaborada por la Oficina de Descentralización",
+        )
+        if not d.resultados_regiones:
+            return
+        r.parrafo(
+            "Los resultados obtenidos en este periodo por cada una de las G/DRTPE se muestran a "
+            "continuación en forma gráfica:"
+        )
+        r.story.append(PageBreak())
+        for res in d.resultados_regiones:
+            figura = graficos.grafico_region(
+                f"{res.organo_sigla} {res.region} - {self.periodo}",
+                [v.idg for v in res.valores],
+                [v.programado for v in res.valores],
+                [v.ejecutado for v in res.valores],
+                ancho=ANCHO_REGION,
+            )
+            self._avance(f"Gráfico de la {res.organo}")
+            r.grafico(
+                [texto(res.organo), f"Resultados {texto(self.periodo)}"],
+                figura,
+                f"Elaboración propia en base al reporte presentado por la "
+                f"{texto(res.organo_sigla)}.",
+            )
+
+    def avances_idg(self) -> None:
+        r, d = self.r, self.d
+        r.story.append(PageBreak())
+        r.titulo(
+            f"VIII. Avances en el cumplimiento de los Indicadores de Gestión {d.anio} – "
+            f"{self.periodo}. Conclusiones y Recomendaciones de las DDGG del MTPE"
+        )
+        self.bloque("metodo_viii")
+        for res in d.resultados_idg:
+            r.story.append(CondPageBreak(9 * cm))
+            r.titulo(f"Indicador de Gestión N° {res.numero}.-", nivel=1, estilo="h2")
+            nombre = res.nombre.strip().rstrip(".").strip()
+            r.parrafo(f"“{texto(nombre)}”", "cita")
+            r.parrafo(texto(res.frase_veredicto))
+            figura = graficos.grafico_idg(
+                f"IdG {res.numero}: Resultado promedio {self.periodo}",
+                res.programado,
+                res.ejecutado,
+                ancho=ANCHO_IDG,
+            )
+            self._avance(f"Gráfico del IdG {res.numero}")
+            detalle = Paragraph(
+                f"Programación promedio: {pct(res.programado_pct)} · Ejecución promedio: "
+                f"{pct(res.ejecutado_pct)} · G/DRTPE con valor (sumandos): {res.n}",
+                ESTILOS["dato"],
+            )
+            r.grafico([], figura, f"{FUENTE_GDRTPE}.", despues=[detalle])
+            self._evaluacion(res)
+
+    def _evaluacion(self, res) -> None:
+        r = self.r
+        ev = res.evaluacion
+        if ev is None:
+            r.parrafo(
+                "A la fecha de elaboración del presente informe no se cuenta con la evaluación "
+                f"(Anexo 5) aprobada de la dependencia proponente, {texto(res.proponente)}, "
+                "respecto de este indicador."
+            )
+            return
+        unidad = texto(ev.unidad)
+        if ev.direccion_general:
+            unidad += f" de la {texto(ev.direccion_general)}"
+        verbo = "concluye y recomienda" if ev.conclusiones and ev.recomendaciones else "señala"
+        r.parrafo(f"La {unidad}, en su calidad de proponente del IdG, {verbo} lo siguiente:")
+        for items, singular, plural in (
+            (ev.conclusiones, "Conclusión:", "Conclusiones:"),
+            (ev.recomendaciones, "Recomendación:", "Recomendaciones:"),
+        ):
+            if not items:
+                continue
+            r.parrafo(singular if len(items) == 1 else plural, "etiqueta")
+            for item in items:
+                r.vineta(r.marcado(item.texto))
+
+    def comparacion(self) -> None:
+        r, d = self.r, self.d
+        if d.semestre == 1:
+            return
+        r.story.append(CondPageBreak(6 * cm))
+        r.titulo(f"IX. Comparación Semestral {d.anio} Por Cada G/DRTPE")
+        comp = d.comparacion
+        if comp is None:
+            r.parrafo(
+                f"No se cuenta con reportes aprobados del I Semestre {d.anio} de las G/DRTPE "
+                "evaluadas, por lo que no es posible la comparación semestral."
+            )
+            return
+        r.parrafo(
+            "En los siguientes gráficos se visualiza el nivel de avance de los "
+            f"{numero_con_cifra(len(d.indicadores))} indicadores de gestión implementados en el "
+            f"año fiscal {d.anio} comparados con la meta programada, por cada una de las "
+            f"{numero_con_cifra(d.n_evaluadas)} G/DRTPE que han presentado los reportes en forma "
+            "oportuna de acuerdo a lo establecido en el Convenio de Gestión "
+            f"{texto(d.convenio_periodo)}."
+        )
+        self.bloque("contexto_ix")
+        ant, act = comp.semestre_anterior_romano, d.semestre_romano
+        marca = r.nota(
+            "Se obtiene al dividir la sumatoria de los resultados de los "
+            f"{numero_con_cifra(len(d.indicadores))} IdG entre el número de sumandos"
+        )
+        filas = [
+            [_h("Gobierno Regional"), _h(f"{ant} Semestre"), "", _h(f"{act} Semestre"), ""],
+            [
+                "",
+                _h("Programación Promedio"),
+                _h("Ejecución Promedio"),
+                _h("Programación Promedio"),
+                _h("Ejecución Promedio"),
+            ],
+        ]
+        for fila in comp.filas:
+            previo = fila.anterior
+            filas.append(
+                [
+                    _p(fila.region),
+                    _c(pct(previo.programado_pct if previo else None)),
+                    _c(pct(previo.ejecutado_pct if previo else None)),
+                    _c(pct(fila.actual.programado_pct)),
+                    _c(pct(fila.actual.ejecutado_pct)),
+                ]
+            )
+        tabla = Table(filas, colWidths=[4.6 * cm] + [2.8 * cm] * 4, repeatRows=2)
+        tabla.setStyle(
+            estilo_tabla(
+                cabeceras=2,
+                extra=[
+                    ("SPAN", (0, 0), (0, 1)),
+                    ("SPAN", (1, 0), (2, 0)),
+                    ("SPAN", (3, 0), (4, 0)),
+                ],
+            )
+        )
+        r.cuadro(
+            [f"{ant} Semestre vs {act} Semestre", f"Porcentaje Promedio{marca}"],
+            tabla,
+            FUENTE_GDRTPE,
+        )
+        r.story.append(PageBreak())
+        for fila in comp.filas:
+            figura = self._grafico_comparacion(fila.anterior, fila.actual, ant, act)
+            self._avance(f"Gráfico comparativo de la {fila.actual.organo}")
+            r.grafico(
+                [texto(fila.actual.organo), f"{ant} Semestre vs {act} Semestre"],
+                figura,
+                FUENTE_GDRTPE,
+            )
+
+    def _grafico_comparacion(
+        self, anterior: ResultadoRegion | None, actual: ResultadoRegion, ant: str, act: str
+    ) -> graficos.Grafico:
+        idgs = sorted(
+            {v.idg for v in actual.valores}
+            | {v.idg for v in (anterior.valores if anterior else ())}
+        )
+        previo = {v.idg: v for v in (anterior.valores if anterior else ())}
+        ahora = {v.idg: v for v in actual.valores}
+
+        def serie(valores, campo):
+            return [getattr(valores[i], campo) if i in valores else None for i in idgs]
+
+        return graficos.grafico_comparacion(
+            f"{actual.organo_sigla} {actual.region} - {ant} Semestre vs {act} Semestre "
+            f"{self.d.anio}",
+            serie(previo, "programado"),
+            serie(previo, "ejecutado"),
+            serie(ahora, "programado"),
+            serie(ahora, "ejecutado"),
+            ancho=ANCHO_REGION,
+            idgs=idgs,
+            etiquetas=(f"{ant} SEM.", f"{act} SEM."),
+        )
+
+    def matriz(self) -> None:
+        self.r.story += [NextPageTemplate("apaisado"), PageBreak()]
+        anexo_matriz(self.r, self.d)

@@ -1,0 +1,328 @@
+"""Excel export of an AMC plan, one sheet per table of the document (002) and laid out like it.
+
+Amounts are numbers (two decimals), never text; text that a spreadsheet could run as a
+formula (starting with = + - @) is neutralised with a leading apostrophe.
+"""
+
+from __future__ import annotations
+
+import io
+from decimal import Decimal
+
+from openpyxl import Workbook
+from openpyxl.styles import Alignment, Font, PatternFill
+from openpyxl.utils import get_column_letter
+from openpyxl.worksheet.worksheet import Worksheet
+
+from app.mejora_continua.models.planes import (
+    LineaPresupuesto,
+    NivelCausa,
+    NivelGobierno,
+    PlanMejora,
+    TipoFila,
+)
+from app.mejora_continua.queries import planes as queries
+
+#: The columns of "13.3 PRESUPUESTO", exactly as printed.
+COLUMNAS_PRESUPUESTO = [
+    "Actividad",
+    "Nivel de Gobierno",
+    "Unidad de Medida",
+    "Costeo Unitario",
+    "Cantidad",
+    "Total",
+    "Especificación del gasto",
+    "Total por Nivel de Gobierno",
+]
+COLUMNAS_MATRIZ = [
+    "OBJETIVOS",
+    "INDICADORES",
+    "MEDIOS DE VERIFICACIÓN",
+    "LÍNEA DE BASE",
+    "METAS",
+]
+NO_DETERMINADO = "No se ha determinado"
+GUION = "-"
+FORMATO_MONTO = "#,##0.00"
+PELIGROSOS = ("=", "+", "-", "@")
+NEGRITA = Font(bold=True)
+RELLENO = PatternFill("solid", fgColor="DDE5F0")
+AJUSTE = Alignment(wrap_text=True, vertical="top")
+
+
+def texto(valor: str | None) -> str | None:
+    """A text cell, neutralised when a spreadsheet would read it as a formula."""
+    if valor and valor != GUION and valor.startswith(PELIGROSOS):
+        return "'" + valor
+    return valor
+
+
+def _monto(hoja: Worksheet, fila: int, columna: int, valor: Decimal | None) -> None:
+    """Write an amount as a number with two decimals (nothing when None)."""
+    if valor is None:
+        return
+    celda = hoja.cell(fila, columna, float(valor))
+    celda.number_format = FORMATO_MONTO
+
+
+def _cabecera(hoja: Worksheet, fila: int, titulos: list[str]) -> None:
+    """Write a bold, shaded header row."""
+    for columna, titulo in enumerate(titulos, start=1):
+        celda = hoja.cell(fila, columna, titulo)
+        celda.font = NEGRITA
+        celda.fill = RELLENO
+        celda.alignment = Alignment(wrap_text=True, vertical="center", horizontal="center")
+
+
+def _anchos(hoja: Worksheet, anchos: list[int]) -> None:
+    """Set the column widths."""
+    for columna, ancho in enumerate(anchos, start=1):
+        hoja.column_dimensions[get_column_letter(columna)].width = ancho
+
+
+def _ajustar(hoja: Worksheet) -> None:
+    """Wrap text and align to the top in every cell not styled yet."""
+    for fila in hoja.iter_rows():
+        for celda in fila:
+            if celda.alignment is None or not celda.alignment.wrap_text:
+                celda.alignment = AJUSTE
+
+
+def _hoja_problemas(libro: Workbook, plan: PlanMejora) -> None:
+    """PROBLEMAS | ANÁLISIS CAUSAL (MTPE | DRTPE), causes side by side by letter."""
+    hoja = libro.create_sheet("Problemas y causas")
+    hoja["A1"], hoja["B1"] = "PROBLEMAS", "ANÁLISIS CAUSAL"
+    hoja["B2"], hoja["C2"] = "MTPE", "DRTPE"
+    for ref in ("A1", "B1", "B2", "C2"):
+        hoja[ref].font, hoja[ref].fill = NEGRITA, RELLENO
+        hoja[ref].alignment = Alignment(horizontal="center", vertical="center")
+    hoja.merge_cells("A1:A2")
+    hoja.merge_cells("B1:C1")
+    fila = 3
+    for problema in plan.problemas:
+        tabla = queries.tabla_causal(problema)
+        inicio = fila
+        hoja.cell(fila, 1, texto(f"{problema.numero}. {problema.texto}"))
+        for renglon in tabla:
+            for columna, causa in ((2, renglon.mtpe), (3, renglon.drtpe)):
+                if causa is not None:
+                    hoja.cell(fila, columna, texto(f"{causa.letra}. {causa.texto}"))
+            fila += 1
+        if not tabla:
+            fila += 1
+        if fila - 1 > inicio:
+            hoja.merge_cells(start_row=inicio, start_column=1, end_row=fila - 1, end_column=1)
+    _anchos(hoja, [45, 70, 70])
+    _ajustar(hoja)
+    hoja.freeze_panes = "A3"
+
+
+def _hoja_alternativas(libro: Workbook, plan: PlanMejora) -> None:
+    """Alternatives per problem and level, by cause letter and number, with priority."""
+    hoja = libro.create_sheet("Alternativas")
+    _cabecera(
+        hoja,
+        1,
+        [
+            "Problema",
+            "Nivel",
+            "Literal",
+            "Alternativa de solución",
+            "Causa a la que responde",
+            "Priorizada a corto plazo",
+            "Texto en la selección priorizada",
+            "Plazo",
+            "Nota",
+        ],
+    )
+    fila = 2
+    for problema in plan.problemas:
+        hoja.cell(fila, 1, texto(f"{problema.numero}. {problema.texto}")).font = NEGRITA
+        fila += 1
+        for nivel in NivelCausa:
+            for alternativa in problema.alternativas_de(nivel):
+                causa = alternativa.causa
+                valores = [
+                    problema.etiqueta,
+                    nivel.etiqueta,
+                    alternativa.literal,
+                    texto(alternativa.texto),
+                    texto(f"{causa.letra}. {causa.texto}") if causa else None,
+                    "Sí" if alternativa.priorizada else "No",
+                    texto(alternativa.texto_priorizado),
+                    texto(alternativa.plazo_texto) or None,
+                    texto(alternativa.nota),
+                ]
+                for columna, valor in enumerate(valores, start=1):
+                    hoja.cell(fila, columna, valor)
+                fila += 1
+    _anchos(hoja, [30, 9, 8, 60, 50, 12, 50, 18, 40])
+    _ajustar(hoja)
+    hoja.freeze_panes = "A2"
+
+
+def _hoja_matriz(libro: Workbook, plan: PlanMejora) -> None:
+    """One logic matrix per level of government, with its sections in order."""
+    hoja = libro.create_sheet("Matriz lógica")
+    matriz = queries.matriz(plan)
+    fila = 1
+    for nivel in NivelGobierno:
+        secciones = matriz[nivel]
+        if not any(secciones.values()):
+            continue
+        hoja.cell(fila, 1, f"MATRIZ LÓGICA {nivel.etiqueta.upper()}").font = NEGRITA
+        fila += 1
+        _cabecera(hoja, fila, COLUMNAS_MATRIZ)
+        fila += 1
+        for tipo in TipoFila:
+            hoja.cell(fila, 1, tipo.etiqueta.upper()).font = NEGRITA
+            hoja.merge_cells(
+                start_row=fila, start_column=1, end_row=fila, end_column=len(COLUMNAS_MATRIZ)
+            )
+            fila += 1
+            for renglon in secciones[tipo]:
+                valores = [
+                    renglon.objetivo,
+                    renglon.indicador,
+                    renglon.medio_verificacion,
+                    renglon.linea_base,
+                    renglon.meta,
+                ]
+                for columna, valor in enumerate(valores, start=1):
+                    hoja.cell(fila, columna, texto(valor))
+                fila += 1
+        fila += 1
+    _anchos(hoja, [70, 60, 30, 18, 18])
+    _ajustar(hoja)
+
+
+def _fila_presupuesto(hoja: Worksheet, fila: int, linea: LineaPresupuesto) -> None:
+    """One budget line in the document's layout (placeholders "-" where it prints them)."""
+    hoja.cell(fila, 1, texto(linea.actividad))
+    if linea.padre_id is not None or linea.padre is not None:
+        hoja.cell(fila, 3, texto(linea.unidad_medida))
+        _monto(hoja, fila, 4, linea.costo_unitario)
+        _monto(hoja, fila, 5, linea.cantidad)
+        _monto(hoja, fila, 6, linea.total)
+        hoja.cell(fila, 7, linea.especificacion_gasto)
+        return
+    hoja.cell(fila, 2, linea.nivel.etiqueta if linea.nivel else None)
+    if linea.hijos:
+        _monto(hoja, fila, 8, linea.total)
+        return
+    hoja.cell(fila, 3, texto(linea.unidad_medida) or GUION)
+    for columna, valor in ((4, linea.costo_unitario), (5, linea.cantidad), (6, linea.total)):
+        if valor is None:
+            hoja.cell(fila, columna, GUION)
+        else:
+            _monto(hoja, fila, columna, valor)
+    hoja.cell(fila, 7, linea.especificacion_gasto or GUION)
+    if linea.total is not None:
+        _monto(hoja, fila, 8, linea.total)
+    else:
+        hoja.cell(fila, 8, NO_DETERMINADO if linea.no_determinado else GUION)
+
+
+def _hoja_presupuesto(libro: Workbook, plan: PlanMejora) -> None:
+    """13.3 PRESUPUESTO: the eight printed columns, then the totals per level and overall."""
+    hoja = libro.create_sheet("Presupuesto")
+    _cabecera(hoja, 1, COLUMNAS_PRESUPUESTO)
+    fila = 2
+    for linea in plan.lineas_principales:
+        _fila_presupuesto(hoja, fila, linea)
+        fila += 1
+        for hijo in linea.hijos:
+            _fila_presupuesto(hoja, fila, hijo)
+            fila += 1
+    resumen = queries.resumen_presupuesto(plan)
+    fila += 1
+    for nivel in NivelGobierno:
+        hoja.cell(fila, 1, f"Total {nivel.etiqueta}").font = NEGRITA
+        hoja.cell(fila, 2, nivel.etiqueta)
+        _monto(hoja, fila, 8, resumen.por_nivel[nivel])
+        hoja.cell(fila, 8).font = NEGRITA
+        fila += 1
+    hoja.cell(fila, 1, "Total general").font = NEGRITA
+    _monto(hoja, fila, 8, resumen.total)
+    hoja.cell(fila, 8).font = NEGRITA
+    fila += 2
+    monedas = ", ".join(sorted(resumen.monedas)) or "PEN"
+    hoja.cell(
+        fila,
+        1,
+        f"Moneda: {monedas}. Los totales por nivel suman las actividades; el documento "
+        "fuente no indica moneda ni total general.",
+    )
+    for aviso in resumen.advertencias:
+        fila += 1
+        hoja.cell(fila, 1, texto(f"Advertencia: {aviso}"))
+    _anchos(hoja, [70, 18, 16, 14, 10, 14, 16, 18])
+    _ajustar(hoja)
+    hoja.freeze_panes = "A2"
+
+
+def _hoja_seguimiento(libro: Workbook, plan: PlanMejora) -> None:
+    """Responsible organs, then every action with its current follow-up state."""
+    hoja = libro.create_sheet("Seguimiento")
+    hoja.cell(1, 1, "RESPONSABLES DE LA IMPLEMENTACIÓN Y DEL SEGUIMIENTO").font = NEGRITA
+    _cabecera(hoja, 2, ["Nivel de Gobierno", "Órgano", "Función", "Unidad del catálogo"])
+    fila = 3
+    for responsable in plan.responsables:
+        valores = [
+            responsable.nivel.etiqueta,
+            texto(responsable.organo),
+            responsable.funcion.etiqueta,
+            responsable.unidad.sigla if responsable.unidad else None,
+        ]
+        for columna, valor in enumerate(valores, start=1):
+            hoja.cell(fila, columna, valor)
+        fila += 1
+    fila += 1
+    hoja.cell(fila, 1, "SEGUIMIENTO DE LAS ACCIONES").font = NEGRITA
+    fila += 1
+    _cabecera(
+        hoja,
+        fila,
+        [
+            "Acción",
+            "Nivel de Gobierno",
+            "Órgano responsable",
+            "Estado",
+            "Fecha",
+            "Nota",
+            "Registrado por",
+        ],
+    )
+    fila += 1
+    for accion in plan.acciones:
+        actual = accion.seguimiento_actual
+        valores = [
+            texto(accion.objetivo or accion.indicador),
+            accion.nivel.etiqueta,
+            texto(accion.responsable.organo) if accion.responsable else None,
+            accion.estado.etiqueta,
+            actual.fecha if actual else None,
+            texto(actual.nota) if actual else None,
+            texto(actual.usuario.nombre) if actual and actual.usuario else None,
+        ]
+        for columna, valor in enumerate(valores, start=1):
+            celda = hoja.cell(fila, columna, valor)
+            if columna == 5 and valor is not None:
+                celda.number_format = "DD/MM/YYYY"
+        fila += 1
+    _anchos(hoja, [70, 18, 40, 16, 12, 40, 25])
+    _ajustar(hoja)
+
+
+def libro_plan(plan: PlanMejora) -> bytes:
+    """The plan as an .xlsx workbook: problems, alternatives, matrix, budget, follow-up."""
+    libro = Workbook()
+    libro.remove(libro.active)
+    _hoja_problemas(libro, plan)
+    _hoja_alternativas(libro, plan)
+    _hoja_matriz(libro, plan)
+    _hoja_presupuesto(libro, plan)
+    _hoja_seguimiento(libro, plan)
+    salida = io.BytesIO()
+    libro.save(salida)
+    return salida.getvalue()

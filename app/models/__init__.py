@@ -1,1 +1,0 @@
-"""Shared model base, mixins and the audit log."""
