@@ -1,7 +1,8 @@
 """The main navigation menu: grouped entries per role, with the current section marked.
 
-Visibility follows the same rules as the pages themselves (app/auth/permisos.py declares them);
-hiding a link is never the access control, only a convenience.
+An entry is shown to exactly the roles its page's view declares with @permitido
+(app/comun/roles.py): the menu reads that declaration, so the two can never disagree. Hiding a
+link is never the access control, only a convenience.
 """
 
 from __future__ import annotations
@@ -10,13 +11,11 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
-from flask import request, url_for
+from flask import current_app, request, url_for
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 
-from app.comun.roles import Rol
-
-TODOS = frozenset(Rol)
+from app.comun.roles import Rol, regla_de
 
 
 @dataclass(frozen=True)
@@ -25,7 +24,6 @@ class Entrada:
 
     texto: Any
     endpoint: str
-    roles: frozenset = TODOS
     #: Endpoints of the pages that belong to this section (besides the entry's own).
     seccion: Callable[[str], bool] = lambda _endpoint: False
 
@@ -81,7 +79,6 @@ MENU: tuple[Grupo, ...] = (
             Entrada(
                 _l("Periodos"),
                 "convenios.periodos",
-                frozenset({Rol.odes}),
                 _en("convenios.nuevo_periodo", "convenios.editar_periodo"),
             ),
         ),
@@ -90,11 +87,10 @@ MENU: tuple[Grupo, ...] = (
         _l("Anexos"),
         "anexos",
         (
-            Entrada(_l("Anexo 4"), "convenios.anexo4", TODOS - {Rol.revisor}, _anexo4),
+            Entrada(_l("Anexo 4"), "convenios.anexo4", seccion=_anexo4),
             Entrada(
                 _l("Anexo 5"),
                 "mejora_continua.evaluaciones",
-                frozenset({Rol.odes, Rol.direccion, Rol.revisor}),
                 lambda e: (
                     e.startswith("mejora_continua.")
                     and "evaluacion" in e
@@ -102,7 +98,7 @@ MENU: tuple[Grupo, ...] = (
                 ),
             ),
             Entrada(_l("Resultados"), "convenios.resultados"),
-            Entrada(_l("Completitud"), "convenios.completitud", TODOS - {Rol.drtpe}),
+            Entrada(_l("Completitud"), "convenios.completitud"),
         ),
     ),
     Grupo(
@@ -137,12 +133,17 @@ MENU: tuple[Grupo, ...] = (
             Entrada(
                 _l("Usuarios"),
                 "auth.usuarios",
-                frozenset({Rol.odes}),
                 _en("auth.nuevo_usuario", "auth.editar_usuario"),
             ),
         ),
     ),
 )
+
+
+def _abre(endpoint: str, rol: Rol) -> bool:
+    """Whether the view of endpoint lets rol in (its @permitido / @publico declaration)."""
+    regla = regla_de(current_app, endpoint)
+    return regla == "publico" or (regla is not None and rol in regla)
 
 
 def menu(rol: Rol, endpoint: str | None) -> list[dict]:
@@ -152,7 +153,7 @@ def menu(rol: Rol, endpoint: str | None) -> list[dict]:
         entradas = [
             {"texto": e.texto, "url": url_for(e.endpoint), "actual": e.actual(endpoint)}
             for e in grupo.entradas
-            if rol in e.roles
+            if _abre(e.endpoint, rol)
         ]
         if entradas:
             grupos.append(

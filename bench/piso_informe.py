@@ -34,15 +34,16 @@ from reportlab.platypus import (
 )
 from reportlab.platypus.tableofcontents import TableOfContents
 
+from app.informes.graficos import definicion
 from app.informes.pdf import graficos
 from app.informes.pdf.base import (
     ESTILOS,
     FONDO_CABECERA,
     FONDO_SUAVE,
     LINEA,
-    Documento,
     registrar_fuentes,
 )
+from app.informes.pdf.documento import Documento
 
 ROMANOS = {1: "I", 2: "II"}
 FUENTE_ODES = "Elaboración propia de la Oficina de Descentralización"
@@ -247,8 +248,9 @@ def construir(d: dict) -> bytes:
     s.texto(n.get("funciones_intro", ""))
     for f in d["funciones"]:
         s.p(_t(f["texto"]), "vineta", bulletText=f"{_t(f['letra'])})")
-    figura = graficos.grafico_funciones(
-        [(f["region"], f["cantidad"]) for f in d["funciones_por_region"]], ancho=16 * cm
+    figura = graficos.figura(
+        definicion.funciones([(f["region"], f["cantidad"]) for f in d["funciones_por_region"]]),
+        ancho=16 * cm,
     )
     s.grafico(["Transferencia de Funciones Artículo 48º de la LOGR"], figura,
               _t(n["fuente_funciones"]))  # fmt: skip
@@ -346,11 +348,13 @@ def construir(d: dict) -> bytes:
     for r in d["resultados_regiones"]:
         organo = f"{r['organo_sigla']} {r['region'].upper()}"
         idgs = [v["idg"] for v in r["valores"]]
-        figura = graficos.grafico_region(
-            f"{r['organo_sigla']} {r['region']} - {periodo}",
-            idgs,
-            _serie(r, idgs, "programado"),
-            _serie(r, idgs, "ejecutado"),
+        figura = graficos.figura(
+            definicion.barras_region(
+                f"{r['organo_sigla']} {r['region']} - {periodo}",
+                idgs,
+                _serie(r, idgs, "programado"),
+                _serie(r, idgs, "ejecutado"),
+            ),
             ancho=15.5 * cm,
         )
         s.grafico([_t(organo), f"Resultados {_t(periodo)}"], figura,
@@ -368,10 +372,10 @@ def construir(d: dict) -> bytes:
         s.titulo(f"Indicador de Gestión N° {r['numero']}.-", nivel=1, estilo="h2")
         s.p(f"“{_t(r['nombre'].strip().rstrip('.'))}”", "cita")
         s.p(_t(r["frase_veredicto"]))
-        figura = graficos.grafico_idg(
-            f"IdG {r['numero']}: Resultado promedio {periodo}",
-            r["programado"],
-            r["ejecutado"],
+        figura = graficos.figura(
+            definicion.promedio(
+                f"IdG {r['numero']}: Resultado promedio {periodo}", r["programado"], r["ejecutado"]
+            ),
             ancho=11.5 * cm,
         )
         detalle = Paragraph(
@@ -438,16 +442,16 @@ def construir(d: dict) -> bytes:
             actual, previo = f["actual"], f["anterior"]
             idgs = sorted({v["idg"] for v in actual["valores"]}
                           | {v["idg"] for v in (previo or {}).get("valores", ())})  # fmt: skip
-            figura = graficos.grafico_comparacion(
-                f"{actual['organo_sigla']} {actual['region']} - {ant} Semestre vs {romano} "
-                f"Semestre {anio}",
-                _serie(previo, idgs, "programado"),
-                _serie(previo, idgs, "ejecutado"),
-                _serie(actual, idgs, "programado"),
-                _serie(actual, idgs, "ejecutado"),
+            figura = graficos.figura(
+                definicion.barras_comparacion(
+                    f"{actual['organo_sigla']} {actual['region']} - {ant} Semestre vs {romano} "
+                    f"Semestre {anio}",
+                    idgs,
+                    (_serie(previo, idgs, "programado"), _serie(previo, idgs, "ejecutado")),
+                    (_serie(actual, idgs, "programado"), _serie(actual, idgs, "ejecutado")),
+                    (f"{ant} SEM.", f"{romano} SEM."),
+                ),
                 ancho=15.5 * cm,
-                idgs=idgs,
-                etiquetas=(f"{ant} SEM.", f"{romano} SEM."),
             )
             organo = f"{actual['organo_sigla']} {actual['region'].upper()}"
             s.grafico([_t(organo), f"{ant} Semestre vs {romano} Semestre"], figura, FUENTE_GDRTPE)

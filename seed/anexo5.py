@@ -13,11 +13,12 @@ from app.catalogo.models import UnidadMTPE
 from app.catalogo.queries import region_por_nombre
 from app.comun.auditoria import registrar_evento
 from app.comun.base import ahora
-from app.convenios.models import EstadoReporte, Periodo
+from app.comun.flujo import EstadoReporte
+from app.convenios.models import Periodo
 from app.extensions import db
 from app.mejora_continua.models.evaluaciones import Clasificacion, Evaluacion, TipoItem
 from app.mejora_continua.queries import evaluaciones as queries
-from app.mejora_continua.services import evaluaciones as services
+from app.mejora_continua.services import evaluaciones_contenido as services
 
 DATOS = Path(__file__).parent / "data"
 ARCHIVO = "anexo5_2020_2.json"

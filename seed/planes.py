@@ -32,7 +32,7 @@ from app.mejora_continua.models.planes import (
     ResponsableAccion,
     TipoFila,
 )
-from app.mejora_continua.services.planes import leer_importe
+from app.mejora_continua.services.planes_presupuesto import leer_importe
 
 DATOS = Path(__file__).parent / "data"
 ARCHIVO_PUNO = DATOS / "plan_puno_2015.json"

@@ -14,7 +14,8 @@ from pathlib import Path
 import sqlalchemy as sa
 
 from app.catalogo.models import ConjuntoIndicadores, Indicador, Region, UnidadMTPE
-from app.convenios.models import EstadoReporte, Periodo
+from app.comun.flujo import EstadoReporte
+from app.convenios.models import Periodo
 from app.extensions import db
 from app.mejora_continua.models.evaluaciones import Evaluacion, ItemEvaluacion, TipoItem
 from app.mejora_continua.models.programacion import (
@@ -23,7 +24,8 @@ from app.mejora_continua.models.programacion import (
     ProgramaCapacidades,
     ProgramacionRegional,
 )
-from app.mejora_continua.services.programacion import ErrorProgramacion, leer_meses, nombre_programa
+from app.mejora_continua.services.programacion import ErrorProgramacion, nombre_programa
+from app.mejora_continua.services.programacion_actividades import leer_meses
 from seed.carga import DATOS, leer_csv
 
 ARCHIVO = "programa_capacidades_2021.csv"

@@ -154,3 +154,25 @@ def publicar_informe(anio: int, semestre: int) -> None:
         db.session.add(informe)
     informe.estado, informe.publicado_en = EstadoInforme.publicado, ahora()
     db.session.commit()
+
+
+class Equipo:
+    """A browser on one device: its own cookies, each request in its own app context.
+
+    A fresh context per request, as in production: the user loader reads the cookie on every
+    request (in the suite's shared context, Flask-Login would keep the user of the last one).
+    """
+
+    def __init__(self, app):
+        self.app = app
+        self.cliente = app.test_client()
+
+    def get(self, url: str, **kw):
+        """GET url in a fresh app context."""
+        with self.app.app_context():
+            return self.cliente.get(url, **kw)
+
+    def post(self, url: str, **kw):
+        """POST to url in a fresh app context."""
+        with self.app.app_context():
+            return self.cliente.post(url, **kw)

@@ -21,6 +21,7 @@ from app.comun.roles import Rol
 from app.convenios.models import Convenio, EstadoReporte, Periodo, Reporte
 from app.convenios.services import anexo4 as anexo4_services
 from app.extensions import db
+from tests import conftest
 from tests.conftest import CLAVE, usuario_demo
 
 PUNO = "drtpe.puno@demo.trabajo.gob.pe"
@@ -61,20 +62,8 @@ def sentencias(app):
     return Contador
 
 
-class Navegador:
-    """A browser: its own cookies, and each request in its own app context, as in production."""
-
-    def __init__(self, app):
-        self.app = app
-        self.cliente = app.test_client()
-
-    def get(self, url: str, **kw):
-        with self.app.app_context():
-            return self.cliente.get(url, **kw)
-
-    def post(self, url: str, **kw):
-        with self.app.app_context():
-            return self.cliente.post(url, **kw)
+class Navegador(conftest.Equipo):
+    """A browser that logs in and reads its welcome message."""
 
     def entrar(self, rol: Rol, email: str | None = None, token: bool = False) -> None:
         """Log in, then read the welcome message so the next page has none pending."""
@@ -417,3 +406,16 @@ def test_an_unreadable_version_renders_the_page(reporte, navegador, monkeypatch)
     drtpe.entrar(Rol.drtpe)
     respuesta = drtpe.get(f"/convenios/anexo4/{reporte.id}")
     assert respuesta.status_code == 200 and "IdG 12" in respuesta.text
+
+
+def test_en_cache_below_the_access_rule_is_refused_when_the_module_loads():
+    """Below @permitido the stored page would still load the user first: refused, not slowed."""
+    from app.comun.roles import permitido
+
+    def vista():
+        return "página"
+
+    with pytest.raises(TypeError, match="encima de @permitido"):
+        permitido()(cache_paginas.en_cache(vista))
+    # Above it, the access rule stays readable by the guard and the route walk.
+    assert cache_paginas.en_cache(permitido(Rol.odes)(vista)).acceso == {Rol.odes}

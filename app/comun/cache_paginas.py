@@ -1,14 +1,15 @@
 """Read pages served again from what was already rendered while the data is unchanged.
 
-A page marked with `@en_cache` (above its `@permitido`) is stored after it renders, under a key
-made of everything its HTML depends on: the data version (app/comun/version_datos.py), the
-logged-in user's id, the address with its query string, today's date and the language. The
-next request with the same key gets the stored HTML with a fresh CSRF token, without loading
-the user or the data: one query (the version) instead of the page's queries and templates.
-That is safe because the user's account, role and region are data too: changing, deactivating
-or deleting them gives the data a new version, and so does every other write. The key's user is
-the session's "<id>:<generation>" (Usuario.get_id): ending a session (logout, new password,
-deactivation, ODES's button) writes the account, so a revoked cookie's key never matches again.
+A page marked with `@en_cache` (above its `@permitido`, which it checks) is stored after it
+renders, under a key made of everything its HTML depends on: the data version
+(app/comun/version_datos.py), the logged-in user's id, the address with its query string,
+today's date and the language. The next request with the same key gets the stored HTML with a
+fresh CSRF token, without loading the user or the data: one query (the version) instead of the
+page's queries and templates. That is safe because the user's account, role and region are data
+too: changing, deactivating or deleting them gives the data a new version, and so does every
+other write. The key's user is the session's "<id>:<generation>" (Usuario.get_id): ending a
+session (logout, new password, deactivation, ODES's button) writes the account, so a revoked
+cookie's key never matches again.
 
 Not stored, and not served from the store: anything but GET, anonymous visitors, a request with
 flash messages waiting (the render must show them), a session holding uncommitted writes,
@@ -55,7 +56,13 @@ def _clave() -> str | None:
 
 
 def en_cache(vista: Callable) -> Callable:
-    """Serve vista's page from the store when its data is unchanged; store it otherwise."""
+    """Serve vista's page from the store when its data is unchanged; store it otherwise.
+
+    It goes above the view's @permitido, so a stored page is served without loading the user;
+    below it the saving would be lost silently, so that order is refused when the module loads.
+    """
+    if getattr(vista, "acceso", None) is None:
+        raise TypeError(f"@en_cache va encima de @permitido o @publico ({vista.__qualname__})")
 
     @wraps(vista)
     def envuelta(*args: Any, **kwargs: Any):

@@ -65,6 +65,14 @@ def redondear(valor: Decimal | float | None) -> int | None:
     return int(_decimal(valor).quantize(Decimal(1), rounding=ROUND_HALF_UP))
 
 
+def porcentaje(parte: int, total: int) -> Decimal:
+    """parte as a share of total, in % and unrounded (0 when total is 0).
+
+    Coverage of the convenios, reports received: each page rounds it as it prints it.
+    """
+    return Decimal(100 * parte) / total if total else Decimal(0)
+
+
 def promedio(celdas: Iterable[Celda]) -> Promedio:
     """Average the summand cells (programmed and executed separately)."""
     sumandos = [c for c in celdas if c.es_sumando]
@@ -139,9 +147,9 @@ class Completitud:
     faltantes: list[Hashable]
 
     @property
-    def porcentaje_recibidos(self) -> float:
+    def porcentaje_recibidos(self) -> Decimal:
         """Received as a % of expected."""
-        return 100 * len(self.recibidos) / self.esperados if self.esperados else 0.0
+        return porcentaje(len(self.recibidos), self.esperados)
 
 
 def completitud(entregas: Iterable[Entrega], fecha_limite: date | None) -> Completitud:

@@ -1,4 +1,8 @@
-"""Object-level access to Anexo 4 reports, used by every view that takes a report id."""
+"""Object-level access of the convenios module: every view that takes an object id loads it here.
+
+A user who may not see an object gets 404 (never the data, never a hint that it exists); the
+role gate of each view is its `@permitido` (app/comun/roles.py).
+"""
 
 from __future__ import annotations
 
@@ -6,9 +10,10 @@ from flask import abort
 from flask_login import current_user
 
 from app.auth.models import Usuario
+from app.auth.permisos import exigir_region
 from app.comun.auditoria import historial, recortar
 from app.comun.roles import Rol
-from app.convenios.models import LineaReporte, Reporte
+from app.convenios.models import Convenio, Evidencia, LineaReporte, Periodo, Reporte
 from app.extensions import db
 
 
@@ -48,6 +53,7 @@ def historial_visible(reporte: Reporte, usuario: Usuario) -> list:
     ajenas = {linea.indicador.etiqueta for linea in reporte.lineas} - propias
 
     def conservar(campo: str, valor) -> bool:
+        """Whether a recorded field belongs to what the directorate may read."""
         if campo == "indicador":
             return valor in propias
         return campo.rsplit(" ", 1)[0] not in ajenas
@@ -83,3 +89,41 @@ def linea_o_404(linea_id: int) -> LineaReporte:
     if linea not in lineas_visibles(linea.reporte, current_user):
         abort(404)
     return linea
+
+
+def reporte_editable_o_404(reporte_id: int) -> Reporte:
+    """Load a report of the current user's own region (a drtpe user fills it), or 404."""
+    reporte = reporte_o_404(reporte_id)
+    if not puede_editar_reporte(reporte, current_user):
+        abort(404)
+    return reporte
+
+
+def linea_editable_o_404(linea_id: int) -> LineaReporte:
+    """Load a line of a report of the current user's own region, or 404."""
+    linea = linea_o_404(linea_id)
+    if not puede_editar_reporte(linea.reporte, current_user):
+        abort(404)
+    return linea
+
+
+def evidencia_o_404(evidencia_id: int, *, editable: bool = False) -> Evidencia:
+    """Load an evidence file whose line the current user may see (or edit, with editable)."""
+    evidencia = db.get_or_404(Evidencia, evidencia_id)
+    if editable:
+        linea_editable_o_404(evidencia.linea_id)
+    else:
+        linea_o_404(evidencia.linea_id)
+    return evidencia
+
+
+def convenio_o_404(convenio_id: int) -> Convenio:
+    """Load a convenio the current user may see (a drtpe user: only their region's), or 404."""
+    convenio = db.get_or_404(Convenio, convenio_id)
+    exigir_region(convenio.region_id)
+    return convenio
+
+
+def periodo_o_404(periodo_id: int) -> Periodo:
+    """Load a reporting semester, or 404 (every role that reaches a period view sees them all)."""
+    return db.get_or_404(Periodo, periodo_id)

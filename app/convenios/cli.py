@@ -10,6 +10,8 @@ from flask.cli import AppGroup
 from app.catalogo import queries as catalogo_queries
 from app.comun.base import ahora
 from app.convenios.queries import exportacion
+from app.convenios.queries import periodos as periodos_queries
+from app.convenios.queries.importacion import EXTENSIONES
 from app.convenios.services import importacion
 from app.convenios.services.anexo4 import ErrorAnexo4
 from app.extensions import db
@@ -89,7 +91,7 @@ def exportar(periodo: str | None, region: str | None, salida: Path):
     """Export Anexo 4 cells in the bulk format (re-importable unchanged)."""
     periodo_obj = None
     if periodo:
-        periodo_obj = exportacion.periodo_exacto(periodo)
+        periodo_obj = periodos_queries.periodo_exacto(periodo)
         if periodo_obj is None:
             raise click.BadParameter(
                 f"No existe el semestre «{periodo}» (escríbalo como 2020-2).",
@@ -99,7 +101,7 @@ def exportar(periodo: str | None, region: str | None, salida: Path):
     if region and region_obj is None:
         raise click.BadParameter(f"No se reconoce la región «{region}».", param_hint="--region")
     extension = salida.suffix.lower()
-    if extension not in importacion.EXTENSIONES:
+    if extension not in EXTENSIONES:
         raise click.BadParameter("El archivo debe terminar en .csv o .xlsx.", param_hint="--salida")
     filas = exportacion.exportar_filas(periodo_obj, region_obj.id if region_obj else None)
     contenido = exportacion.a_csv(filas) if extension == ".csv" else exportacion.a_xlsx(filas)

@@ -11,6 +11,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from app.catalogo.models import ConjuntoIndicadores, Indicador, Region
 from app.comun.base import TimestampMixin, ahora
+from app.comun.flujo import EstadoReporte
 from app.comun.i18n import N_, traducir
 from app.extensions import db
 
@@ -119,6 +120,11 @@ class Semestre(enum.IntEnum):
         return self.name
 
 
+def nombre_semestre(anio: int, semestre: int) -> str:
+    """A semester as the documents name it, e.g. "II Semestre 2020"."""
+    return f"{Semestre(semestre).romano} Semestre {anio}"
+
+
 class Periodo(TimestampMixin, db.Model):
     """A reporting semester with its due dates; ODES opens and closes it."""
 
@@ -144,7 +150,7 @@ class Periodo(TimestampMixin, db.Model):
     @property
     def nombre(self) -> str:
         """E.g. "II Semestre 2020"."""
-        return f"{Semestre(self.semestre).romano} Semestre {self.anio}"
+        return nombre_semestre(self.anio, self.semestre)
 
     @property
     def codigo(self) -> str:
@@ -172,27 +178,6 @@ class MetaAnual(TimestampMixin, db.Model):
     indicador: Mapped[Indicador] = relationship(lazy="joined")
 
     __table_args__ = (sa.UniqueConstraint("convenio_id", "indicador_id", "anio"),)
-
-
-class EstadoReporte(enum.Enum):
-    """Workflow of an Anexo 4: borrador → enviado → observado ↔ enviado → aprobado."""
-
-    borrador = "borrador"
-    enviado = "enviado"
-    observado = "observado"
-    aprobado = "aprobado"
-
-    @property
-    def etiqueta(self) -> str:
-        """Spanish label shown in the UI."""
-        return traducir(
-            {
-                "borrador": N_("Borrador"),
-                "enviado": N_("Enviado"),
-                "observado": N_("Observado"),
-                "aprobado": N_("Aprobado"),
-            }[self.value]
-        )
 
 
 class EstadoCelda(enum.Enum):

@@ -1,4 +1,8 @@
-"""Reports: calculations (pure functions), charts, PDF and Excel, all read-only.
+"""The situational report of each semester: its data, narrative, charts, PDF, Excel, publication.
+
+`informe` reads the database and computes the report's figures (with `app.comun.calculos`) as
+plain frozen data; `graficos`, `pdf` and `excel` only format that data. `services` writes: the
+narrative, the generated PDF files and their build jobs, and publication.
 
 Two blueprints: `informes` (/informes, logged-in users) and `publicaciones` (/publicaciones,
 open to anyone: the published reports, as the convenio requires).
@@ -10,7 +14,8 @@ bp = Blueprint("informes", __name__, url_prefix="/informes", template_folder="te
 publicaciones_bp = Blueprint("publicaciones", __name__, template_folder="templates")
 
 from app.auth import permisos  # noqa: E402
-from app.informes import routes, services  # noqa: E402,F401  (registers the views)
+from app.informes import routes  # noqa: E402,F401  (registers the views)
+from app.informes.services import publicacion  # noqa: E402
 
 # The scope rules below this layer ask here whether a semester's report is published.
-permisos.publicacion["publicado"] = services.publicado
+permisos.publicacion["publicado"] = publicacion.publicado

@@ -1,8 +1,10 @@
+# Over ~400 lines: one short builder per sheet of a single workbook, kept in report order.
 """Excel export of every table of the situational report, one sheet per table.
 
 Formats only what `informe.datos_informe()` computed (the same data the PDF and the web
-dashboard show); nothing is recomputed here. Text cells that a spreadsheet would run as a
-formula are neutralised. The file is byte-for-byte deterministic: same data, same bytes.
+dashboard show); nothing is recomputed here. Cell values go through app.comun.hojas, which
+neutralises text a spreadsheet would run as a formula. The file is byte-for-byte deterministic:
+same data, same bytes.
 """
 
 from __future__ import annotations
@@ -17,9 +19,9 @@ from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.worksheet import Worksheet
 
+from app.comun.hojas import texto_seguro
 from app.informes.informe import DatosInforme, ResultadoRegion
 
-PELIGROSOS = ("=", "+", "-", "@", "\t", "\r")
 #: Fixed timestamp for the package and its entries (determinism).
 MARCA_TIEMPO = "2000-01-01T00:00:00Z"
 FECHA_ZIP = (2000, 1, 1, 0, 0, 0)
@@ -37,19 +39,12 @@ _CABECERA = PatternFill("solid", fgColor="D9E1F2")
 _AJUSTE = Alignment(vertical="top", wrap_text=True)
 
 
-def neutralizar(valor):
-    """A text cell prefixed with an apostrophe when a spreadsheet could read it as a formula."""
-    if isinstance(valor, str) and valor.startswith(PELIGROSOS):
-        return "'" + valor
-    return valor
-
-
 def _hoja(libro: Workbook, nombre: str, titulo: str, encabezados: Sequence[str]) -> Worksheet:
     """A sheet with a title row, a blank row and a bold header row (row 3)."""
     hoja = libro.create_sheet(nombre)
-    hoja.cell(1, 1, neutralizar(titulo)).font = _TITULO
+    hoja.cell(1, 1, texto_seguro(titulo)).font = _TITULO
     for columna, texto in enumerate(encabezados, start=1):
-        celda = hoja.cell(3, columna, neutralizar(texto))
+        celda = hoja.cell(3, columna, texto_seguro(texto))
         celda.font = _NEGRITA
         celda.fill = _CABECERA
         celda.alignment = Alignment(wrap_text=True, vertical="center")
@@ -62,13 +57,13 @@ def _filas(hoja: Worksheet, filas: Sequence[Sequence], *, desde: int = 4) -> int
     fila = desde
     for valores in filas:
         for columna, valor in enumerate(valores, start=1):
-            hoja.cell(fila, columna, neutralizar(valor))
+            hoja.cell(fila, columna, texto_seguro(valor))
         fila += 1
     return fila
 
 
 def _fuente(hoja: Worksheet, fila: int, texto: str) -> None:
-    hoja.cell(fila + 1, 1, neutralizar(f"Fuente: {texto}")).font = Font(italic=True, size=9)
+    hoja.cell(fila + 1, 1, texto_seguro(f"Fuente: {texto}")).font = Font(italic=True, size=9)
 
 
 def _anchos(hoja: Worksheet, anchos: Sequence[int]) -> None:
@@ -394,7 +389,7 @@ def libro_informe(datos: DatosInforme) -> bytes:
     ):
         constructor(libro, datos)
     libro.properties.creator = "MTPE – Oficina de Descentralización"
-    libro.properties.title = neutralizar(f"Informe situacional {datos.periodo_nombre}")
+    libro.properties.title = texto_seguro(f"Informe situacional {datos.periodo_nombre}")
     salida = io.BytesIO()
     libro.save(salida)
     return _determinista(salida.getvalue())

@@ -1,9 +1,9 @@
-"""Narrative texts of the situational report and Spanish number wording.
+"""Narrative texts of the situational report, their placeholders, and Spanish number wording.
 
 `NARRATIVA_POR_DEFECTO` holds the fixed texts of the 2020 II-semester report (document 004),
 copied verbatim (line breaks of the extraction joined, typos of the original kept). Texts
-that depend on the data (counts, region lists, the semester) are not here: `pdf.py`
-generates them from `DatosInforme`.
+that depend on the data (counts, region lists, the semester) are not here: `pdf/situacional.py`
+writes them from `DatosInforme`, with the number wording and list joining below.
 
 Format of every text:
 
@@ -286,6 +286,7 @@ _CENTENAS = {
 
 
 def _menor_que_mil(n: int) -> str:
+    """Spanish words for 0 … 999 (without apocope)."""
     if n < 30:
         return _UNIDADES[n]
     if n < 100:

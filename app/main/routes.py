@@ -9,6 +9,7 @@ from app.comun.cache_paginas import en_cache
 from app.comun.roles import Rol, permitido, publico
 from app.convenios.queries import anexo4 as anexo4_queries
 from app.convenios.queries import convenios as convenios_queries
+from app.convenios.queries import periodos as periodos_queries
 from app.main import bp
 from app.main import queries as tablero_queries
 from app.main import salud as preparacion
@@ -59,7 +60,7 @@ def salud_lista():
 def tablero():
     """Show the logged-in user's dashboard: coverage and what is pending for them."""
     cobertura = convenios_queries.cobertura_actual()
-    periodo = anexo4_queries.periodo_por_codigo(None)
+    periodo = periodos_queries.ultimo_periodo()
     hoy = date.today()
     rol = current_user.rol
     return render_template(

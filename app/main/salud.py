@@ -18,7 +18,7 @@ from dataclasses import dataclass
 import sqlalchemy as sa
 from flask import Flask
 
-from app.convenios.services.evidencias import carpeta_archivos
+from app.comun.almacenamiento import carpeta_archivos
 from app.extensions import db
 
 log = logging.getLogger(__name__)

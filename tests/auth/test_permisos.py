@@ -14,7 +14,8 @@ from app.catalogo.models import FuncionLOGR, Indicador, Region, UnidadMTPE
 from app.comun.base import ahora
 from app.comun.roles import Rol, regla_de
 from app.convenios.models import Convenio, EstadoReporte, Periodo
-from app.convenios.services.anexo4 import convenio_vigente, obtener_o_crear_reporte
+from app.convenios.queries.convenios import convenio_vigente
+from app.convenios.services.anexo4 import obtener_o_crear_reporte
 from app.convenios.services.evidencias import guardar_evidencia
 from app.informes.models import (
     ArchivoInforme,
@@ -23,7 +24,7 @@ from app.informes.models import (
     GeneracionInforme,
     Informe,
 )
-from app.informes.services import carpeta_informes
+from app.informes.services.archivos import carpeta_informes
 from app.mejora_continua.models.planes import FilaMatrizLogica, NivelGobierno, PlanMejora, TipoFila
 from app.mejora_continua.models.programacion import (
     Actividad,

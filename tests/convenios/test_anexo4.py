@@ -21,6 +21,7 @@ from app.convenios.models import (
     Reporte,
 )
 from app.convenios.queries import anexo4 as queries
+from app.convenios.queries import periodos
 from app.convenios.services import anexo4 as services
 from tests.conftest import publicar_informe, usuario_demo
 
@@ -365,7 +366,7 @@ def test_annual_goals_and_their_original(bd, reporte, client, sesion):
     client.post(f"/convenios/{convenio.id}/metas/2021", data={f"meta-{idg.id}": "80"})
     meta = bd.session.scalar(sa.select(MetaAnual).filter_by(convenio_id=convenio.id))
     assert meta.valor == 80 and meta.valor_original is None
-    services.fijar_originales(reporte)
+    services.fijar_originales([reporte])
     bd.session.commit()
     client.post(f"/convenios/{convenio.id}/metas/2021", data={f"meta-{idg.id}": "90"})
     bd.session.refresh(meta)
@@ -396,7 +397,7 @@ def test_two_real_sessions_saving_the_same_report_one_wins(bd, reporte):
 
 
 def test_completeness_ii_2020_with_the_demo_data(demo):
-    periodo = queries.periodo_por_codigo("2020-2")
+    periodo = periodos.periodo_exacto("2020-2")
     r = calculos.completitud(queries.entregas(periodo), periodo.fecha_limite_anexo4)
     assert r.esperados == 21
     assert len(r.recibidos) == 18 and len(r.a_tiempo) == 18 and r.tardios == []

@@ -13,6 +13,7 @@ import sqlalchemy as sa
 from openpyxl import load_workbook
 
 from app.catalogo.models import Region
+from app.comun import hojas
 from app.comun.auditoria import Evento
 from app.comun.roles import Rol
 from app.convenios.models import (
@@ -291,7 +292,7 @@ def _filas(hoja) -> dict[int, int]:
 def test_template_has_title_rows_and_estado_validation(bd, reporte, client, sesion):
     sesion.entrar(Rol.drtpe)
     respuesta = client.get(f"/convenios/anexo4/{reporte.id}/plantilla.xlsx")
-    assert respuesta.mimetype == plantilla.MIME_XLSX
+    assert respuesta.mimetype == hojas.XLSX
     assert "anexo4_loreto_2021-1.xlsx" in respuesta.headers["Content-Disposition"]
     libro = load_workbook(io.BytesIO(respuesta.data))
     hoja = libro["Anexo 4"]

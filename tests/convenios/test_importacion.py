@@ -18,10 +18,12 @@ from app.comun import calculos
 from app.comun.auditoria import Evento
 from app.comun.roles import Rol
 from app.convenios.models import EstadoCelda, EstadoReporte, LineaReporte, Periodo, Reporte
-from app.convenios.queries import exportacion
+from app.convenios.queries import exportacion, periodos
 from app.convenios.queries.anexo4 import celdas
+from app.convenios.queries.convenios import convenio_vigente
+from app.convenios.queries.importacion import numero_texto
 from app.convenios.services import anexo4 as anexo4_services
-from app.convenios.services import importacion
+from app.convenios.services import importacion, importacion_lectura
 from seed import carga
 from tests.conftest import usuario_demo
 
@@ -246,13 +248,13 @@ def test_one_bad_row_among_good_ones_writes_nothing(bd):
 def test_failure_while_applying_leaves_nothing(runner, bd, tmp_path, monkeypatch):
     antes = _conteos(bd)
 
-    def falla_al_final(_claves):
+    def falla_al_final(_reportes):
         # The last step: the reports, cells and events are sent to the database, then it fails.
         bd.session.flush()
         assert bd.session.scalar(sa.select(sa.func.count(LineaReporte.id))) > 0
         raise anexo4_services.ErrorAnexo4("fallo simulado")
 
-    monkeypatch.setattr(importacion, "fijar_metas_originales", falla_al_final)
+    monkeypatch.setattr(importacion, "fijar_originales", falla_al_final)
     archivo = tmp_path / "datos.csv"
     archivo.write_bytes(EJEMPLO.read_bytes())
     resultado = runner.invoke(args=["anexo4", "importar", str(archivo)])
@@ -266,14 +268,14 @@ def test_failure_after_the_cells_were_rewritten_restores_them(runner, demo, tmp_
     """Stored cells are rewritten in one batched UPDATE; a failure after it undoes it too."""
     celdas_antes, antes = _contenido_celdas(demo), _conteos(demo)
     escritas = []
-    original = importacion.fijar_metas_originales
+    original = importacion.fijar_originales
 
-    def falla_al_final(claves):
-        original(claves)
+    def falla_al_final(reportes):
+        original(reportes)
         escritas.extend(demo.session.scalars(sa.select(LineaReporte.ejecutado)))
         raise anexo4_services.ErrorAnexo4("fallo simulado")
 
-    monkeypatch.setattr(importacion, "fijar_metas_originales", falla_al_final)
+    monkeypatch.setattr(importacion, "fijar_originales", falla_al_final)
     archivo = tmp_path / "cambios.csv"
     archivo.write_bytes(_csv("Loreto,1,2020,2,valor,60,99.5", "Loreto,2,2020,2,valor,60,98.5"))
     resultado = runner.invoke(args=["anexo4", "importar", str(archivo)])
@@ -287,7 +289,7 @@ def test_the_cyclic_collector_pauses_during_an_import_and_comes_back(bd, monkeyp
     import gc
 
     vistos = []
-    original = importacion._revisar_fila
+    original = importacion.revisar_fila
 
     def revisar(*args):
         vistos.append(gc.isenabled())
@@ -295,7 +297,7 @@ def test_the_cyclic_collector_pauses_during_an_import_and_comes_back(bd, monkeyp
             raise RuntimeError("fallo simulado")
         return original(*args)
 
-    monkeypatch.setattr(importacion, "_revisar_fila", revisar)
+    monkeypatch.setattr(importacion, "revisar_fila", revisar)
     assert gc.isenabled()
     _analizar(_csv("Loreto,1,2020,2,valor,60,60"))
     assert vistos == [False] and gc.isenabled()
@@ -327,8 +329,8 @@ def test_overlapping_signed_convenios_the_form_and_the_import_pick_the_same(bd):
     )
     bd.session.add(siguiente)
     bd.session.commit()
-    assert anexo4_services.convenio_vigente(loreto.id, 2020) is vigente
-    assert anexo4_services.convenio_vigente(loreto.id, 2021) is siguiente
+    assert convenio_vigente(loreto.id, 2020) is vigente
+    assert convenio_vigente(loreto.id, 2021) is siguiente
     _importar(_csv("Loreto,1,2020,2,valor,60,60", "Loreto,1,2021,1,valor,50,50"))
     bd.session.commit()
     por_anio = {r.periodo.anio: r.convenio_id for r in bd.session.scalars(sa.select(Reporte))}
@@ -410,7 +412,7 @@ def test_a_sheet_with_a_stray_far_cell_is_read_in_bounded_columns():
 
 def test_an_xlsx_longer_than_the_row_limit_is_refused_while_reading(monkeypatch):
     """Data rows count, wherever they are; formatted blank rows after the data don't."""
-    monkeypatch.setattr(importacion, "MAX_FILAS", 3)
+    monkeypatch.setattr(importacion_lectura, "MAX_FILAS", 3)
     filas = [["Loreto", i, 2020, 2, "valor", 60, 60] for i in range(1, 4)]
     with pytest.raises(importacion.ErrorImportacion, match="más de 3 filas de datos"):
         importacion.leer_archivo("datos.xlsx", _xlsx([*filas, [], ["Loreto", 4, 2020, 2]]))
@@ -423,7 +425,7 @@ def test_an_xlsx_longer_than_the_row_limit_is_refused_while_reading(monkeypatch)
 
 
 def test_a_csv_longer_than_the_row_limit_is_refused_while_reading(monkeypatch):
-    monkeypatch.setattr(importacion, "MAX_FILAS", 3)
+    monkeypatch.setattr(importacion_lectura, "MAX_FILAS", 3)
     filas = [f"Loreto,{i},2020,2,valor,60,60" for i in range(1, 5)]
     with pytest.raises(importacion.ErrorImportacion, match="más de 3 filas de datos"):
         importacion.leer_archivo("datos.csv", _csv(*filas))
@@ -585,7 +587,7 @@ def _borradores_i_2021(bd) -> None:
     Cusco's, complete and submitted: reports that are not approved."""
     drtpe = usuario_demo(Rol.drtpe)
     periodo = _periodo(bd, 2021, 1)
-    loreto = anexo4_services.convenio_vigente(drtpe.region_id, 2021)
+    loreto = convenio_vigente(drtpe.region_id, 2021)
     reporte = anexo4_services.obtener_o_crear_reporte(loreto, periodo, usuario_id=drtpe.id)
     bd.session.commit()
     vacio = {"comentario": None, "motivo_estado": None}
@@ -614,7 +616,7 @@ def _borradores_i_2021(bd) -> None:
     )
     cusco = bd.session.scalar(sa.select(Region).filter_by(codigo="cusco"))
     enviado = anexo4_services.obtener_o_crear_reporte(
-        anexo4_services.convenio_vigente(cusco.id, 2021), periodo, usuario_id=None
+        convenio_vigente(cusco.id, 2021), periodo, usuario_id=None
     )
     for linea in enviado.lineas:
         linea.programado, linea.ejecutado = Decimal(50), Decimal(45)
@@ -659,7 +661,7 @@ def test_export_of_every_semester_with_drafts_reimports_as_a_no_op(
 @pytest.mark.parametrize("codigo", ["2021-1", "2020-2"])
 def test_export_of_one_semester_with_drafts_reimports_as_a_no_op(demo, codigo):
     _borradores_i_2021(demo)
-    periodo = exportacion.periodo_exacto(codigo)
+    periodo = periodos.periodo_exacto(codigo)
     contenido = exportacion.a_csv(exportacion.exportar_filas(periodo))
     antes = _todas_las_filas(demo)
     analisis = _analizar(contenido)
@@ -678,7 +680,7 @@ def test_export_of_one_semester_with_drafts_reimports_as_a_no_op(demo, codigo):
 def test_a_draft_exported_then_changed_must_be_completed_to_be_imported(demo):
     """Importing approves a changed Anexo 4, so its empty cells are errors again."""
     _borradores_i_2021(demo)
-    filas = exportacion.exportar_filas(exportacion.periodo_exacto("2021-1"))
+    filas = exportacion.exportar_filas(periodos.periodo_exacto("2021-1"))
     loreto = [f for f in filas if f["region"] == "Loreto"]
     loreto[1]["ejecutado"] = "31"  # IdG 2: one changed cell
     antes = _todas_las_filas(demo)
@@ -711,8 +713,7 @@ def test_export_matches_the_demo_file_and_is_ordered(demo):
 
     def clave(fila):
         numeros = [
-            importacion.numero_texto(Decimal(fila[c])) if fila[c] else ""
-            for c in ("programado", "ejecutado")
+            numero_texto(Decimal(fila[c])) if fila[c] else "" for c in ("programado", "ejecutado")
         ]
         campos = ("region", "idg", "anio", "semestre", "estado", "origen")
         return tuple(fila[c] for c in campos) + tuple(numeros)
@@ -915,3 +916,49 @@ def test_web_export_scopes_a_directorate_to_its_idg(client, sesion, demo):
     filas = importacion.leer_archivo("x.csv", respuesta.data)
     assert {int(f["idg"]) for f in filas} == propios
     assert len(filas) == 18 * len(propios)
+
+
+def test_the_import_approves_through_the_workflow_steps(bd, monkeypatch):
+    """Each written report goes through flujo.aprobar, and all of them through one
+    fijar_originales: the same steps as the form's approval, never a copy of them."""
+    from app.comun import flujo
+
+    aprobados, fijados = [], []
+    aprobar, fijar = flujo.aprobar, importacion.fijar_originales
+
+    def espiar_aprobar(objeto, **kwargs):
+        aprobados.append((objeto.convenio.region.nombre, kwargs["accion"], kwargs["detalle"]))
+        aprobar(objeto, **kwargs)
+
+    def espiar_fijar(reportes):
+        reportes = list(reportes)
+        fijados.append(len(reportes))
+        fijar(reportes)
+
+    monkeypatch.setattr(flujo, "aprobar", espiar_aprobar)
+    monkeypatch.setattr(importacion, "fijar_originales", espiar_fijar)
+    _importar(_csv(*_loreto_ii_2020(), "Cusco,1,2020,2,valor,50,40"), nombre="dos.csv")
+    assert sorted(aprobados) == [
+        ("Cusco", "importar", {"celdas": 1, "archivo": "dos.csv"}),
+        ("Loreto", "importar", {"celdas": 12, "archivo": "dos.csv"}),
+    ]
+    assert fijados == [2]
+
+
+def test_first_approved_values_of_many_reports_take_two_statements(demo):
+    """fijar_originales writes the lines and the annual goals of any number of reports in two
+    statements, so the bulk import stays one query per file step, not per report."""
+    reportes = list(demo.session.scalars(sa.select(Reporte)))
+    assert len(reportes) > 20
+    sentencias = []
+
+    def contar(_conexion, _cursor, sentencia, *_args):
+        sentencias.append(sentencia)
+
+    sa.event.listen(demo.engine, "before_cursor_execute", contar)
+    try:
+        anexo4_services.fijar_originales(reportes)
+    finally:
+        sa.event.remove(demo.engine, "before_cursor_execute", contar)
+    escrituras = [s for s in sentencias if s.lstrip().upper().startswith("UPDATE")]
+    assert len(escrituras) == 2

@@ -15,11 +15,12 @@ from reportlab.platypus import SimpleDocTemplate
 from sqlalchemy import event
 
 from app.comun.roles import Rol
-from app.informes import charts, services
 from app.informes import informe as datos_informe
+from app.informes.graficos import definicion, dibujo
 from app.informes.informe import _plano
 from app.informes.pdf import graficos
 from app.informes.pdf.base import registrar_fuentes
+from app.informes.services import generacion as servicio_generacion
 from seed.anexo5 import cargar_anexo5_demo
 from seed.programacion import cargar_programa_demo
 
@@ -42,13 +43,25 @@ def test_vector_charts_carry_their_labels_as_text_and_no_image():
 
     def figuras():
         return (
-            graficos.grafico_region(
-                "DRTPE Loreto - II Semestre 2020", range(1, 13), prog, ejec, ancho=15.5 * cm
-            ),  # fmt: skip
-            graficos.grafico_idg("IdG 1: Resultado promedio", 61.4, 46, ancho=11.5 * cm),
-            graficos.grafico_idg("IdG sin datos", None, None, ancho=11.5 * cm),
-            graficos.grafico_comparacion("Comparación", prog, ejec, ejec, prog, ancho=15.5 * cm),
-            graficos.grafico_funciones([("Callao", 14), ("Lima Metropolitana", 0)], ancho=16 * cm),
+            graficos.figura(
+                definicion.barras_region(
+                    "DRTPE Loreto - II Semestre 2020", range(1, 13), prog, ejec
+                ),
+                ancho=15.5 * cm,
+            ),
+            graficos.figura(
+                definicion.promedio("IdG 1: Resultado promedio", 61.4, 46), ancho=11.5 * cm
+            ),
+            graficos.figura(definicion.promedio("IdG sin datos", None, None), ancho=11.5 * cm),
+            graficos.figura(
+                definicion.barras_comparacion(
+                    "Comparación", range(1, 13), (prog, ejec), (ejec, prog), ("I SEM.", "II SEM.")
+                ),
+                ancho=15.5 * cm,
+            ),
+            graficos.figura(
+                definicion.funciones([("Callao", 14), ("Lima Metropolitana", 0)]), ancho=16 * cm
+            ),
         )
 
     contenido = _pdf(*figuras())
@@ -58,7 +71,7 @@ def test_vector_charts_carry_their_labels_as_text_and_no_image():
     assert "DRTPE Loreto - II Semestre 2020" in texto
     assert "PROGRAM. 60% 60% 70% 10% 89% 50% 7% 75% 55% 1% 50% 50%" in texto
     assert "EJECUCIÓN 60% 45% — 10% 89% 58% 7% -25% 66% 1% 400% 27%" in texto
-    assert charts.NOTA_SIN_VALOR in texto
+    assert definicion.NOTA_SIN_VALOR in texto
     assert "61% Programación 46% Ejecución IdG 1: Resultado promedio" in texto
     assert "— Programación — Ejecución IdG sin datos" in texto
     assert "PROG. I SEM." in texto and "EJEC. II SEM." in texto
@@ -66,9 +79,9 @@ def test_vector_charts_carry_their_labels_as_text_and_no_image():
 
 
 def test_chart_axis_ticks_are_round_numbers():
-    assert graficos._marcas(0, 108, 9) == [0, 20, 40, 60, 80, 100]
-    assert graficos._marcas(-37, 436, 9) == [0, 100, 200, 300, 400]
-    assert graficos._marcas(0, 20.7, 10, graficos.PASOS_ENTEROS, entero=True) == [
+    assert dibujo.marcas(0, 108, 9) == [0, 20, 40, 60, 80, 100]
+    assert dibujo.marcas(-37, 436, 9) == [0, 100, 200, 300, 400]
+    assert dibujo.marcas(0, 20.7, 10, dibujo.PASOS_ENTEROS, entero=True) == [
         0,
         3,
         6,
@@ -124,16 +137,16 @@ def test_a_build_reads_the_report_data_once(app, demo, client, sesion, monkeypat
 
 
 def test_progress_is_written_at_most_every_interval(monkeypatch):
-    paso = services.INTERVALO_PROGRESO
+    paso = servicio_generacion.INTERVALO_PROGRESO
     # The first reading is the callback's creation, right after the job's state was committed.
     reloj = iter(paso * t for t in (0.0, 0.25, 0.5, 1.25, 1.4, 1.5, 2.4, 2.5))
-    monkeypatch.setattr(services.time, "monotonic", lambda: next(reloj))
+    monkeypatch.setattr(servicio_generacion.time, "monotonic", lambda: next(reloj))
     escrituras = []
     monkeypatch.setattr(
-        services.db.session, "commit", lambda: escrituras.append(generacion.mensaje)
+        servicio_generacion.db.session, "commit", lambda: escrituras.append(generacion.mensaje)
     )
     generacion = SimpleNamespace(fraccion=0.0, mensaje="")
-    progreso = services._Progreso(generacion)
+    progreso = servicio_generacion._Progreso(generacion)
     for fraccion, mensaje in (
         (0.0, "Preparando"),
         (0.1, "Gráfico 1"),
@@ -194,7 +207,7 @@ def test_a_quick_build_writes_twice_the_job_then_the_file(app, demo, client, ses
 def test_the_matrix_reads_the_programme_as_plain_rows_with_the_same_result(demo):
     """actividades_resumidas() gives the report the schedule and DETALLE the ORM graph gives."""
     from app.mejora_continua.queries import programacion
-    from app.mejora_continua.services.programacion import cronograma
+    from app.mejora_continua.queries.programacion import cronograma
 
     cargar_anexo5_demo()
     cargar_programa_demo()

@@ -13,7 +13,8 @@ from PIL import Image
 from pypdf import PdfReader
 
 from app.extensions import db
-from app.informes import charts, informe, pdf
+from app.informes import informe, pdf
+from app.informes.graficos import definicion, png
 from seed import carga
 from seed.anexo5 import cargar_anexo5_demo
 from seed.programacion import cargar_programa_demo
@@ -399,17 +400,19 @@ def test_cli_rejects_unknown_semester_and_region(demo, runner, tmp_path):
 def test_charts_are_deterministic_png_at_150_dpi():
     prog = [60, 60, 70, 10, 89, 50, 7, 75, 55, 1, 50, 50]
     ejec = [60, 45, None, 10, 89, 58, 7, -25, 66, 1, 400, 27]
-    dibujos = [
-        lambda: charts.grafico_region("DRTPE Loreto - II Semestre 2020", range(1, 13), prog, ejec),
-        lambda: charts.grafico_idg("IdG 1: Resultado promedio", 61, 46),
-        lambda: charts.grafico_idg("IdG sin datos", None, None),
-        lambda: charts.grafico_comparacion("Comparación", prog, ejec, ejec, prog),
-        lambda: charts.grafico_funciones([("Callao", 14), ("Lima Metropolitana", 0)]),
+    graficos = [
+        definicion.barras_region("DRTPE Loreto - II Semestre 2020", range(1, 13), prog, ejec),
+        definicion.promedio("IdG 1: Resultado promedio", 61, 46),
+        definicion.promedio("IdG sin datos", None, None),
+        definicion.barras_comparacion(
+            "Comparación", range(1, 13), (prog, ejec), (ejec, prog), ("I SEM.", "II SEM.")
+        ),
+        definicion.funciones([("Callao", 14), ("Lima Metropolitana", 0)]),
     ]
-    for dibujar in dibujos:
-        png = dibujar()
-        assert png.startswith(b"\x89PNG") and png == dibujar()
-        imagen = Image.open(io.BytesIO(png))
+    for grafico in graficos:
+        imagen_png = png.png(grafico)
+        assert imagen_png.startswith(b"\x89PNG") and imagen_png == png.png(grafico)
+        imagen = Image.open(io.BytesIO(imagen_png))
         assert round(imagen.info["dpi"][0]) >= 150
 
 

@@ -16,7 +16,7 @@ from app.comun.concurrencia import MENSAJE_CONCURRENCIA
 from app.comun.roles import Rol
 from app.convenios.models import Convenio, LineaReporte, Periodo, Reporte
 from app.informes import informe as datos_informe
-from app.informes import pdf, services
+from app.informes import pdf
 from app.informes.models import (
     ArchivoInforme,
     EstadoGeneracion,
@@ -25,6 +25,8 @@ from app.informes.models import (
     Informe,
 )
 from app.informes.narrativa import NARRATIVA_POR_DEFECTO
+from app.informes.services.archivos import carpeta_informes, ruta_archivo
+from app.informes.services.narrativa import informe_de, narrativa_efectiva
 
 PERIODO = "2020-2"
 
@@ -175,10 +177,10 @@ def test_generation_stores_the_file_with_its_data_version_and_reuses_it(
     (archivo,) = _archivos(demo)
     informe = _informe(demo)
     esperada = datos_informe.version_datos(
-        _periodo(demo), narrativa=services.narrativa_efectiva(informe), lema=None
+        _periodo(demo), narrativa=narrativa_efectiva(informe), lema=None
     )
     assert archivo.version_datos == esperada and not archivo.borrador
-    ruta = services.ruta_archivo(archivo)
+    ruta = ruta_archivo(archivo)
     assert ruta.is_file() and ruta.read_bytes().startswith(b"%PDF")
     assert ruta.parent.name == "informes" and archivo.tamanio == len(ruta.read_bytes())
     assert len(constructor.llamadas) == 1
@@ -252,7 +254,7 @@ def test_a_failed_build_leaves_no_file_and_records_the_error(
     app, demo, client, sesion, constructor
 ):
     sesion.entrar(Rol.odes)
-    carpeta = services.carpeta_informes(app)
+    carpeta = carpeta_informes(app)
     antes = set(carpeta.iterdir())
     constructor.fallar = True
     pagina = client.get(_generar(client).location).text
@@ -279,7 +281,7 @@ def test_the_build_runs_in_a_background_thread(app, demo, client, sesion, monkey
         def start(self):  # started by the test, once the request has answered
             hilos.append(self)
 
-    monkeypatch.setattr(services.threading, "Thread", HiloDiferido)
+    monkeypatch.setattr("app.informes.services.generacion.threading.Thread", HiloDiferido)
     sesion.entrar(Rol.odes)
     respuesta = _generar(client)
     assert respuesta.status_code == 302
@@ -309,7 +311,7 @@ def test_a_build_interrupted_by_a_restart_does_not_block_new_ones(
     demo, client, sesion, constructor
 ):
     sesion.entrar(Rol.odes)
-    informe = services.informe_de(_periodo(demo), crear=True)
+    informe = informe_de(_periodo(demo), crear=True)
     hace_una_hora = ahora() - timedelta(hours=1)
     muerta = GeneracionInforme(
         informe=informe,
@@ -370,7 +372,7 @@ def test_publication_makes_the_report_visible_to_reviewers_and_the_public(
     assert "II Semestre 2020" in publica.text and f"/publicaciones/{final.id}.pdf" in publica.text
     descarga = client.get(f"/publicaciones/{final.id}.pdf")
     assert descarga.status_code == 200 and descarga.mimetype == "application/pdf"
-    assert descarga.data == services.ruta_archivo(final).read_bytes()
+    assert descarga.data == ruta_archivo(final).read_bytes()
     assert client.get(f"/publicaciones/{previa.id}.pdf").status_code == 404
 
     # Withdrawn with a reason: hidden again, and the reason is audited.

@@ -4,13 +4,11 @@ from __future__ import annotations
 
 import io
 
-import pytest
 from openpyxl import load_workbook
 
+from app.comun.almacenamiento import carpeta_archivos
 from app.comun.roles import Rol
-from app.informes import excel
 from app.informes import informe as datos_informe
-from app.informes.services import carpeta_archivos
 from tests.conftest import publicar_informe
 
 PERIODO = "2020-2"
@@ -90,13 +88,6 @@ def test_excel_is_deterministic(demo, client, sesion):
     _, primero = _libro(client)
     _, segundo = _libro(client)
     assert primero == segundo
-
-
-@pytest.mark.parametrize("texto", ['=HYPERLINK("x")', "+1", "-2+3", "@SUM(A1)"])
-def test_text_that_looks_like_a_formula_is_neutralised(texto):
-    assert excel.neutralizar(texto) == "'" + texto
-    assert excel.neutralizar("Loreto") == "Loreto"
-    assert excel.neutralizar(-22) == -22  # numbers stay numbers
 
 
 def test_dashboard_shows_the_same_numbers(demo, client, sesion):

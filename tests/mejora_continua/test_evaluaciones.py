@@ -15,7 +15,9 @@ from app.comun.roles import Rol
 from app.convenios.models import EstadoReporte, Periodo
 from app.mejora_continua.models.evaluaciones import Clasificacion, Evaluacion, TipoItem
 from app.mejora_continua.queries import evaluaciones as queries
+from app.mejora_continua.queries import evaluaciones_contraste as contraste
 from app.mejora_continua.services import evaluaciones as services
+from app.mejora_continua.services import evaluaciones_contenido as contenido
 from seed.anexo5 import cargar_anexo5_demo
 from tests.conftest import usuario_demo
 
@@ -120,14 +122,14 @@ def _recomendacion(texto, regiones=(), drtpe=True, unidades=()):
 
 
 def test_spanish_list_joining():
-    assert services.unir(["Loreto"]) == "Loreto"
-    assert services.unir(["Ica", "Loreto"]) == "Ica y Loreto"
-    assert services.unir(["Cajamarca", "Ica", "Loreto"]) == "Cajamarca, Ica y Loreto"
-    assert services.unir(["Cajamarca", "Ica"]) == "Cajamarca e Ica"
+    assert contraste.unir(["Loreto"]) == "Loreto"
+    assert contraste.unir(["Ica", "Loreto"]) == "Ica y Loreto"
+    assert contraste.unir(["Cajamarca", "Ica", "Loreto"]) == "Cajamarca, Ica y Loreto"
+    assert contraste.unir(["Cajamarca", "Ica"]) == "Cajamarca e Ica"
 
 
 def test_draft_groups_regions_by_what_the_anexo4_says(eval_idg3):
-    sugerencias = {s.clasificacion: s for s in services.borrador_sugerido(eval_idg3)}
+    sugerencias = {s.clasificacion: s for s in contraste.borrador_sugerido(eval_idg3)}
     nombres = {c: [r.nombre for r in s.regiones] for c, s in sugerencias.items()}
     # Loreto programmed 70 % and executed 30 %: it did NOT meet the goal.
     assert "Loreto" in nombres[Clasificacion.no_cumplio_meta]
@@ -150,10 +152,10 @@ def test_draft_knows_no_goal_not_applicable_and_not_sent(demo, ii_2020):
     idg1 = services.obtener_o_crear_evaluacion(_idg(demo, 1), ii_2020, None)
     idg8 = services.obtener_o_crear_evaluacion(_idg(demo, 8), ii_2020, None)
     grupos1 = {
-        s.clasificacion: [r.nombre for r in s.regiones] for s in services.borrador_sugerido(idg1)
+        s.clasificacion: [r.nombre for r in s.regiones] for s in contraste.borrador_sugerido(idg1)
     }
     grupos8 = {
-        s.clasificacion: [r.nombre for r in s.regiones] for s in services.borrador_sugerido(idg8)
+        s.clasificacion: [r.nombre for r in s.regiones] for s in contraste.borrador_sugerido(idg8)
     }
     assert grupos1[Clasificacion.no_remitio] == ["Amazonas", "Lambayeque", "San Martín"]
     assert grupos8[Clasificacion.no_aplica] == [
@@ -177,7 +179,7 @@ def test_applying_the_draft_adds_editable_conclusions_once(demo, eval_idg3):
     ]
     assert eval_idg3.veredicto.startswith("En el II Semestre 2020, en promedio la ejecución (")
     assert "es menor que la programación" in eval_idg3.veredicto
-    assert services.contradicciones(eval_idg3) == []
+    assert contraste.contradicciones(eval_idg3) == []
     assert services.aplicar_borrador(eval_idg3, usuario=dnccl) == (0, [])
     assert [e.accion for e in historial("evaluacion", eval_idg3.id)] == [
         "aplicar_borrador",
@@ -214,7 +216,7 @@ def test_contradiction_with_the_anexo4_is_flagged_but_does_not_block(demo, eval_
             _recomendacion(REC_IDG3, unidades=[_unidad(demo, "DGNFECCL").id]),
         ],
     )
-    avisos = services.contradicciones(eval_idg3)
+    avisos = contraste.contradicciones(eval_idg3)
     assert avisos == [
         "Conclusión 1 («Cumplieron la meta»), Loreto: el Anexo 4 registra 30 % ejecutado "
         "frente a 70 % programado."
@@ -245,7 +247,7 @@ def test_each_classification_is_checked_against_the_cell(
     demo, eval_idg3, clasificacion, region, fragmento
 ):
     _guardar(demo, eval_idg3, [_conclusion("Texto de prueba.", clasificacion, _ids(demo, region))])
-    avisos = services.contradicciones(eval_idg3)
+    avisos = contraste.contradicciones(eval_idg3)
     if fragmento is None:
         assert avisos == []
     else:
@@ -380,7 +382,7 @@ def test_items_are_updated_in_place_and_removed(demo, eval_idg3):
         ],
     )
     conclusion, recomendacion = eval_idg3.items
-    datos = [{**services.DatosItem.del_item(recomendacion).__dict__, "texto": "Única, corregida."}]
+    datos = [{**contenido.DatosItem.del_item(recomendacion).__dict__, "texto": "Única, corregida."}]
     _guardar(demo, eval_idg3, datos)
     demo.session.expire_all()
     assert [(i.id, i.texto) for i in eval_idg3.items] == [(recomendacion.id, "Única, corregida.")]
@@ -594,7 +596,7 @@ def test_seeded_demo_has_the_twelve_approved_evaluations_of_the_report(demo):
     assert len(filas[8].recomendaciones) == 4
     assert filas[3].conclusiones[2].texto == TEXTO_LORETO
     # The only contradiction of the published Anexo 5: Loreto, IdG 3.
-    avisos = [a for e in filas.values() for a in services.contradicciones(e)]
+    avisos = [a for e in filas.values() for a in contraste.contradicciones(e)]
     assert len(avisos) == 1 and "Loreto" in avisos[0]
     recomendaciones = queries.recomendaciones_aprobadas(periodo)
     assert len(recomendaciones) == 23

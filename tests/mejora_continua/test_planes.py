@@ -12,6 +12,7 @@ from openpyxl import load_workbook
 
 from app.comun.auditoria import Evento
 from app.comun.roles import Rol
+from app.mejora_continua import acceso
 from app.mejora_continua.exportacion.planes import COLUMNAS_PRESUPUESTO
 from app.mejora_continua.models.planes import (
     EstadoSeguimiento,
@@ -28,6 +29,7 @@ from app.mejora_continua.models.planes import (
 )
 from app.mejora_continua.queries import planes as queries
 from app.mejora_continua.services import planes as services
+from app.mejora_continua.services import planes_presupuesto as presupuesto
 from app.web import numero
 from seed.planes import cargar_plan_puno
 from tests.conftest import usuario_demo
@@ -221,19 +223,19 @@ def test_loading_the_plan_twice_changes_nothing(plan, bd):
     ],
 )
 def test_printed_amounts_are_read(texto, esperado):
-    assert services.leer_importe(texto) == esperado
+    assert presupuesto.leer_importe(texto) == esperado
 
 
 @pytest.mark.parametrize("texto", ["8.005", "1,5", "ocho mil", "8 00.00", "1e3"])
 def test_malformed_amounts_are_refused(texto):
     with pytest.raises(ValueError):
-        services.leer_importe(texto)
+        presupuesto.leer_importe(texto)
 
 
 @pytest.mark.parametrize("campo", ["costo_unitario", "cantidad"])
 def test_negative_amounts_are_refused(plan, campo):
     with pytest.raises(services.ErrorPlan) as error:
-        services.crear_linea(plan, _datos_linea(**{campo: Decimal("-1")}), usuario_id=None)
+        presupuesto.crear_linea(plan, _datos_linea(**{campo: Decimal("-1")}), usuario_id=None)
     assert error.value.campo == campo
     assert "negativ" in error.value.mensaje
 
@@ -241,14 +243,14 @@ def test_negative_amounts_are_refused(plan, campo):
 def test_negative_lump_sum_is_refused(plan):
     datos = _datos_linea(cantidad=None, total_declarado=Decimal("-5"))
     with pytest.raises(services.ErrorPlan, match="no puede ser negativo"):
-        services.crear_linea(plan, datos, usuario_id=None)
+        presupuesto.crear_linea(plan, datos, usuario_id=None)
 
 
 def test_total_must_be_unit_cost_times_quantity(plan):
     with pytest.raises(services.ErrorPlan) as error:
-        services.crear_linea(plan, _datos_linea(total_declarado=Decimal("301")), usuario_id=None)
+        presupuesto.crear_linea(plan, _datos_linea(total_declarado=Decimal("301")), usuario_id=None)
     assert error.value.campo == "total_declarado" and "300.00" in error.value.mensaje
-    linea, avisos = services.crear_linea(plan, _datos_linea(), usuario_id=None)
+    linea, avisos = presupuesto.crear_linea(plan, _datos_linea(), usuario_id=None)
     assert linea.total == Decimal("300.00") and linea.total_declarado is None
     assert avisos == []
 
@@ -256,17 +258,17 @@ def test_total_must_be_unit_cost_times_quantity(plan):
 def test_no_determinado_lines_carry_no_amounts(plan):
     datos = _datos_linea(no_determinado=True)
     with pytest.raises(services.ErrorPlan, match="No se ha determinado"):
-        services.crear_linea(plan, datos, usuario_id=None)
+        presupuesto.crear_linea(plan, datos, usuario_id=None)
 
 
 def test_cost_lines_belong_to_an_activity_of_the_same_level(plan):
     sovio = _linea(plan, 'Difundir el Módulo "Proyecto de Vida"')
     with pytest.raises(services.ErrorPlan) as error:
-        services.crear_linea(
+        presupuesto.crear_linea(
             plan, _datos_linea(padre_id=sovio.id, nivel=NivelGobierno.nacional), usuario_id=None
         )
     assert error.value.campo == "nivel"
-    hijo, _avisos = services.crear_linea(
+    hijo, _avisos = presupuesto.crear_linea(
         plan, _datos_linea(padre_id=sovio.id, nivel=None), usuario_id=None
     )
     assert hijo.nivel is None and hijo.nivel_efectivo is NivelGobierno.regional
@@ -274,7 +276,7 @@ def test_cost_lines_belong_to_an_activity_of_the_same_level(plan):
     assert totales_por_nivel(plan_actual.lineas)[NivelGobierno.regional] == Decimal("20300.00")
     # An activity with cost lines adds them up: it can't take a quantity of its own.
     with pytest.raises(services.ErrorPlan, match="suma de ellas"):
-        services.editar_linea(
+        presupuesto.editar_linea(
             plan,
             sovio,
             _datos_linea(actividad=sovio.actividad, nivel=NivelGobierno.regional),
@@ -283,7 +285,7 @@ def test_cost_lines_belong_to_an_activity_of_the_same_level(plan):
 
 
 def test_seeded_budget_flags_the_cistpe_regulation_budgeted_twice(plan):
-    duplicados = services.posibles_duplicados(plan.lineas)
+    duplicados = queries.posibles_duplicados(plan.lineas)
     assert len(duplicados) == 1
     par = {duplicados[0].primera.actividad[:51], duplicados[0].segunda.actividad[:51]}
     assert par == {CISTPE_1016[:51], CISTPE_1041[:51]}
@@ -299,11 +301,11 @@ def test_adding_a_duplicate_activity_warns_but_saves(plan):
         costo_unitario=None,
         total_declarado=Decimal("6000"),
     )
-    linea, avisos = services.crear_linea(plan, datos, usuario_id=None)
+    linea, avisos = presupuesto.crear_linea(plan, datos, usuario_id=None)
     assert linea.id and len(avisos) == 2
     assert all("Posible actividad duplicada" in a for a in avisos)
     # An exact repeat of an uncosted activity at the same level is flagged too.
-    _linea2, avisos2 = services.crear_linea(
+    _linea2, avisos2 = presupuesto.crear_linea(
         plan,
         _datos_linea(
             actividad="Brindar información sobre las necesidades de capacitación.",
@@ -481,20 +483,20 @@ def test_follow_up_rules(plan, bd):
     accion = _accion(plan, NivelGobierno.nacional)
     hoy = date.today()
     with pytest.raises(services.ErrorPlan, match="por qué"):
-        services.registrar_seguimiento(
+        presupuesto.registrar_seguimiento(
             accion,
             {"estado": EstadoSeguimiento.no_implementada, "fecha": hoy},
             usuario=odes,
             hoy=hoy,
         )
     with pytest.raises(services.ErrorPlan, match="posterior a hoy"):
-        services.registrar_seguimiento(
+        presupuesto.registrar_seguimiento(
             accion,
             {"estado": EstadoSeguimiento.implementada, "fecha": hoy + timedelta(days=1)},
             usuario=odes,
             hoy=hoy,
         )
-    services.registrar_seguimiento(
+    presupuesto.registrar_seguimiento(
         accion, {"estado": EstadoSeguimiento.implementada, "fecha": hoy}, usuario=odes, hoy=hoy
     )
     assert accion.estado is EstadoSeguimiento.implementada
@@ -502,8 +504,8 @@ def test_follow_up_rules(plan, bd):
     with pytest.raises(services.ErrorPlan, match="seguimiento registrado"):
         services.eliminar(plan, accion, "fila", usuario_id=odes.id)
     puno = usuario_demo(Rol.drtpe, PUNO)
-    assert not services.puede_seguir(accion, puno)
-    assert services.puede_seguir(_accion(plan, NivelGobierno.regional), puno)
+    assert not acceso.puede_seguir_accion(accion, puno)
+    assert acceso.puede_seguir_accion(_accion(plan, NivelGobierno.regional), puno)
 
 
 # --- Excel ---------------------------------------------------------------------------------
@@ -585,7 +587,7 @@ def test_excel_sheets_follow_the_documents_tables(client, sesion, plan):
 
 def test_excel_neutralises_formula_like_text(client, sesion, plan, bd):
     p1 = plan.problemas[0]
-    for numero_, texto in enumerate(["=1+1", "+51 999", "-2", "@SUMA(A1)"], start=3):
+    for numero_, texto in enumerate(["=1+1", "+51 999", "-2+3", "@SUMA(A1)"], start=3):
         services.crear_alternativa(
             plan,
             {
@@ -611,5 +613,5 @@ def test_excel_neutralises_formula_like_text(client, sesion, plan, bd):
         for fila in hoja.iter_rows(min_row=2)
         if fila[2].value in ("c.3", "c.4", "c.5", "c.6")
     ]
-    assert textos == ["'=1+1", "'+51 999", "'-2", "'@SUMA(A1)"]
+    assert textos == ["'=1+1", "'+51 999", "'-2+3", "'@SUMA(A1)"]
     assert all(c.data_type != "f" for fila in hoja.iter_rows() for c in fila)

@@ -15,6 +15,7 @@ from sqlalchemy import event
 from app.catalogo.models import Indicador, Region
 from app.comun.roles import Rol
 from app.convenios.models import Convenio, Periodo, Reporte
+from app.convenios.queries.convenios import convenio_vigente
 from app.convenios.services import anexo4 as anexo4_services
 from app.extensions import db
 from app.mejora_continua.models.evaluaciones import Evaluacion
@@ -144,7 +145,7 @@ def datos(demo):
     _cargar_mejora_continua()
     periodo = db.session.scalar(sa.select(Periodo).filter_by(anio=2021, semestre=1))
     loreto = db.session.scalar(sa.select(Region).filter_by(codigo="loreto"))
-    convenio = anexo4_services.convenio_vigente(loreto.id, 2021)
+    convenio = convenio_vigente(loreto.id, 2021)
     anexo4_services.obtener_o_crear_reporte(convenio, periodo, usuario_id=None)
     db.session.commit()
     return db

@@ -935,7 +935,7 @@ def test_huge_percentages_get_a_message(texto_numero):
 
 @pytest.mark.parametrize("texto_numero", ["9" * 40, "1" + "0" * 12, "1,000,000,000,000.00"])
 def test_huge_amounts_get_a_message(texto_numero):
-    from app.mejora_continua.services.planes import leer_importe
+    from app.mejora_continua.services.planes_presupuesto import leer_importe
 
     with pytest.raises(ValueError, match="demasiado grande"):
         leer_importe(texto_numero)

@@ -16,30 +16,15 @@ import sqlalchemy as sa
 
 from app.comun.auditoria import Evento
 from app.comun.roles import Rol
+from tests import conftest
 from tests.conftest import CLAVE, usuario_demo
 
 NUEVA_CLAVE = "Otra-clave-2026"
 TOKEN = re.compile(r'name="csrf_token"(?: type="hidden")? value="([^"]+)"')
 
 
-class Equipo:
-    """A browser on one device: its own cookies, each request in its own app context.
-
-    A fresh context per request, as in production: the user loader reads the cookie on every
-    request (in the suite's shared context, Flask-Login would keep the user of the last one).
-    """
-
-    def __init__(self, app):
-        self.app = app
-        self.cliente = app.test_client()
-
-    def get(self, url: str, **kw):
-        with self.app.app_context():
-            return self.cliente.get(url, **kw)
-
-    def post(self, url: str, **kw):
-        with self.app.app_context():
-            return self.cliente.post(url, **kw)
+class Equipo(conftest.Equipo):
+    """A device that logs in and whose cookie can be copied to another."""
 
     def entrar(self, rol: Rol, clave: str = CLAVE, **datos) -> Equipo:
         datos = {"email": usuario_demo(rol).email, "clave": clave, **datos}

@@ -1,6 +1,11 @@
-"""Reads of the Anexo 4: reports by semester, cells for the calculations, deliveries."""
+"""Reads of the Anexo 4: reports by semester, cells for the calculations, deliveries.
+
+The semesters themselves are read in queries.periodos.
+"""
 
 from __future__ import annotations
+
+from decimal import Decimal
 
 import sqlalchemy as sa
 from sqlalchemy.orm import selectinload
@@ -9,55 +14,17 @@ from app.auth.models import Usuario
 from app.auth.permisos import TOTAL, Alcance
 from app.catalogo.models import Indicador, Region
 from app.comun import calculos
+from app.comun.flujo import EstadoReporte
 from app.comun.roles import Rol
 from app.convenios.models import (
     Convenio,
-    EstadoReporte,
+    EstadoCelda,
     LineaReporte,
     Periodo,
     Reporte,
 )
 from app.convenios.queries.convenios import ESTADOS_SUSCRITOS
 from app.extensions import db
-
-
-def periodos() -> list[Periodo]:
-    """All semesters, newest first."""
-    return list(
-        db.session.scalars(
-            sa.select(Periodo).order_by(Periodo.anio.desc(), Periodo.semestre.desc())
-        )
-    )
-
-
-def consulta_periodos(*, anio: int | None = None, abierto: bool | None = None) -> sa.Select:
-    """Select of semesters, newest first, optionally for one year or open/closed state."""
-    consulta = sa.select(Periodo).order_by(Periodo.anio.desc(), Periodo.semestre.desc())
-    if anio:
-        consulta = consulta.where(Periodo.anio == anio)
-    if abierto is not None:
-        consulta = consulta.where(Periodo.abierto.is_(abierto))
-    return consulta
-
-
-def anios_de_periodos() -> list[int]:
-    """Distinct years that have a semester, newest first."""
-    return list(
-        db.session.scalars(sa.select(Periodo.anio).distinct().order_by(Periodo.anio.desc()))
-    )
-
-
-def periodo_por_codigo(codigo: str | None) -> Periodo | None:
-    """The semester "2020-2", or the newest one when codigo is empty or unknown."""
-    try:
-        anio, semestre = (int(x) for x in (codigo or "").split("-"))
-    except ValueError:
-        return db.session.scalar(
-            sa.select(Periodo).order_by(Periodo.anio.desc(), Periodo.semestre.desc()).limit(1)
-        )
-    if not (0 < anio < 10_000 and semestre in (1, 2)):  # SQLite can't even compare huge ints
-        return None
-    return db.session.scalar(sa.select(Periodo).filter_by(anio=anio, semestre=semestre))
 
 
 def convenios_esperados(periodo: Periodo) -> list[Convenio]:
@@ -73,6 +40,13 @@ def convenios_esperados(periodo: Periodo) -> list[Convenio]:
             )
             .order_by(Region.orden, Region.nombre)
         )
+    )
+
+
+def convenios_con_reporte(periodo: Periodo) -> set[int]:
+    """Ids of the convenios that have an Anexo 4 (in any state) for the semester."""
+    return set(
+        db.session.scalars(sa.select(Reporte.convenio_id).where(Reporte.periodo_id == periodo.id))
     )
 
 
@@ -110,6 +84,26 @@ def reporte_con_lineas(reporte_id: int) -> Reporte | None:
         .where(Reporte.id == reporte_id)
         .options(selectinload(Reporte.lineas).selectinload(LineaReporte.evidencias))
     )
+
+
+def ejecutados_anteriores(reporte: Reporte) -> dict[int, Decimal]:
+    """Executed values of the region's approved report of the previous semester, by IdG id."""
+    periodo = reporte.periodo
+    anio, semestre = (periodo.anio, 1) if periodo.semestre == 2 else (periodo.anio - 1, 2)
+    filas = db.session.execute(
+        sa.select(LineaReporte.indicador_id, LineaReporte.ejecutado)
+        .join(Reporte)
+        .join(Periodo)
+        .join(Convenio)
+        .where(
+            Convenio.region_id == reporte.convenio.region_id,
+            Periodo.anio == anio,
+            Periodo.semestre == semestre,
+            Reporte.estado == EstadoReporte.aprobado,
+            LineaReporte.estado == EstadoCelda.valor,
+        )
+    )
+    return {indicador_id: ejecutado for indicador_id, ejecutado in filas if ejecutado is not None}
 
 
 def celdas(

@@ -1,16 +1,18 @@
-"""Reads of convenios: filtered lists and coverage per period."""
+"""Reads of convenios: filtered lists, coverage per validity span, the one in force, its IdG."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
+from decimal import Decimal
 
 import sqlalchemy as sa
 from sqlalchemy.orm import selectinload
 
-from app.catalogo.models import Region, TipoRegion
+from app.catalogo.models import Indicador, Region, TipoRegion
 from app.catalogo.queries import SeccionRegion
+from app.comun import calculos
 from app.comun.roles import Rol
-from app.convenios.models import Convenio, EstadoConvenio
+from app.convenios.models import Convenio, EstadoConvenio, MetaAnual
 from app.extensions import db
 
 ESTADOS_SUSCRITOS = (EstadoConvenio.suscrito, EstadoConvenio.vencido, EstadoConvenio.resuelto)
@@ -28,16 +30,17 @@ class Cobertura:
 
     @property
     def periodo(self) -> str:
+        """The validity span as written in the documents, e.g. "2020-2021"."""
         return f"{self.anio_inicio}-{self.anio_fin}"
 
     @property
-    def porcentaje(self) -> float:
-        """Share of regional governments with a signed convenio, in %."""
-        return 100 * self.suscritos / self.total_gores if self.total_gores else 0.0
+    def porcentaje(self) -> Decimal:
+        """Share of regional governments with a signed convenio, in % (unrounded)."""
+        return calculos.porcentaje(self.suscritos, self.total_gores)
 
 
-def periodos() -> list[tuple[int, int]]:
-    """Return the convenio periods that exist, newest first."""
+def vigencias() -> list[tuple[int, int]]:
+    """The validity spans of the registered convenios (first and last year), newest first."""
     filas = db.session.execute(
         sa.select(Convenio.anio_inicio, Convenio.anio_fin)
         .distinct()
@@ -95,9 +98,54 @@ def cobertura(anio_inicio: int, anio_fin: int) -> Cobertura:
 
 
 def cobertura_actual() -> Cobertura | None:
-    """Coverage of the newest convenio period, or None if there is no convenio yet."""
-    todos = periodos()
+    """Coverage of the newest validity span, or None if there is no convenio yet."""
+    todos = vigencias()
     return cobertura(*todos[0]) if todos else None
+
+
+def convenios_firmados(region_id: int) -> sa.Select:
+    """Select of a region's signed convenios, the one in force first when several overlap.
+
+    The newest (latest start, then latest registered) wins: the form and the import resolve a
+    year to the same convenio through this one order.
+    """
+    return (
+        sa.select(Convenio)
+        .where(Convenio.region_id == region_id, Convenio.fecha_suscripcion.is_not(None))
+        .order_by(Convenio.anio_inicio.desc(), Convenio.id.desc())
+    )
+
+
+def convenio_vigente(region_id: int, anio: int) -> Convenio | None:
+    """The signed convenio of a region that covers a year (the newest, if several do)."""
+    return db.session.scalar(
+        convenios_firmados(region_id)
+        .where(Convenio.anio_inicio <= anio, Convenio.anio_fin >= anio)
+        .limit(1)
+    )
+
+
+def indicadores_de(convenio: Convenio) -> list[Indicador]:
+    """The IdG a convenio carries, in number order."""
+    if convenio.conjunto_id is None:
+        return []
+    return list(
+        db.session.scalars(
+            sa.select(Indicador)
+            .where(Indicador.conjunto_id == convenio.conjunto_id)
+            .order_by(Indicador.numero)
+        )
+    )
+
+
+def metas_anuales(convenio_id: int, anio: int) -> dict[int, MetaAnual]:
+    """The annual goals of a convenio for one year, by indicator id."""
+    return {
+        m.indicador_id: m
+        for m in db.session.scalars(
+            sa.select(MetaAnual).filter_by(convenio_id=convenio_id, anio=anio)
+        )
+    }
 
 
 def seccion_region(region, usuario) -> SeccionRegion:

@@ -9,25 +9,10 @@ from decimal import Decimal
 import sqlalchemy as sa
 
 from app.catalogo.models import Indicador, Region
+from app.comun.hojas import texto_seguro
 from app.convenios.models import Convenio, LineaReporte, Periodo, Reporte
-from app.convenios.services.importacion import (
-    _ENTERO,
-    _SEMESTRES,
-    COLUMNAS,
-    OPCIONALES,
-    numero_texto,
-)
+from app.convenios.queries.importacion import COLUMNAS, OPCIONALES, numero_texto
 from app.extensions import db
-
-
-def periodo_exacto(codigo: str | None) -> Periodo | None:
-    """The semester written "2020-2" (or "2020-II"); None when malformed or not registered."""
-    anio, _, semestre = (codigo or "").strip().partition("-")
-    if not _ENTERO.match(anio) or semestre.lower() not in _SEMESTRES:
-        return None
-    return db.session.scalar(
-        sa.select(Periodo).filter_by(anio=int(anio), semestre=_SEMESTRES[semestre.lower()])
-    )
 
 
 def exportar_filas(
@@ -97,13 +82,14 @@ def _cabecera(filas: list[dict]) -> list[str]:
 
 
 def a_csv(filas: list[dict]) -> bytes:
-    """The rows as a UTF-8 CSV with a header line."""
+    """The rows as a UTF-8 CSV with a header line, every field made spreadsheet-safe."""
     salida = io.StringIO()
     escritor = csv.writer(salida, lineterminator="\n")
     cabecera = _cabecera(filas)
     escritor.writerow(cabecera)
     for fila in filas:
-        escritor.writerow([fila.get(c, "") for c in cabecera])
+        # Numbers as numero_texto writes them ("60.5", "-22") pass the rule unchanged.
+        escritor.writerow([texto_seguro(fila.get(c, "")) for c in cabecera])
     return salida.getvalue().encode("utf-8")
 
 
@@ -113,12 +99,6 @@ def _celda_numero(texto: str) -> int | float | None:
         return None
     valor = Decimal(texto)
     return int(valor) if valor == valor.to_integral_value() else float(valor)
-
-
-def _celda_texto(texto: str) -> str:
-    """A text cell for Excel, neutralised if it could be read as a formula."""
-    # A leading = + - @ would make Excel read the text as a formula.
-    return "'" + texto if texto[:1] in ("=", "+", "-", "@") else texto
 
 
 def a_xlsx(filas: list[dict]) -> bytes:
@@ -137,7 +117,7 @@ def a_xlsx(filas: list[dict]) -> bytes:
     for fila in filas:
         hoja.append(
             [
-                _celda_numero(fila.get(c, "")) if c in numericas else _celda_texto(fila.get(c, ""))
+                _celda_numero(fila.get(c, "")) if c in numericas else texto_seguro(fila.get(c, ""))
                 for c in cabecera
             ]
         )

@@ -1,3 +1,8 @@
-"""Views of the convenios module."""
+"""Views of the convenios module (one file per part)."""
 
-from app.convenios.routes import anexo4, archivos, convenios, importacion, periodos  # noqa: F401
+import importlib
+import pkgutil
+
+# Every routes/<part>.py registers its views on import.
+for _modulo in pkgutil.iter_modules(__path__):
+    importlib.import_module(f"{__name__}.{_modulo.name}")

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from datetime import date
 
-import sqlalchemy as sa
 from flask import abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
@@ -16,23 +15,29 @@ from app.comun.acciones import confirmar
 from app.comun.base import ahora
 from app.comun.cache_paginas import en_cache
 from app.comun.campos import version_leida
+from app.comun.flujo import EstadoReporte
 from app.comun.roles import Rol, permitido
 from app.convenios import bp
 from app.convenios.acceso import (
+    convenio_o_404,
     historial_visible,
     lineas_visibles,
     puede_editar_reporte,
+    reporte_editable_o_404,
     reporte_o_404,
 )
-from app.convenios.forms import AccionForm, MotivoForm, ReporteForm
-from app.convenios.models import Convenio, EstadoReporte, MetaAnual, Reporte
+from app.convenios.forms import AccionForm, MotivoForm, ReporteForm, leer_decimal
 from app.convenios.queries import anexo4 as queries
+from app.convenios.queries import convenios as convenios_queries
+from app.convenios.queries import periodos as periodos_queries
 from app.convenios.services import anexo4 as services
+from app.convenios.services.anexo4_lineas import advertencias
 from app.extensions import db
 
 
 def _periodo_o_404():
-    periodo = queries.periodo_por_codigo(request.args.get("periodo"))
+    """The semester named in ?periodo= (the newest when absent); 404 if it doesn't exist."""
+    periodo = periodos_queries.periodo_o_ultimo(request.args.get("periodo"))
     if periodo is None and request.args.get("periodo"):
         abort(404)
     return periodo
@@ -48,15 +53,13 @@ def anexo4():
         return render_template("convenios/anexo4_lista.html", periodo=None, periodos=[])
     f = listas.leer_con_periodo(
         periodo,
-        queries.periodos(),
+        periodos_queries.periodos(),
         listas.Campo("estado", _l("Estado"), [(e.value, e.etiqueta) for e in EstadoReporte]),
         *(() if current_user.rol is Rol.drtpe else (_campo_region(),)),
     )
     consulta = queries.consulta_reportes(periodo, current_user, estado=f["estado"], texto=f.q)
     pagina = listas.paginar(consulta, f)
-    con_reporte = set(
-        db.session.scalars(sa.select(Reporte.convenio_id).where(Reporte.periodo_id == periodo.id))
-    )
+    con_reporte = queries.convenios_con_reporte(periodo)
     esperados = queries.convenios_esperados(periodo)
     if current_user.rol is Rol.drtpe:
         esperados = [c for c in esperados if c.region_id == current_user.region_id]
@@ -75,6 +78,7 @@ def anexo4():
 
 
 def _campo_region() -> listas.Campo:
+    """The region-name search field of the semester lists."""
     return listas.Campo("q", _l("Región"), marcador=_l("Nombre de la región"))
 
 
@@ -83,10 +87,10 @@ def _campo_region() -> listas.Campo:
 def iniciar_anexo4():
     """Create the region's draft Anexo 4 for a semester and open it for editing."""
     form = AccionForm()
-    periodo = queries.periodo_por_codigo(request.form.get("periodo"))
+    periodo = periodos_queries.periodo_o_ultimo(request.form.get("periodo"))
     if not form.validate_on_submit() or periodo is None:
         abort(400)
-    convenio = services.convenio_vigente(current_user.region_id, periodo.anio)
+    convenio = convenios_queries.convenio_vigente(current_user.region_id, periodo.anio)
     if convenio is None:
         flash(_("Su región no tiene un convenio suscrito que cubra este semestre."), "error")
         return redirect(url_for("convenios.anexo4", periodo=periodo.codigo))
@@ -113,7 +117,7 @@ def ver_anexo4(reporte_id: int):
         "convenios/anexo4_ver.html",
         reporte=reporte,
         lineas=lineas,
-        advertencias=services.advertencias(reporte),
+        advertencias=advertencias(reporte),
         cumple={linea.id: calculos.cumplio(_celda(linea)) for linea in lineas},
         bloqueo=services.motivo_bloqueo(reporte, date.today()),
         editable=puede_editar_reporte(reporte, current_user)
@@ -126,6 +130,7 @@ def ver_anexo4(reporte_id: int):
 
 
 def _celda(linea) -> calculos.Celda:
+    """A report line as the calculations see it."""
     return calculos.Celda(
         None, linea.indicador_numero, linea.estado.value, linea.programado, linea.ejecutado
     )
@@ -135,9 +140,7 @@ def _celda(linea) -> calculos.Celda:
 @permitido(Rol.drtpe)
 def editar_anexo4(reporte_id: int):
     """Fill the Anexo 4 grid; errors block saving, warnings are shown and need a comment."""
-    reporte = reporte_o_404(reporte_id)
-    if not puede_editar_reporte(reporte, current_user):
-        abort(404)
+    reporte = reporte_editable_o_404(reporte_id)
     bloqueo = services.motivo_bloqueo(reporte, date.today())
     if bloqueo:
         flash(bloqueo, "error")
@@ -206,6 +209,7 @@ def editar_anexo4(reporte_id: int):
 
 
 def _accion(reporte_id: int, accion, mensaje: str, **kwargs):
+    """Run a workflow step on a visible report (with its reason when it takes one)."""
     reporte = reporte_o_404(reporte_id)
     form = MotivoForm() if "motivo" in kwargs else AccionForm()
     if "motivo" in kwargs:
@@ -224,9 +228,7 @@ def _accion(reporte_id: int, accion, mensaje: str, **kwargs):
 @permitido(Rol.drtpe)
 def enviar_anexo4(reporte_id: int):
     """Submit the region's Anexo 4 for review."""
-    reporte = reporte_o_404(reporte_id)
-    if not puede_editar_reporte(reporte, current_user):
-        abort(404)
+    reporte_editable_o_404(reporte_id)
     return _accion(reporte_id, services.enviar, _("Anexo 4 enviado a revisión."), ahora=ahora())
 
 
@@ -272,7 +274,7 @@ def completitud():
     }
     f = listas.leer_con_periodo(
         periodo,
-        queries.periodos(),
+        periodos_queries.periodos(),
         listas.Campo("situacion", _l("Situación"), list(situaciones.items()), _l("Todas")),
         _campo_region(),
     )
@@ -305,7 +307,7 @@ def resultados():
         return render_template("convenios/resultados.html", periodo=None, periodos=[])
     alcance = alcance_periodo(current_user, periodo.id)
     celdas = queries.celdas(periodo, alcance=alcance)
-    f = listas.leer_con_periodo(periodo, queries.periodos(), _campo_region())
+    f = listas.leer_con_periodo(periodo, periodos_queries.periodos(), _campo_region())
     # The calculation needs every approved cell; only the rows shown are filtered and paged.
     regiones = [r for r in dict.fromkeys(c.region for c in celdas) if listas.coincide(f.q, r)]
     pagina = listas.paginar_lista(regiones, f)
@@ -331,18 +333,9 @@ def resultados():
 @permitido(Rol.odes, Rol.drtpe)
 def metas_anuales(convenio_id: int, anio: int):
     """View and set the annual goal of each IdG for one convenio and year."""
-    from app.auth.permisos import exigir_region
-    from app.convenios.forms import leer_decimal
-
-    convenio = db.get_or_404(Convenio, convenio_id)
-    exigir_region(convenio.region_id)
-    indicadores = services.indicadores_de(convenio)
-    metas = {
-        m.indicador_id: m
-        for m in db.session.scalars(
-            db.select(MetaAnual).filter_by(convenio_id=convenio.id, anio=anio)
-        )
-    }
+    convenio = convenio_o_404(convenio_id)
+    indicadores = convenios_queries.indicadores_de(convenio)
+    metas = convenios_queries.metas_anuales(convenio.id, anio)
     form = AccionForm()
     errores = {}
     if form.validate_on_submit():

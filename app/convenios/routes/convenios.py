@@ -9,7 +9,6 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 
-from app.auth.permisos import exigir_region
 from app.catalogo import queries as catalogo_queries
 from app.comun import listas
 from app.comun.auditoria import historial
@@ -17,8 +16,9 @@ from app.comun.campos import version_leida
 from app.comun.opciones import opciones
 from app.comun.roles import Rol, permitido
 from app.convenios import bp
+from app.convenios.acceso import convenio_o_404
 from app.convenios.forms import AdendaForm, ConvenioForm
-from app.convenios.models import ETIQUETAS_ESTADO, Convenio, EstadoConvenio
+from app.convenios.models import ETIQUETAS_ESTADO, EstadoConvenio
 from app.convenios.queries import convenios as queries
 from app.convenios.services import convenios as services
 from app.extensions import db
@@ -26,19 +26,15 @@ from app.extensions import db
 LECTORES = (Rol.odes, Rol.drtpe, Rol.direccion, Rol.revisor)
 
 
-def _convenio_visible(convenio_id: int) -> Convenio:
-    convenio = db.get_or_404(Convenio, convenio_id)
-    exigir_region(convenio.region_id)
-    return convenio
-
-
 def _preparar(form: ConvenioForm) -> None:
+    """Fill the region choices of the convenio form."""
     form.region_id.choices = opciones(
         [(0, "— Seleccione —")] + [(r.id, r.nombre) for r in catalogo_queries.regiones()]
     )
 
 
-def _periodo_param(valor: str | None) -> tuple[int, int] | None:
+def _vigencia_param(valor: str | None) -> tuple[int, int] | None:
+    """(first year, last year) of a ?periodo= such as "2020-2021"; None when unreadable."""
     try:
         inicio, fin = (int(x) for x in (valor or "").split("-"))
     except ValueError:
@@ -52,11 +48,11 @@ def _periodo_param(valor: str | None) -> tuple[int, int] | None:
 @permitido(*LECTORES)
 def lista():
     """List convenios with filters (period, state, region) and the period's coverage."""
-    periodos = queries.periodos()
+    vigencias = queries.vigencias()
     drtpe = current_user.rol is Rol.drtpe
     campos = [
         listas.Campo(
-            "periodo", _l("Periodo"), [(f"{a}-{b}", f"{a}-{b}") for a, b in periodos], fijo=True
+            "periodo", _l("Periodo"), [(f"{a}-{b}", f"{a}-{b}") for a, b in vigencias], fijo=True
         ),
         listas.Campo("estado", _l("Estado"), [(e.value, t) for e, t in ETIQUETAS_ESTADO.items()]),
     ]
@@ -67,7 +63,7 @@ def lista():
             listas.Campo("q", _l("Buscar"), marcador=_l("Nombre de la región")),
         ]
     f = listas.leer(*campos, por_pagina=50)
-    periodo = _periodo_param(f["periodo"]) or (periodos[0] if periodos else None)
+    periodo = _vigencia_param(f["periodo"]) or (vigencias[0] if vigencias else None)
     if periodo:
         f.fijar("periodo", f"{periodo[0]}-{periodo[1]}")
     region_id = current_user.region_id if drtpe else f.entero("region")
@@ -89,9 +85,9 @@ def nuevo():
     form = ConvenioForm()
     _preparar(form)
     if request.method == "GET":
-        periodos = queries.periodos()
-        if periodos:
-            form.anio_inicio.data, form.anio_fin.data = periodos[0]
+        vigencias = queries.vigencias()
+        if vigencias:
+            form.anio_inicio.data, form.anio_fin.data = vigencias[0]
         form.region_id.data = request.args.get("region", type=int) or 0
     if form.validate_on_submit():
         try:
@@ -119,7 +115,7 @@ def nuevo():
 @permitido(*LECTORES)
 def detalle(convenio_id: int):
     """Show one convenio with its adendas and history."""
-    convenio = _convenio_visible(convenio_id)
+    convenio = convenio_o_404(convenio_id)
     return render_template(
         "convenios/detalle.html",
         convenio=convenio,
@@ -132,7 +128,7 @@ def detalle(convenio_id: int):
 @permitido(Rol.odes)
 def editar(convenio_id: int):
     """Edit a convenio; a concurrent change is refused, never overwritten."""
-    convenio = db.get_or_404(Convenio, convenio_id)
+    convenio = convenio_o_404(convenio_id)
     form = ConvenioForm(obj=convenio)
     _preparar(form)
     if request.method == "GET":
@@ -162,7 +158,7 @@ def editar(convenio_id: int):
 @permitido(Rol.odes)
 def nueva_adenda(convenio_id: int):
     """Register an adenda of a convenio."""
-    convenio = db.get_or_404(Convenio, convenio_id)
+    convenio = convenio_o_404(convenio_id)
     form = AdendaForm()
     if not form.validate_on_submit():
         for campo, errores in form.errors.items():

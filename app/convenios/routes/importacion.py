@@ -3,64 +3,29 @@
 from __future__ import annotations
 
 import io
-import re
-import secrets
-import time
 from pathlib import Path
 
-from flask import abort, current_app, flash, redirect, render_template, request, send_file, url_for
+from flask import abort, flash, redirect, render_template, request, send_file, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 from werkzeug.utils import secure_filename
 
 from app.comun.base import ahora
+from app.comun.hojas import XLSX
 from app.comun.roles import Rol, permitido
 from app.convenios import bp
 from app.convenios.forms import ConfirmarImportacionForm, ImportarAnexo4Form
-from app.convenios.queries import anexo4 as anexo4_queries
 from app.convenios.queries import exportacion
+from app.convenios.queries import periodos as periodos_queries
 from app.convenios.services import importacion
 from app.convenios.services.anexo4 import ErrorAnexo4
-from app.convenios.services.evidencias import carpeta_archivos
+from app.convenios.services.importacion_lectura import archivo_en_espera, guardar_en_espera
 from app.extensions import db
 
-TOKEN = re.compile(r"^[0-9a-f]{32}$")
-#: Previews not confirmed within a day are deleted at the next upload.
-CADUCIDAD_SEGUNDOS = 24 * 3600
 FORMATOS = {
     "csv": "text/csv",
-    "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    "xlsx": XLSX,
 }
-
-
-def _carpeta() -> Path:
-    """Folder of files waiting for confirmation (created on first use)."""
-    carpeta = carpeta_archivos(current_app) / "importaciones"
-    carpeta.mkdir(parents=True, exist_ok=True)
-    return carpeta
-
-
-def _guardar_temporal(contenido: bytes, extension: str) -> str:
-    """Keep the uploaded file under a random name until it is confirmed; return the token."""
-    carpeta = _carpeta()
-    limite = time.time() - CADUCIDAD_SEGUNDOS
-    for viejo in carpeta.iterdir():
-        if viejo.is_file() and viejo.stat().st_mtime < limite:
-            viejo.unlink(missing_ok=True)
-    token = secrets.token_hex(16)
-    (carpeta / f"{token}{extension}").write_bytes(contenido)
-    return token
-
-
-def _temporal(token: str | None) -> Path | None:
-    """The waiting file of a token, or None; the token must be hex, never a path."""
-    if not TOKEN.match(token or ""):
-        return None
-    for extension in importacion.EXTENSIONES:
-        ruta = _carpeta() / f"{token}{extension}"
-        if ruta.is_file():
-            return ruta
-    return None
 
 
 def _pagina(form: ImportarAnexo4Form, analisis=None, confirmar=None):
@@ -70,7 +35,7 @@ def _pagina(form: ImportarAnexo4Form, analisis=None, confirmar=None):
         form=form,
         analisis=analisis,
         confirmar=confirmar,
-        periodos=anexo4_queries.periodos(),
+        periodos=periodos_queries.periodos(),
     )
 
 
@@ -94,7 +59,7 @@ def importar_anexo4():
     confirmar = None
     if analisis.valido:
         confirmar = ConfirmarImportacionForm(
-            formdata=None, token=_guardar_temporal(contenido, extension), nombre=nombre
+            formdata=None, token=guardar_en_espera(contenido, extension), nombre=nombre
         )
     return _pagina(form, analisis, confirmar)
 
@@ -104,7 +69,7 @@ def importar_anexo4():
 def confirmar_importacion():
     """Import the previewed file: re-read, re-check and apply it whole, or change nothing."""
     form = ConfirmarImportacionForm()
-    ruta = _temporal(form.token.data) if form.validate_on_submit() else None
+    ruta = archivo_en_espera(form.token.data) if form.validate_on_submit() else None
     if ruta is None:
         flash(_("La vista previa ya no está disponible. Vuelva a subir el archivo."), "error")
         return redirect(url_for("convenios.importar_anexo4"))
@@ -162,7 +127,7 @@ def exportar_anexo4():
     codigo = request.args.get("periodo") or "todos"
     periodo = None
     if codigo != "todos":
-        periodo = exportacion.periodo_exacto(codigo)
+        periodo = periodos_queries.periodo_exacto(codigo)
         if periodo is None:
             abort(404)
     formato = request.args.get("formato") or "csv"

@@ -11,10 +11,10 @@ from app.comun import listas
 from app.comun.auditoria import historial
 from app.comun.roles import Rol, permitido
 from app.convenios import bp
+from app.convenios.acceso import periodo_o_404
 from app.convenios.forms import PeriodoForm
-from app.convenios.models import Periodo
-from app.convenios.queries import anexo4 as queries
-from app.convenios.services import anexo4 as services
+from app.convenios.queries import periodos as queries
+from app.convenios.services import periodos as services
 from app.extensions import db
 
 
@@ -41,7 +41,7 @@ def nuevo_periodo():
     if form.validate_on_submit():
         try:
             periodo = services.crear_periodo(form.datos(), usuario_id=current_user.id)
-        except services.ErrorAnexo4 as error:
+        except services.ErrorPeriodo as error:
             db.session.rollback()
             getattr(form, error.campo or "anio").errors.append(error.mensaje)
         else:
@@ -55,7 +55,7 @@ def nuevo_periodo():
 @permitido(Rol.odes)
 def editar_periodo(periodo_id: int):
     """Change a semester's due dates, or open / close it."""
-    periodo = db.get_or_404(Periodo, periodo_id)
+    periodo = periodo_o_404(periodo_id)
     form = PeriodoForm(obj=periodo)
     if request.method == "POST":
         # Year and semester identify the period and are not editable.
@@ -72,7 +72,7 @@ def editar_periodo(periodo_id: int):
                 usuario_id=current_user.id,
                 motivo=(form.motivo.data or "").strip() or None,
             )
-        except services.ErrorAnexo4 as error:
+        except services.ErrorPeriodo as error:
             db.session.rollback()
             getattr(form, error.campo or "abierto").errors.append(error.mensaje)
         else:

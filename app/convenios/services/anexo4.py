@@ -1,154 +1,49 @@
-"""Anexo 4 workflow: periods, drafts, validation, submit / return / approve / reopen.
+"""Anexo 4 workflow: the draft, its lines, submit / return / approve / reopen.
 
-Services take plain data and model objects, never the request; the route commits.
+The states and the steps shared with the Anexo 5 are app/comun/flujo.py; the checks of a cell
+are services.anexo4_lineas. Services take plain data and model objects, never the request; the
+route commits.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from collections.abc import Iterable
 from datetime import date, datetime
 from decimal import Decimal
 from typing import Any
 
 import sqlalchemy as sa
 from flask_babel import gettext as _
+from sqlalchemy.orm.attributes import set_committed_value
 
 from app.auth.models import Usuario
-from app.catalogo.models import Indicador, TipoValor
+from app.comun import flujo
 from app.comun.auditoria import cambios, registrar_evento
 from app.comun.base import ahora as ahora_utc
 from app.comun.concurrencia import comprobar_version
 from app.comun.errores import ErrorNegocio
+from app.comun.flujo import EstadoReporte
 from app.comun.roles import Rol
 from app.convenios.models import (
     Convenio,
     EstadoCelda,
-    EstadoReporte,
     LineaReporte,
     MetaAnual,
     Periodo,
     Reporte,
 )
+from app.convenios.queries.anexo4 import ejecutados_anteriores
+from app.convenios.queries.convenios import indicadores_de, metas_anuales
+from app.convenios.services.anexo4_lineas import Revision, revisar_linea
+from app.convenios.services.periodos import fecha_texto
 from app.extensions import db
-
-#: A value outside this range (in %) is plausible only with a comment.
-RANGO_PORCENTAJE = (Decimal(0), Decimal(100))
-RANGO_VARIACION = (Decimal(-100), Decimal(200))
-#: A change of more than this many points from the previous semester needs a comment.
-SALTO_MAXIMO = Decimal(50)
-#: Hard limits: anything beyond is a typing error, never a result.
-LIMITE_ABSOLUTO = Decimal(1000)
 
 
 class ErrorAnexo4(ErrorNegocio):
     """A workflow or data rule was broken; the message is shown to the user."""
 
 
-def _fecha(valor: date | None) -> str:
-    return valor.strftime("%d/%m/%Y") if valor else ""
-
-
-def _num(valor: Decimal) -> str:
-    """A figure without trailing zeros: 58.00 → "58", 60.50 → "60.5"."""
-    return format(valor.normalize(), "f")
-
-
-# --- Periods -------------------------------------------------------------------------------
-
-
-def validar_periodo(datos: dict[str, Any], excluir_id: int | None = None) -> None:
-    """Check a period's year, semester and due dates."""
-    anio, semestre = datos["anio"], datos["semestre"]
-    if semestre not in (1, 2):
-        raise ErrorAnexo4(_("El semestre debe ser I o II."), "semestre")
-    fin_semestre = date(anio, 6, 30) if semestre == 1 else date(anio, 12, 31)
-    for campo in ("fecha_limite_anexo4", "fecha_cierre_anexo4", "fecha_limite_anexo5"):
-        if datos.get(campo) and datos[campo] <= fin_semestre:
-            raise ErrorAnexo4(
-                _(
-                    "La fecha debe ser posterior al cierre del semestre (%(fecha)s).",
-                    fecha=_fecha(fin_semestre),
-                ),
-                campo,
-            )
-    limite, cierre = datos.get("fecha_limite_anexo4"), datos.get("fecha_cierre_anexo4")
-    if limite and cierre and cierre < limite:
-        raise ErrorAnexo4(
-            _("El cierre no puede ser anterior a la fecha límite del Anexo 4."),
-            "fecha_cierre_anexo4",
-        )
-    repetido = sa.select(Periodo.id).filter_by(anio=anio, semestre=semestre)
-    if excluir_id:
-        repetido = repetido.where(Periodo.id != excluir_id)
-    if db.session.scalar(repetido):
-        raise ErrorAnexo4(_("Ese semestre ya está registrado."), "semestre")
-
-
-def crear_periodo(datos: dict[str, Any], *, usuario_id: int | None) -> Periodo:
-    """Open a new reporting semester."""
-    validar_periodo(datos)
-    periodo = Periodo(**datos)
-    db.session.add(periodo)
-    db.session.flush()
-    registrar_evento("crear", "periodo", periodo.id, usuario_id=usuario_id, despues=datos)
-    return periodo
-
-
-def editar_periodo(
-    periodo: Periodo, datos: dict[str, Any], *, usuario_id: int | None, motivo: str | None = None
-) -> Periodo:
-    """Change a period's due dates or open/closed state."""
-    validar_periodo({"anio": periodo.anio, "semestre": periodo.semestre, **datos}, periodo.id)
-    antes, despues = cambios(periodo, datos)
-    if despues:
-        registrar_evento(
-            "editar",
-            "periodo",
-            periodo.id,
-            usuario_id=usuario_id,
-            antes=antes,
-            despues=despues,
-            motivo=motivo,
-        )
-    return periodo
-
-
 # --- Reports -------------------------------------------------------------------------------
-
-
-def convenios_firmados(region_id: int) -> sa.Select:
-    """Select of a region's signed convenios, the one in force first when several overlap.
-
-    The newest (latest start, then latest registered) wins: the form and the import resolve a
-    year to the same convenio through this one order.
-    """
-    return (
-        sa.select(Convenio)
-        .where(Convenio.region_id == region_id, Convenio.fecha_suscripcion.is_not(None))
-        .order_by(Convenio.anio_inicio.desc(), Convenio.id.desc())
-    )
-
-
-def convenio_vigente(region_id: int, anio: int) -> Convenio | None:
-    """The signed convenio of a region that covers a year (the newest, if several do)."""
-    return db.session.scalar(
-        convenios_firmados(region_id)
-        .where(Convenio.anio_inicio <= anio, Convenio.anio_fin >= anio)
-        .limit(1)
-    )
-
-
-def indicadores_de(convenio: Convenio) -> list[Indicador]:
-    """The IdG a convenio carries, in number order."""
-    if convenio.conjunto_id is None:
-        return []
-    return list(
-        db.session.scalars(
-            sa.select(Indicador)
-            .where(Indicador.conjunto_id == convenio.conjunto_id)
-            .order_by(Indicador.numero)
-        )
-    )
 
 
 def obtener_o_crear_reporte(
@@ -194,116 +89,10 @@ def motivo_bloqueo(reporte: Reporte, hoy: date) -> str | None:
         return _("El periodo %(nombre)s está cerrado.", nombre=reporte.periodo.nombre)
     cierre = reporte.periodo.fecha_cierre_anexo4
     if cierre and hoy > cierre:
-        return _("El plazo para presentar el Anexo 4 venció el %(fecha)s.", fecha=_fecha(cierre))
-    return None
-
-
-@dataclass
-class Revision:
-    """Result of checking one line: errors block saving, warnings need a comment."""
-
-    errores: dict[str, str] = field(default_factory=dict)
-    advertencias: list[str] = field(default_factory=list)
-
-
-def revisar_linea(
-    indicador: Indicador,
-    estado: EstadoCelda,
-    programado: Decimal | None,
-    ejecutado: Decimal | None,
-    ejecutado_anterior: Decimal | None = None,
-    *,
-    completo: bool = False,
-) -> Revision:
-    """Check one IdG cell; with completo=True a value cell must carry both figures."""
-    revision = Revision()
-    if estado is not EstadoCelda.valor:
-        if programado is not None or ejecutado is not None:
-            revision.errores["estado"] = _(
-                "Con el estado «%(etiqueta)s» no se registran valores; déjelos en blanco.",
-                etiqueta=estado.etiqueta,
-            )
-        return revision
-    for campo, valor in (("programado", programado), ("ejecutado", ejecutado)):
-        if valor is None:
-            if completo:
-                revision.errores[campo] = _("Indique el valor o cambie el estado de la celda.")
-            continue
-        if abs(valor) > LIMITE_ABSOLUTO:
-            revision.errores[campo] = _(
-                "El valor %(cifra)s %% no es admisible (máximo ±1000 %%).", cifra=_num(valor)
-            )
-        elif valor < 0 and not indicador.admite_negativo:
-            revision.errores[campo] = _(
-                "El %(etiqueta)s es un porcentaje y no admite valores negativos.",
-                etiqueta=indicador.etiqueta,
-            )
-    if revision.errores:
-        return revision
-    minimo, maximo = (
-        RANGO_PORCENTAJE if indicador.tipo_valor is TipoValor.porcentaje else RANGO_VARIACION
-    )
-    for nombre, valor in (("programado", programado), ("ejecutado", ejecutado)):
-        if valor is not None and not (minimo <= valor <= maximo):
-            revision.advertencias.append(
-                _(
-                    "%(etiqueta)s: %(nombre)s %(cifra)s %% está fuera "
-                    "del rango habitual (%(minimo)s %% a %(maximo)s %%).",
-                    etiqueta=indicador.etiqueta,
-                    nombre=nombre,
-                    cifra=_num(valor),
-                    minimo=minimo,
-                    maximo=maximo,
-                )
-            )
-    if ejecutado is not None and ejecutado_anterior is not None:
-        salto = abs(ejecutado - ejecutado_anterior)
-        if salto > SALTO_MAXIMO:
-            revision.advertencias.append(
-                _(
-                    "%(etiqueta)s: la ejecución cambia %(cifra)s puntos "
-                    "respecto del semestre anterior (%(cifra2)s %%).",
-                    etiqueta=indicador.etiqueta,
-                    cifra=_num(salto),
-                    cifra2=_num(ejecutado_anterior),
-                )
-            )
-    return revision
-
-
-def ejecutados_anteriores(reporte: Reporte) -> dict[int, Decimal]:
-    """Executed values of the previous semester's approved report, by IdG id."""
-    periodo = reporte.periodo
-    anio, semestre = (periodo.anio, 1) if periodo.semestre == 2 else (periodo.anio - 1, 2)
-    filas = db.session.execute(
-        sa.select(LineaReporte.indicador_id, LineaReporte.ejecutado)
-        .join(Reporte)
-        .join(Periodo)
-        .join(Convenio)
-        .where(
-            Convenio.region_id == reporte.convenio.region_id,
-            Periodo.anio == anio,
-            Periodo.semestre == semestre,
-            Reporte.estado == EstadoReporte.aprobado,
-            LineaReporte.estado == EstadoCelda.valor,
+        return _(
+            "El plazo para presentar el Anexo 4 venció el %(fecha)s.", fecha=fecha_texto(cierre)
         )
-    )
-    return {indicador_id: ejecutado for indicador_id, ejecutado in filas if ejecutado is not None}
-
-
-def advertencias(reporte: Reporte) -> dict[int, list[str]]:
-    """Warnings of every line, by line id."""
-    anteriores = ejecutados_anteriores(reporte)
-    return {
-        linea.id: revisar_linea(
-            linea.indicador,
-            linea.estado,
-            linea.programado,
-            linea.ejecutado,
-            anteriores.get(linea.indicador_id),
-        ).advertencias
-        for linea in reporte.lineas
-    }
+    return None
 
 
 def guardar_lineas(
@@ -392,18 +181,7 @@ def enviar(reporte: Reporte, *, usuario: Usuario, ahora: datetime) -> None:
             faltas.append(_("%(etiqueta)s: indique por qué no aplica.", etiqueta=etiqueta))
     if faltas:
         raise ErrorAnexo4(_("No se puede enviar todavía. %(faltas)s", faltas=" ".join(faltas)))
-    anterior = reporte.estado
-    reporte.estado = EstadoReporte.enviado
-    if reporte.enviado_en is None:
-        reporte.enviado_en = ahora
-    registrar_evento(
-        "enviar",
-        "reporte",
-        reporte.id,
-        usuario_id=usuario.id,
-        antes={"estado": anterior},
-        despues={"estado": reporte.estado},
-    )
+    flujo.enviar(reporte, tipo="reporte", usuario_id=usuario.id, ahora=ahora)
 
 
 def puede_observar(reporte: Reporte, usuario: Usuario) -> bool:
@@ -415,33 +193,6 @@ def puede_observar(reporte: Reporte, usuario: Usuario) -> bool:
     return False
 
 
-def devolver_a_observado(
-    objeto,
-    *,
-    tipo: str,
-    accion: str,
-    desde: EstadoReporte,
-    motivo: str,
-    aviso: str,
-    usuario_id: int,
-) -> None:
-    """Move a report or evaluation back to observado, showing aviso to its author; audited.
-
-    Shared by the Anexo 4 and Anexo 5 workflows (return and reopen).
-    """
-    objeto.estado = EstadoReporte.observado
-    objeto.motivo_observacion = aviso
-    registrar_evento(
-        accion,
-        tipo,
-        objeto.id,
-        usuario_id=usuario_id,
-        antes={"estado": desde},
-        despues={"estado": objeto.estado},
-        motivo=motivo,
-    )
-
-
 def observar(reporte: Reporte, *, usuario: Usuario, motivo: str) -> None:
     """Return a submitted report to the region with a required reason."""
     if not puede_observar(reporte, usuario):
@@ -451,7 +202,7 @@ def observar(reporte: Reporte, *, usuario: Usuario, motivo: str) -> None:
     motivo = (motivo or "").strip()
     if not motivo:
         raise ErrorAnexo4(_("Indique el motivo de la observación; la región lo verá."), "motivo")
-    devolver_a_observado(
+    flujo.devolver_a_observado(
         reporte,
         tipo="reporte",
         accion="observar",
@@ -468,46 +219,46 @@ def aprobar(reporte: Reporte, *, usuario: Usuario, ahora: datetime) -> None:
         raise ErrorAnexo4(_("Solo la ODES aprueba el Anexo 4."))
     if reporte.estado is not EstadoReporte.enviado:
         raise ErrorAnexo4(_("Solo se puede aprobar un Anexo 4 enviado."))
-    reporte.estado = EstadoReporte.aprobado
-    reporte.aprobado_en = ahora
-    reporte.aprobado_por_id = usuario.id
-    reporte.motivo_observacion = None
-    fijar_originales(reporte)
-    registrar_evento(
-        "aprobar",
-        "reporte",
-        reporte.id,
-        usuario_id=usuario.id,
-        antes={"estado": EstadoReporte.enviado},
-        despues={"estado": reporte.estado},
-    )
+    flujo.aprobar(reporte, tipo="reporte", usuario_id=usuario.id, ahora=ahora)
+    fijar_originales([reporte])
 
 
-def fijar_originales(reporte: Reporte, *, metas: bool = True) -> None:
-    """Keep the programmed values (and annual goals, unless metas=False) as first approved."""
-    for linea in reporte.lineas:
-        if linea.programado_original is None:
-            linea.programado_original = linea.programado
-    if not metas:
+def fijar_originales(reportes: Iterable[Reporte]) -> None:
+    """Keep as first approved the programmed values of the reports' lines and the annual goals
+    of their convenio years: a value already kept stays (a later change keeps both).
+
+    Two statements whatever the number of reports, so the bulk import approves thousands of
+    lines as the form approves one report.
+    """
+    reportes = list(reportes)
+    if not reportes:
         return
-    for meta in db.session.scalars(
-        sa.select(MetaAnual).filter_by(convenio_id=reporte.convenio_id, anio=reporte.periodo.anio)
-    ):
-        if meta.valor_original is None:
-            meta.valor_original = meta.valor
-
-
-def fijar_metas_originales(claves: set[tuple[int, int]]) -> None:
-    """Keep the annual goals of many (convenio id, year) as first approved, in one statement."""
-    if claves:
-        db.session.execute(
-            sa.update(MetaAnual)
-            .where(
-                sa.tuple_(MetaAnual.convenio_id, MetaAnual.anio).in_(sorted(claves)),
-                MetaAnual.valor_original.is_(None),
-            )
-            .values(valor_original=MetaAnual.valor)
+    db.session.execute(
+        sa.update(LineaReporte)
+        .where(
+            LineaReporte.reporte_id.in_(sorted({r.id for r in reportes})),
+            LineaReporte.programado_original.is_(None),
         )
+        .values(programado_original=LineaReporte.programado)
+        # The session's copy is set below from the reports' own lines: SQLAlchemy's
+        # synchronisation would test every object of the session (a fifth of a 10,000-row
+        # import's writing time, measured).
+        .execution_options(synchronize_session=False)
+    )
+    for reporte in reportes:
+        for linea in reporte.lineas:
+            if linea.programado_original is None:
+                set_committed_value(linea, "programado_original", linea.programado)
+    db.session.execute(
+        sa.update(MetaAnual)
+        .where(
+            sa.tuple_(MetaAnual.convenio_id, MetaAnual.anio).in_(
+                sorted({(r.convenio_id, r.periodo.anio) for r in reportes})
+            ),
+            MetaAnual.valor_original.is_(None),
+        )
+        .values(valor_original=MetaAnual.valor)
+    )
 
 
 def reabrir(reporte: Reporte, *, usuario: Usuario, motivo: str) -> None:
@@ -519,7 +270,7 @@ def reabrir(reporte: Reporte, *, usuario: Usuario, motivo: str) -> None:
     motivo = (motivo or "").strip()
     if not motivo:
         raise ErrorAnexo4(_("Indique el motivo de la reapertura."), "motivo")
-    devolver_a_observado(
+    flujo.devolver_a_observado(
         reporte,
         tipo="reporte",
         accion="reabrir",
@@ -546,12 +297,7 @@ def guardar_metas_anuales(
             ),
             "anio",
         )
-    existentes = {
-        m.indicador_id: m
-        for m in db.session.scalars(
-            sa.select(MetaAnual).filter_by(convenio_id=convenio.id, anio=anio)
-        )
-    }
+    existentes = metas_anuales(convenio.id, anio)
     permitidos = {i.id: i for i in indicadores_de(convenio)}
     antes_total, despues_total = {}, {}
     for indicador_id, valor in valores.items():

@@ -1,38 +1,35 @@
-"""Evidence files (medios de verificación) of Anexo 4 lines: checks, storage and removal.
+"""Evidence files (medios de verificación) of Anexo 4 lines: what is accepted, upload, removal.
 
-Files live under `<ARCHIVOS_DIR or instance/archivos>/evidencias/` with a random name; the
-user's file name is only kept, sanitised, for display and download. Disk changes follow the
-database transaction: a new file is removed if the transaction rolls back, and a deleted
-evidence's file is removed only once the deletion is committed.
+The rules of an evidence file (types checked by content, size limit, display name) are here and
+also serve the capacity programme's run evidence (app.mejora_continua). Storage is
+app/comun/almacenamiento.py: files under `<archivos>/evidencias/` with a random name, written and
+removed with the database transaction.
 """
 
 from __future__ import annotations
 
 import io
-import logging
 import os
-import re
-import uuid
 import zipfile
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
 
-import sqlalchemy as sa
-from flask import Flask, current_app
+from flask import current_app
 from flask_babel import gettext as _
-from sqlalchemy.orm import Session
 from werkzeug.utils import secure_filename
 
 from app.auth.models import Usuario
+from app.comun import almacenamiento
 from app.comun.auditoria import registrar_evento
 from app.comun.errores import ErrorNegocio
+from app.comun.hojas import XLSX
 from app.convenios.models import Evidencia, LineaReporte
 from app.convenios.services.anexo4 import motivo_bloqueo
 from app.extensions import db
 
-log = logging.getLogger(__name__)
-
+#: Folder of the evidence files under the files folder.
+CARPETA = "evidencias"
 #: Default per-file limit; the app may override it with EVIDENCIA_MAX_BYTES.
 MAX_BYTES = 10 * 1024 * 1024
 #: Longest display name kept (the column holds 200 characters).
@@ -55,7 +52,7 @@ TIPOS: dict[str, TipoPermitido] = {
     "jpeg": TipoPermitido("image/jpeg", b"\xff\xd8\xff"),
     "png": TipoPermitido("image/png", b"\x89PNG"),
     "xlsx": TipoPermitido(
-        "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+        XLSX,
         b"PK\x03\x04",
         "xl/workbook.xml",
     ),
@@ -66,37 +63,18 @@ TIPOS: dict[str, TipoPermitido] = {
     ),
 }
 EXTENSIONES = ", ".join(sorted({e.upper() for e in TIPOS} - {"JPEG"}))
-#: Shape of the names this module gives files on disk.
-PATRON_ARCHIVO = re.compile(r"^[0-9a-f]{32}\.(" + "|".join(TIPOS) + r")$")
-
-# Session.info keys holding files to tidy when the transaction ends.
-_NUEVOS = "evidencias_nuevas"
-_POR_BORRAR = "evidencias_por_borrar"
 
 
 class ErrorEvidencia(ErrorNegocio):
     """An evidence file was refused; the message is shown to the user."""
 
 
-def carpeta_archivos(app: Flask) -> Path:
-    """Root folder of stored files: ARCHIVOS_DIR, or instance/archivos when unset."""
-    configurada = app.config.get("ARCHIVOS_DIR")
-    return Path(configurada) if configurada else Path(app.instance_path) / "archivos"
-
-
-def carpeta_evidencias(app: Flask) -> Path:
-    """Folder of evidence files (created on first use)."""
-    carpeta = carpeta_archivos(app) / "evidencias"
-    carpeta.mkdir(parents=True, exist_ok=True)
-    return carpeta
-
-
 def ruta_evidencia(evidencia: Evidencia) -> Path:
     """Path on disk of an evidence file, built only from the random stored name."""
-    # Defence in depth: the stored name was made here, but never trust a path blindly.
-    if not PATRON_ARCHIVO.match(evidencia.archivo or ""):
+    ruta = almacenamiento.ruta(CARPETA, evidencia.archivo)
+    if ruta is None:
         raise ErrorEvidencia(_("El archivo de la evidencia no es válido."))
-    return carpeta_archivos(current_app) / "evidencias" / evidencia.archivo
+    return ruta
 
 
 def limite_bytes() -> int:
@@ -105,6 +83,7 @@ def limite_bytes() -> int:
 
 
 def _megas(valor: int) -> str:
+    """A size as users read it: "850 KB", "10 MB", "2.5 MB"."""
     megas = valor / (1024 * 1024)
     if megas < 1:
         return f"{max(valor // 1024, 1)} KB"
@@ -185,13 +164,7 @@ def guardar_evidencia(
         raise ErrorEvidencia(bloqueo)
     validar_archivo(nombre, contenido)
     extension = extension_de(nombre)
-    archivo = f"{uuid.uuid4().hex}.{extension}"
-    destino = carpeta_evidencias(current_app) / archivo
-    temporal = destino.with_name(destino.name + ".parcial")
-    # Write then rename, so a half-written file never carries a final name.
-    temporal.write_bytes(contenido)
-    os.replace(temporal, destino)
-    db.session.info.setdefault(_NUEVOS, []).append(destino)
+    archivo = almacenamiento.guardar(CARPETA, extension, contenido)
     evidencia = Evidencia(
         linea=linea,
         nombre=nombre_visible(nombre, extension),
@@ -236,27 +209,4 @@ def eliminar_evidencia(evidencia: Evidencia, *, usuario: Usuario, hoy: date) -> 
     )
     db.session.delete(evidencia)
     db.session.flush()
-    db.session.info.setdefault(_POR_BORRAR, []).append(ruta)
-
-
-def _borrar(rutas: list[Path]) -> None:
-    for ruta in rutas:
-        try:
-            ruta.unlink(missing_ok=True)
-        except OSError:
-            # A file that can't be removed now is only clutter; never fail the request for it.
-            log.warning("No se pudo borrar el archivo %s", ruta)
-
-
-@sa.event.listens_for(Session, "after_commit")
-def _al_confirmar(sesion: Session) -> None:
-    """Committed: new files stay, files of deleted evidence go."""
-    sesion.info.pop(_NUEVOS, None)
-    _borrar(sesion.info.pop(_POR_BORRAR, []))
-
-
-@sa.event.listens_for(Session, "after_rollback")
-def _al_revertir(sesion: Session) -> None:
-    """Rolled back: files written in the transaction go, files marked for deletion stay."""
-    sesion.info.pop(_POR_BORRAR, None)
-    _borrar(sesion.info.pop(_NUEVOS, []))
+    almacenamiento.borrar_al_confirmar(ruta)

@@ -1,5 +1,8 @@
 """Anexo 4 as an Excel template: download it with current values, fill it, upload it back.
 
+Over 400 lines because the writer and the reader share one layout (headers, rows, the control
+sheet); the writer is meant to move to an `exportacion/` part of the module (see issue 16).
+
 The upload goes through the same rules as the web form (services.anexo4.guardar_lineas); this
 module only turns cells into values and reports, by row and column, what it cannot read.
 """
@@ -23,6 +26,7 @@ from app.auth.models import Usuario
 from app.catalogo.models import normalizar
 from app.comun.auditoria import registrar_evento
 from app.comun.errores import ErrorNegocio
+from app.comun.hojas import restaurar, texto_seguro
 from app.convenios.models import EstadoCelda, LineaReporte, Reporte
 from app.convenios.services.anexo4 import (
     ErrorAnexo4,
@@ -53,9 +57,6 @@ ESTADOS_ACEPTADOS = {e.value: e for e in EstadoCelda} | {
 }
 LARGO_TEXTO = 4000
 MAXIMO_ERRORES = 30
-#: First characters that make a spreadsheet treat text as a formula (CSV/Excel injection)
-PELIGROSOS = ("=", "+", "-", "@", "\t", "\r")
-MIME_XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 _NUMERO = re.compile(r"^[+-]?\d+(\.\d+)?$")
 _NUMERO_COMA = re.compile(r"^[+-]?\d+,\d+$")
@@ -67,20 +68,6 @@ class ErrorPlantilla(ErrorNegocio):
     def __init__(self, errores: list[str]):
         super().__init__(" ".join(errores))
         self.errores = errores
-
-
-def neutralizar(texto: str | None) -> str | None:
-    """Prefix an apostrophe to text a spreadsheet would run as a formula."""
-    if texto and texto.startswith(PELIGROSOS):
-        return "'" + texto
-    return texto
-
-
-def _restaurar(texto: str) -> str:
-    """Undo neutralizar on the way back, so a round trip doesn't pile up apostrophes."""
-    if len(texto) > 1 and texto[0] == "'" and texto[1:].startswith(PELIGROSOS):
-        return texto[1:]
-    return texto
 
 
 def nombre_archivo(reporte: Reporte) -> str:
@@ -117,7 +104,7 @@ def plantilla_xlsx(reporte: Reporte) -> bytes:
     )
     for fila, (etiqueta, valor) in enumerate(ficha, start=2):
         hoja.cell(fila, 1, etiqueta).font = negrita
-        hoja.cell(fila, 2, neutralizar(valor))
+        hoja.cell(fila, 2, texto_seguro(valor))
         hoja.merge_cells(start_row=fila, start_column=2, end_row=fila, end_column=len(ENCABEZADOS))
         hoja.cell(fila, 2).alignment = Alignment(wrap_text=True, vertical="top")
     hoja.row_dimensions[5].height = 30
@@ -134,12 +121,12 @@ def plantilla_xlsx(reporte: Reporte) -> bytes:
     for fila, linea in enumerate(reporte.lineas, start=FILA_ENCABEZADO + 1):
         valores = (
             linea.indicador_numero,
-            neutralizar(linea.indicador.nombre),
+            texto_seguro(linea.indicador.nombre),
             linea.estado.value,
             linea.programado,
             linea.ejecutado,
-            neutralizar(linea.comentario),
-            neutralizar(linea.motivo_estado),
+            texto_seguro(linea.comentario),
+            texto_seguro(linea.motivo_estado),
         )
         for columna, valor in enumerate(valores, start=1):
             celda = hoja.cell(fila, columna, valor)
@@ -246,7 +233,7 @@ def _leer_numero(celda: Cell, errores: list[str]) -> Decimal | None:
 
 def _leer_texto(celda: Cell, errores: list[str]) -> str | None:
     """A free-text cell, trimmed (None when blank)."""
-    texto = _restaurar(_texto_celda(celda.value))
+    texto = restaurar(_texto_celda(celda.value))
     if len(texto) > LARGO_TEXTO:
         errores.append(
             _(

@@ -1,9 +1,10 @@
 """Everything the situational report (and a region's ficha) needs, as plain frozen data.
 
-`datos_informe()` reads the database once through the modules' queries and computes every
-figure with `calculos`; the PDF, the web dashboard and the Excel only format what it returns
-and never recompute. `version_datos()` hashes that data, so a generated file can be cached
-and reused for as long as nothing it shows has changed.
+`datos_informe()` reads the database once, through the modules' queries and this package's
+`queries`, and computes every figure with `app.comun.calculos`; the PDF, the web dashboard and
+the Excel only format what it returns and never recompute. `huella()` hashes that data (and
+`version_datos()` reads and hashes in one call), so a generated file can be cached and reused
+for as long as nothing it shows has changed. The data types are in `datos`.
 """
 
 from __future__ import annotations
@@ -16,19 +17,15 @@ from collections import Counter
 from datetime import date
 from decimal import Decimal
 
-import sqlalchemy as sa
-from sqlalchemy.orm import selectinload
-
 from app.auth.permisos import TOTAL, Alcance
 from app.catalogo import queries as catalogo_queries
 from app.catalogo.models import Region
 from app.comun import calculos
-from app.convenios.models import EstadoReporte, Periodo, Semestre
+from app.convenios.models import Periodo, Semestre
 from app.convenios.queries import anexo4 as anexo4_queries
 from app.convenios.queries import convenios as convenios_queries
-from app.extensions import db
-from app.informes.informe import consultas
-from app.informes.informe.consultas import frase_veredicto, periodo_en_texto  # noqa: F401
+from app.convenios.queries import periodos as periodos_queries
+from app.informes.informe import queries as informe_queries
 from app.informes.informe.datos import (  # noqa: F401  (re-exported: the public data types)
     VERSION_FORMATO,
     ActividadMatriz,
@@ -50,7 +47,9 @@ from app.informes.informe.datos import (  # noqa: F401  (re-exported: the public
     ResultadoRegion,
     ValorIdG,
 )
+from app.informes.informe.queries import frase_veredicto, periodo_en_texto  # noqa: F401
 from app.informes.narrativa import LEMA_POR_DEFECTO, narrativa_completa
+from app.mejora_continua.models.evaluaciones import TipoItem
 
 # --------------------------------------------------------------------------- public API
 
@@ -71,7 +70,7 @@ def datos_informe(
     keeps only the figures a reader may see (its region, or its unit's IdG): every average,
     chart and table is then computed from those alone.
     """
-    periodo = consultas.resolver_periodo(periodo)
+    periodo = informe_queries.resolver_periodo(periodo)
     convenios = anexo4_queries.convenios_esperados(periodo)
     generaciones = Counter((c.anio_inicio, c.anio_fin) for c in convenios)
     generacion = generaciones.most_common(1)[0][0] if generaciones else None
@@ -86,7 +85,7 @@ def datos_informe(
         total_gores = len(catalogo_queries.regiones(solo_gores=True))
 
     regiones = {r.nombre: r for r in catalogo_queries.regiones()}
-    evaluadas = consultas.regiones_con_reporte(periodo, incluir_no_aprobados)
+    evaluadas = informe_queries.regiones_con_reporte(periodo, incluir_no_aprobados)
     omitidas = [c.region.nombre for c in convenios if c.region.nombre not in evaluadas]
 
     celdas = [
@@ -98,14 +97,14 @@ def datos_informe(
     ]
     # Who reported is known to all; the figures, only within the reader's scope.
     visibles = [n for n in evaluadas if n in regiones and alcance.incluye_region(regiones[n].id)]
-    resultados_regiones = consultas.resultados_regiones(celdas, visibles, regiones)
+    resultados_regiones = informe_queries.resultados_regiones(celdas, visibles, regiones)
 
-    indicadores_orm = consultas.indicadores(consultas.conjunto(convenios))
-    indicadores = [consultas.indicador_informe(i) for i in indicadores_orm]
+    indicadores_orm = informe_queries.indicadores(informe_queries.conjunto(convenios))
+    indicadores = [informe_queries.indicador_informe(i) for i in indicadores_orm]
     por_id = {i.id: i.numero for i in indicadores_orm}
     evaluaciones = {
-        por_id[ev.indicador_id]: consultas.evaluacion_informe(ev)
-        for ev in consultas.evaluaciones(periodo, incluir_no_aprobados)
+        por_id[ev.indicador_id]: informe_queries.evaluacion_informe(ev)
+        for ev in informe_queries.evaluaciones(periodo, incluir_no_aprobados)
         if ev.indicador_id in por_id and alcance.incluye_unidad(ev.unidad_id)
     }
 
@@ -130,11 +129,11 @@ def datos_informe(
         )
 
     comparacion = None
-    anterior = consultas.periodo_anterior(periodo)
+    anterior = informe_queries.periodo_anterior(periodo)
     if anterior is not None and resultados_regiones:
         previas = [
             n
-            for n in consultas.regiones_con_reporte(anterior, incluir_no_aprobados)
+            for n in informe_queries.regiones_con_reporte(anterior, incluir_no_aprobados)
             if n in regiones and alcance.incluye_region(regiones[n].id)
         ]
         celdas_previas = [
@@ -147,7 +146,7 @@ def datos_informe(
         if celdas_previas:
             por_nombre = {
                 r.region: r
-                for r in consultas.resultados_regiones(celdas_previas, previas, regiones)
+                for r in informe_queries.resultados_regiones(celdas_previas, previas, regiones)
             }
             comparacion = Comparacion(
                 periodo_anterior=anterior.nombre,
@@ -165,7 +164,7 @@ def datos_informe(
             )
 
     funciones = tuple(Funcion(f.letra, f.texto) for f in catalogo_queries.funciones())
-    letras = consultas.letras_transferidas()
+    letras = informe_queries.letras_transferidas()
     funciones_por_region = tuple(
         FuncionesRegion(
             region=r.nombre, cantidad=len(letras.get(r.id, "")), letras=letras.get(r.id, "")
@@ -197,11 +196,12 @@ def datos_informe(
         resultados_regiones=resultados_regiones,
         resultados_idg=tuple(resultados_idg),
         comparacion=comparacion,
-        matriz=consultas.matriz(periodo, indicadores, evaluaciones),
+        matriz=informe_queries.matriz(periodo, indicadores, evaluaciones),
     )
 
 
 def _canonico(valor):
+    """JSON form of the values json cannot write (Decimal, date), stable across runs."""
     if isinstance(valor, Decimal):
         return format(valor.normalize(), "f")
     if isinstance(valor, date):
@@ -254,6 +254,7 @@ def version_datos(
 
 
 def _resolver_region(region: Region | str) -> Region:
+    """The region itself, or the one of a name or alias (ValueError if none)."""
     if isinstance(region, Region):
         return region
     encontrada = catalogo_queries.region_por_nombre(region)
@@ -273,23 +274,25 @@ def datos_ficha(
     the Anexo 5 items naming it and the recommendations addressed to it so far (for a
     directorate's ``alcance``, from the IdG it proposes alone)."""
     region = _resolver_region(region)
-    periodo = consultas.resolver_periodo(periodo)
+    periodo = informe_queries.resolver_periodo(periodo)
     convenios = anexo4_queries.convenios_esperados(periodo)
     indicadores = [
-        consultas.indicador_informe(i) for i in consultas.indicadores(consultas.conjunto(convenios))
+        informe_queries.indicador_informe(i)
+        for i in informe_queries.indicadores(informe_queries.conjunto(convenios))
     ]
     regiones = {region.nombre: region}
 
     def resultado_de(p: Periodo) -> ResultadoRegion | None:
-        if region.nombre not in consultas.regiones_con_reporte(p, False):
+        """The region's results in semester p, if its Anexo 4 is approved."""
+        if region.nombre not in informe_queries.regiones_con_reporte(p, False):
             return None
         celdas = [c for c in anexo4_queries.celdas(p, alcance=alcance) if c.region == region.nombre]
-        return consultas.resultados_regiones(celdas, [region.nombre], regiones)[0]
+        return informe_queries.resultados_regiones(celdas, [region.nombre], regiones)[0]
 
     historial = []
     anteriores = [
         p
-        for p in reversed(anexo4_queries.periodos())
+        for p in reversed(periodos_queries.periodos())
         if (p.anio, p.semestre) <= (periodo.anio, periodo.semestre)
     ]
     resultado = None
@@ -302,23 +305,8 @@ def datos_ficha(
                 PuntoHistorial(p.codigo, p.nombre, r.programado_pct, r.ejecutado_pct, r.n)
             )
 
-    Evaluacion, ItemEvaluacion, TipoItem = consultas.modelos_anexo5()
     items, pendientes = [], []
-    ids_anteriores = {p.id for p in anteriores}
-    evaluaciones = db.session.scalars(
-        sa.select(Evaluacion)
-        .join(Periodo, Evaluacion.periodo_id == Periodo.id)
-        .where(
-            Evaluacion.estado == EstadoReporte.aprobado,
-            Evaluacion.periodo_id.in_(ids_anteriores or {-1}),
-        )
-        .options(
-            selectinload(Evaluacion.items).selectinload(ItemEvaluacion.regiones),
-            selectinload(Evaluacion.items).selectinload(ItemEvaluacion.responsables_mtpe),
-        )
-        .order_by(Periodo.anio, Periodo.semestre, Evaluacion.id)
-    ).unique()
-    for ev in evaluaciones:
+    for ev in informe_queries.evaluaciones_aprobadas({p.id for p in anteriores}):
         if not alcance.incluye_unidad(ev.unidad_id):
             continue
         for item in sorted(ev.items, key=lambda i: (i.tipo.value, i.orden, i.id or 0)):
@@ -339,7 +327,7 @@ def datos_ficha(
 
     return DatosFicha(
         region=region.nombre,
-        organo_sigla=consultas.sigla(region),
+        organo_sigla=informe_queries.sigla(region),
         periodo_codigo=periodo.codigo,
         periodo_nombre=periodo.nombre,
         lema=lema or LEMA_POR_DEFECTO,

@@ -16,6 +16,20 @@ VERSION_FORMATO = "informe-2"  # 2: vector charts
 ORDINALES_SEMESTRE = {1: "primer", 2: "segundo"}
 
 
+class _Porcentajes:
+    """Whole percentages of an average's `programado` and `ejecutado`, as the report prints."""
+
+    @property
+    def programado_pct(self) -> int | None:
+        """Average programmed, as a whole percentage."""
+        return calculos.redondear(self.programado)
+
+    @property
+    def ejecutado_pct(self) -> int | None:
+        """Average executed, as a whole percentage."""
+        return calculos.redondear(self.ejecutado)
+
+
 @dataclass(frozen=True)
 class FilaConvenio:
     """A row of Cuadro Nº 01: a signed convenio."""
@@ -78,7 +92,7 @@ class ValorIdG:
 
 
 @dataclass(frozen=True)
-class ResultadoRegion:
+class ResultadoRegion(_Porcentajes):
     """A G/DRTPE's semester: its cells and desempeño promedio (Cuadros Nº 04/05, charts)."""
 
     numero: int
@@ -88,14 +102,6 @@ class ResultadoRegion:
     programado: Decimal | None
     ejecutado: Decimal | None
     n: int
-
-    @property
-    def programado_pct(self) -> int | None:
-        return calculos.redondear(self.programado)
-
-    @property
-    def ejecutado_pct(self) -> int | None:
-        return calculos.redondear(self.ejecutado)
 
     @property
     def organo(self) -> str:
@@ -147,7 +153,7 @@ class EvaluacionInforme:
 
 
 @dataclass(frozen=True)
-class ResultadoIdG:
+class ResultadoIdG(_Porcentajes):
     """Section VIII for one IdG: average across regions, verdict and the Anexo 5."""
 
     numero: int
@@ -160,14 +166,6 @@ class ResultadoIdG:
     veredicto: str | None
     frase_veredicto: str
     evaluacion: EvaluacionInforme | None
-
-    @property
-    def programado_pct(self) -> int | None:
-        return calculos.redondear(self.programado)
-
-    @property
-    def ejecutado_pct(self) -> int | None:
-        return calculos.redondear(self.ejecutado)
 
 
 @dataclass(frozen=True)
@@ -230,6 +228,7 @@ class DatosInforme:
 
     @property
     def semestre_romano(self) -> str:
+        """ "II" for the II semester."""
         return Semestre(self.semestre).romano
 
     @property
@@ -240,12 +239,11 @@ class DatosInforme:
     @property
     def porcentaje_cobertura(self) -> int:
         """Signed convenios as a whole % of the regional governments (84)."""
-        if not self.total_gores:
-            return 0
-        return calculos.redondear(Decimal(100 * self.convenios_suscritos) / self.total_gores)
+        return calculos.redondear(calculos.porcentaje(self.convenios_suscritos, self.total_gores))
 
     @property
     def n_evaluadas(self) -> int:
+        """How many regions the report evaluates."""
         return len(self.regiones_evaluadas)
 
     def resultado_region(self, nombre: str) -> ResultadoRegion | None:
@@ -297,4 +295,5 @@ class DatosFicha:
 
     @property
     def organo(self) -> str:
+        """The directorate's acronym followed by the region's name in capitals."""
         return f"{self.organo_sigla} {self.region.upper()}"

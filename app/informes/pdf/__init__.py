@@ -13,7 +13,8 @@ from __future__ import annotations
 import io
 
 from app.informes.informe import DatosFicha, DatosInforme
-from app.informes.pdf.base import Documento, Progreso, avisar, registrar_fuentes
+from app.informes.pdf.base import Progreso, avisar, registrar_fuentes
+from app.informes.pdf.documento import Documento
 from app.informes.pdf.ficha import story_ficha
 from app.informes.pdf.situacional import Informe
 
@@ -34,11 +35,10 @@ def informe_pdf(
     avisar(progreso, 0.0, "Preparando el informe")
     story = Informe(datos, progreso).story()
     salida = io.BytesIO()
-    pasadas = {"n": 0}
 
     def al_avanzar(tipo, valor):
+        """Report each layout pass of ReportLab's multiBuild as the last stretch of progress."""
         if tipo == "PASS":
-            pasadas["n"] = valor
             avisar(progreso, min(0.8 + 0.06 * valor, 0.97), f"Componiendo páginas ({valor})")
 
     titulo = (

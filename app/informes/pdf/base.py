@@ -1,12 +1,13 @@
-"""Shared PDF machinery: fonts, styles, the page template (header, page number, footnotes,
-watermark) and the story writer used by the report and the ficha."""
+"""Shared PDF machinery: fonts, colours, paragraph styles, and the story writer (`Redactor`,
+with its footnote and table-of-contents flowables) used by the report and the ficha.
+
+The page template that prints the footnotes, header and watermark is `pdf.documento`."""
 
 from __future__ import annotations
 
 import re
 import threading
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass
 from pathlib import Path
 from xml.sax.saxutils import escape
 
@@ -14,22 +15,15 @@ import matplotlib
 from reportlab import rl_config
 from reportlab.lib import colors
 from reportlab.lib.enums import TA_CENTER, TA_JUSTIFY, TA_LEFT
-from reportlab.lib.pagesizes import A4, landscape
 from reportlab.lib.styles import ParagraphStyle
-from reportlab.lib.units import cm
 from reportlab.pdfbase import pdfmetrics
 from reportlab.pdfbase.ttfonts import TTFont
 from reportlab.platypus import (
-    BaseDocTemplate,
     Flowable,
-    Frame,
     KeepTogether,
-    PageTemplate,
     Paragraph,
     Spacer,
 )
-
-from app.informes.narrativa import DECENIO
 
 Progreso = Callable[[float, str], None]
 
@@ -80,6 +74,7 @@ LINEA = colors.HexColor("#8EA9DB")
 
 
 def _estilo(nombre: str, **kw) -> ParagraphStyle:
+    """A paragraph style in DejaVu Sans 9.5/13.5 unless kw says otherwise."""
     base = {"fontName": FUENTE, "bulletFontName": FUENTE, "fontSize": 9.5, "leading": 13.5}
     base.update(kw)
     return ParagraphStyle(nombre, **base)
@@ -188,6 +183,7 @@ class ReservaNotas(Flowable):
         self.notas = notas
 
     def _parrafos(self, ancho: float) -> list[tuple[Paragraph, float]]:
+        """Each note as a paragraph with the height it takes at this width."""
         resultado = []
         for numero, marcado in self.notas:
             p = Paragraph(f"<super>{numero}</super> {marcado}", ESTILOS["nota"])
@@ -195,9 +191,11 @@ class ReservaNotas(Flowable):
         return resultado
 
     def wrap(self, aW, aH):
+        """The notes' height: what must fit on the page together with their paragraph."""
         return aW, sum(h for _p, h in self._parrafos(aW)) + self.SEPARADOR
 
     def frameAction(self, frame):
+        """Raise the frame's bottom by the notes' height and queue them for the page end."""
         doc = self.canv._doctemplate
         ancho = frame._getAvailableWidth()
         parrafos = self._parrafos(ancho)
@@ -214,146 +212,6 @@ class Titulo(Paragraph):
     def __init__(self, marcado: str, estilo: ParagraphStyle, nivel: int, entrada: str, clave):
         super().__init__(marcado, estilo)
         self.toc = (nivel, entrada, clave)
-
-
-# --------------------------------------------------------------------------- document
-
-
-@dataclass(frozen=True)
-class Margenes:
-    izquierda: float
-    derecha: float
-    arriba: float
-    abajo: float
-
-
-VERTICAL = Margenes(2.3 * cm, 2.0 * cm, 2.6 * cm, 2.0 * cm)
-APAISADO = Margenes(1.5 * cm, 1.5 * cm, 2.2 * cm, 1.6 * cm)
-
-
-class Documento(BaseDocTemplate):
-    """A4 document with a portrait and a landscape template; header lines, page numbers,
-    footnotes at the foot of the page and an optional BORRADOR watermark on every page."""
-
-    def __init__(
-        self,
-        destino,
-        *,
-        lema: str,
-        borrador: bool,
-        progreso=None,
-        varias_pasadas: bool = False,
-        **kw,
-    ):
-        super().__init__(destino, pagesize=A4, invariant=1, lang="es-PE", **kw)
-        self.lema = lema
-        self.borrador = borrador
-        #: With a table of contents the first pass only measures pages: images are skipped.
-        self.varias_pasadas = varias_pasadas
-        self.pasada_de_prueba = False
-        self._progreso = progreso
-        self.notas_pagina: list[tuple[Paragraph, float]] = []
-        plantillas = []
-        for nombre, tamano, m in (
-            ("vertical", A4, VERTICAL),
-            ("apaisado", landscape(A4), APAISADO),
-        ):
-            marco = Frame(
-                m.izquierda,
-                m.abajo,
-                tamano[0] - m.izquierda - m.derecha,
-                tamano[1] - m.arriba - m.abajo,
-                id=nombre,
-                leftPadding=0,
-                rightPadding=0,
-                topPadding=0,
-                bottomPadding=0,
-            )
-            plantillas.append(
-                PageTemplate(
-                    id=nombre,
-                    frames=[marco],
-                    onPage=self._al_empezar,
-                    onPageEnd=self._al_terminar,
-                    pagesize=tamano,
-                )
-            )
-        self.addPageTemplates(plantillas)
-        self.setProgressCallBack(self._al_avanzar)
-
-    def _al_avanzar(self, tipo, valor):
-        if tipo == "PASS":
-            # multiBuild needs at least two passes when the story has a table of contents.
-            self.pasada_de_prueba = self.varias_pasadas and valor == 1
-        if self._progreso is not None:
-            self._progreso(tipo, valor)
-
-    def beforeDocument(self):
-        self.notas_pagina = []
-
-    def afterFlowable(self, flowable):
-        toc = getattr(flowable, "toc", None)
-        if toc is None:
-            return
-        nivel, entrada, clave = toc
-        self.canv.bookmarkPage(clave)
-        self.canv.addOutlineEntry(entrada, clave, level=nivel, closed=nivel > 0)
-        self.notify("TOCEntry", (nivel, texto(entrada), self.page, clave))
-
-    def _al_empezar(self, canvas, doc):
-        for marco in doc.pageTemplate.frames:
-            marco._geom()  # undo the room footnotes took on the previous page
-        self.notas_pagina = []
-        ancho, alto = canvas._pagesize
-        canvas.saveState()
-        canvas.setFillColor(GRIS)
-        canvas.setFont(FUENTE_CURSIVA, 7)
-        arriba = alto - 1.0 * cm
-        canvas.drawCentredString(ancho / 2, arriba, f"“{DECENIO}”")
-        canvas.drawCentredString(ancho / 2, arriba - 9, f"“{self.lema}”")
-        canvas.setStrokeColor(LINEA)
-        canvas.setLineWidth(0.5)
-        canvas.line(1.5 * cm, arriba - 14, ancho - 1.5 * cm, arriba - 14)
-        canvas.restoreState()
-
-    def _al_terminar(self, canvas, doc):
-        ancho, _alto = canvas._pagesize
-        marco = doc.pageTemplate.frames[0]
-        if self.notas_pagina:
-            total = sum(h for _p, h in self.notas_pagina) + ReservaNotas.SEPARADOR
-            y = marco._y1 + total
-            canvas.saveState()
-            canvas.setStrokeColor(GRIS)
-            canvas.setLineWidth(0.5)
-            canvas.line(marco._x1, y - 3, marco._x1 + 4 * cm, y - 3)
-            canvas.restoreState()
-            y -= ReservaNotas.SEPARADOR
-            for parrafo, h in self.notas_pagina:
-                y -= h
-                parrafo.wrapOn(canvas, marco._width, h)
-                parrafo.drawOn(canvas, marco._x1, y)
-            self.notas_pagina = []
-        canvas.saveState()
-        canvas.setFont(FUENTE, 8)
-        canvas.setFillColor(GRIS)
-        canvas.drawCentredString(ancho / 2, 0.9 * cm, f"Página {doc.page}")
-        canvas.restoreState()
-        if self.borrador:
-            self._marca_de_agua(canvas)
-
-    @staticmethod
-    def _marca_de_agua(canvas) -> None:
-        """A large translucent diagonal "BORRADOR" over everything (charts are opaque)."""
-        ancho, alto = canvas._pagesize
-        vertical = ancho < alto
-        canvas.saveState()
-        canvas.setFillColor(colors.Color(0.55, 0.55, 0.55))
-        canvas.setFillAlpha(0.22)
-        canvas.setFont(FUENTE_NEGRITA, 96 if vertical else 110)
-        canvas.translate(ancho / 2, alto / 2)
-        canvas.rotate(50 if vertical else 30)
-        canvas.drawCentredString(0, -34, "BORRADOR")
-        canvas.restoreState()
 
 
 # --------------------------------------------------------------------------- story writer
@@ -390,6 +248,7 @@ class Redactor:
         return "".join(partes)
 
     def _con_notas(self, flowable) -> None:
+        """Add a flowable, kept together with the footnotes its text registered."""
         if self._pendientes:
             notas, self._pendientes = self._pendientes, []
             self.story.append(KeepTogether([flowable, ReservaNotas(notas)]))
@@ -402,6 +261,7 @@ class Redactor:
         self._con_notas(Paragraph(marcado, ESTILOS[estilo], **kw))
 
     def vineta(self, marcado: str, estilo: str = "vineta") -> None:
+        """Add a bullet of markup."""
         self._con_notas(Paragraph(marcado, ESTILOS[estilo], bulletText="•"))
 
     def bloque(self, texto_usuario: str, *, lista: bool = False) -> None:
@@ -432,10 +292,12 @@ class Redactor:
         )
 
     def espacio(self, alto: float) -> None:
+        """Add vertical space (points)."""
         self.story.append(Spacer(1, alto))
 
     # captions ------------------------------------------------------------------
     def siguiente_cuadro(self) -> int:
+        """Number the next CUADRO will get (for text that refers to it first)."""
         return self.cuadros + 1
 
     def cuadro(self, lineas: Iterable[str], tabla, fuente: str, *, juntos=True) -> None:
@@ -473,5 +335,6 @@ class Redactor:
 
 
 def avisar(progreso: Progreso | None, fraccion: float, mensaje: str) -> None:
+    """Tell progreso (if any) how far the build is, the fraction kept within 0 … 1."""
     if progreso is not None:
         progreso(min(max(fraccion, 0.0), 1.0), mensaje)

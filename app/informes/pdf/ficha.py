@@ -6,10 +6,11 @@ from reportlab.lib.units import cm
 from reportlab.platypus import Paragraph, Table
 
 from app.comun.calculos import redondear
+from app.informes.graficos import definicion
 from app.informes.informe import DatosFicha
 from app.informes.pdf import graficos
 from app.informes.pdf.base import ESTILOS, Redactor, pct, texto
-from app.informes.pdf.situacional import estilo_tabla
+from app.informes.pdf.situacional import ANCHO_REGION, estilo_tabla
 
 ESTADOS = {
     "no_aplica": "No aplica",
@@ -85,12 +86,9 @@ def story_ficha(datos: DatosFicha) -> list:
             f"Anexo 4 aprobado de la {texto(datos.organo_sigla)}.",
             juntos=False,
         )
-        figura = graficos.grafico_region(
-            f"{datos.organo_sigla} {datos.region} - {datos.periodo_nombre}",
-            [v.idg for v in res.valores],
-            [v.programado for v in res.valores],
-            [v.ejecutado for v in res.valores],
-            ancho=15.5 * cm,
+        figura = graficos.figura(
+            definicion.grafico_region(datos, datos.region, datos.organo_sigla, res),
+            ancho=ANCHO_REGION,
         )
         r.grafico(
             [texto(datos.organo), f"Resultados {texto(datos.periodo_nombre)}"],

@@ -24,9 +24,11 @@ def anexo_matriz(r: Redactor, d: DatosInforme) -> None:
     mini, cab = ESTILOS["celda_mini"], ESTILOS["cabecera_mini"]
 
     def h(valor):
+        """A header cell."""
         return Paragraph(texto(valor), cab)
 
     def p(valor):
+        """A body cell (empty when there is no value)."""
         return Paragraph(texto(valor), mini) if valor else ""
 
     filas = [

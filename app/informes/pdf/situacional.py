@@ -1,4 +1,8 @@
-"""The situational report's story, section by section, following seed-spec §3."""
+"""The situational report's story, section by section, following seed-spec §3.
+
+Over 400 lines because it is one document: each method writes one section in the report's
+order, and splitting them across files would scatter the numbering of cuadros and gráficos.
+"""
 
 from __future__ import annotations
 
@@ -15,11 +19,8 @@ from reportlab.platypus import (
 )
 from reportlab.platypus.tableofcontents import TableOfContents
 
-from app.informes.informe import (
-    DatosInforme,
-    ResultadoRegion,
-    periodo_en_texto,
-)
+from app.informes.graficos import definicion
+from app.informes.informe import DatosInforme, periodo_en_texto
 from app.informes.narrativa import (
     CLAVES_LISTA,
     lista_es,
@@ -222,9 +223,7 @@ class Informe:
             r.story.append(
                 Paragraph(texto(f.texto), ESTILOS["vineta"], bulletText=f"{texto(f.letra)})")
             )
-        figura = graficos.grafico_funciones(
-            [(f.region, f.cantidad) for f in d.funciones_por_region], ancho=ANCHO_FUNCIONES
-        )
+        figura = graficos.figura(definicion.grafico_funciones(d), ancho=ANCHO_FUNCIONES)
         self._avance("Gráfico de funciones transferidas")
         r.grafico(
             ["Transferencia de Funciones Artículo 48º de la LOGR"],
@@ -436,11 +435,8 @@ class Informe:
         )
         r.story.append(PageBreak())
         for res in d.resultados_regiones:
-            figura = graficos.grafico_region(
-                f"{res.organo_sigla} {res.region} - {self.periodo}",
-                [v.idg for v in res.valores],
-                [v.programado for v in res.valores],
-                [v.ejecutado for v in res.valores],
+            figura = graficos.figura(
+                definicion.grafico_region(d, res.region, res.organo_sigla, res),
                 ancho=ANCHO_REGION,
             )
             self._avance(f"Gráfico de la {res.organo}")
@@ -465,12 +461,7 @@ class Informe:
             nombre = res.nombre.strip().rstrip(".").strip()
             r.parrafo(f"“{texto(nombre)}”", "cita")
             r.parrafo(texto(res.frase_veredicto))
-            figura = graficos.grafico_idg(
-                f"IdG {res.numero}: Resultado promedio {self.periodo}",
-                res.programado,
-                res.ejecutado,
-                ancho=ANCHO_IDG,
-            )
+            figura = graficos.figura(definicion.grafico_idg(d, res), ancho=ANCHO_IDG)
             self._avance(f"Gráfico del IdG {res.numero}")
             detalle = Paragraph(
                 f"Programación promedio: {pct(res.programado_pct)} · Ejecución promedio: "
@@ -571,38 +562,16 @@ class Informe:
         )
         r.story.append(PageBreak())
         for fila in comp.filas:
-            figura = self._grafico_comparacion(fila.anterior, fila.actual, ant, act)
+            figura = graficos.figura(
+                definicion.grafico_comparacion(d, fila.region, fila.organo_sigla),
+                ancho=ANCHO_REGION,
+            )
             self._avance(f"Gráfico comparativo de la {fila.actual.organo}")
             r.grafico(
                 [texto(fila.actual.organo), f"{ant} Semestre vs {act} Semestre"],
                 figura,
                 FUENTE_GDRTPE,
             )
-
-    def _grafico_comparacion(
-        self, anterior: ResultadoRegion | None, actual: ResultadoRegion, ant: str, act: str
-    ) -> graficos.Grafico:
-        idgs = sorted(
-            {v.idg for v in actual.valores}
-            | {v.idg for v in (anterior.valores if anterior else ())}
-        )
-        previo = {v.idg: v for v in (anterior.valores if anterior else ())}
-        ahora = {v.idg: v for v in actual.valores}
-
-        def serie(valores, campo):
-            return [getattr(valores[i], campo) if i in valores else None for i in idgs]
-
-        return graficos.grafico_comparacion(
-            f"{actual.organo_sigla} {actual.region} - {ant} Semestre vs {act} Semestre "
-            f"{self.d.anio}",
-            serie(previo, "programado"),
-            serie(previo, "ejecutado"),
-            serie(ahora, "programado"),
-            serie(ahora, "ejecutado"),
-            ancho=ANCHO_REGION,
-            idgs=idgs,
-            etiquetas=(f"{ant} SEM.", f"{act} SEM."),
-        )
 
     def matriz(self) -> None:
         self.r.story += [NextPageTemplate("apaisado"), PageBreak()]

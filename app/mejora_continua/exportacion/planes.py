@@ -1,7 +1,7 @@
 """Excel export of an AMC plan, one sheet per table of the document (002) and laid out like it.
 
-Amounts are numbers (two decimals), never text; text that a spreadsheet could run as a
-formula (starting with = + - @) is neutralised with a leading apostrophe.
+Amounts are numbers (two decimals), never text; free text goes through app.comun.hojas, which
+neutralises what a spreadsheet could run as a formula (the "-" placeholder stays as printed).
 """
 
 from __future__ import annotations
@@ -14,6 +14,7 @@ from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.worksheet import Worksheet
 
+from app.comun.hojas import texto_seguro
 from app.mejora_continua.models.planes import (
     LineaPresupuesto,
     NivelCausa,
@@ -44,17 +45,9 @@ COLUMNAS_MATRIZ = [
 NO_DETERMINADO = "No se ha determinado"
 GUION = "-"
 FORMATO_MONTO = "#,##0.00"
-PELIGROSOS = ("=", "+", "-", "@")
 NEGRITA = Font(bold=True)
 RELLENO = PatternFill("solid", fgColor="DDE5F0")
 AJUSTE = Alignment(wrap_text=True, vertical="top")
-
-
-def texto(valor: str | None) -> str | None:
-    """A text cell, neutralised when a spreadsheet would read it as a formula."""
-    if valor and valor != GUION and valor.startswith(PELIGROSOS):
-        return "'" + valor
-    return valor
 
 
 def _monto(hoja: Worksheet, fila: int, columna: int, valor: Decimal | None) -> None:
@@ -102,11 +95,11 @@ def _hoja_problemas(libro: Workbook, plan: PlanMejora) -> None:
     for problema in plan.problemas:
         tabla = queries.tabla_causal(problema)
         inicio = fila
-        hoja.cell(fila, 1, texto(f"{problema.numero}. {problema.texto}"))
+        hoja.cell(fila, 1, texto_seguro(f"{problema.numero}. {problema.texto}"))
         for renglon in tabla:
             for columna, causa in ((2, renglon.mtpe), (3, renglon.drtpe)):
                 if causa is not None:
-                    hoja.cell(fila, columna, texto(f"{causa.letra}. {causa.texto}"))
+                    hoja.cell(fila, columna, texto_seguro(f"{causa.letra}. {causa.texto}"))
             fila += 1
         if not tabla:
             fila += 1
@@ -137,7 +130,7 @@ def _hoja_alternativas(libro: Workbook, plan: PlanMejora) -> None:
     )
     fila = 2
     for problema in plan.problemas:
-        hoja.cell(fila, 1, texto(f"{problema.numero}. {problema.texto}")).font = NEGRITA
+        hoja.cell(fila, 1, texto_seguro(f"{problema.numero}. {problema.texto}")).font = NEGRITA
         fila += 1
         for nivel in NivelCausa:
             for alternativa in problema.alternativas_de(nivel):
@@ -146,12 +139,12 @@ def _hoja_alternativas(libro: Workbook, plan: PlanMejora) -> None:
                     problema.etiqueta,
                     nivel.etiqueta,
                     alternativa.literal,
-                    texto(alternativa.texto),
-                    texto(f"{causa.letra}. {causa.texto}") if causa else None,
+                    texto_seguro(alternativa.texto),
+                    texto_seguro(f"{causa.letra}. {causa.texto}") if causa else None,
                     "Sí" if alternativa.priorizada else "No",
-                    texto(alternativa.texto_priorizado),
-                    texto(alternativa.plazo_texto) or None,
-                    texto(alternativa.nota),
+                    texto_seguro(alternativa.texto_priorizado),
+                    texto_seguro(alternativa.plazo_texto) or None,
+                    texto_seguro(alternativa.nota),
                 ]
                 for columna, valor in enumerate(valores, start=1):
                     hoja.cell(fila, columna, valor)
@@ -189,7 +182,7 @@ def _hoja_matriz(libro: Workbook, plan: PlanMejora) -> None:
                     renglon.meta,
                 ]
                 for columna, valor in enumerate(valores, start=1):
-                    hoja.cell(fila, columna, texto(valor))
+                    hoja.cell(fila, columna, texto_seguro(valor))
                 fila += 1
         fila += 1
     _anchos(hoja, [70, 60, 30, 18, 18])
@@ -198,25 +191,25 @@ def _hoja_matriz(libro: Workbook, plan: PlanMejora) -> None:
 
 def _fila_presupuesto(hoja: Worksheet, fila: int, linea: LineaPresupuesto) -> None:
     """One budget line in the document's layout (placeholders "-" where it prints them)."""
-    hoja.cell(fila, 1, texto(linea.actividad))
+    hoja.cell(fila, 1, texto_seguro(linea.actividad))
     if linea.padre_id is not None or linea.padre is not None:
-        hoja.cell(fila, 3, texto(linea.unidad_medida))
+        hoja.cell(fila, 3, texto_seguro(linea.unidad_medida))
         _monto(hoja, fila, 4, linea.costo_unitario)
         _monto(hoja, fila, 5, linea.cantidad)
         _monto(hoja, fila, 6, linea.total)
-        hoja.cell(fila, 7, linea.especificacion_gasto)
+        hoja.cell(fila, 7, texto_seguro(linea.especificacion_gasto))
         return
     hoja.cell(fila, 2, linea.nivel.etiqueta if linea.nivel else None)
     if linea.hijos:
         _monto(hoja, fila, 8, linea.total)
         return
-    hoja.cell(fila, 3, texto(linea.unidad_medida) or GUION)
+    hoja.cell(fila, 3, texto_seguro(linea.unidad_medida) or GUION)
     for columna, valor in ((4, linea.costo_unitario), (5, linea.cantidad), (6, linea.total)):
         if valor is None:
             hoja.cell(fila, columna, GUION)
         else:
             _monto(hoja, fila, columna, valor)
-    hoja.cell(fila, 7, linea.especificacion_gasto or GUION)
+    hoja.cell(fila, 7, texto_seguro(linea.especificacion_gasto) or GUION)
     if linea.total is not None:
         _monto(hoja, fila, 8, linea.total)
     else:
@@ -255,7 +248,7 @@ def _hoja_presupuesto(libro: Workbook, plan: PlanMejora) -> None:
     )
     for aviso in resumen.advertencias:
         fila += 1
-        hoja.cell(fila, 1, texto(f"Advertencia: {aviso}"))
+        hoja.cell(fila, 1, texto_seguro(f"Advertencia: {aviso}"))
     _anchos(hoja, [70, 18, 16, 14, 10, 14, 16, 18])
     _ajustar(hoja)
     hoja.freeze_panes = "A2"
@@ -270,7 +263,7 @@ def _hoja_seguimiento(libro: Workbook, plan: PlanMejora) -> None:
     for responsable in plan.responsables:
         valores = [
             responsable.nivel.etiqueta,
-            texto(responsable.organo),
+            texto_seguro(responsable.organo),
             responsable.funcion.etiqueta,
             responsable.unidad.sigla if responsable.unidad else None,
         ]
@@ -297,13 +290,13 @@ def _hoja_seguimiento(libro: Workbook, plan: PlanMejora) -> None:
     for accion in plan.acciones:
         actual = accion.seguimiento_actual
         valores = [
-            texto(accion.objetivo or accion.indicador),
+            texto_seguro(accion.objetivo or accion.indicador),
             accion.nivel.etiqueta,
-            texto(accion.responsable.organo) if accion.responsable else None,
+            texto_seguro(accion.responsable.organo) if accion.responsable else None,
             accion.estado.etiqueta,
             actual.fecha if actual else None,
-            texto(actual.nota) if actual else None,
-            texto(actual.usuario.nombre) if actual and actual.usuario else None,
+            texto_seguro(actual.nota) if actual else None,
+            texto_seguro(actual.usuario.nombre) if actual and actual.usuario else None,
         ]
         for columna, valor in enumerate(valores, start=1):
             celda = hoja.cell(fila, columna, valor)

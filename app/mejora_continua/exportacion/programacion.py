@@ -2,7 +2,7 @@
 
 Laid out as the documents lay them out (landscape, the report's column headers, an ENE…DIC
 grid of X marks). The builders only format what app.mejora_continua.queries.programacion
-computed; they never read the database themselves.
+computed; they never read the database themselves. Cell text goes through app.comun.hojas.
 """
 
 from __future__ import annotations
@@ -16,6 +16,7 @@ from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.worksheet import Worksheet
 
+from app.comun.hojas import texto_seguro
 from app.mejora_continua.models.programacion import (
     MESES_CORTOS,
     EstadoProgramacion,
@@ -46,19 +47,9 @@ _ARRIBA = Alignment(vertical="top", wrap_text=True)
 _CENTRO = Alignment(horizontal="center", vertical="center", wrap_text=True)
 
 
-def texto(valor: object) -> str | None:
-    """A text cell, neutralised with a leading apostrophe if Excel could read it as a formula."""
-    if valor is None:
-        return None
-    cadena = str(valor)
-    return "'" + cadena if cadena[:1] in ("=", "+", "-", "@") else cadena
-
-
 def _poner(hoja: Worksheet, fila: int, columna: int, valor, *, estilo=_ARRIBA, negrita=False):
     """Write one bordered cell (text neutralised) and return it."""
-    celda = hoja.cell(
-        row=fila, column=columna, value=texto(valor) if isinstance(valor, str) else valor
-    )
+    celda = hoja.cell(row=fila, column=columna, value=texto_seguro(valor))
     celda.alignment = estilo
     celda.border = _BORDE
     if negrita:
@@ -110,7 +101,7 @@ def _guardar(libro: Workbook) -> bytes:
 def libro_matriz(matriz) -> bytes:
     """The implementation matrix: one block per sector, per IdG its recommendations and activities.
 
-    matriz is a queries.programacion.Matriz. Row 3–4 carry the headers (the schedule header
+    matriz is a queries.programacion_matriz.Matriz. Row 3–4 carry the headers (the schedule header
     spans ENE…DIC, with "TEMA" over the activities column); each IdG takes as many rows as it
     has recommendations or activities, its first four columns merged.
     """
@@ -127,7 +118,7 @@ def libro_matriz(matriz) -> bytes:
             partes.append(f"Recomendaciones: Anexo 5 del {matriz.periodo.nombre}")
         if matriz.programa is not None:
             partes.append(f"Actividades: {matriz.programa.nombre}")
-        hoja.cell(row=2, column=1, value=texto(" · ".join(partes)))
+        hoja.cell(row=2, column=1, value=texto_seguro(" · ".join(partes)))
     # Headers: rows 3–4.
     for columna, encabezado in enumerate(ENCABEZADOS_MATRIZ[:7], start=1):
         _poner(hoja, 3, columna, encabezado, estilo=_CENTRO, negrita=True).fill = _CABECERA
@@ -162,7 +153,7 @@ def libro_matriz(matriz) -> bytes:
         _poner(hoja, inicio_bloque, 1, bloque.titulo, estilo=_CENTRO, negrita=True).fill = _SECTOR
         _unir(hoja, inicio_bloque, 1, fila - 1, 1)
     if matriz.nota:
-        hoja.cell(row=fila + 1, column=1, value=texto(matriz.nota))
+        hoja.cell(row=fila + 1, column=1, value=texto_seguro(matriz.nota))
     _anchos(hoja, (16, 12, 30, 24, 55, 18, 50, *([5] * 12), 60))
     hoja.freeze_panes = "E5"
     _apaisado(hoja, 3)
@@ -177,7 +168,7 @@ def _titulo(hoja: Worksheet, programa: ProgramaCapacidades, subtitulo: str, anch
     _poner(hoja, 1, 1, programa.nombre, estilo=_CENTRO, negrita=True)
     _unir(hoja, 1, 1, 1, ancho)
     hoja.row_dimensions[1].height = 24
-    hoja.cell(row=2, column=1, value=texto(subtitulo))
+    hoja.cell(row=2, column=1, value=texto_seguro(subtitulo))
 
 
 def _encabezado(hoja: Worksheet, fila: int, nombres: Iterable[str]) -> None:

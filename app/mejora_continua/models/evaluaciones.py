@@ -10,8 +10,9 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from app.catalogo.models import Indicador, Region, UnidadMTPE
 from app.comun.base import TimestampMixin
+from app.comun.flujo import EstadoReporte
 from app.comun.i18n import N_, traducir
-from app.convenios.models import EstadoReporte, Periodo
+from app.convenios.models import Periodo
 from app.extensions import db
 
 
@@ -53,6 +54,12 @@ ETIQUETAS_CLASIFICACION = {
     Clasificacion.no_ejecuto: N_("No ejecutaron acciones"),
     Clasificacion.otra: N_("Otra"),
 }
+
+#: Classifications that state a figure (the cell must have a value) and those that state none.
+CON_VALOR = frozenset({Clasificacion.cumplio_meta, Clasificacion.no_cumplio_meta})
+SIN_VALOR = frozenset({Clasificacion.sin_meta, Clasificacion.no_aplica, Clasificacion.no_remitio})
+#: Classifications checked against the Anexo 4 (otra and None are free text).
+CLASIFICADAS = CON_VALOR | SIN_VALOR | {Clasificacion.no_ejecuto}
 
 item_region = sa.Table(
     "item_evaluacion_region",

@@ -1,3 +1,4 @@
+# Over ~400 lines: one aggregate, eight tables whose relationships and type hints name each other.
 """Acciones de Mejora Continua (AMC) plans: diagnosis, logic matrix, budget and follow-up.
 
 A plan (e.g. the Puno 2015 plan, seed 002) answers the SD-PCM evaluation of one transferred

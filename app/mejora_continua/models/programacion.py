@@ -9,6 +9,7 @@ MovimientoProgramacion row (plus an audit Evento).
 from __future__ import annotations
 
 import enum
+from collections.abc import Iterable
 from datetime import date, datetime
 
 import sqlalchemy as sa
@@ -42,6 +43,14 @@ MESES = (
 def nombre_mes(mes: int) -> str:
     """Capitalised month name, e.g. 9 → "Setiembre"."""
     return MESES[mes - 1].capitalize()
+
+
+def texto_meses(meses: Iterable[int]) -> str:
+    """Months the way the documents write them: "Feb", "Feb y Set", "Ene, May y Set"."""
+    cortos = [MESES_CORTOS[m - 1].capitalize() for m in sorted(set(meses))]
+    if len(cortos) <= 1:
+        return "".join(cortos)
+    return ", ".join(cortos[:-1]) + " y " + cortos[-1]
 
 
 class EstadoPrograma(enum.Enum):

@@ -11,8 +11,9 @@ from sqlalchemy.orm import joinedload, lazyload, selectinload
 
 from app.auth.models import Usuario
 from app.catalogo.models import Indicador, Region, TipoUnidad, UnidadMTPE
+from app.comun.flujo import EstadoReporte
 from app.comun.roles import Rol
-from app.convenios.models import Convenio, EstadoReporte, Periodo, Reporte
+from app.convenios.models import Convenio, Periodo, Reporte
 from app.convenios.queries.anexo4 import convenios_esperados
 from app.convenios.queries.convenios import ESTADOS_SUSCRITOS
 from app.extensions import db
@@ -162,11 +163,6 @@ def regiones_sin_anexo4(periodo: Periodo) -> list[Region]:
     return [c.region for c in convenios_esperados(periodo) if c.region_id not in evaluadas]
 
 
-def todas_las_regiones() -> list[Region]:
-    """The 25 regional governments and Lima Metropolitana (what recommendations may name)."""
-    return list(db.session.scalars(sa.select(Region).order_by(Region.orden, Region.nombre)))
-
-
 def unidades_responsables() -> list[UnidadMTPE]:
     """MTPE units that can be responsible for a recommendation (no vice-ministries)."""
     return list(
@@ -221,6 +217,32 @@ def recomendaciones_aprobadas(periodo: Periodo) -> list[RecomendacionAprobada]:
         )
         for item in items
     ]
+
+
+def recomendaciones_vinculables(
+    usuario: Usuario, indicador_id: int | None = None
+) -> list[ItemEvaluacion]:
+    """The recommendations a user may tie to a programme activity (of one IdG when given).
+
+    A directorate does not read another unit's Anexo 5 before it is approved.
+    """
+    consulta = (
+        sa.select(ItemEvaluacion)
+        .join(Evaluacion, ItemEvaluacion.evaluacion_id == Evaluacion.id)
+        .join(Indicador, Evaluacion.indicador_id == Indicador.id)
+        .where(ItemEvaluacion.tipo == TipoItem.recomendacion)
+        .order_by(Indicador.numero, ItemEvaluacion.orden)
+    )
+    if indicador_id:
+        consulta = consulta.where(Evaluacion.indicador_id == indicador_id)
+    if usuario.rol is Rol.direccion:
+        consulta = consulta.where(
+            sa.or_(
+                Evaluacion.estado == EstadoReporte.aprobado,
+                Evaluacion.unidad_id == usuario.unidad_id,
+            )
+        )
+    return list(db.session.scalars(consulta))
 
 
 def pendientes(usuario: Usuario) -> dict[str, list]:

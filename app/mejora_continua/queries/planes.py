@@ -1,19 +1,23 @@
-"""Reads of the AMC plans: scope per user, the causal table, the matrix and budget summaries.
+"""Reads of the AMC plans: scope per user, the causal table, the matrix and budget summaries,
+and the budget's warnings (activities that may be budgeted twice, totals that don't add up).
 
 The web page and the Excel export both read through these functions, so they agree.
 """
 
 from __future__ import annotations
 
+import re
 from collections import Counter
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from decimal import Decimal
 
 import sqlalchemy as sa
+from flask_babel import gettext as _
 from sqlalchemy.orm import selectinload
 
 from app.auth.models import Usuario
-from app.catalogo.models import Region
+from app.catalogo.models import Region, UnidadMTPE, normalizar
 from app.comun.roles import Rol
 from app.extensions import db
 from app.mejora_continua.models.planes import (
@@ -28,7 +32,21 @@ from app.mejora_continua.models.planes import (
     TipoFila,
     totales_por_nivel,
 )
-from app.mejora_continua.services.planes import advertencias_presupuesto
+
+#: Two costed activities of one level whose wording is this similar may be one thing budgeted
+#: twice (document 002 budgets the CISTPE regulation twice, 6 000.00 each).
+UMBRAL_SIMILITUD = 0.6
+#: Acronyms spelled out before comparing activities, so "CISTPE" meets its full name.
+SIGLAS = {
+    "cistpe": "comision intergubernamental sector trabajo promocion empleo",
+    "mtpe": "ministerio trabajo promocion empleo",
+    "sovio": "servicio orientacion vocacional informacion ocupacional",
+    "poi": "plan operativo institucional",
+    "pesem": "plan estrategico sectorial multianual",
+}
+_VACIAS = set(
+    "a al ante con de del el en entre la las lo los o para por que se sobre su sus un una y".split()
+)
 
 
 def _alcance(consulta: sa.Select, usuario: Usuario) -> sa.Select:
@@ -36,17 +54,6 @@ def _alcance(consulta: sa.Select, usuario: Usuario) -> sa.Select:
     if usuario.rol is Rol.drtpe:
         return consulta.where(PlanMejora.region_id == usuario.region_id)
     return consulta
-
-
-def planes_visibles(usuario: Usuario) -> list[PlanMejora]:
-    """The plans the user may read, newest evaluation first."""
-    consulta = (
-        sa.select(PlanMejora)
-        .outerjoin(Region, PlanMejora.region_id == Region.id)
-        .options(selectinload(PlanMejora.lineas).selectinload(LineaPresupuesto.hijos))
-        .order_by(PlanMejora.periodo_evaluado.desc(), Region.orden, PlanMejora.id)
-    )
-    return list(db.session.scalars(_alcance(consulta, usuario)).unique())
 
 
 def consulta_planes(
@@ -71,21 +78,6 @@ def consulta_planes(
     if region_id:
         consulta = consulta.where(PlanMejora.region_id == region_id)
     return _alcance(consulta, usuario)
-
-
-def puede_ver_plan(plan: PlanMejora, usuario: Usuario) -> bool:
-    """Everyone reads plans, except that a drtpe user reads only their region's."""
-    if usuario.rol is Rol.drtpe:
-        return plan.region_id is not None and plan.region_id == usuario.region_id
-    return True
-
-
-def plan_visible(plan_id: int, usuario: Usuario) -> PlanMejora | None:
-    """The plan, or None when it does not exist or the user may not read it."""
-    plan = db.session.get(PlanMejora, plan_id)
-    if plan is None or not puede_ver_plan(plan, usuario):
-        return None
-    return plan
 
 
 @dataclass
@@ -151,3 +143,104 @@ def conteo_estados(plan: PlanMejora) -> dict[EstadoSeguimiento, int]:
     """How many actions are in each follow-up state."""
     conteo = Counter(fila.estado for fila in plan.acciones)
     return {estado: conteo.get(estado, 0) for estado in EstadoSeguimiento}
+
+
+def unidades_por_sigla() -> list[UnidadMTPE]:
+    """Every MTPE unit by acronym (the catalogue unit a responsible organ may be)."""
+    return list(db.session.scalars(sa.select(UnidadMTPE).order_by(UnidadMTPE.sigla)))
+
+
+# --- Warnings of the budget ----------------------------------------------------------------
+
+
+@dataclass
+class Duplicado:
+    """Two activities of one level that look like the same thing budgeted twice."""
+
+    primera: LineaPresupuesto
+    segunda: LineaPresupuesto
+    similitud: float
+
+    @property
+    def mensaje(self) -> str:
+        """Warning shown to the user."""
+        return _(
+            "Posible actividad duplicada en el presupuesto "
+            "(%(etiqueta)s): «%(recorte)s» y «%(recorte2)s» "
+            "parecen la misma actividad presupuestada dos veces. Revise si se suma dos veces.",
+            etiqueta=self.primera.nivel.etiqueta,
+            recorte=recorte(self.primera.actividad),
+            recorte2=recorte(self.segunda.actividad),
+        )
+
+
+def recorte(texto: str | None, largo: int = 90) -> str:
+    """Shorten a text for a message or a select option, with an ellipsis."""
+    texto = texto or ""
+    return texto if len(texto) <= largo else texto[: largo - 1].rstrip() + "…"
+
+
+def raices(texto: str) -> set[str]:
+    """Significant word stems of an activity (accents, case and acronyms evened out)."""
+    palabras = re.sub(r"[^a-z0-9]+", " ", normalizar(texto)).split()
+    expandidas = " ".join(SIGLAS.get(p, p) for p in palabras).split()
+    return {p[:6] for p in expandidas if p not in _VACIAS and len(p) > 2}
+
+
+def similitud(a: str, b: str) -> float:
+    """Jaccard similarity of the two activities' word stems (0 to 1)."""
+    ra, rb = raices(a), raices(b)
+    if not ra or not rb:
+        return 0.0
+    return len(ra & rb) / len(ra | rb)
+
+
+def parecidas(actividad: str, tiene_costo: bool, otra: LineaPresupuesto) -> tuple[bool, float]:
+    """Same wording, or both costed and similar enough."""
+    if normalizar(actividad) == normalizar(otra.actividad):
+        return True, 1.0
+    if not (tiene_costo and otra.tiene_costo):
+        return False, 0.0
+    valor = similitud(actividad, otra.actividad)
+    return valor >= UMBRAL_SIMILITUD, valor
+
+
+def posibles_duplicados(lineas: Iterable[LineaPresupuesto]) -> list[Duplicado]:
+    """Pairs of activities (same level) that may be one activity budgeted twice."""
+    principales = [linea for linea in lineas if linea.padre_id is None and linea.nivel]
+    encontrados = []
+    for i, primera in enumerate(principales):
+        for segunda in principales[i + 1 :]:
+            if primera.nivel is not segunda.nivel:
+                continue
+            duplicada, valor = parecidas(primera.actividad, primera.tiene_costo, segunda)
+            if duplicada:
+                encontrados.append(Duplicado(primera, segunda, valor))
+    return encontrados
+
+
+def advertencias_presupuesto(plan: PlanMejora) -> list[str]:
+    """Warnings over the whole budget: duplicates and printed totals that don't add up."""
+    avisos = [d.mensaje for d in posibles_duplicados(plan.lineas)]
+    monedas = sorted({linea.moneda for linea in plan.lineas})
+    if len(monedas) > 1:
+        avisos.append(
+            _(
+                "El presupuesto mezcla monedas (%(join)s): los "
+                "totales no son comparables hasta unificarlas.",
+                join=", ".join(monedas),
+            )
+        )
+    for linea in plan.lineas_principales:
+        if linea.hijos and linea.total_declarado is not None:
+            if linea.total_declarado != linea.total:
+                avisos.append(
+                    _(
+                        "El total escrito de «%(recorte)s» (%(total_declarado)s) no "
+                        "coincide con la suma de sus líneas de costo (%(total)s).",
+                        recorte=recorte(linea.actividad),
+                        total_declarado=format(linea.total_declarado, ",.2f"),
+                        total=format(linea.total, ",.2f"),
+                    )
+                )
+    return avisos

@@ -8,18 +8,20 @@ from flask_babel import lazy_gettext as _l
 from flask_babel import ngettext
 from flask_login import current_user
 
+from app.catalogo import queries as catalogo_queries
 from app.catalogo.models import Indicador
 from app.comun import calculos, listas
 from app.comun.acciones import confirmar
 from app.comun.auditoria import historial
 from app.comun.base import ahora
 from app.comun.campos import version_leida
+from app.comun.flujo import EstadoReporte
 from app.comun.roles import Rol, permitido
-from app.convenios.models import ETIQUETAS_CELDA, EstadoReporte
-from app.convenios.queries import anexo4 as anexo4_queries
+from app.convenios.models import ETIQUETAS_CELDA
+from app.convenios.queries import periodos as periodos_queries
 from app.extensions import db
-from app.mejora_continua import bp
-from app.mejora_continua.forms import (
+from app.mejora_continua import acceso, bp
+from app.mejora_continua.forms.evaluaciones import (
     AccionEvaluacionForm,
     EvaluacionForm,
     IniciarEvaluacionForm,
@@ -27,6 +29,7 @@ from app.mejora_continua.forms import (
 )
 from app.mejora_continua.models.evaluaciones import Evaluacion, TipoItem
 from app.mejora_continua.queries import evaluaciones as queries
+from app.mejora_continua.queries import evaluaciones_contraste as contraste
 from app.mejora_continua.services import evaluaciones as services
 
 ETIQUETAS_ESTADO_CELDA = {estado.value: etiqueta for estado, etiqueta in ETIQUETAS_CELDA.items()}
@@ -34,38 +37,17 @@ ETIQUETAS_ESTADO_CELDA = {estado.value: etiqueta for estado, etiqueta in ETIQUET
 
 def _periodo_o_404():
     """The semester named in ?periodo= (the newest when absent); 404 if it doesn't exist."""
-    periodo = anexo4_queries.periodo_por_codigo(request.args.get("periodo"))
+    periodo = periodos_queries.periodo_o_ultimo(request.args.get("periodo"))
     if periodo is None and request.args.get("periodo"):
         abort(404)
     return periodo
-
-
-def _evaluacion_o_404(evaluacion_id: int) -> Evaluacion:
-    """Load an evaluation the current user may read, or answer 404 (never the data)."""
-    evaluacion = db.session.get(Evaluacion, evaluacion_id)
-    if evaluacion is None or not services.puede_ver(evaluacion, current_user):
-        abort(404)
-    return evaluacion
-
-
-def _propia_o_404(evaluacion_id: int) -> Evaluacion:
-    """Load an evaluation of the current user's unit, or answer 404."""
-    evaluacion = _evaluacion_o_404(evaluacion_id)
-    if not services.puede_editar(evaluacion, current_user):
-        abort(404)
-    return evaluacion
-
-
-def _ve_contradicciones(evaluacion: Evaluacion) -> bool:
-    """The author's unit and ODES see the warnings against the Anexo 4."""
-    return current_user.rol is Rol.odes or services.puede_editar(evaluacion, current_user)
 
 
 def _anexo4(evaluacion: Evaluacion) -> list[tuple[str, calculos.Celda, bool | None]]:
     """The IdG's approved Anexo 4 rows: region, cell, goal met."""
     return [
         (region, celda, calculos.cumplio(celda))
-        for region, celda in services.celdas_del_idg(evaluacion).items()
+        for region, celda in contraste.celdas_del_idg(evaluacion).items()
     ]
 
 
@@ -82,7 +64,7 @@ def evaluaciones():
     siglas = sorted({f.indicador.proponente.sigla for f in filas})
     filtros = listas.leer_con_periodo(
         periodo,
-        anexo4_queries.periodos(),
+        periodos_queries.periodos(),
         listas.Campo("estado", _l("Estado"), estados),
         listas.Campo("unidad", _l("Proponente"), [(s, s) for s in siglas], _l("Todas")),
         listas.Campo("q", _l("Buscar"), marcador=_l("Nombre del indicador")),
@@ -105,7 +87,7 @@ def evaluaciones():
         pagina=listas.paginar_lista(visibles_filas, filtros),
         filas=filas,
         unidades=queries.completitud_por_unidad(periodo, filas),
-        visibles={e.id for e in evaluaciones_ if services.puede_ver(e, current_user)},
+        visibles={e.id for e in evaluaciones_ if acceso.puede_ver_evaluacion(e, current_user)},
         retrasos={e.id: services.dias_de_retraso(e) for e in evaluaciones_},
         form=IniciarEvaluacionForm(),
     )
@@ -118,7 +100,7 @@ def iniciar_evaluacion():
     form = IniciarEvaluacionForm()
     if not form.validate_on_submit():
         abort(400)
-    periodo = anexo4_queries.periodo_por_codigo(form.periodo.data)
+    periodo = periodos_queries.periodo_o_ultimo(form.periodo.data)
     texto_id = (form.indicador_id.data or "").strip()
     # Digits only and within a 32-bit id (the database driver would refuse a larger one).
     valido = texto_id.isdecimal() and len(texto_id) < 10
@@ -133,7 +115,7 @@ def iniciar_evaluacion():
         flash(error.mensaje, "error")
         return redirect(url_for("mejora_continua.evaluaciones", periodo=periodo.codigo))
     db.session.commit()
-    if not services.puede_editar(evaluacion, current_user):
+    if not acceso.puede_editar_evaluacion(evaluacion, current_user):
         abort(404)
     return redirect(url_for("mejora_continua.editar_evaluacion", evaluacion_id=evaluacion.id))
 
@@ -142,19 +124,18 @@ def iniciar_evaluacion():
 @permitido(Rol.odes, Rol.direccion, Rol.revisor)
 def ver_evaluacion(evaluacion_id: int):
     """Show one Anexo 5 with its items, warnings against the Anexo 4, actions and history."""
-    evaluacion = _evaluacion_o_404(evaluacion_id)
+    evaluacion = acceso.evaluacion_o_404(evaluacion_id)
     bloqueo = services.motivo_bloqueo(evaluacion)
-    propia = services.puede_editar(evaluacion, current_user)
+    propia = acceso.puede_editar_evaluacion(evaluacion, current_user)
+    contraste_visible = acceso.ve_contraste_anexo4(evaluacion, current_user)
     return render_template(
         "mejora_continua/evaluacion_ver.html",
         evaluacion=evaluacion,
         bloqueo=bloqueo,
         propia=propia,
         editable=propia and bloqueo is None,
-        contradicciones=services.contradicciones(evaluacion)
-        if _ve_contradicciones(evaluacion)
-        else [],
-        anexo4=_anexo4(evaluacion) if _ve_contradicciones(evaluacion) else [],
+        contradicciones=contraste.contradicciones(evaluacion) if contraste_visible else [],
+        anexo4=_anexo4(evaluacion) if contraste_visible else [],
         etiquetas_celda=ETIQUETAS_ESTADO_CELDA,
         retraso=services.dias_de_retraso(evaluacion),
         eventos=historial("evaluacion", evaluacion.id),
@@ -175,7 +156,7 @@ def _entrada(form: EvaluacionForm, tipo: TipoItem):
 @permitido(Rol.direccion)
 def editar_evaluacion(evaluacion_id: int):
     """Write the verdict, conclusions and recommendations; add or remove items."""
-    evaluacion = _propia_o_404(evaluacion_id)
+    evaluacion = acceso.evaluacion_propia_o_404(evaluacion_id)
     bloqueo = services.motivo_bloqueo(evaluacion)
     if bloqueo:
         flash(bloqueo, "error")
@@ -226,7 +207,7 @@ def editar_evaluacion(evaluacion_id: int):
             flash(error.mensaje if error.errores else _("Hay errores en el formulario."), "error")
         else:
             flash(_("Anexo 5 guardado como borrador."), "exito")
-            for aviso in services.contradicciones(evaluacion):
+            for aviso in contraste.contradicciones(evaluacion):
                 flash(_("Contradicción con el Anexo 4: %(aviso)s", aviso=aviso), "advertencia")
             return redirect(url_for("mejora_continua.ver_evaluacion", evaluacion_id=evaluacion_id))
     else:
@@ -236,11 +217,11 @@ def editar_evaluacion(evaluacion_id: int):
         evaluacion=evaluacion,
         form=form,
         errores_items=errores_items,
-        regiones=queries.todas_las_regiones(),
+        regiones=catalogo_queries.regiones(),
         evaluadas={r.id for r in queries.regiones_evaluadas(evaluacion.periodo)},
         unidades=queries.unidades_responsables(),
-        sugerencias=services.borrador_sugerido(evaluacion),
-        veredicto_sugerido=services.veredicto_sugerido(evaluacion),
+        sugerencias=contraste.borrador_sugerido(evaluacion),
+        veredicto_sugerido=contraste.veredicto_sugerido(evaluacion),
         anexo4=_anexo4(evaluacion),
         etiquetas_celda=ETIQUETAS_ESTADO_CELDA,
         form_sugerencias=AccionEvaluacionForm(version=evaluacion.version),
@@ -251,7 +232,7 @@ def editar_evaluacion(evaluacion_id: int):
 @permitido(Rol.direccion)
 def aplicar_sugerencias(evaluacion_id: int):
     """Add the conclusions suggested from the Anexo 4 to the draft."""
-    evaluacion = _propia_o_404(evaluacion_id)
+    evaluacion = acceso.evaluacion_propia_o_404(evaluacion_id)
     form = AccionEvaluacionForm()
     if not form.validate_on_submit():
         abort(400)
@@ -283,7 +264,7 @@ def aplicar_sugerencias(evaluacion_id: int):
 
 def _accion(evaluacion_id: int, accion, mensaje: str, **kwargs):
     """Run one workflow step, commit, flash the outcome and go back to the evaluation."""
-    evaluacion = _evaluacion_o_404(evaluacion_id)
+    evaluacion = acceso.evaluacion_o_404(evaluacion_id)
     con_motivo = "motivo" in kwargs
     form = MotivoEvaluacionForm() if con_motivo else AccionEvaluacionForm()
     if not form.validate_on_submit() and not con_motivo:
@@ -302,7 +283,7 @@ def _accion(evaluacion_id: int, accion, mensaje: str, **kwargs):
 @permitido(Rol.direccion)
 def enviar_evaluacion(evaluacion_id: int):
     """Submit the unit's Anexo 5 to ODES."""
-    _propia_o_404(evaluacion_id)
+    acceso.evaluacion_propia_o_404(evaluacion_id)
     return _accion(
         evaluacion_id,
         services.enviar,

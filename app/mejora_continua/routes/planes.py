@@ -6,35 +6,33 @@ import io
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date
-from enum import Enum
 from typing import Any
 
-import sqlalchemy as sa
 from flask import abort, flash, redirect, render_template, request, send_file, url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
-from wtforms.fields.core import UnboundField
 
 from app.catalogo import queries as catalogo_queries
-from app.catalogo.models import Region, UnidadMTPE
 from app.comun import listas
 from app.comun.auditoria import historial
+from app.comun.hojas import XLSX
 from app.comun.roles import Rol, permitido
 from app.extensions import db
-from app.mejora_continua import bp
+from app.mejora_continua import acceso, bp
 from app.mejora_continua.exportacion import planes as excel_planes
-from app.mejora_continua.forms import (
+from app.mejora_continua.forms.comun import datos_iniciales, mostrar_error
+from app.mejora_continua.forms.planes import (
     PlanAlternativaForm,
     PlanCausaForm,
     PlanEliminarForm,
     PlanFilaForm,
-    PlanLineaForm,
     PlanMejoraForm,
     PlanProblemaForm,
     PlanResponsableForm,
-    PlanSeguimientoForm,
+    llenar_opciones,
 )
+from app.mejora_continua.forms.planes_presupuesto import PlanLineaForm, PlanSeguimientoForm
 from app.mejora_continua.models.planes import (
     Alternativa,
     Causa,
@@ -47,8 +45,7 @@ from app.mejora_continua.models.planes import (
 )
 from app.mejora_continua.queries import planes as queries
 from app.mejora_continua.services import planes as services
-
-XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+from app.mejora_continua.services import planes_presupuesto as presupuesto
 
 
 @dataclass(frozen=True)
@@ -116,8 +113,8 @@ PARTES = {
         _l("Línea de presupuesto"),
         LineaPresupuesto,
         PlanLineaForm,
-        lambda *a, **k: services.crear_linea(*a, **k)[1],
-        services.editar_linea,
+        lambda *a, **k: presupuesto.crear_linea(*a, **k)[1],
+        presupuesto.editar_linea,
         "presupuesto",
         ("padre_id", "nivel"),
     ),
@@ -133,94 +130,12 @@ PARTES = {
 }
 
 
-def _plan_o_404(plan_id: int) -> PlanMejora:
-    """The plan if the current user may read it, else 404."""
-    plan = queries.plan_visible(plan_id, current_user)
-    if plan is None:
-        abort(404)
-    return plan
-
-
 def _parte_o_404(parte: str) -> Parte:
     """The definition of a part kind named in the URL, else 404."""
     definicion = PARTES.get(parte)
     if definicion is None:
         abort(404)
     return definicion
-
-
-def _plan_de(objeto: Any) -> int:
-    """Id of the plan an object belongs to."""
-    if isinstance(objeto, Causa | Alternativa):
-        return objeto.problema.plan_id
-    return objeto.plan_id
-
-
-def _objeto_o_404(plan: PlanMejora, definicion: Parte, parte_id: int) -> Any:
-    """The part with that id if it belongs to the plan, else 404."""
-    objeto = db.session.get(definicion.modelo, parte_id)
-    if objeto is None or _plan_de(objeto) != plan.id:
-        abort(404)
-    return objeto
-
-
-def _recorte(texto: str | None, largo: int = 80) -> str:
-    """Shorten a text for a select option."""
-    texto = texto or ""
-    return texto if len(texto) <= largo else texto[: largo - 1].rstrip() + "…"
-
-
-def _opciones(form: Any, plan: PlanMejora | None, actual: Any = None) -> None:
-    """Fill the selects of a part's form with this plan's problems, causes, lines…"""
-    ninguno = [(0, "—")]
-    if hasattr(form, "region_id"):
-        regiones = db.session.scalars(sa.select(Region).order_by(Region.orden))
-        form.region_id.choices = [(0, _("Plan nacional (sin región)"))] + [
-            (r.id, r.nombre) for r in regiones
-        ]
-    if plan is None:
-        return
-    if hasattr(form, "problema_id"):
-        problemas = [(p.id, f"{p.etiqueta}. {_recorte(p.texto)}") for p in plan.problemas]
-        form.problema_id.choices = (ninguno if isinstance(form, PlanFilaForm) else []) + problemas
-    if hasattr(form, "causa_id"):
-        form.causa_id.choices = ninguno + [
-            (c.id, f"{c.etiqueta}. {_recorte(c.texto, 60)}")
-            for p in plan.problemas
-            for c in p.causas
-        ]
-    if hasattr(form, "padre_id"):
-        form.padre_id.choices = [(0, _("— Es una actividad —"))] + [
-            (linea.id, f"{linea.nivel.etiqueta}: {_recorte(linea.actividad)}")
-            for linea in plan.lineas_principales
-            if actual is None or linea.id != actual.id
-        ]
-    if hasattr(form, "responsable_id"):
-        form.responsable_id.choices = ninguno + [
-            (r.id, f"{r.organo} ({r.nivel.etiqueta})") for r in plan.responsables
-        ]
-    if hasattr(form, "unidad_id"):
-        unidades = db.session.scalars(sa.select(UnidadMTPE).order_by(UnidadMTPE.sigla))
-        form.unidad_id.choices = ninguno + [(u.id, f"{u.sigla} — {u.nombre}") for u in unidades]
-
-
-def _valor_inicial(valor: Any) -> Any:
-    """An enum as its value (what the select fields hold)."""
-    if isinstance(valor, Enum):
-        return valor.value
-    return valor
-
-
-def _iniciales(form_clase: type, objeto: Any) -> dict[str, Any]:
-    """The object's current values in the shape the form expects (enums as values)."""
-    atributos = getattr(form_clase, "ATRIBUTOS", {})
-    datos = {}
-    for nombre in dir(form_clase):
-        atributo = atributos.get(nombre, nombre)
-        if isinstance(getattr(form_clase, nombre), UnboundField) and hasattr(objeto, atributo):
-            valor = _valor_inicial(getattr(objeto, atributo))
-            datos[nombre] = 0 if valor is None and nombre.endswith("_id") else valor
-    return datos
 
 
 def _presets(definicion: Parte) -> dict[str, Any]:
@@ -231,15 +146,6 @@ def _presets(definicion: Parte) -> dict[str, Any]:
         if valor:
             datos[nombre] = int(valor) if nombre.endswith("_id") and valor.isdecimal() else valor
     return datos
-
-
-def _error_en_formulario(form: Any, error: services.ErrorPlan) -> None:
-    """Show a service error next to its field (or at the top when it names none)."""
-    campo = getattr(form, error.campo, None) if error.campo else None
-    if campo is not None:
-        campo.errors = [*campo.errors, error.mensaje]
-    else:
-        flash(error.mensaje, "error")
 
 
 def _ir_a(plan: PlanMejora, seccion: str):
@@ -273,13 +179,13 @@ def planes():
 def plan_nuevo():
     """Register a new AMC plan (ODES)."""
     form = PlanMejoraForm()
-    _opciones(form, None)
+    llenar_opciones(form, None)
     if form.validate_on_submit():
         try:
             plan = services.crear_plan(form.datos(), usuario_id=current_user.id)
         except services.ErrorPlan as error:
             db.session.rollback()
-            _error_en_formulario(form, error)
+            mostrar_error(form, error)
         else:
             db.session.commit()
             flash(
@@ -293,7 +199,7 @@ def plan_nuevo():
 @permitido(Rol.odes, Rol.drtpe, Rol.direccion, Rol.revisor)
 def plan_ver(plan_id: int):
     """Show a plan: diagnosis, logic matrix, budget with totals, organs and follow-up."""
-    plan = _plan_o_404(plan_id)
+    plan = acceso.plan_o_404(plan_id)
     return render_template(
         "mejora_continua/plan_ver.html",
         plan=plan,
@@ -301,7 +207,7 @@ def plan_ver(plan_id: int):
         matriz=queries.matriz(plan),
         resumen=queries.resumen_presupuesto(plan),
         estados=queries.conteo_estados(plan),
-        puede_seguir={f.id: services.puede_seguir(f, current_user) for f in plan.acciones},
+        puede_seguir={f.id: acceso.puede_seguir_accion(f, current_user) for f in plan.acciones},
         editable=current_user.rol is Rol.odes,
         eventos=historial(services.OBJETO, plan.id) if current_user.rol is Rol.odes else [],
         niveles=list(NivelGobierno),
@@ -312,17 +218,17 @@ def plan_ver(plan_id: int):
 @permitido(Rol.odes)
 def plan_editar(plan_id: int):
     """Edit the heading data of a plan (ODES)."""
-    plan = _plan_o_404(plan_id)
+    plan = acceso.plan_o_404(plan_id)
     form = PlanMejoraForm(
-        data=_iniciales(PlanMejoraForm, plan) if request.method == "GET" else None
+        data=datos_iniciales(PlanMejoraForm, plan) if request.method == "GET" else None
     )
-    _opciones(form, plan)
+    llenar_opciones(form, plan)
     if form.validate_on_submit():
         try:
             services.editar_plan(plan, form.datos(), usuario_id=current_user.id)
         except services.ErrorPlan as error:
             db.session.rollback()
-            _error_en_formulario(form, error)
+            mostrar_error(form, error)
         else:
             db.session.commit()
             flash(_("Plan actualizado."), "exito")
@@ -336,7 +242,7 @@ def _guardar_parte(plan: PlanMejora, definicion: Parte, form: Any, guardar: Call
         avisos = guardar(plan, form.datos(), usuario_id=current_user.id)
     except services.ErrorPlan as error:
         db.session.rollback()
-        _error_en_formulario(form, error)
+        mostrar_error(form, error)
         return None
     db.session.commit()
     flash(_("%(nombre)s guardado.", nombre=definicion.nombre), "exito")
@@ -349,10 +255,10 @@ def _guardar_parte(plan: PlanMejora, definicion: Parte, form: Any, guardar: Call
 @permitido(Rol.odes)
 def plan_parte_nueva(plan_id: int, parte: str):
     """Add a problem, cause, alternative, matrix row, budget line or organ (ODES)."""
-    plan = _plan_o_404(plan_id)
+    plan = acceso.plan_o_404(plan_id)
     definicion = _parte_o_404(parte)
     form = definicion.formulario(data=_presets(definicion) if request.method == "GET" else None)
-    _opciones(form, plan)
+    llenar_opciones(form, plan)
     if form.validate_on_submit():
         respuesta = _guardar_parte(plan, definicion, form, definicion.crear)
         if respuesta is not None:
@@ -371,12 +277,12 @@ def plan_parte_nueva(plan_id: int, parte: str):
 @permitido(Rol.odes)
 def plan_parte_editar(plan_id: int, parte: str, parte_id: int):
     """Edit one part of a plan; the page also offers its deletion (ODES)."""
-    plan = _plan_o_404(plan_id)
+    plan = acceso.plan_o_404(plan_id)
     definicion = _parte_o_404(parte)
-    objeto = _objeto_o_404(plan, definicion, parte_id)
-    iniciales = _iniciales(definicion.formulario, objeto) if request.method == "GET" else None
+    objeto = acceso.parte_o_404(plan, definicion.modelo, parte_id)
+    iniciales = datos_iniciales(definicion.formulario, objeto) if request.method == "GET" else None
     form = definicion.formulario(data=iniciales)
-    _opciones(form, plan, objeto)
+    llenar_opciones(form, plan, objeto)
     if form.validate_on_submit():
         respuesta = _guardar_parte(
             plan,
@@ -401,9 +307,9 @@ def plan_parte_editar(plan_id: int, parte: str, parte_id: int):
 @permitido(Rol.odes)
 def plan_parte_eliminar(plan_id: int, parte: str, parte_id: int):
     """Delete one part of a plan after an explicit confirmation (ODES)."""
-    plan = _plan_o_404(plan_id)
+    plan = acceso.plan_o_404(plan_id)
     definicion = _parte_o_404(parte)
-    objeto = _objeto_o_404(plan, definicion, parte_id)
+    objeto = acceso.parte_o_404(plan, definicion.modelo, parte_id)
     form = PlanEliminarForm()
     if not form.validate_on_submit():
         flash(_("Marque la casilla para confirmar la eliminación."), "error")
@@ -433,10 +339,8 @@ def plan_parte_eliminar(plan_id: int, parte: str, parte_id: int):
 @permitido(Rol.odes, Rol.drtpe)
 def plan_seguimiento(plan_id: int, parte_id: int):
     """Record the follow-up state of an action (ODES; the plan region's drtpe for its own)."""
-    plan = _plan_o_404(plan_id)
-    fila = db.session.get(FilaMatrizLogica, parte_id)
-    if fila is None or fila.plan_id != plan.id or not services.puede_seguir(fila, current_user):
-        abort(404)
+    plan = acceso.plan_o_404(plan_id)
+    fila = acceso.accion_o_404(plan, parte_id)
     form = PlanSeguimientoForm(
         data={"estado": fila.estado.value, "fecha": date.today()}
         if request.method == "GET"
@@ -444,12 +348,12 @@ def plan_seguimiento(plan_id: int, parte_id: int):
     )
     if form.validate_on_submit():
         try:
-            services.registrar_seguimiento(
+            presupuesto.registrar_seguimiento(
                 fila, form.datos(), usuario=current_user, hoy=date.today()
             )
         except services.ErrorPlan as error:
             db.session.rollback()
-            _error_en_formulario(form, error)
+            mostrar_error(form, error)
         else:
             db.session.commit()
             flash(_("Seguimiento registrado."), "exito")
@@ -461,7 +365,7 @@ def plan_seguimiento(plan_id: int, parte_id: int):
 @permitido(Rol.odes, Rol.drtpe, Rol.direccion, Rol.revisor)
 def plan_excel(plan_id: int):
     """Download the plan as an Excel workbook laid out like the document's tables."""
-    plan = _plan_o_404(plan_id)
+    plan = acceso.plan_o_404(plan_id)
     contenido = excel_planes.libro_plan(plan)
     nombre = f"plan_mejora_{plan.region.codigo if plan.region else 'nacional'}_{plan.id}.xlsx"
     return send_file(io.BytesIO(contenido), mimetype=XLSX, as_attachment=True, download_name=nombre)

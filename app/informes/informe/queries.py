@@ -1,4 +1,6 @@
-"""Reads behind `datos_informe()`: who is evaluated, their cells, indicators and Anexo 5."""
+"""Reads behind `datos_informe()` and `datos_ficha()`: who is evaluated, their cells,
+indicators, Anexo 5 and the capacity-building programme; and the turning of the rows read into
+the report's plain data (`datos`), so no ORM object leaves this module's callers."""
 
 from __future__ import annotations
 
@@ -18,8 +20,9 @@ from app.catalogo.models import (
     UnidadMTPE,
 )
 from app.comun import calculos
-from app.convenios.models import Convenio, EstadoReporte, Periodo, Reporte
-from app.convenios.queries import anexo4 as anexo4_queries
+from app.comun.flujo import EstadoReporte
+from app.convenios.models import Convenio, Periodo, Reporte
+from app.convenios.queries import periodos as periodos_queries
 from app.extensions import db
 from app.informes.informe.datos import (
     ActividadMatriz,
@@ -31,6 +34,9 @@ from app.informes.informe.datos import (
     ResultadoRegion,
     ValorIdG,
 )
+from app.mejora_continua.models.evaluaciones import Evaluacion, ItemEvaluacion, TipoItem
+from app.mejora_continua.queries import programacion
+from app.mejora_continua.queries.programacion import cronograma
 
 # --------------------------------------------------------------------------- helpers
 
@@ -67,11 +73,12 @@ def periodo_en_texto(periodo_nombre: str) -> str:
 
 
 def resolver_periodo(periodo: Periodo | str) -> Periodo:
+    """The semester itself, or the one of a code such as "2020-2" (ValueError if none)."""
     if isinstance(periodo, Periodo):
         return periodo
     encontrado = None
     if isinstance(periodo, str) and "-" in periodo:
-        encontrado = anexo4_queries.periodo_por_codigo(periodo)
+        encontrado = periodos_queries.periodo_exacto(periodo)
     if encontrado is None:
         raise ValueError(f"No existe el semestre «{periodo}».")
     return encontrado
@@ -113,12 +120,14 @@ def letras_transferidas() -> dict[int, str]:
 
 
 def sigla(region: Region | None) -> str:
+    """The region's directorate acronym, "G/DRTPE" when it has none."""
     return (region.organo_sigla if region is not None else None) or "G/DRTPE"
 
 
 def resultados_regiones(
     celdas: list[calculos.Celda], nombres: list[str], regiones: dict[str, Region]
 ) -> tuple[ResultadoRegion, ...]:
+    """Each region's IdG values and average, numbered in the given order."""
     promedios = calculos.desempeno_por_region(celdas)
     por_region: dict[str, list[calculos.Celda]] = {}
     for celda in celdas:
@@ -161,6 +170,7 @@ def conjunto(convenios: list[Convenio]) -> ConjuntoIndicadores | None:
 
 
 def direccion_general(unidad: UnidadMTPE) -> str | None:
+    """Name of the general directorate a unit belongs to (None for one itself)."""
     padre = unidad.padre
     if unidad.tipo is TipoUnidad.direccion_general or padre is None:
         return None
@@ -168,6 +178,7 @@ def direccion_general(unidad: UnidadMTPE) -> str | None:
 
 
 def indicadores(conjunto: ConjuntoIndicadores | None) -> list[Indicador]:
+    """The set's indicators in number order, with what the report prints of each."""
     if conjunto is None:
         return []
     return list(
@@ -188,6 +199,7 @@ def indicadores(conjunto: ConjuntoIndicadores | None) -> list[Indicador]:
 
 
 def indicador_informe(ind: Indicador) -> IndicadorInforme:
+    """An indicator as the report's plain data."""
     return IndicadorInforme(
         numero=ind.numero,
         nombre=ind.nombre,
@@ -203,17 +215,8 @@ def indicador_informe(ind: Indicador) -> IndicadorInforme:
     )
 
 
-def modelos_anexo5():
-    # Imported late: app.informes is imported while app.convenios and app.mejora_continua are
-    # still initialising (their queries use calculos), so a top-level import would be circular.
-    from app.mejora_continua.models.evaluaciones import Evaluacion, ItemEvaluacion, TipoItem
-
-    return Evaluacion, ItemEvaluacion, TipoItem
-
-
 def evaluaciones(periodo: Periodo, incluir_no_aprobados: bool) -> list:
     """The semester's Anexo 5 (approved only, unless previewing)."""
-    Evaluacion, ItemEvaluacion, _TipoItem = modelos_anexo5()
     consulta = (
         sa.select(Evaluacion)
         .where(Evaluacion.periodo_id == periodo.id)
@@ -228,7 +231,27 @@ def evaluaciones(periodo: Periodo, incluir_no_aprobados: bool) -> list:
     return list(db.session.scalars(consulta).unique())
 
 
+def evaluaciones_aprobadas(periodo_ids: set[int]) -> list:
+    """The approved Anexo 5 of these semesters with their items, oldest semester first."""
+    return list(
+        db.session.scalars(
+            sa.select(Evaluacion)
+            .join(Periodo, Evaluacion.periodo_id == Periodo.id)
+            .where(
+                Evaluacion.estado == EstadoReporte.aprobado,
+                Evaluacion.periodo_id.in_(periodo_ids or {-1}),
+            )
+            .options(
+                selectinload(Evaluacion.items).selectinload(ItemEvaluacion.regiones),
+                selectinload(Evaluacion.items).selectinload(ItemEvaluacion.responsables_mtpe),
+            )
+            .order_by(Periodo.anio, Periodo.semestre, Evaluacion.id)
+        ).unique()
+    )
+
+
 def item(item) -> ItemInforme:
+    """An Anexo 5 item as the report's plain data."""
     return ItemInforme(
         texto=item.texto,
         regiones=tuple(r.nombre for r in item.regiones),
@@ -238,7 +261,7 @@ def item(item) -> ItemInforme:
 
 
 def evaluacion_informe(ev) -> EvaluacionInforme:
-    TipoItem = modelos_anexo5()[2]
+    """An Anexo 5 as the report's plain data: its conclusions and recommendations."""
     items = sorted(ev.items, key=lambda i: (i.orden, i.id or 0))
     return EvaluacionInforme(
         unidad=ev.unidad.nombre,
@@ -258,11 +281,6 @@ def actividades_matriz(periodo: Periodo) -> dict[int, tuple[str, tuple[Actividad
     Reads only the programme's activities with their runs (the report takes the Anexo 5
     recommendations from its own query).
     """
-    try:
-        from app.mejora_continua.queries import programacion
-        from app.mejora_continua.services.programacion import cronograma
-    except ImportError:  # module not installed: the matrix shows the recommendations only
-        return {}
     anio = periodo.anio + 1 if periodo.semestre == 2 else periodo.anio
     programa = programacion.programa_por_anio(anio)
     if programa is None:
@@ -298,6 +316,7 @@ def matriz(
     indicadores: list[IndicadorInforme],
     evaluaciones: dict[int, EvaluacionInforme],
 ) -> tuple[FilaMatriz, ...]:
+    """Rows of the recommendation implementation matrix, one per IdG."""
     actividades = actividades_matriz(periodo)
     filas = []
     for ind in indicadores:

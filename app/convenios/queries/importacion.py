@@ -1,0 +1,91 @@
+"""The bulk format of the Anexo 4 cells, and the reads of an import.
+
+The format (docs/formato-anexo4.md) is shared by the import (services.importacion*), which
+reads it, and the export (queries.exportacion), which writes it, so an export re-imports
+unchanged. The reads look each region, convenio and IdG up once per distinct value, never
+once per row.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from decimal import Decimal
+
+import sqlalchemy as sa
+from sqlalchemy.orm import selectinload
+
+from app.catalogo import queries as catalogo_queries
+from app.catalogo.models import Indicador, Region
+from app.convenios.models import Convenio, LineaReporte, Periodo, Reporte
+from app.convenios.queries.convenios import convenios_firmados
+from app.extensions import db
+
+COLUMNAS = ("region", "idg", "anio", "semestre", "estado", "programado", "ejecutado")
+OPCIONALES = ("origen",)
+ORIGENES = ("publicado", "reconstruido")
+EXTENSIONES = (".csv", ".xlsx")
+
+#: A report of the file: (convenio id, year, semester).
+ClaveReporte = tuple[int, int, int]
+
+
+def numero_texto(valor: Decimal) -> str:
+    """Minimal decimal text with a point: 60.00 → "60", 60.50 → "60.5", -22 → "-22"."""
+    if valor == 0:
+        return "0"
+    return format(valor.normalize(), "f")
+
+
+class Catalogo:
+    """Regions, convenios and indicators looked up once per distinct value, not per row."""
+
+    def __init__(self) -> None:
+        self._regiones: dict[str, Region | None] = {}
+        self._convenios: dict[int, list[Convenio]] = {}
+        self._indicadores: dict[int, dict[int, Indicador]] = {}
+
+    def region(self, nombre: str) -> Region | None:
+        """The region named nombre (canonical name, code or alias), or None."""
+        if nombre not in self._regiones:
+            self._regiones[nombre] = catalogo_queries.region_por_nombre(nombre)
+        return self._regiones[nombre]
+
+    def convenio(self, region_id: int, anio: int) -> Convenio | None:
+        """The signed convenio of a region covering a year, or None (as convenio_vigente)."""
+        if region_id not in self._convenios:
+            # One query per region, not per region and year: a file spans many years.
+            self._convenios[region_id] = list(db.session.scalars(convenios_firmados(region_id)))
+        return next(
+            (c for c in self._convenios[region_id] if c.anio_inicio <= anio <= c.anio_fin), None
+        )
+
+    def indicadores(self, conjunto_id: int) -> dict[int, Indicador]:
+        """The indicators of a set, by number."""
+        if conjunto_id not in self._indicadores:
+            self._indicadores[conjunto_id] = {
+                i.numero: i
+                for i in db.session.scalars(sa.select(Indicador).filter_by(conjunto_id=conjunto_id))
+            }
+        return self._indicadores[conjunto_id]
+
+
+def periodos_por_clave() -> dict[tuple[int, int], Periodo]:
+    """Every registered semester by (year, semester): a file names them by number."""
+    return {(p.anio, p.semestre): p for p in db.session.scalars(sa.select(Periodo))}
+
+
+def reportes_existentes(
+    convenio_ids: Iterable[int], periodos: dict[tuple[int, int], Periodo]
+) -> dict[ClaveReporte, Reporte]:
+    """The stored reports of these convenios in these semesters, with their lines (2 queries)."""
+    convenio_ids = set(convenio_ids)
+    if not (periodos and convenio_ids):
+        return {}
+    por_id = {p.id: clave for clave, p in periodos.items()}
+    reportes = db.session.scalars(
+        sa.select(Reporte)
+        .where(Reporte.convenio_id.in_(convenio_ids), Reporte.periodo_id.in_(list(por_id)))
+        # The lines' IdG are known by id: not joined into 10,000 rows.
+        .options(selectinload(Reporte.lineas).lazyload(LineaReporte.indicador))
+    )
+    return {(r.convenio_id, *por_id[r.periodo_id]): r for r in reportes}

@@ -1,0 +1,220 @@
+"""Checks of each row of a bulk file: every error by row and column, the row resolved.
+
+A row is one region × IdG × year × semester cell; its figures go through the same rule as the
+form (services.anexo4_lineas.revisar_linea).
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from decimal import Decimal
+
+from flask_babel import gettext as _
+
+from app.catalogo.models import Indicador, Region
+from app.convenios.models import Convenio, EstadoCelda, LineaReporte
+from app.convenios.queries.importacion import COLUMNAS, OPCIONALES, ORIGENES, Catalogo
+from app.convenios.queries.periodos import SEMESTRES
+from app.convenios.services.anexo4_lineas import revisar_linea
+
+_NUMERO = re.compile(r"^-?\d+(\.\d+)?$")
+_ENTERO = re.compile(r"^\d+$")
+
+#: A cell of the file: (region id, IdG number, year, semester).
+Clave = tuple[int, int, int, int]
+
+
+@dataclass(frozen=True)
+class ErrorFila:
+    """A problem in one cell of the file (fila = spreadsheet row number, header = 1)."""
+
+    fila: int
+    columna: str
+    mensaje: str
+
+    def __str__(self) -> str:
+        lugar = (
+            _("fila %(fila)s, columna %(columna)s", fila=self.fila, columna=self.columna)
+            if self.columna
+            else f"fila {self.fila}"
+        )
+        return f"{lugar}: {self.mensaje}"
+
+
+@dataclass
+class FilaValida:
+    """A row that passed every check, resolved to model objects."""
+
+    fila: int
+    region: Region
+    convenio: Convenio
+    indicador: Indicador
+    anio: int
+    semestre: int
+    estado: EstadoCelda
+    programado: Decimal | None
+    ejecutado: Decimal | None
+    reconstruido: bool
+    #: Figures a `valor` cell leaves empty: accepted only when its whole report is unchanged
+    #: (an exported draft), since importing approves every report it changes
+    faltan: tuple[str, ...] = ()
+
+
+def _decimal(texto: str, columna: str, errores: list[ErrorFila], fila: int) -> Decimal | None:
+    """Parse a percentage written with a decimal point; record an error and return None."""
+    if not texto:
+        return None
+    if "," in texto:
+        mensaje = _(
+            "«%(texto)s» usa coma decimal: escriba los decimales con punto (por ejemplo 60.5).",
+            texto=texto,
+        )
+    elif texto.endswith("%"):
+        mensaje = _("«%(texto)s»: escriba solo el número, sin el signo %%.", texto=texto)
+    elif not _NUMERO.match(texto):
+        mensaje = _(
+            "«%(texto)s» no es un número (use punto decimal, por ejemplo 60.5).", texto=texto
+        )
+    elif "." in texto and len(texto.split(".")[1]) > 2:
+        mensaje = _("«%(texto)s» tiene más de dos decimales.", texto=texto)
+    else:
+        return Decimal(texto)
+    errores.append(ErrorFila(fila, columna, mensaje))
+    return None
+
+
+def revisar_fila(
+    numero: int, datos: dict[str, str], catalogo: Catalogo, errores: list[ErrorFila]
+) -> tuple[FilaValida | None, Clave | None, list[str]]:
+    """Check one row; append its errors.
+
+    Returns the row resolved (None when it has errors), its key region × IdG × year ×
+    semester (None when the key itself can't be read), so duplicates are found either way,
+    and the warnings of its figures.
+    """
+    antes = len(errores)
+
+    def error(columna: str, mensaje: str) -> None:
+        """Record an error of this row."""
+        errores.append(ErrorFila(numero, columna, mensaje))
+
+    valor = {c: (datos.get(c) or "").strip() for c in COLUMNAS + OPCIONALES}
+
+    region = None
+    if not valor["region"]:
+        error("region", "Indique la región.")
+    else:
+        region = catalogo.region(valor["region"])
+        if region is None:
+            error("region", f"No se reconoce la región «{valor['region']}».")
+
+    idg = None
+    if not _ENTERO.match(valor["idg"]):
+        error("idg", f"El IdG debe ser un número entero (se leyó «{valor['idg']}»).")
+    else:
+        idg = int(valor["idg"])
+
+    anio = None
+    if not _ENTERO.match(valor["anio"]) or not 2000 <= int(valor["anio"]) <= 2100:
+        error("anio", f"El año debe ser un número entre 2000 y 2100 (se leyó «{valor['anio']}»).")
+    else:
+        anio = int(valor["anio"])
+
+    semestre = SEMESTRES.get(valor["semestre"].lower())
+    if semestre is None:
+        error("semestre", f"El semestre debe ser 1 o 2 (I o II); se leyó «{valor['semestre']}».")
+
+    estado = None
+    try:
+        estado = EstadoCelda(valor["estado"].lower())
+    except ValueError:
+        error(
+            "estado",
+            f"Estado «{valor['estado']}» no válido: use valor, no_aplica, sin_meta o no_remitido.",
+        )
+
+    if valor["origen"] and valor["origen"].lower() not in ORIGENES:
+        error("origen", f"Origen «{valor['origen']}» no válido: use publicado o reconstruido.")
+
+    programado = _decimal(valor["programado"], "programado", errores, numero)
+    ejecutado = _decimal(valor["ejecutado"], "ejecutado", errores, numero)
+    faltan: tuple[str, ...] = ()
+    posicion = len(errores)
+    if estado is EstadoCelda.valor:
+        # Judged once the stored report is known (_exigir_cifras): an unchanged report, such as
+        # an exported draft, may keep its empty cells.
+        faltan = tuple(c for c in ("programado", "ejecutado") if not valor[c])
+    elif estado is not None:
+        for columna in ("programado", "ejecutado"):
+            if valor[columna]:
+                error(
+                    columna,
+                    f"Con el estado «{estado.value}» ({estado.etiqueta}) deje vacíos "
+                    "programado y ejecutado.",
+                )
+
+    convenio = indicador = None
+    if region is not None and anio is not None:
+        convenio = catalogo.convenio(region.id, anio)
+        if convenio is None or not convenio.esta_suscrito:
+            error(
+                "region", f"{region.nombre} no tiene un convenio suscrito que cubra el año {anio}."
+            )
+            convenio = None
+        elif convenio.conjunto_id is None:
+            error("idg", f"El convenio {convenio.periodo} de {region.nombre} no tiene indicadores.")
+        elif idg is not None:
+            indicador = catalogo.indicadores(convenio.conjunto_id).get(idg)
+            if indicador is None:
+                error(
+                    "idg",
+                    f"El IdG {idg} no forma parte de los indicadores del convenio "
+                    f"{convenio.periodo} de {region.nombre}.",
+                )
+
+    avisos: list[str] = []
+    if indicador is not None and estado is EstadoCelda.valor:
+        # Negative or absurd values: the same rule as the form (its warnings don't block).
+        revision = revisar_linea(indicador, estado, programado, ejecutado)
+        for columna, mensaje in revision.errores.items():
+            error(columna, mensaje)
+        avisos = revision.advertencias
+
+    clave = None
+    if region is not None and idg is not None and anio is not None and semestre is not None:
+        clave = (region.id, idg, anio, semestre)
+    if len(errores) > antes:
+        # The row is refused anyway: its empty figures are listed too, in their place.
+        errores[posicion:posicion] = [ErrorFila(numero, c, falta_cifra(c)) for c in faltan]
+        return None, clave, []
+    fila = FilaValida(
+        fila=numero,
+        region=region,
+        convenio=convenio,
+        indicador=indicador,
+        anio=anio,
+        semestre=semestre,
+        estado=estado,
+        programado=programado,
+        ejecutado=ejecutado,
+        reconstruido=valor["origen"].lower() == "reconstruido",
+        faltan=faltan,
+    )
+    return fila, clave, avisos
+
+
+def falta_cifra(columna: str) -> str:
+    """The error of a `valor` cell without its programmed or executed figure."""
+    return f"Con el estado «valor» indique el {columna} (porcentaje)."
+
+
+def mismo_contenido(linea: LineaReporte | None, fila: FilaValida) -> bool:
+    """Whether the stored line already holds exactly the row's cell."""
+    return (
+        linea is not None
+        and linea.estado is fila.estado
+        and linea.programado == fila.programado
+        and linea.ejecutado == fila.ejecutado
+        and linea.reconstruido == fila.reconstruido
+    )

@@ -1,0 +1,263 @@
+"""Reading a bulk file of Anexo 4 cells (CSV or XLSX) into rows of text, header checked, and
+keeping an uploaded file until its preview is confirmed.
+
+Also the one piece of machinery of the import: while a file is read, analysed or applied,
+Python's cyclic garbage collector is paused for the whole process (`sin_pausas_gc`).
+"""
+
+from __future__ import annotations
+
+import csv
+import functools
+import gc
+import io
+import re
+import secrets
+import threading
+import time
+from collections.abc import Iterable
+from decimal import Decimal
+from pathlib import Path
+from typing import Any
+
+from flask_babel import gettext as _
+
+from app.comun import almacenamiento
+from app.comun.errores import ErrorNegocio
+from app.convenios.queries.importacion import COLUMNAS, EXTENSIONES, OPCIONALES, numero_texto
+
+#: Most data rows one file may carry (an import of about 15 s, within a worker's 30 s timeout),
+#: and columns read from a sheet.
+MAX_FILAS = 100_000
+MAX_COLUMNAS_XLSX = 64
+#: Folder of the files waiting for confirmation; those not confirmed within a day are deleted
+#: at the next upload.
+CARPETA_ESPERA = "importaciones"
+CADUCIDAD_SEGUNDOS = 24 * 3600
+_TOKEN = re.compile(r"^[0-9a-f]{32}$")
+
+_PAUSAS_GC = {"activas": 0}
+_CANDADO_GC = threading.Lock()
+
+
+def sin_pausas_gc(funcion):
+    """Run funcion with Python's cyclic garbage collector paused (reference counting still frees
+    memory). A bulk import creates tens of thousands of rows, objects and decimals that the
+    collector would traverse again and again (a fifth of the import's time, measured); it
+    runs again when the last concurrent import ends."""
+
+    @functools.wraps(funcion)
+    def envuelta(*args, **kwargs):
+        """funcion, with the collector paused while it (or a concurrent import) runs."""
+        with _CANDADO_GC:
+            _PAUSAS_GC["activas"] += 1
+            if _PAUSAS_GC["activas"] == 1:
+                _PAUSAS_GC["estaba"] = gc.isenabled()
+                gc.disable()
+        try:
+            return funcion(*args, **kwargs)
+        finally:
+            with _CANDADO_GC:
+                _PAUSAS_GC["activas"] -= 1
+                if _PAUSAS_GC["activas"] == 0 and _PAUSAS_GC["estaba"]:
+                    gc.enable()
+
+    return envuelta
+
+
+class ErrorImportacion(ErrorNegocio):
+    """The file can't be read or applied as a whole; the message is shown to the user."""
+
+
+def _texto(valor: Any) -> str:
+    """A spreadsheet value as text; numbers with a point and no useless zeros (60.0 → "60")."""
+    if valor is None:
+        return ""
+    if isinstance(valor, bool):
+        return str(valor)
+    if isinstance(valor, (int, float, Decimal)):
+        return numero_texto(Decimal(repr(valor)) if isinstance(valor, float) else Decimal(valor))
+    return str(valor).strip()
+
+
+def _leer_csv(contenido: bytes) -> list[list[str]]:
+    """Decode a UTF-8 CSV (with or without BOM) into rows of trimmed text."""
+    try:
+        texto = contenido.decode("utf-8-sig")
+    except UnicodeDecodeError as error:
+        raise ErrorImportacion(
+            _(
+                "El archivo CSV no está codificado en UTF-8. Guárdelo "
+                "como «CSV UTF-8» o use un archivo Excel (.xlsx)."
+            )
+        ) from error
+    try:
+        lector = csv.reader(io.StringIO(texto, newline=""))
+        return _tabla_acotada([c.strip() for c in fila] for fila in lector)
+    except csv.Error as error:
+        raise ErrorImportacion(
+            _("El archivo CSV está dañado o no es texto: %(error)s.", error=error)
+        ) from error
+
+
+def _leer_xlsx(contenido: bytes) -> list[list[str]]:
+    """Read the first sheet of a workbook into rows of text (numbers with a point)."""
+    from openpyxl import load_workbook
+
+    try:
+        libro = load_workbook(io.BytesIO(contenido), read_only=True, data_only=True)
+    except Exception as error:  # openpyxl raises many types for a damaged or foreign file
+        raise ErrorImportacion(
+            _("No se pudo leer el archivo Excel. Verifique que sea un libro .xlsx válido.")
+        ) from error
+    try:
+        if not libro.worksheets:
+            return []
+        hoja = libro.worksheets[0]
+        # Bounded columns: a stray cell far away (XFD1048576) would otherwise pad every row to
+        # 16,384 cells; real files have a few columns.
+        filas = hoja.iter_rows(values_only=True, max_col=MAX_COLUMNAS_XLSX)
+        return _tabla_acotada([_texto(v) for v in fila] for fila in filas)
+    finally:
+        libro.close()
+
+
+def _tabla_acotada(filas: Iterable[list[str]]) -> list[list[str]]:
+    """The rows of a file (header first) up to its last one with data.
+
+    Blank rows keep their place (row numbers are the spreadsheet's) but trailing ones are never
+    stored, and a file with more than MAX_FILAS data rows is refused while being read, before
+    it takes the time and memory of a whole oversized file.
+    """
+    tabla: list[list[str]] = []
+    vacias = 0
+    for fila in filas:
+        if not any(fila):
+            vacias += 1
+            continue
+        if len(tabla) + vacias > MAX_FILAS:  # this row's number, the header being row 0
+            raise ErrorImportacion(
+                _(
+                    "El archivo tiene más de %(maximo)s filas de datos. Divídalo en varios "
+                    "archivos.",
+                    maximo=f"{MAX_FILAS:,}".replace(",", " "),
+                )
+            )
+        tabla.extend([] for _vacia in range(vacias))
+        vacias = 0
+        tabla.append(fila)
+    return tabla
+
+
+@sin_pausas_gc
+def leer_archivo(nombre: str, contenido: bytes) -> list[dict[str, str]]:
+    """Read a CSV (UTF-8, comma) or XLSX (first sheet) file into one dict per data row.
+
+    Every data row is returned, blank ones included, so that list index + 2 is the row
+    number the user sees in the spreadsheet; trailing blank rows are dropped.
+    """
+    extension = Path(nombre or "").suffix.lower()
+    if extension == ".csv":
+        tabla = _leer_csv(contenido)
+    elif extension == ".xlsx":
+        tabla = _leer_xlsx(contenido)
+    else:
+        raise ErrorImportacion(
+            _(
+                "Formato de archivo no admitido (%(valor)s). Use un "
+                "archivo .csv (UTF-8, separado por comas) o .xlsx.",
+                valor=extension or "sin extensión",
+            )
+        )
+    if not tabla:
+        raise ErrorImportacion(_("El archivo está vacío."))
+    # NUL bytes can't be stored (PostgreSQL refuses them) and never belong in this data.
+    con_nul = [i + 1 for i, f in enumerate(tabla) if any("\x00" in c for c in f)]
+    if con_nul:
+        raise ErrorImportacion(
+            _(
+                "El archivo contiene caracteres no válidos (NUL) en la fila %(con_nul)s.",
+                con_nul=con_nul[0],
+            )
+        )
+    cabecera = [c.strip().lower() for c in tabla[0]]
+    filas = tabla[1:]
+    # Excel leaves empty trailing header cells: drop a nameless last column with no data.
+    while cabecera and not cabecera[-1] and not _columna_con_datos(filas, len(cabecera) - 1):
+        cabecera.pop()
+    _validar_cabecera(cabecera)
+    largas = [i + 2 for i, f in enumerate(filas) if any(f[len(cabecera) :])]
+    if largas:
+        lista = ", ".join(str(n) for n in largas[:10]) + ("…" if len(largas) > 10 else "")
+        raise ErrorImportacion(
+            _(
+                "Hay valores fuera de las columnas de la cabecera (filas %(lista)s). Revise que "
+                "ningún valor contenga una coma sin comillas y que no haya columnas sin nombre.",
+                lista=lista,
+            )
+        )
+    return [
+        {columna: (f[i] if i < len(f) else "") for i, columna in enumerate(cabecera)} for f in filas
+    ]
+
+
+def _columna_con_datos(filas: list[list[str]], indice: int) -> bool:
+    """Whether any row has a value in column indice."""
+    return any(len(f) > indice and f[indice] for f in filas)
+
+
+def _validar_cabecera(cabecera: list[str]) -> None:
+    """Refuse a header that is not exactly the bulk format (plus the optional columns)."""
+    if len(cabecera) == 1 and ";" in cabecera[0]:
+        raise ErrorImportacion(
+            _(
+                "El archivo usa punto y coma (;) como separador. Guárdelo "
+                "separado por comas o use un archivo Excel (.xlsx)."
+            )
+        )
+    if "" in cabecera:
+        raise ErrorImportacion(_("La cabecera tiene una columna sin nombre."))
+    repetidas = sorted({c for c in cabecera if cabecera.count(c) > 1})
+    if repetidas:
+        raise ErrorImportacion(
+            _("Columnas repetidas en la cabecera: %(join)s.", join=", ".join(repetidas))
+        )
+    faltan = [c for c in COLUMNAS if c not in cabecera]
+    sobran = [c for c in cabecera if c not in COLUMNAS + OPCIONALES]
+    problemas = []
+    if faltan:
+        problemas.append(_("faltan las columnas %(join)s", join=", ".join(faltan)))
+    if sobran:
+        problemas.append(_("columnas desconocidas: %(join)s", join=", ".join(sobran)))
+    if problemas:
+        raise ErrorImportacion(
+            _(
+                "La cabecera no corresponde al formato del Anexo 4 (%(problemas)s). "
+                "Debe ser: %(columnas)s (y, opcionalmente, origen).",
+                problemas="; ".join(problemas),
+                columnas=",".join(COLUMNAS),
+            )
+        )
+
+
+def guardar_en_espera(contenido: bytes, extension: str) -> str:
+    """Keep an uploaded file under a random name until it is confirmed; return its token."""
+    carpeta = almacenamiento.carpeta(CARPETA_ESPERA)
+    limite = time.time() - CADUCIDAD_SEGUNDOS
+    for viejo in carpeta.iterdir():
+        if viejo.is_file() and viejo.stat().st_mtime < limite:
+            viejo.unlink(missing_ok=True)
+    token = secrets.token_hex(16)
+    almacenamiento.escribir(carpeta / f"{token}{extension}", contenido)
+    return token
+
+
+def archivo_en_espera(token: str | None) -> Path | None:
+    """The waiting file of a token, or None; the token must be hex, never a path."""
+    if not _TOKEN.match(token or ""):
+        return None
+    for extension in EXTENSIONES:
+        ruta = almacenamiento.carpeta(CARPETA_ESPERA) / f"{token}{extension}"
+        if ruta.is_file():
+            return ruta
+    return None

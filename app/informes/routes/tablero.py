@@ -1,0 +1,100 @@
+"""Views of the figures: the list of semesters, the dashboard and its Excel workbook."""
+
+from __future__ import annotations
+
+import io
+
+import sqlalchemy as sa
+from flask import render_template, send_file
+from flask_babel import lazy_gettext as _l
+
+from app.catalogo.models import Region
+from app.comun import listas
+from app.comun.hojas import XLSX
+from app.comun.roles import permitido
+from app.convenios.models import Periodo
+from app.convenios.queries import periodos as periodos_queries
+from app.extensions import db
+from app.informes import bp, services
+from app.informes import informe as datos_informe
+from app.informes.models import EstadoInforme, Informe
+from app.informes.routes.comun import alcance, alcance_o_404, periodo_de_consulta, periodo_o_404
+
+
+@bp.route("/")
+@permitido()
+def indice():
+    """List the semesters with their report's state and links to dashboard and report."""
+    f = listas.leer(
+        listas.Campo("anio", _l("Año"), [(a, a) for a in periodos_queries.anios_de_periodos()]),
+        listas.Campo(
+            "estado",
+            _l("Informe"),
+            [("publicado", _l("Publicado")), ("pendiente", _l("No publicado"))],
+        ),
+    )
+    consulta = periodos_queries.consulta_periodos(anio=f.entero("anio"))
+    publicados = sa.select(Informe.periodo_id).where(Informe.estado == EstadoInforme.publicado)
+    if f["estado"] == "publicado":
+        consulta = consulta.where(Periodo.id.in_(publicados))
+    elif f["estado"] == "pendiente":
+        consulta = consulta.where(Periodo.id.not_in(publicados))
+    pagina = listas.paginar(consulta, f)
+    ids = [p.id for p in pagina.items]
+    informes = {
+        i.periodo_id: i
+        for i in db.session.scalars(
+            sa.select(Informe).where(Informe.periodo_id.in_(ids)).order_by(Informe.id)
+        )
+    }
+    return render_template("informes/indice.html", pagina=pagina, f=f, informes=informes)
+
+
+@bp.route("/tablero")
+@permitido()
+def tablero():
+    """Show the report's tables and charts for a semester (approved Anexo 4 only)."""
+    periodo = periodo_de_consulta()
+    if periodo is None:
+        return render_template("informes/tablero.html", periodo=None, periodos=[], datos=None)
+    suyo = alcance(periodo)
+    if suyo.ninguno:
+        return render_template(
+            "informes/tablero.html",
+            periodo=periodo,
+            periodos=periodos_queries.periodos(),
+            datos=None,
+            no_publicado=True,
+        )
+    datos = datos_informe.datos_informe(periodo, alcance=suyo)
+    codigos = dict(db.session.execute(sa.select(Region.nombre, Region.codigo)).all())
+    return render_template(
+        "informes/tablero.html",
+        periodo=periodo,
+        periodos=periodos_queries.periodos(),
+        datos=datos,
+        version=datos_informe.huella(datos),
+        codigos=codigos,
+        idgs=[i.numero for i in datos.indicadores],
+        valores={(r.region, v.idg): v for r in datos.resultados_regiones for v in r.valores},
+        informe=services.informe_de(periodo),
+        alcance=suyo,
+        grafico_idg=lambda n: 1 + len(datos.resultados_regiones) + n,
+    )
+
+
+@bp.route("/<periodo>/excel")
+@permitido()
+def excel(periodo: str):
+    """Download every table of the report as an Excel file (approved Anexo 4, reader's scope)."""
+    from app.informes import excel as excel_informe
+
+    periodo_obj = periodo_o_404(periodo)
+    suyo = alcance_o_404(periodo_obj)
+    contenido = excel_informe.libro_informe(datos_informe.datos_informe(periodo_obj, alcance=suyo))
+    return send_file(
+        io.BytesIO(contenido),
+        mimetype=XLSX,
+        as_attachment=True,
+        download_name=f"informe_situacional_{periodo_obj.codigo}_cuadros.xlsx",
+    )

@@ -1,0 +1,43 @@
+"""Writes of the situational report, one module per part. Editing the narrative and publishing
+only flush (the view commits); a build commits its job, its progress and its file itself.
+
+- `narrativa`: the semester's report row, its narrative sections and motto; `ErrorInforme`.
+- `archivos`: where generated PDFs are stored and found again (<archivos>/informes/).
+- `generacion`: the version of a build's inputs, reuse of a stored file, the build job and its
+  progress (a background thread; it commits its own progress).
+- `publicacion`: publish and withdraw a final file; `publicado(periodo_id)`, the scope hook.
+
+The names used from outside the package (the views call them as `services.<name>`) are
+re-exported below; anything else, and a test patching a part's internals, names the part.
+"""
+
+from app.informes.services.archivos import ruta_archivo
+from app.informes.services.generacion import MENSAJE_INTERRUMPIDA, generar, huella, interrumpida
+from app.informes.services.narrativa import (
+    ErrorInforme,
+    claves_narrativa,
+    editar_narrativa,
+    informe_de,
+    narrativa_efectiva,
+    narrativa_por_defecto,
+    titulo_seccion,
+)
+from app.informes.services.publicacion import consulta_publicados, despublicar, publicar
+
+__all__ = [
+    "MENSAJE_INTERRUMPIDA",
+    "ErrorInforme",
+    "claves_narrativa",
+    "consulta_publicados",
+    "despublicar",
+    "editar_narrativa",
+    "generar",
+    "huella",
+    "informe_de",
+    "interrumpida",
+    "narrativa_efectiva",
+    "narrativa_por_defecto",
+    "publicar",
+    "ruta_archivo",
+    "titulo_seccion",
+]

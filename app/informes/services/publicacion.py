@@ -1,0 +1,103 @@
+"""Publication of the situational report: publish a final file, withdraw it, and whether a
+semester's report is published (the scope rules of `app.auth.permisos` ask `publicado`)."""
+
+from __future__ import annotations
+
+import sqlalchemy as sa
+from flask_babel import gettext as _
+
+from app.auth.models import Usuario
+from app.comun.auditoria import registrar_evento
+from app.comun.base import ahora
+from app.convenios.models import Periodo
+from app.extensions import db
+from app.informes.models import ArchivoInforme, EstadoInforme, Informe
+from app.informes.services.archivos import ruta_archivo
+from app.informes.services.generacion import huella
+from app.informes.services.narrativa import ErrorInforme, normalizar
+
+
+def publicado(periodo_id: int) -> bool:
+    """Whether the semester's report is published (its figures are then public)."""
+    return bool(
+        db.session.scalar(
+            sa.select(sa.func.count())
+            .select_from(Informe)
+            .where(Informe.periodo_id == periodo_id, Informe.estado == EstadoInforme.publicado)
+        )
+    )
+
+
+def consulta_publicados(anio: int | None = None) -> sa.Select:
+    """Select of the published reports, newest semester first, optionally of one year."""
+    consulta = (
+        sa.select(Informe)
+        .join(Informe.periodo)
+        .where(Informe.estado == EstadoInforme.publicado)
+        .order_by(Periodo.anio.desc(), Periodo.semestre.desc())
+    )
+    return consulta.where(Periodo.anio == anio) if anio else consulta
+
+
+def publicar(informe: Informe, archivo: ArchivoInforme, *, usuario: Usuario) -> None:
+    """Publish a final file built from the current approved data; audit it."""
+    if archivo.informe_id != informe.id:
+        raise ErrorInforme(_("El archivo no pertenece a este informe."))
+    if archivo.borrador:
+        raise ErrorInforme(
+            _(
+                "Una vista previa (BORRADOR) no se puede publicar: genere "
+                "el informe final, que solo incluye Anexos 4 aprobados."
+            )
+        )
+    if not ruta_archivo(archivo).is_file():
+        raise ErrorInforme(_("El archivo ya no está disponible. Genere el informe de nuevo."))
+    if archivo.version_datos != huella(informe.periodo, informe, borrador=False):
+        raise ErrorInforme(
+            _(
+                "Los datos aprobados o la narrativa cambiaron después de generar este "
+                "archivo. Genere el informe de nuevo y publique el archivo nuevo."
+            )
+        )
+    anterior = informe.archivo_publicado
+    if anterior is not None and anterior.id == archivo.id:
+        raise ErrorInforme(_("Este archivo ya está publicado."))
+    for otro in informe.archivos:
+        otro.publicado = False
+    archivo.publicado = True
+    informe.estado = EstadoInforme.publicado
+    informe.publicado_en = ahora()
+    informe.publicado_por_id = usuario.id
+    db.session.flush()
+    registrar_evento(
+        "publicar_informe",
+        "informe",
+        informe.id,
+        usuario_id=usuario.id,
+        antes={"archivo": anterior.id, "version": anterior.version_corta} if anterior else None,
+        despues={"archivo": archivo.id, "version": archivo.version_corta},
+    )
+
+
+def despublicar(informe: Informe, *, usuario: Usuario, motivo: str | None) -> None:
+    """Withdraw a published report; a reason is required and audited."""
+    motivo = normalizar(motivo)
+    if not informe.publicado:
+        raise ErrorInforme(_("El informe no está publicado."))
+    if len(motivo) < 5:
+        raise ErrorInforme(_("Indique el motivo para despublicar el informe."))
+    anterior = informe.archivo_publicado
+    for archivo in informe.archivos:
+        archivo.publicado = False
+    informe.estado = EstadoInforme.borrador
+    informe.publicado_en = None
+    informe.publicado_por_id = None
+    db.session.flush()
+    registrar_evento(
+        "despublicar_informe",
+        "informe",
+        informe.id,
+        usuario_id=usuario.id,
+        antes={"archivo": anterior.id, "version": anterior.version_corta} if anterior else None,
+        motivo=motivo,
+    )
