@@ -1,5 +1,6 @@
 """Flask extensions, created without an app and bound in create_app()."""
 
+import sqlalchemy as sa
 from flask import current_app
 from flask_babel import Babel
 from flask_caching import Cache
@@ -9,8 +10,22 @@ from flask_login import LoginManager
 from flask_migrate import Migrate
 from flask_sqlalchemy import SQLAlchemy
 from flask_wtf.csrf import CSRFProtect
+from sqlalchemy.orm import DeclarativeBase
 
-from app.comun.base import Base
+NAMING_CONVENTION = {
+    "ix": "ix_%(column_0_label)s",
+    "uq": "uq_%(table_name)s_%(column_0_name)s",
+    "ck": "ck_%(table_name)s_%(constraint_name)s",
+    "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
+    "pk": "pk_%(table_name)s",
+}
+
+
+class Base(DeclarativeBase):
+    """Base of every model; the naming convention lets migrations alter constraints by name."""
+
+    metadata = sa.MetaData(naming_convention=NAMING_CONVENTION)
+
 
 db = SQLAlchemy(model_class=Base)
 migrate = Migrate()

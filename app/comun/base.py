@@ -1,28 +1,15 @@
-"""Declarative base with a constraint naming convention, and shared mixins."""
+"""Shared model mixins and the clock every timestamp uses (the declarative base is in
+app/extensions.py, beside the `db` it configures)."""
 
 from datetime import UTC, datetime
 
 import sqlalchemy as sa
-from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
-
-NAMING_CONVENTION = {
-    "ix": "ix_%(column_0_label)s",
-    "uq": "uq_%(table_name)s_%(column_0_name)s",
-    "ck": "ck_%(table_name)s_%(constraint_name)s",
-    "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
-    "pk": "pk_%(table_name)s",
-}
+from sqlalchemy.orm import Mapped, mapped_column
 
 
 def ahora() -> datetime:
     """Return the current UTC time (timezone-aware)."""
     return datetime.now(UTC)
-
-
-class Base(DeclarativeBase):
-    """Base of every model; the naming convention lets migrations alter constraints by name."""
-
-    metadata = sa.MetaData(naming_convention=NAMING_CONVENTION)
 
 
 class TimestampMixin:
