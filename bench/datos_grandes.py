@@ -583,7 +583,9 @@ def generar(
     """
     lista_anios = list(range(ULTIMO_ANIO - anios + 1, ULTIMO_ANIO + 1))
     conjunto = db.session.scalar(
-        sa.select(ConjuntoIndicadores).order_by(ConjuntoIndicadores.nombre.desc())
+        sa.select(ConjuntoIndicadores).order_by(
+            ConjuntoIndicadores.anio_inicio.desc(), ConjuntoIndicadores.id.desc()
+        )
     )
     todas = _regiones(regiones)
     idg = _indicadores(indicadores, conjunto)

@@ -136,14 +136,24 @@ def cargar_objetivos_y_servicios(carpeta: Path = DATOS) -> None:
 
 
 def cargar_indicadores(carpeta: Path = DATOS) -> None:
-    """Load the indicator sets and their indicators."""
+    """Load the cycles (with their indicator sets) and their indicators."""
+    for fila in leer_csv("ciclos.csv", carpeta):
+        conjunto = _obtener(ConjuntoIndicadores, nombre=fila["nombre"])
+        conjunto.anio_inicio = int(fila["anio_inicio"])
+        conjunto.anio_fin = int(fila["anio_fin"])
+    db.session.flush()
     unidades = {u.sigla: u for u in db.session.scalars(sa.select(UnidadMTPE))}
     objetivos = {o.numero: o for o in db.session.scalars(sa.select(ObjetivoEstrategico))}
     funciones = {f.letra: f for f in db.session.scalars(sa.select(FuncionLOGR))}
     servicios = {s.codigo: s for s in db.session.scalars(sa.select(ServicioPublico))}
     for fila in leer_csv("indicadores.csv", carpeta):
-        conjunto = _obtener(ConjuntoIndicadores, nombre=fila["conjunto"])
-        db.session.flush()
+        conjunto = db.session.scalar(
+            sa.select(ConjuntoIndicadores).filter_by(nombre=fila["conjunto"])
+        )
+        if conjunto is None:
+            raise ValueError(
+                f"indicadores.csv: el ciclo «{fila['conjunto']}» no está en ciclos.csv"
+            )
         indicador = _obtener(Indicador, conjunto_id=conjunto.id, numero=int(fila["numero"]))
         indicador.nombre = fila["nombre"]
         indicador.viceministerio = unidades.get(fila["viceministerio"])
@@ -167,13 +177,17 @@ def cargar_catalogo(carpeta: Path = DATOS) -> None:
 
 
 def cargar_convenios(carpeta: Path = DATOS) -> None:
-    """Load the convenios of Cuadro Nº 01 (and the pending ones), keyed by region and period."""
+    """Load the convenios of Cuadro Nº 01 (and the pending ones), keyed by region and period;
+    each belongs to the cycle of its years."""
     regiones = {r.codigo: r for r in db.session.scalars(sa.select(Region))}
-    conjunto = db.session.scalar(
-        sa.select(ConjuntoIndicadores).order_by(ConjuntoIndicadores.nombre.desc())
-    )
+    ciclos = {
+        (c.anio_inicio, c.anio_fin): c for c in db.session.scalars(sa.select(ConjuntoIndicadores))
+    }
     for fila in leer_csv("convenios.csv", carpeta):
         inicio, fin = (int(x) for x in fila["periodo"].split("-"))
+        conjunto = ciclos.get((inicio, fin))
+        if conjunto is None:
+            raise ValueError(f"convenios.csv: no hay ciclo {inicio}-{fin} en ciclos.csv")
         convenio = db.session.scalar(
             sa.select(Convenio).filter_by(
                 region_id=regiones[fila["region"]].id, anio_inicio=inicio, anio_fin=fin

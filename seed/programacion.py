@@ -72,7 +72,9 @@ def cargar_programa_demo(carpeta: Path = DATOS) -> ResumenPrograma:
     """Load the 2021 programme as published (approved), its activities and region × month runs."""
     filas = leer_csv(ARCHIVO, carpeta)
     conjunto = db.session.scalar(
-        sa.select(ConjuntoIndicadores).order_by(ConjuntoIndicadores.nombre.desc())
+        sa.select(ConjuntoIndicadores).order_by(
+            ConjuntoIndicadores.anio_inicio.desc(), ConjuntoIndicadores.id.desc()
+        )
     )
     if conjunto is None:
         raise RuntimeError("Cargue antes el catálogo (flask seed catalogo).")

@@ -45,3 +45,77 @@ def test_upgrade_from_empty_database_matches_models(bd_vacia):
         db.engine.dispose()
     assert not diferencias, diferencias
     assert {"region", "convenio", "usuario", "evento", "alembic_version"} <= tablas
+
+
+def test_upgrade_0007_from_the_previous_release_with_data(bd_vacia):
+    """A 0006 database with convenios (one without IdG set) upgrades: cycles take their
+    convenios' years, the set-less convenio gets one, the IdG keep their figures."""
+
+    class Config(TestingConfig):
+        SQLALCHEMY_DATABASE_URI = bd_vacia
+
+    app = create_app(Config)
+    with app.app_context():
+        upgrade(revision="0006")
+        with db.engine.begin() as c:
+            c.execute(
+                sa.text(
+                    "INSERT INTO region (id, codigo, nombre, tipo, orden) VALUES "
+                    "(1, 'loreto', 'Loreto', 'gobierno_regional', 1)"
+                )
+            )
+            c.execute(
+                sa.text(
+                    "INSERT INTO unidad_mtpe (id, sigla, nombre, tipo) VALUES "
+                    "(1, 'DFECL', 'Dirección', 'direccion')"
+                )
+            )
+            c.execute(
+                sa.text(
+                    "INSERT INTO conjunto_indicadores (nombre) VALUES ('IdG 2020'), ('IdG 2030')"
+                )
+            )
+            c.execute(
+                sa.text(
+                    "INSERT INTO indicador (id, conjunto_id, numero, nombre, proponente_id, "
+                    "unidad_medida, tipo_valor, admite_negativo) VALUES "
+                    "(1, (SELECT id FROM conjunto_indicadores WHERE nombre = 'IdG 2020'), 1, "
+                    "'Porcentaje de algo', 1, 'Porcentaje (%)', 'porcentaje', false)"
+                )
+            )
+            ahora = "2026-01-01 00:00:00"
+            c.execute(
+                sa.text(
+                    "INSERT INTO convenio (id, region_id, anio_inicio, anio_fin, estado, "
+                    "fecha_suscripcion, conjunto_id, version, creado_en, actualizado_en) VALUES "
+                    "(1, 1, 2020, 2021, 'suscrito', '2019-12-31', "
+                    "(SELECT id FROM conjunto_indicadores WHERE nombre = 'IdG 2020'), "
+                    f"1, '{ahora}', '{ahora}'), "
+                    f"(2, 1, 2024, 2025, 'pendiente', NULL, NULL, 1, '{ahora}', '{ahora}')"
+                )
+            )
+        upgrade()
+        with db.engine.connect() as c:
+            ciclos = dict(
+                (f[0], (f[1], f[2]))
+                for f in c.execute(
+                    sa.text("SELECT nombre, anio_inicio, anio_fin FROM conjunto_indicadores")
+                )
+            )
+            convenios = dict(c.execute(sa.text("SELECT id, conjunto_id FROM convenio")).all())
+            nuevo = c.execute(
+                sa.text("SELECT nombre FROM conjunto_indicadores WHERE id = :i"),
+                {"i": convenios[2]},
+            ).scalar_one()
+            idg = c.execute(
+                sa.text("SELECT sentido, requiere_evidencia, numerador FROM indicador")
+            ).one()
+        db.engine.dispose()
+    # From its convenio (2020–2021), from its name (2030 → 2030–2031), created for 2024–2025.
+    assert ciclos == {
+        "IdG 2020": (2020, 2021),
+        "IdG 2030": (2030, 2031),
+        "IdG 2024-2025": (2024, 2025),
+    }
+    assert nuevo == "IdG 2024-2025"
+    assert (idg[0], bool(idg[1]), idg[2]) == ("ascendente", False, None)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import enum
 import unicodedata
+from decimal import Decimal
 
 import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, mapped_column, relationship
@@ -180,30 +181,66 @@ class ServicioPublico(db.Model):
 
 
 class ConjuntoIndicadores(db.Model):
-    """A set of management indicators agreed for a convenio generation, e.g. "IdG 2020"."""
+    """An agreement cycle (e.g. 2020–2021) and the set of management indicators it owns.
+
+    Every convenio of the cycle reports on this set; a new cycle starts as a copy of the
+    previous one (`base`), edited, so an earlier cycle's set never changes under its reports.
+    """
 
     __tablename__ = "conjunto_indicadores"
 
     id: Mapped[int] = mapped_column(primary_key=True)
     nombre: Mapped[str] = mapped_column(sa.String(80), unique=True)
+    #: First and last year of the cycle (the validity of its convenios)
+    anio_inicio: Mapped[int]
+    anio_fin: Mapped[int]
+    #: The cycle this one was copied from
+    base_id: Mapped[int | None] = mapped_column(sa.ForeignKey("conjunto_indicadores.id"))
 
     indicadores: Mapped[list[Indicador]] = relationship(
         back_populates="conjunto", order_by="Indicador.numero"
     )
+    base: Mapped[ConjuntoIndicadores | None] = relationship(remote_side="ConjuntoIndicadores.id")
+
+    __table_args__ = (sa.CheckConstraint("anio_fin >= anio_inicio", name="ciclo_valido"),)
+
+    @property
+    def ciclo(self) -> str:
+        """The cycle as written in the documents, e.g. "2020-2021"."""
+        return f"{self.anio_inicio}-{self.anio_fin}"
+
+    def cubre(self, anio: int) -> bool:
+        """Whether the year falls within the cycle."""
+        return self.anio_inicio <= anio <= self.anio_fin
 
 
 class TipoValor(enum.Enum):
-    """How an indicator's value behaves: plain percentage, increment or variation."""
+    """How an indicator's value behaves: percentage, increment, variation or a plain count."""
 
     porcentaje = "porcentaje"
     incremento = "incremento"
     variacion = "variacion"
+    conteo = "conteo"
 
 
 ETIQUETAS_TIPO_VALOR = {
     TipoValor.porcentaje: N_("Porcentaje"),
     TipoValor.incremento: N_("Incremento"),
     TipoValor.variacion: N_("Variación porcentual"),
+    TipoValor.conteo: N_("Conteo"),
+}
+
+
+class Sentido(enum.Enum):
+    """Which way an indicator improves: a higher value is better, or a lower one."""
+
+    ascendente = "ascendente"
+    descendente = "descendente"
+
+
+ETIQUETAS_SENTIDO = {
+    Sentido.ascendente: N_("Ascendente (mayor es mejor)"),
+    Sentido.descendente: N_("Descendente (menor es mejor)"),
 }
 
 
@@ -231,6 +268,18 @@ class Indicador(db.Model):
     )
     #: Whether a negative value is legitimate (increments and variations)
     admite_negativo: Mapped[bool] = mapped_column(default=False)
+    sentido: Mapped[Sentido] = mapped_column(
+        sa.Enum(Sentido, name="sentido", native_enum=False, length=12),
+        default=Sentido.ascendente,
+        server_default=Sentido.ascendente.value,
+    )
+    #: What is counted above and below the line, for a ratio IdG (None: entered as a %)
+    numerador: Mapped[str | None] = mapped_column(sa.Text)
+    denominador: Mapped[str | None] = mapped_column(sa.Text)
+    #: Whether each reported value must carry a verification file (medio de verificación)
+    requiere_evidencia: Mapped[bool] = mapped_column(default=False, server_default=sa.false())
+    #: Value at the start of the cycle (línea de base), when the ficha técnica gives one
+    linea_base: Mapped[Decimal | None] = mapped_column(sa.Numeric(14, 2))
 
     conjunto: Mapped[ConjuntoIndicadores] = relationship(back_populates="indicadores")
     viceministerio: Mapped[UnidadMTPE | None] = relationship(foreign_keys=[viceministerio_id])
@@ -250,3 +299,13 @@ class Indicador(db.Model):
     def tipo_etiqueta(self) -> str:
         """Spanish label of the value type."""
         return traducir(ETIQUETAS_TIPO_VALOR[self.tipo_valor])
+
+    @property
+    def sentido_etiqueta(self) -> str:
+        """Spanish label of the direction of improvement."""
+        return traducir(ETIQUETAS_SENTIDO[self.sentido])
+
+    @property
+    def es_razon(self) -> bool:
+        """A ratio IdG: the region enters numerator and denominator, the % is computed."""
+        return bool(self.numerador and self.denominador)

@@ -36,6 +36,15 @@ class SeccionRegion:
 #: when it is imported (app/convenios/__init__.py), so the catalogue imports none of them.
 SECCIONES_REGION: list[Callable[[Region, Any], SeccionRegion | None]] = []
 
+#: Whether a cycle has been reported on: each module above that records data against a cycle's
+#: IdG registers a function of the cycle id (app/convenios/__init__.py: Anexo 4 lines).
+USOS_CICLO: list[Callable[[int], bool]] = []
+
+
+def ciclo_en_uso(conjunto_id: int) -> bool:
+    """Whether any data was recorded against the cycle's IdG (its set is then frozen)."""
+    return any(uso(conjunto_id) for uso in USOS_CICLO)
+
 
 def regiones(*, solo_gores: bool = False) -> list[Region]:
     """Return the regions in the report's order."""
@@ -118,7 +127,7 @@ def conjuntos() -> list[ConjuntoIndicadores]:
                     selectinload(Indicador.objetivo),
                 )
             )
-            .order_by(ConjuntoIndicadores.nombre.desc())
+            .order_by(ConjuntoIndicadores.anio_inicio.desc(), ConjuntoIndicadores.id.desc())
         )
     )
 
@@ -174,4 +183,6 @@ def consulta_indicadores(
         consulta = consulta.where(Indicador.conjunto_id == conjunto_id)
     if proponente_id:
         consulta = consulta.where(Indicador.proponente_id == proponente_id)
-    return consulta.order_by(ConjuntoIndicadores.nombre.desc(), Indicador.numero)
+    return consulta.order_by(
+        ConjuntoIndicadores.anio_inicio.desc(), ConjuntoIndicadores.id.desc(), Indicador.numero
+    )

@@ -203,7 +203,7 @@ def indicadores():
         )
         .outerjoin(Indicador, Indicador.conjunto_id == ConjuntoIndicadores.id)
         .group_by(ConjuntoIndicadores.id, ConjuntoIndicadores.nombre)
-        .order_by(ConjuntoIndicadores.nombre.desc())
+        .order_by(ConjuntoIndicadores.anio_inicio.desc(), ConjuntoIndicadores.id.desc())
     ).all()
     f = listas.leer(
         listas.Campo("q", _l("Buscar"), marcador=_l("Nombre del indicador")),

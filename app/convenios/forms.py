@@ -38,13 +38,11 @@ class ConvenioForm(FlaskForm):
     region_id = SelectField(
         _l("Gobierno regional"), coerce=int, validators=[DataRequired(REQUERIDO)]
     )
-    anio_inicio = IntegerField(
-        _l("Año inicial"),
-        validators=[InputRequired(REQUERIDO), NumberRange(2000, 2100, _l("Año no válido."))],
-    )
-    anio_fin = IntegerField(
-        _l("Año final"),
-        validators=[InputRequired(REQUERIDO), NumberRange(2000, 2100, _l("Año no válido."))],
+    conjunto_id = SelectField(
+        _l("Ciclo"),
+        coerce=int,
+        validators=[DataRequired(REQUERIDO)],
+        description=_l("El convenio reporta los IdG del ciclo y rige en sus años."),
     )
     estado = SelectField(
         _l("Estado"),
@@ -75,8 +73,7 @@ class ConvenioForm(FlaskForm):
         """Return the convenio fields as plain data for the service."""
         return {
             "region_id": self.region_id.data,
-            "anio_inicio": self.anio_inicio.data,
-            "anio_fin": self.anio_fin.data,
+            "conjunto_id": self.conjunto_id.data,
             "estado": EstadoConvenio(self.estado.data),
             "fecha_suscripcion": self.fecha_suscripcion.data,
             "documento": (self.documento.data or "").strip() or None,

@@ -57,13 +57,13 @@ class Convenio(TimestampMixin, db.Model):
     #: Reference of the signed document (resolution, file number…)
     documento: Mapped[str | None] = mapped_column(sa.String(200))
     notas: Mapped[str | None] = mapped_column(sa.Text)
-    #: Indicator set the convenio carries
-    conjunto_id: Mapped[int | None] = mapped_column(sa.ForeignKey("conjunto_indicadores.id"))
+    #: The cycle the convenio belongs to, whose indicator set it reports on
+    conjunto_id: Mapped[int] = mapped_column(sa.ForeignKey("conjunto_indicadores.id"), index=True)
     #: Optimistic-locking counter
     version: Mapped[int] = mapped_column(default=1)
 
     region: Mapped[Region] = relationship(lazy="joined")
-    conjunto: Mapped[ConjuntoIndicadores | None] = relationship()
+    conjunto: Mapped[ConjuntoIndicadores] = relationship()
     adendas: Mapped[list[Adenda]] = relationship(
         back_populates="convenio", cascade="all, delete-orphan", order_by="Adenda.numero"
     )
@@ -157,8 +157,37 @@ class Periodo(TimestampMixin, db.Model):
         """E.g. "2020-2" (used in URLs and files)."""
         return f"{self.anio}-{self.semestre}"
 
+    @property
+    def inicio(self) -> date:
+        """The semester's first day (1 January or 1 July)."""
+        return date(self.anio, 1 if self.semestre == 1 else 7, 1)
+
+    @property
+    def fin(self) -> date:
+        """The semester's last day (30 June or 31 December): what is known "as of" it."""
+        return date(self.anio, 6, 30) if self.semestre == 1 else date(self.anio, 12, 31)
+
     def __repr__(self) -> str:
         return f"<Periodo {self.codigo}>"
+
+
+class Prorroga(TimestampMixin, db.Model):
+    """An extension of a semester's Anexo 4 deadline granted by ODES to one region."""
+
+    __tablename__ = "prorroga"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    periodo_id: Mapped[int] = mapped_column(sa.ForeignKey("periodo.id"), index=True)
+    region_id: Mapped[int] = mapped_column(sa.ForeignKey("region.id"), index=True)
+    #: The region's own due date for the semester (replaces fecha_limite_anexo4)
+    fecha_limite: Mapped[date]
+    motivo: Mapped[str] = mapped_column(sa.Text)
+    concedida_por_id: Mapped[int | None] = mapped_column(sa.ForeignKey("usuario.id"))
+
+    periodo: Mapped[Periodo] = relationship()
+    region: Mapped[Region] = relationship(lazy="joined")
+
+    __table_args__ = (sa.UniqueConstraint("periodo_id", "region_id"),)
 
 
 class MetaAnual(TimestampMixin, db.Model):
@@ -264,6 +293,9 @@ class LineaReporte(db.Model):
     )
     programado: Mapped[Decimal | None] = mapped_column(sa.Numeric(9, 2))
     ejecutado: Mapped[Decimal | None] = mapped_column(sa.Numeric(9, 2))
+    #: The counts behind `ejecutado` for a ratio IdG (ejecutado = numerador / denominador, in %)
+    numerador: Mapped[Decimal | None] = mapped_column(sa.Numeric(14, 2))
+    denominador: Mapped[Decimal | None] = mapped_column(sa.Numeric(14, 2))
     #: Programmed value when first approved (a later change keeps both)
     programado_original: Mapped[Decimal | None] = mapped_column(sa.Numeric(9, 2))
     #: Difficulties / comments; required when a value raises a warning

@@ -5,7 +5,8 @@ from datetime import date, timedelta
 import pytest
 import sqlalchemy as sa
 
-from app.catalogo.models import Region
+from app.catalogo import services as catalogo_services
+from app.catalogo.models import ConjuntoIndicadores, Region
 from app.comun.auditoria import Evento
 from app.comun.concurrencia import MENSAJE_CONCURRENCIA
 from app.comun.roles import Rol
@@ -24,11 +25,23 @@ def _convenio(bd, codigo):
     return bd.session.scalar(sa.select(Convenio).join(Region).where(Region.codigo == codigo))
 
 
-def _datos(region_id, **cambios):
+def _ciclo(bd, anio_inicio: int, anio_fin: int) -> ConjuntoIndicadores:
+    """The cycle of those years; 2022–2023 is opened as a copy of 2020–2021's IdG."""
+    ciclo = bd.session.scalar(
+        sa.select(ConjuntoIndicadores).filter_by(anio_inicio=anio_inicio, anio_fin=anio_fin)
+    )
+    if ciclo is None:
+        base = bd.session.scalar(sa.select(ConjuntoIndicadores).filter_by(anio_inicio=2020))
+        ciclo = catalogo_services.crear_ciclo(anio_inicio, anio_fin, base=base, usuario_id=None)
+    return ciclo
+
+
+def _datos(region_id, anio_inicio=2022, anio_fin=2023, **cambios):
+    from app.extensions import db
+
     datos = {
         "region_id": region_id,
-        "anio_inicio": 2022,
-        "anio_fin": 2023,
+        "conjunto_id": _ciclo(db, anio_inicio, anio_fin).id,
         "estado": EstadoConvenio.suscrito,
         "fecha_suscripcion": date(2021, 12, 30),
         "documento": None,
@@ -104,7 +117,7 @@ def test_database_backs_the_unique_rule(bd):
         ({"fecha_suscripcion": date(2019, 1, 1)}, "fecha_suscripcion"),
         ({"fecha_suscripcion": None}, "fecha_suscripcion"),
         ({"estado": EstadoConvenio.pendiente}, "fecha_suscripcion"),
-        ({"anio_fin": 2021}, "anio_fin"),
+        ({"conjunto_id": None}, "conjunto_id"),
     ],
 )
 def test_bad_convenios_are_refused(bd, cambios, campo):
@@ -122,8 +135,7 @@ def test_new_convenio_through_the_form_is_audited(client, sesion, bd):
         "/convenios/nuevo",
         data={
             "region_id": region.id,
-            "anio_inicio": 2022,
-            "anio_fin": 2023,
+            "conjunto_id": _ciclo(bd, 2022, 2023).id,
             "estado": "suscrito",
             "fecha_suscripcion": "2021-12-30",
             "documento": "Conv. 001",
@@ -145,8 +157,7 @@ def test_duplicate_through_the_form_shows_spanish_error_and_writes_nothing(clien
         "/convenios/nuevo",
         data={
             "region_id": _region(bd, "loreto").id,
-            "anio_inicio": 2020,
-            "anio_fin": 2021,
+            "conjunto_id": _ciclo(bd, 2020, 2021).id,
             "estado": "suscrito",
             "fecha_suscripcion": "2019-12-31",
         },
@@ -159,7 +170,7 @@ def test_duplicate_through_the_form_shows_spanish_error_and_writes_nothing(clien
 
 def test_form_errors_are_next_to_the_field(client, sesion):
     sesion.entrar(Rol.odes)
-    respuesta = client.post("/convenios/nuevo", data={"region_id": 0, "anio_inicio": ""})
+    respuesta = client.post("/convenios/nuevo", data={"region_id": 0, "conjunto_id": ""})
     assert respuesta.status_code == 200
     assert "Este campo es obligatorio." in respuesta.text
     assert 'class="campo con-error"' in respuesta.text
@@ -172,8 +183,7 @@ def test_edit_records_old_and_new_values_with_reason(client, sesion, bd):
         f"/convenios/{convenio.id}/editar",
         data={
             "region_id": convenio.region_id,
-            "anio_inicio": 2020,
-            "anio_fin": 2021,
+            "conjunto_id": _ciclo(bd, 2020, 2021).id,
             "estado": "suscrito",
             "fecha_suscripcion": "2021-03-15",
             "motivo": "Firmado en marzo",
@@ -207,8 +217,7 @@ def test_stale_edit_is_refused_not_overwritten(client, sesion, bd):
         f"/convenios/{convenio.id}/editar",
         data={
             "region_id": convenio.region_id,
-            "anio_inicio": 2020,
-            "anio_fin": 2021,
+            "conjunto_id": _ciclo(bd, 2020, 2021).id,
             "estado": "suscrito",
             "fecha_suscripcion": "2019-12-31",
             "documento": "Segundo",

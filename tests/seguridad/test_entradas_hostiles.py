@@ -48,12 +48,12 @@ def _contar(bd):
 @given(
     documento=texto,
     notas=texto,
-    anio_inicio=st.one_of(st.integers(-5, 3000).map(str), texto),
+    ciclo=st.one_of(st.integers(-5, 3000).map(str), texto),
     fecha=st.one_of(st.dates().map(date.isoformat), texto),
     estado=st.one_of(st.sampled_from(["suscrito", "pendiente", "vencido"]), texto),
 )
 def test_convenio_form_never_fails_and_writes_all_or_nothing(
-    client, sesion, bd, documento, notas, anio_inicio, fecha, estado
+    client, sesion, bd, documento, notas, ciclo, fecha, estado
 ):
     sesion.entrar(Rol.odes)
     region = bd.session.scalar(sa.select(Region.id).filter_by(codigo="lima-metropolitana"))
@@ -62,8 +62,7 @@ def test_convenio_form_never_fails_and_writes_all_or_nothing(
         "/convenios/nuevo",
         data={
             "region_id": region,
-            "anio_inicio": anio_inicio,
-            "anio_fin": "2031",
+            "conjunto_id": ciclo,
             "estado": estado,
             "fecha_suscripcion": fecha,
             "documento": documento,

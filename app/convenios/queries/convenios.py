@@ -12,7 +12,7 @@ from app.catalogo.models import Indicador, Region, TipoRegion
 from app.catalogo.queries import SeccionRegion
 from app.comun import calculos
 from app.comun.roles import Rol
-from app.convenios.models import Convenio, EstadoConvenio, MetaAnual
+from app.convenios.models import Convenio, EstadoConvenio, LineaReporte, MetaAnual
 from app.extensions import db
 
 ESTADOS_SUSCRITOS = (EstadoConvenio.suscrito, EstadoConvenio.vencido, EstadoConvenio.resuelto)
@@ -134,6 +134,18 @@ def indicadores_de(convenio: Convenio) -> list[Indicador]:
             sa.select(Indicador)
             .where(Indicador.conjunto_id == convenio.conjunto_id)
             .order_by(Indicador.numero)
+        )
+    )
+
+
+def ciclo_reportado(conjunto_id: int) -> bool:
+    """Whether an Anexo 4 line exists for an IdG of the cycle."""
+    return bool(
+        db.session.scalar(
+            sa.select(LineaReporte.id)
+            .join(Indicador, Indicador.id == LineaReporte.indicador_id)
+            .where(Indicador.conjunto_id == conjunto_id)
+            .limit(1)
         )
     )
 

@@ -27,9 +27,16 @@ LECTORES = (Rol.odes, Rol.drtpe, Rol.direccion, Rol.revisor)
 
 
 def _preparar(form: ConvenioForm) -> None:
-    """Fill the region choices of the convenio form."""
+    """Fill the region and cycle choices of the convenio form (cycles newest first)."""
     form.region_id.choices = opciones(
         [(0, "— Seleccione —")] + [(r.id, r.nombre) for r in catalogo_queries.regiones()]
+    )
+    form.conjunto_id.choices = opciones(
+        [(0, "— Seleccione —")]
+        + [
+            (c.id, f"{c.ciclo} · {c.nombre} ({len(c.indicadores)} IdG)")
+            for c in catalogo_queries.conjuntos()
+        ]
     )
 
 
@@ -85,9 +92,8 @@ def nuevo():
     form = ConvenioForm()
     _preparar(form)
     if request.method == "GET":
-        vigencias = queries.vigencias()
-        if vigencias:
-            form.anio_inicio.data, form.anio_fin.data = vigencias[0]
+        ciclos = catalogo_queries.conjuntos()
+        form.conjunto_id.data = ciclos[0].id if ciclos else 0
         form.region_id.data = request.args.get("region", type=int) or 0
     if form.validate_on_submit():
         try:

@@ -8,10 +8,11 @@ from typing import Any
 import sqlalchemy as sa
 from flask_babel import gettext as _
 
+from app.catalogo.models import ConjuntoIndicadores
 from app.comun.auditoria import cambios, registrar_evento
 from app.comun.concurrencia import comprobar_version
 from app.comun.errores import ErrorNegocio
-from app.convenios.models import Adenda, Convenio, EstadoConvenio
+from app.convenios.models import Adenda, Convenio, EstadoConvenio, Reporte
 from app.extensions import db
 
 
@@ -23,10 +24,23 @@ class ErrorConvenio(ErrorNegocio):
 
 
 def validar(datos: dict[str, Any], *, hoy: date, excluir_id: int | None = None) -> None:
-    """Check the convenio rules on datos; raise ErrorConvenio on the first broken one."""
-    inicio, fin = datos["anio_inicio"], datos["anio_fin"]
-    if fin < inicio:
-        raise ErrorConvenio("anio_fin", _("El año final no puede ser anterior al año inicial."))
+    """Check the convenio rules on datos; raise ErrorConvenio on the first broken one.
+
+    The convenio's years are its cycle's: they are set into ``datos`` from ``conjunto_id``.
+    """
+    conjunto = db.session.get(ConjuntoIndicadores, datos.get("conjunto_id") or 0)
+    if conjunto is None:
+        raise ErrorConvenio("conjunto_id", _("Elija el ciclo del convenio."))
+    if not conjunto.indicadores:
+        raise ErrorConvenio(
+            "conjunto_id",
+            _(
+                "El ciclo %(ciclo)s no tiene IdG: la ODES debe definir sus indicadores "
+                "antes de registrar convenios.",
+                ciclo=conjunto.ciclo,
+            ),
+        )
+    inicio, fin = datos["anio_inicio"], datos["anio_fin"] = conjunto.anio_inicio, conjunto.anio_fin
     fecha = datos.get("fecha_suscripcion")
     if datos["estado"] is EstadoConvenio.pendiente:
         if fecha:
@@ -55,7 +69,7 @@ def validar(datos: dict[str, Any], *, hoy: date, excluir_id: int | None = None) 
                     inicio=inicio,
                 ),
             )
-    duplicado = sa.select(Convenio.id).where(
+    duplicado = sa.select(Convenio.id).where(  # one convenio per region and cycle
         Convenio.region_id == datos["region_id"],
         Convenio.anio_inicio == inicio,
         Convenio.anio_fin == fin,
@@ -95,6 +109,13 @@ def editar_convenio(
     """Change a convenio; refuse (EdicionConcurrente) if someone else saved it since version
     was read."""
     comprobar_version(convenio, version)
+    if datos.get("conjunto_id") != convenio.conjunto_id and db.session.scalar(
+        sa.select(Reporte.id).where(Reporte.convenio_id == convenio.id).limit(1)
+    ):
+        raise ErrorConvenio(
+            "conjunto_id",
+            _("El convenio ya tiene Anexos 4: su ciclo y sus IdG no se pueden cambiar."),
+        )
     validar(datos, hoy=hoy, excluir_id=convenio.id)
     antes, despues = cambios(convenio, datos)
     if despues:

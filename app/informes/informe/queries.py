@@ -165,7 +165,9 @@ def conjunto(convenios: list[Convenio]) -> ConjuntoIndicadores | None:
     if ids:
         return db.session.get(ConjuntoIndicadores, ids.most_common(1)[0][0])
     return db.session.scalar(
-        sa.select(ConjuntoIndicadores).order_by(ConjuntoIndicadores.nombre.desc()).limit(1)
+        sa.select(ConjuntoIndicadores)
+        .order_by(ConjuntoIndicadores.anio_inicio.desc(), ConjuntoIndicadores.id.desc())
+        .limit(1)
     )
 
 

@@ -124,7 +124,9 @@ def matriz(anio: int, periodo: Periodo | None = None) -> Matriz:
         lista[0].indicador.conjunto_id
         if lista
         else db.session.scalar(
-            sa.select(ConjuntoIndicadores.id).order_by(ConjuntoIndicadores.nombre.desc())
+            sa.select(ConjuntoIndicadores.id).order_by(
+                ConjuntoIndicadores.anio_inicio.desc(), ConjuntoIndicadores.id.desc()
+            )
         )
     )
     indicadores = list(
