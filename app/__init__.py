@@ -55,13 +55,14 @@ def create_app(config_class: type[Config] | None = None) -> Flask:
     from app.auth.cli import usuarios_cli
     from app.comun.cache_paginas import paginas_cli
     from app.comun.respaldo import respaldo_cli
-    from app.convenios.cli import anexo4_cli
+    from app.convenios.cli import anexo4_cli, ciclo_cli
     from seed.comandos import seed_cli
 
     app.cli.add_command(seed_cli)
     app.cli.add_command(usuarios_cli)
     app.cli.add_command(respaldo_cli)
     app.cli.add_command(anexo4_cli)
+    app.cli.add_command(ciclo_cli)
     app.cli.add_command(paginas_cli)
 
     from app.informes.cli import informe_cli

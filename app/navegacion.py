@@ -60,6 +60,19 @@ def _programacion(endpoint: str) -> bool:
     )
 
 
+def _ciclos(endpoint: str) -> bool:
+    # A cycle's pages and those of its IdG (which now always belong to a cycle).
+    return endpoint in (
+        "catalogo.ciclos",
+        "catalogo.nuevo_ciclo",
+        "catalogo.ciclo",
+        "catalogo.nuevo_indicador",
+        "catalogo.indicador",
+        "catalogo.editar_indicador",
+        "catalogo.retirar_indicador",
+    )
+
+
 MENU: tuple[Grupo, ...] = (
     Grupo(_l("Inicio"), "inicio", (Entrada(_l("Inicio"), "main.tablero"),)),
     Grupo(
@@ -73,13 +86,20 @@ MENU: tuple[Grupo, ...] = (
                     "convenios.detalle",
                     "convenios.nuevo",
                     "convenios.editar",
+                    "convenios.importar_ciclo",
                     "convenios.metas_anuales",
                 ),
             ),
             Entrada(
+                _l("Programación de metas"),
+                "convenios.programaciones",
+                _en("convenios.programacion", "convenios.reprogramar_meta"),
+            ),
+            Entrada(_l("Reprogramaciones"), "convenios.reprogramaciones"),
+            Entrada(
                 _l("Periodos"),
                 "convenios.periodos",
-                _en("convenios.nuevo_periodo", "convenios.editar_periodo"),
+                _en("convenios.nuevo_periodo", "convenios.editar_periodo", "convenios.prorrogas"),
             ),
         ),
     ),
@@ -124,7 +144,14 @@ MENU: tuple[Grupo, ...] = (
     Grupo(
         _l("Catálogo"),
         "catalogo",
-        (Entrada(_l("Catálogo"), "catalogo.indice", seccion=lambda e: e.startswith("catalogo.")),),
+        (
+            Entrada(
+                _l("Catálogo"),
+                "catalogo.indice",
+                seccion=lambda e: e.startswith("catalogo.") and not _ciclos(e),
+            ),
+            Entrada(_l("Ciclos"), "catalogo.ciclos", seccion=_ciclos),
+        ),
     ),
     Grupo(
         _l("Administración"),

@@ -33,7 +33,7 @@ from app.convenios.models import (
     EstadoConvenio,
     EstadoReporte,
     LineaReporte,
-    MetaAnual,
+    Meta,
     Periodo,
     Reporte,
 )
@@ -270,7 +270,7 @@ def _convenios(
 def _metas(convenios: list[Convenio], indicadores: list[Indicador], semilla: int):
     existentes = set(
         db.session.execute(
-            sa.select(MetaAnual.convenio_id, MetaAnual.indicador_id, MetaAnual.anio)
+            sa.select(Meta.convenio_id, Meta.indicador_id, Meta.anio).where(Meta.semestre == 0)
         ).all()
     )
     filas = []
@@ -290,7 +290,7 @@ def _metas(convenios: list[Convenio], indicadores: list[Indicador], semilla: int
                         "valor_original": valor,
                     }
                 )
-    _insertar(MetaAnual, filas)
+    _insertar(Meta, filas)
 
 
 def _celda(indicador: Indicador, azar: random.Random) -> dict:
@@ -607,7 +607,7 @@ def contar_filas(url: str) -> dict[str, int]:
         "indicador",
         "convenio",
         "periodo",
-        "meta_anual",
+        "meta",
         "reporte",
         "linea_reporte",
         "evaluacion",

@@ -94,8 +94,18 @@ def test_upgrade_0007_from_the_previous_release_with_data(bd_vacia):
                     f"(2, 1, 2024, 2025, 'pendiente', NULL, NULL, 1, '{ahora}', '{ahora}')"
                 )
             )
+            c.execute(
+                sa.text(
+                    "INSERT INTO meta_anual (convenio_id, indicador_id, anio, valor, "
+                    f"valor_original, creado_en, actualizado_en) VALUES (1, 1, 2020, 70, 70, "
+                    f"'{ahora}', '{ahora}')"
+                )
+            )
         upgrade()
         with db.engine.connect() as c:
+            metas = c.execute(
+                sa.text("SELECT anio, semestre, estado, valor, valor_original FROM meta")
+            ).all()
             ciclos = dict(
                 (f[0], (f[1], f[2]))
                 for f in c.execute(
@@ -119,3 +129,7 @@ def test_upgrade_0007_from_the_previous_release_with_data(bd_vacia):
     }
     assert nuevo == "IdG 2024-2025"
     assert (idg[0], bool(idg[1]), idg[2]) == ("ascendente", False, None)
+    # 0008: the annual goal entered before is kept as the annual goal (semestre 0).
+    assert [(a, s, e, float(v), float(o)) for a, s, e, v, o in metas] == [
+        (2020, 0, "valor", 70.0, 70.0)
+    ]

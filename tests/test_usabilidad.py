@@ -106,6 +106,9 @@ MENU_POR_ROL = {
         "Planes de mejora",
         "Informe",
         "Catálogo",
+        "Ciclos",
+        "Programación de metas",
+        "Reprogramaciones",
         "Usuarios",
     },
     Rol.drtpe: {
@@ -118,6 +121,9 @@ MENU_POR_ROL = {
         "Planes de mejora",
         "Informe",
         "Catálogo",
+        "Ciclos",
+        "Programación de metas",
+        "Reprogramaciones",
     },
     Rol.direccion: {
         "Inicio",
@@ -131,6 +137,9 @@ MENU_POR_ROL = {
         "Planes de mejora",
         "Informe",
         "Catálogo",
+        "Ciclos",
+        "Programación de metas",
+        "Reprogramaciones",
     },
     Rol.revisor: {
         "Inicio",
@@ -143,6 +152,9 @@ MENU_POR_ROL = {
         "Planes de mejora",
         "Informe",
         "Catálogo",
+        "Ciclos",
+        "Programación de metas",
+        "Reprogramaciones",
     },
 }
 

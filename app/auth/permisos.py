@@ -82,6 +82,22 @@ def _nunca(periodo_id: int) -> bool:
 publicacion: dict[str, Callable[[int], bool]] = {"publicado": _nunca}
 
 
+def semestre_publicado(periodo_id: int) -> bool:
+    """Whether the semester's report is published: its data is then frozen."""
+    return publicacion["publicado"](periodo_id)
+
+
+def mensaje_publicado() -> str:
+    """Why an approved report of a published semester cannot be reopened (Spanish)."""
+    from flask_babel import gettext as _
+
+    return _(
+        "El informe de este semestre está publicado: sus datos no cambian. Para corregirlos, "
+        "la ODES retira la publicación indicando el motivo; la versión corregida se publica "
+        "con una nota y la anterior sigue disponible."
+    )
+
+
 def alcance_periodo(usuario, periodo_id: int) -> Alcance:
     """What a reader may see of the figures of one semester, published or not."""
     return alcance_cifras(usuario, publicado=publicacion["publicado"](periodo_id))

@@ -75,8 +75,12 @@ def region_por_nombre(nombre: str) -> Region | None:
     clave = normalizar(nombre)
     if not clave:
         return None
+    # A code is written with hyphens ("la-libertad"): compared with its words.
+    palabras = normalizar(nombre.replace("-", " "))
     for region in regiones():
-        if clave in (normalizar(region.nombre), normalizar(region.codigo.replace("-", " "))):
+        if clave == normalizar(region.nombre) or palabras == normalizar(
+            region.codigo.replace("-", " ")
+        ):
             return region
     return db.session.scalar(sa.select(Region).join(RegionAlias).where(RegionAlias.clave == clave))
 
@@ -185,4 +189,51 @@ def consulta_indicadores(
         consulta = consulta.where(Indicador.proponente_id == proponente_id)
     return consulta.order_by(
         ConjuntoIndicadores.anio_inicio.desc(), ConjuntoIndicadores.id.desc(), Indicador.numero
+    )
+
+
+@dataclass(frozen=True)
+class ResumenCiclo:
+    """A cycle as the list of cycles shows it."""
+
+    ciclo: ConjuntoIndicadores
+    total_idg: int
+    en_uso: bool
+
+
+def resumen_ciclos() -> list[ResumenCiclo]:
+    """Every cycle, newest first, with its number of IdG and whether its set is closed."""
+    total = (
+        sa.select(sa.func.count(Indicador.id))
+        .where(Indicador.conjunto_id == ConjuntoIndicadores.id)
+        .scalar_subquery()
+    )
+    filas = db.session.execute(
+        sa.select(ConjuntoIndicadores, total)
+        .options(selectinload(ConjuntoIndicadores.base))
+        .order_by(ConjuntoIndicadores.anio_inicio.desc(), ConjuntoIndicadores.id.desc())
+    ).all()
+    return [ResumenCiclo(c, n, ciclo_en_uso(c.id)) for c, n in filas]
+
+
+def indicadores_del_ciclo(conjunto_id: int) -> list[Indicador]:
+    """The IdG of one cycle in number order, with what the cycle's table shows loaded."""
+    return list(
+        db.session.scalars(
+            sa.select(Indicador)
+            .where(Indicador.conjunto_id == conjunto_id)
+            .options(selectinload(Indicador.proponente))
+            .order_by(Indicador.numero)
+        )
+    )
+
+
+def ciclo_de_anio(anio: int) -> ConjuntoIndicadores | None:
+    """The cycle whose years include ``anio`` (the newest, if several do), with its IdG."""
+    return db.session.scalar(
+        sa.select(ConjuntoIndicadores)
+        .where(ConjuntoIndicadores.anio_inicio <= anio, ConjuntoIndicadores.anio_fin >= anio)
+        .options(selectinload(ConjuntoIndicadores.indicadores))
+        .order_by(ConjuntoIndicadores.anio_inicio.desc(), ConjuntoIndicadores.id.desc())
+        .limit(1)
     )

@@ -1,3 +1,5 @@
+# Over ~400 lines: one blueprint of thin views over one vocabulary; the cycles' views (from
+# "Cycles and their indicator sets") are the part to move out first if it grows.
 """Catalogue pages: everyone reads, ODES edits."""
 
 from __future__ import annotations
@@ -10,8 +12,16 @@ from flask_login import current_user
 from wtforms.validators import Length
 
 from app.catalogo import bp, queries, services
-from app.catalogo.forms import IndicadorForm, RegionForm, TextoCatalogoForm, UnidadForm
+from app.catalogo.forms import (
+    CicloForm,
+    FichaIndicadorForm,
+    RegionForm,
+    RetiroForm,
+    TextoCatalogoForm,
+    UnidadForm,
+)
 from app.catalogo.models import (
+    ConjuntoIndicadores,
     FuncionLOGR,
     Indicador,
     ObjetivoEstrategico,
@@ -193,8 +203,6 @@ def objetivos_servicios():
 @permitido()
 def indicadores():
     """List the indicators with proponent and alignment (Cuadros 02 and 03), filtered and paged."""
-    from app.catalogo.models import ConjuntoIndicadores
-
     conjuntos = db.session.execute(
         sa.select(
             ConjuntoIndicadores.id,
@@ -229,6 +237,7 @@ def indicador(indicador_id: int):
     return render_template(
         "catalogo/indicador.html",
         indicador=indicador,
+        cerrado=services.motivo_ciclo_cerrado(indicador.conjunto),
         eventos=historial("indicador", indicador.id) if current_user.rol is Rol.odes else [],
     )
 
@@ -236,32 +245,28 @@ def indicador(indicador_id: int):
 @bp.route("/indicadores/<int:indicador_id>/editar", methods=["GET", "POST"])
 @permitido(Rol.odes)
 def editar_indicador(indicador_id: int):
-    """Edit an indicator's texts and alignment."""
+    """Edit an IdG's whole ficha técnica, while its cycle has no Anexos 4."""
     indicador = db.get_or_404(Indicador, indicador_id)
-    form = IndicadorForm(obj=indicador)
-    form.proponente_id.choices = opciones(
-        [(u.id, f"{u.sigla} — {u.nombre}") for u in queries.unidades()]
-    )
-    form.objetivo_id.choices = opciones(
-        [(0, "—")] + [(o.id, f"OES {o.numero}: {o.texto[:80]}") for o in queries.objetivos()]
-    )
-    form.funcion_id.choices = opciones(
-        [(0, _("No aplica."))] + [(f.id, f"{f.letra}) {f.texto[:80]}") for f in queries.funciones()]
-    )
-    form.servicio_id.choices = opciones(
-        [(0, _("No aplica."))] + [(s.id, s.nombre) for s in queries.servicios()]
-    )
+    form = _ficha_form(obj=indicador)
     if request.method == "GET":
-        form.tipo_valor.data = indicador.tipo_valor.value
-        form.objetivo_id.data = indicador.objetivo_id or 0
-        form.funcion_id.data = indicador.funcion_id or 0
-        form.servicio_id.data = indicador.servicio_id or 0
+        form.cargar(indicador)
     if form.validate_on_submit():
-        services.editar_indicador(indicador, form.datos(), usuario_id=current_user.id)
-        db.session.commit()
-        flash(_("%(etiqueta)s actualizado.", etiqueta=indicador.etiqueta), "exito")
-        return redirect(url_for("catalogo.indicador", indicador_id=indicador.id))
-    return render_template("catalogo/indicador_form.html", form=form, indicador=indicador)
+        try:
+            services.editar_ficha(indicador, form.datos(), usuario_id=current_user.id)
+        except services.ErrorCatalogo as error:
+            db.session.rollback()
+            _mostrar_error(form, error)
+        else:
+            db.session.commit()
+            flash(_("%(etiqueta)s actualizado.", etiqueta=indicador.etiqueta), "exito")
+            return redirect(url_for("catalogo.indicador", indicador_id=indicador.id))
+    return render_template(
+        "catalogo/indicador_form.html",
+        form=form,
+        ciclo=indicador.conjunto,
+        indicador=indicador,
+        cerrado=services.motivo_ciclo_cerrado(indicador.conjunto),
+    )
 
 
 #: Catalogue entries whose official text ODES may correct: kind → (model, text field, label).
@@ -289,17 +294,188 @@ def editar_texto(tipo: str, objeto_id: int):
     if largo:
         extra["texto"] = [Length(max=largo, message=_("Máximo %(n)s caracteres.", n=largo))]
     if form.validate_on_submit(extra_validators=extra):
-        services.editar_texto(
-            objeto, campo, form.texto.data, tipo=modelo.__tablename__, usuario_id=current_user.id
-        )
-        db.session.commit()
-        flash(_("%(etiqueta)s actualizado.", etiqueta=etiqueta), "exito")
-        return redirect(
-            url_for("catalogo.funciones" if tipo == "funcion" else "catalogo.objetivos_servicios")
-        )
+        try:
+            services.editar_texto(
+                objeto,
+                campo,
+                form.texto.data,
+                tipo=modelo.__tablename__,
+                usuario_id=current_user.id,
+            )
+        except services.ErrorCatalogo as error:
+            db.session.rollback()
+            _mostrar_error(form, error)
+        else:
+            db.session.commit()
+            flash(_("%(etiqueta)s actualizado.", etiqueta=etiqueta), "exito")
+            return redirect(
+                url_for(
+                    "catalogo.funciones" if tipo == "funcion" else "catalogo.objetivos_servicios"
+                )
+            )
     return render_template(
         "catalogo/texto_form.html",
         form=form,
         etiqueta=etiqueta,
+        cerrado=services.motivo_texto_cerrado(objeto, modelo.__tablename__),
         eventos=historial(modelo.__tablename__, objeto.id),
+    )
+
+
+# --- Cycles and their indicator sets ---------------------------------------------------------
+
+
+def _mostrar_error(form, error: services.ErrorCatalogo) -> None:
+    """Show a refusal next to its field, or above the form when it is about the whole page."""
+    campo = getattr(form, error.campo or "", None)
+    if campo is not None and hasattr(campo, "errors"):
+        campo.errors = [*campo.errors, error.mensaje]
+    else:
+        flash(error.mensaje, "error")
+
+
+def _ficha_form(**kwargs) -> FichaIndicadorForm:
+    """The ficha técnica form with its selects filled from the catalogue."""
+    form = FichaIndicadorForm(**kwargs)
+    form.llenar_opciones(
+        queries.unidades(), queries.objetivos(), queries.funciones(), queries.servicios()
+    )
+    return form
+
+
+@bp.route("/ciclos")
+@permitido()
+def ciclos():
+    """List the agreement cycles, newest first, with their IdG sets."""
+    return render_template("catalogo/ciclos.html", filas=queries.resumen_ciclos())
+
+
+@bp.route("/ciclos/nuevo", methods=["GET", "POST"])
+@permitido(Rol.odes)
+def nuevo_ciclo():
+    """Open a cycle, starting from a copy of an earlier cycle's IdG set (or empty)."""
+    existentes = [r.ciclo for r in queries.resumen_ciclos()]
+    form = CicloForm()
+    form.base_id.choices = opciones(
+        [(c.id, f"{c.ciclo} · {c.nombre}") for c in existentes] + [(0, _("— Empezar vacío —"))]
+    )
+    if request.method == "GET":
+        form.base_id.data = existentes[0].id if existentes else 0
+        if existentes:
+            # The cycle that usually follows the newest one: same length, right after it.
+            ultimo = existentes[0]
+            form.anio_inicio.data = ultimo.anio_fin + 1
+            form.anio_fin.data = ultimo.anio_fin + 1 + ultimo.anio_fin - ultimo.anio_inicio
+    if form.validate_on_submit():
+        base = db.session.get(ConjuntoIndicadores, form.base_id.data) if form.base_id.data else None
+        try:
+            ciclo = services.crear_ciclo(
+                form.anio_inicio.data,
+                form.anio_fin.data,
+                nombre=form.nombre.data,
+                base=base,
+                usuario_id=current_user.id,
+            )
+        except services.ErrorCatalogo as error:
+            db.session.rollback()
+            _mostrar_error(form, error)
+        else:
+            db.session.commit()
+            flash(
+                _(
+                    "Ciclo %(ciclo)s creado con %(n)s IdG.",
+                    ciclo=ciclo.ciclo,
+                    n=len(ciclo.indicadores),
+                ),
+                "exito",
+            )
+            return redirect(url_for("catalogo.ciclo", ciclo_id=ciclo.id))
+    return render_template("catalogo/ciclo_form.html", form=form)
+
+
+@bp.route("/ciclos/<int:ciclo_id>")
+@permitido()
+def ciclo(ciclo_id: int):
+    """Show a cycle and its IdG; ODES adds, edits and retires IdG while the set is open."""
+    ciclo = db.get_or_404(ConjuntoIndicadores, ciclo_id)
+    es_odes = current_user.rol is Rol.odes
+    return render_template(
+        "catalogo/ciclo.html",
+        ciclo=ciclo,
+        indicadores=queries.indicadores_del_ciclo(ciclo.id),
+        cerrado=services.motivo_ciclo_cerrado(ciclo),
+        es_odes=es_odes,
+        eventos=historial("conjunto_indicadores", ciclo.id) if es_odes else [],
+    )
+
+
+@bp.route("/ciclos/<int:ciclo_id>/indicadores/nuevo", methods=["GET", "POST"])
+@permitido(Rol.odes)
+def nuevo_indicador(ciclo_id: int):
+    """Add an IdG, with its ficha técnica, to a cycle whose set is still open."""
+    ciclo = db.get_or_404(ConjuntoIndicadores, ciclo_id)
+    form = _ficha_form()
+    if request.method == "GET":
+        numeros = [i.numero for i in ciclo.indicadores]
+        form.numero.data = max(numeros, default=0) + 1
+        form.unidad_medida.data = _("Porcentaje (%)")
+    if form.validate_on_submit():
+        try:
+            indicador = services.agregar_indicador(ciclo, form.datos(), usuario_id=current_user.id)
+        except services.ErrorCatalogo as error:
+            db.session.rollback()
+            _mostrar_error(form, error)
+        else:
+            db.session.commit()
+            flash(
+                _(
+                    "%(etiqueta)s agregado al ciclo %(ciclo)s.",
+                    etiqueta=indicador.etiqueta,
+                    ciclo=ciclo.ciclo,
+                ),
+                "exito",
+            )
+            return redirect(url_for("catalogo.ciclo", ciclo_id=ciclo.id))
+    return render_template(
+        "catalogo/indicador_form.html",
+        form=form,
+        ciclo=ciclo,
+        indicador=None,
+        cerrado=services.motivo_ciclo_cerrado(ciclo),
+    )
+
+
+@bp.route("/indicadores/<int:indicador_id>/retirar", methods=["GET", "POST"])
+@permitido(Rol.odes)
+def retirar_indicador(indicador_id: int):
+    """Retire an IdG from its cycle's set, with a reason (asks for confirmation first)."""
+    indicador = db.get_or_404(Indicador, indicador_id)
+    ciclo = indicador.conjunto
+    form = RetiroForm()
+    if form.validate_on_submit():
+        etiqueta = indicador.etiqueta
+        try:
+            services.retirar_indicador(
+                indicador, motivo=form.motivo.data, usuario_id=current_user.id
+            )
+        except services.ErrorCatalogo as error:
+            db.session.rollback()
+            _mostrar_error(form, error)
+        else:
+            db.session.commit()
+            flash(
+                _(
+                    "%(etiqueta)s retirado del ciclo %(ciclo)s.",
+                    etiqueta=etiqueta,
+                    ciclo=ciclo.ciclo,
+                ),
+                "exito",
+            )
+            return redirect(url_for("catalogo.ciclo", ciclo_id=ciclo.id))
+    return render_template(
+        "catalogo/retirar_indicador.html",
+        form=form,
+        ciclo=ciclo,
+        indicador=indicador,
+        cerrado=services.motivo_ciclo_cerrado(ciclo),
     )

@@ -1,7 +1,10 @@
+# Over ~400 lines: every catalogue write shares ErrorCatalogo and the audit; the cycles' part
+# (crear_ciclo onwards) is the one to move out first if it grows.
 """Writes on the catalogue (ODES only), audited."""
 
 from __future__ import annotations
 
+from decimal import Decimal
 from typing import Any
 
 import sqlalchemy as sa
@@ -9,15 +12,23 @@ from flask_babel import gettext as _
 
 from app.catalogo import queries
 from app.catalogo.models import (
+    ETIQUETAS_SENTIDO,
+    ETIQUETAS_TIPO_VALOR,
     ConjuntoIndicadores,
+    FuncionLOGR,
     Indicador,
+    ObjetivoEstrategico,
     Region,
     RegionAlias,
+    Sentido,
+    ServicioPublico,
+    TipoValor,
     UnidadMTPE,
     normalizar,
 )
 from app.comun.auditoria import cambios, registrar_evento
 from app.comun.errores import ErrorNegocio
+from app.comun.i18n import traducir
 from app.extensions import db
 
 
@@ -96,27 +107,54 @@ def editar_unidad(unidad: UnidadMTPE, datos: dict[str, Any], *, usuario_id: int 
 
 
 def editar_indicador(indicador: Indicador, datos: dict[str, Any], *, usuario_id: int | None):
-    """Change an indicator's texts and alignment."""
-    antes, despues = cambios(indicador, datos)
-    if despues:
-        registrar_evento(
-            "editar",
-            "indicador",
-            indicador.id,
-            usuario_id=usuario_id,
-            antes=antes,
-            despues=despues,
-        )
-    return indicador
+    """Change an indicator's texts and alignment (refused once its cycle has reports)."""
+    return editar_ficha(indicador, datos, usuario_id=usuario_id)
+
+
+#: Which IdG field refers to each catalogue entry whose official text ODES may correct
+ALINEACION = {
+    "funcion_logr": "funcion_id",
+    "objetivo_estrategico": "objetivo_id",
+    "servicio_publico": "servicio_id",
+}
 
 
 def editar_texto(objeto, campo: str, texto: str, *, tipo: str, usuario_id: int | None) -> None:
-    """Change the official text of a catalogue entry, audited."""
+    """Change the official text of a catalogue entry, audited.
+
+    Refused while an IdG of a cycle in use is aligned to the entry: that cycle's reports print
+    the text next to the IdG (Cuadro 03), and they must regenerate identical.
+    """
+    motivo = motivo_texto_cerrado(objeto, tipo)
+    if motivo:
+        raise ErrorCatalogo("ciclo", motivo)
     antes, despues = cambios(objeto, {campo: texto.strip()})
     if despues:
         registrar_evento(
             "editar", tipo, objeto.id, usuario_id=usuario_id, antes=antes, despues=despues
         )
+
+
+def motivo_texto_cerrado(objeto, tipo: str) -> str | None:
+    """Why an entry's official text can no longer change (a cycle in use shows it), or None."""
+    columna = ALINEACION.get(tipo)
+    if columna is None:
+        return None
+    ciclos = db.session.scalars(
+        sa.select(ConjuntoIndicadores)
+        .join(Indicador, Indicador.conjunto_id == ConjuntoIndicadores.id)
+        .where(getattr(Indicador, columna) == objeto.id)
+        .distinct()
+        .order_by(ConjuntoIndicadores.anio_inicio)
+    )
+    for ciclo in ciclos:
+        if queries.ciclo_en_uso(ciclo.id):
+            return _(
+                "IdG del ciclo %(ciclo)s están alineados a este texto y el ciclo ya tiene "
+                "Anexos 4: el texto ya no cambia, para que sus informes se regeneren idénticos.",
+                ciclo=ciclo.ciclo,
+            )
+    return None
 
 
 # --- Cycles and their indicator sets -------------------------------------------------------
@@ -158,6 +196,8 @@ def crear_ciclo(
     if not (2000 <= anio_inicio <= 2100 and 2000 <= anio_fin <= 2100):
         raise ErrorCatalogo("anio_inicio", _("Año no válido."))
     nombre = (nombre or "").strip() or f"IdG {anio_inicio}"
+    if len(nombre) > 80:  # the column is String(80)
+        raise ErrorCatalogo("nombre", _("Máximo %(n)s caracteres.", n=80))
     solapado = db.session.scalar(
         sa.select(ConjuntoIndicadores).where(
             ConjuntoIndicadores.anio_inicio <= anio_fin,
@@ -205,7 +245,7 @@ def validar_ficha(
 ) -> None:
     """Check an IdG's ficha técnica; raise ErrorCatalogo (keyed by field) on the first fault."""
     numero = datos.get("numero")
-    if not isinstance(numero, int) or not 1 <= numero <= 999:
+    if not isinstance(numero, int) or isinstance(numero, bool) or not 1 <= numero <= 999:
         raise ErrorCatalogo("numero", _("El número del IdG debe estar entre 1 y 999."))
     repetido = sa.select(Indicador.id).where(
         Indicador.conjunto_id == ciclo.id, Indicador.numero == numero
@@ -218,6 +258,21 @@ def validar_ficha(
         raise ErrorCatalogo("nombre", _("Escriba el nombre del IdG."))
     if db.session.get(UnidadMTPE, datos.get("proponente_id") or 0) is None:
         raise ErrorCatalogo("proponente_id", _("Elija la unidad proponente."))
+    # Optional references must exist when given (a form may post any id).
+    for campo, modelo, mensaje in (
+        ("viceministerio_id", UnidadMTPE, _("Elija un viceministerio de la lista.")),
+        ("objetivo_id", ObjetivoEstrategico, _("Elija un objetivo estratégico de la lista.")),
+        ("funcion_id", FuncionLOGR, _("Elija una función de la lista.")),
+        ("servicio_id", ServicioPublico, _("Elija un servicio público de la lista.")),
+    ):
+        valor = datos.get(campo)
+        if valor is not None and db.session.get(modelo, valor) is None:
+            raise ErrorCatalogo(campo, mensaje)
+    unidad = (datos.get("unidad_medida") or "").strip()
+    if "unidad_medida" in datos and not unidad:
+        raise ErrorCatalogo("unidad_medida", _("Escriba la unidad de medida."))
+    if len(unidad) > 40:
+        raise ErrorCatalogo("unidad_medida", _("Máximo %(n)s caracteres.", n=40))
     numerador = (datos.get("numerador") or "").strip()
     denominador = (datos.get("denominador") or "").strip()
     if bool(numerador) != bool(denominador):
@@ -225,20 +280,47 @@ def validar_ficha(
             "denominador" if numerador else "numerador",
             _("Un IdG de razón necesita numerador y denominador; deje ambos vacíos si no lo es."),
         )
+    linea_base = datos.get("linea_base")
+    if linea_base is not None:
+        if abs(linea_base) >= LIMITE_LINEA_BASE:  # the column is NUMERIC(14, 2)
+            raise ErrorCatalogo(
+                "linea_base", _("El número es demasiado grande (máximo 999 999 999 999.99).")
+            )
+        if linea_base < 0 and not datos.get("admite_negativo"):
+            raise ErrorCatalogo(
+                "linea_base",
+                _("La línea de base es negativa y el IdG no admite valores negativos."),
+            )
+
+
+#: Bound of a NUMERIC(14, 2) value (línea de base)
+LIMITE_LINEA_BASE = Decimal("1000000000000")
+
+
+def motivo_ciclo_cerrado(ciclo: ConjuntoIndicadores) -> str | None:
+    """Why a cycle's IdG set no longer changes (it has Anexos 4), in plain Spanish; else None."""
+    if not queries.ciclo_en_uso(ciclo.id):
+        return None
+    return _(
+        "El ciclo %(ciclo)s ya tiene Anexos 4 registrados: su conjunto de IdG ya no cambia "
+        "(no se agregan, editan ni retiran IdG), para que sus reportes e informes se "
+        "regeneren idénticos. Los cambios van en un ciclo nuevo.",
+        ciclo=ciclo.ciclo,
+    )
+
+
+def _exigir_abierto(ciclo: ConjuntoIndicadores) -> None:
+    """Refuse any change to the set of a cycle in use (a page-level error, field "ciclo")."""
+    motivo = motivo_ciclo_cerrado(ciclo)
+    if motivo:
+        raise ErrorCatalogo("ciclo", motivo)
 
 
 def agregar_indicador(
     ciclo: ConjuntoIndicadores, datos: dict[str, Any], *, usuario_id: int | None
 ) -> Indicador:
     """Add an IdG with its ficha técnica to a cycle that has not reported yet."""
-    if queries.ciclo_en_uso(ciclo.id):
-        raise ErrorCatalogo(
-            "numero",
-            _(
-                "El ciclo %(ciclo)s ya tiene Anexos 4: su conjunto de IdG no se modifica.",
-                ciclo=ciclo.ciclo,
-            ),
-        )
+    _exigir_abierto(ciclo)
     validar_ficha(ciclo, datos)
     indicador = Indicador(conjunto=ciclo, **datos)
     db.session.add(indicador)
@@ -251,6 +333,123 @@ def agregar_indicador(
         despues={"idg": numero_y_nombre(indicador)},
     )
     return indicador
+
+
+def editar_ficha(
+    indicador: Indicador, datos: dict[str, Any], *, usuario_id: int | None
+) -> Indicador:
+    """Change an IdG's ficha técnica (any of CAMPOS_FICHA, renumbering included).
+
+    Refused once the cycle has Anexos 4: an earlier cycle's set never changes, so its
+    reports regenerate identical. The audit records old and new values, readable.
+    """
+    desconocidos = set(datos) - set(CAMPOS_FICHA)
+    if desconocidos:
+        raise ValueError(f"Campos ajenos a la ficha: {sorted(desconocidos)}")
+    _exigir_abierto(indicador.conjunto)
+    # The whole ficha as it would stand is validated, not only the fields sent.
+    completa = {campo: getattr(indicador, campo) for campo in CAMPOS_FICHA} | datos
+    validar_ficha(indicador.conjunto, completa, excluir_id=indicador.id)
+    previos = {campo: _legible(campo, getattr(indicador, campo)) for campo in datos}
+    antes, despues = cambios(indicador, datos)
+    if despues:
+        db.session.flush()
+        registrar_evento(
+            "editar",
+            "indicador",
+            indicador.id,
+            usuario_id=usuario_id,
+            antes={_clave(c): previos[c] for c in antes},
+            despues={_clave(c): _legible(c, v) for c, v in despues.items()},
+        )
+    return indicador
+
+
+def retirar_indicador(indicador: Indicador, *, motivo: str, usuario_id: int | None) -> None:
+    """Take an IdG out of its cycle's set, with a reason; the audit keeps its whole ficha.
+
+    Refused once the cycle has Anexos 4, and while any other record (annual goals, an
+    evaluation, a training activity…) refers to the IdG: nothing is deleted in cascade.
+    """
+    ciclo = indicador.conjunto
+    _exigir_abierto(ciclo)
+    motivo = (motivo or "").strip()
+    if not motivo:
+        raise ErrorCatalogo("motivo", _("Indique el motivo del retiro."))
+    if _referido(indicador):
+        raise ErrorCatalogo(
+            "motivo",
+            _(
+                "%(idg)s ya tiene datos registrados (metas, evaluaciones o actividades): "
+                "no se puede retirar.",
+                idg=indicador.etiqueta,
+            ),
+        )
+    # The whole ficha (empty fields left out), so the history can tell what was retired.
+    ficha = {
+        _clave(c): _legible(c, getattr(indicador, c))
+        for c in CAMPOS_FICHA
+        if c not in ("numero", "nombre") and getattr(indicador, c) is not None
+    }
+    registrar_evento(
+        "retirar_idg",
+        "conjunto_indicadores",
+        ciclo.id,
+        usuario_id=usuario_id,
+        antes={"idg": numero_y_nombre(indicador), **ficha},
+        motivo=motivo,
+    )
+    db.session.delete(indicador)
+    db.session.flush()
+    db.session.expire(ciclo, ["indicadores"])
+
+
+def _referido(indicador: Indicador) -> bool:
+    """Whether a row of any table points at the IdG (read from the schema, so the catalogue
+    names none of the modules above it)."""
+    columna = Indicador.__table__.c.id
+    for tabla in db.metadata.sorted_tables:
+        for clave in tabla.foreign_keys:
+            if tabla is Indicador.__table__ or clave.column is not columna:
+                continue
+            consulta = (
+                sa.select(sa.literal(1)).select_from(tabla).where(clave.parent == indicador.id)
+            )
+            if db.session.scalar(consulta.limit(1)) is not None:
+                return True
+    return False
+
+
+def _clave(campo: str) -> str:
+    """The history's name of a ficha field ("proponente" for proponente_id)."""
+    return campo.removesuffix("_id")
+
+
+def _legible(campo: str, valor: Any) -> Any:
+    """A ficha value as the history shows it: acronyms, letters and labels, not ids."""
+    if valor is None:
+        return "—"
+    if campo in ("proponente_id", "viceministerio_id"):
+        unidad = db.session.get(UnidadMTPE, valor)
+        return unidad.sigla if unidad else valor
+    if campo == "objetivo_id":
+        objetivo = db.session.get(ObjetivoEstrategico, valor)
+        return f"OES {objetivo.numero}" if objetivo else valor
+    if campo == "funcion_id":
+        funcion = db.session.get(FuncionLOGR, valor)
+        return f"{funcion.letra})" if funcion else valor
+    if campo == "servicio_id":
+        servicio = db.session.get(ServicioPublico, valor)
+        return servicio.nombre if servicio else valor
+    if isinstance(valor, TipoValor):
+        return traducir(ETIQUETAS_TIPO_VALOR[valor])
+    if isinstance(valor, Sentido):
+        return traducir(ETIQUETAS_SENTIDO[valor])
+    if isinstance(valor, bool):
+        return _("Sí") if valor else _("No")
+    if isinstance(valor, Decimal):
+        return format(valor.normalize(), "f")
+    return valor
 
 
 def numero_y_nombre(indicador: Indicador) -> str:

@@ -73,6 +73,20 @@ def porcentaje(parte: int, total: int) -> Decimal:
     return Decimal(100 * parte) / total if total else Decimal(0)
 
 
+def porcentaje_razon(numerador: Decimal | float, denominador: Decimal | float) -> Decimal:
+    """The executed % of a ratio IdG: numerador / denominador × 100, to 2 decimals with halves
+    away from zero (1/3 → 33.33, 2/3 → 66.67, 12/40 → 30.00).
+
+    Raises ValueError when denominador is not positive (a ratio of nothing has no %).
+    """
+    numerador, denominador = _decimal(numerador), _decimal(denominador)
+    if denominador <= 0:
+        raise ValueError("denominador must be positive")
+    return (Decimal(100) * numerador / denominador).quantize(
+        Decimal("0.01"), rounding=ROUND_HALF_UP
+    )
+
+
 def promedio(celdas: Iterable[Celda]) -> Promedio:
     """Average the summand cells (programmed and executed separately)."""
     sumandos = [c for c in celdas if c.es_sumando]
@@ -134,6 +148,8 @@ class Entrega:
 
     region: Hashable
     recibido: date | None
+    #: The region's own due date (an extension), when it differs from the semester's
+    limite: date | None = None
 
 
 @dataclass(frozen=True)
@@ -153,14 +169,21 @@ class Completitud:
 
 
 def completitud(entregas: Iterable[Entrega], fecha_limite: date | None) -> Completitud:
-    """Classify expected reports as on time, late (with days) or missing, keeping their order."""
+    """Classify expected reports as on time, late (with days) or missing, keeping their order.
+
+    A report is on time up to its own due date (an extension) or else ``fecha_limite``.
+    """
     entregas = list(entregas)
     recibidas = [e for e in entregas if e.recibido is not None]
-    a_tiempo = [e.region for e in recibidas if fecha_limite is None or e.recibido <= fecha_limite]
+
+    def limite(e: Entrega) -> date | None:
+        return e.limite or fecha_limite
+
+    a_tiempo = [e.region for e in recibidas if limite(e) is None or e.recibido <= limite(e)]
     tardios = [
-        (e.region, (e.recibido - fecha_limite).days)
+        (e.region, (e.recibido - limite(e)).days)
         for e in recibidas
-        if fecha_limite is not None and e.recibido > fecha_limite
+        if limite(e) is not None and e.recibido > limite(e)
     ]
     return Completitud(
         esperados=len(entregas),

@@ -1,22 +1,33 @@
-"""`flask anexo4 …` commands: bulk import (with a dry run) and export of the Anexo 4."""
+"""`flask anexo4 …` commands: bulk import (with a dry run) and export of the Anexo 4; `flask
+ciclo …` commands: a whole agreement cycle (IdG set, convenios, semesters, approved goals) from
+files."""
 
 from __future__ import annotations
 
+from datetime import date
 from pathlib import Path
 
 import click
+import sqlalchemy as sa
 from flask.cli import AppGroup
 
+from app.auth.models import Usuario
 from app.catalogo import queries as catalogo_queries
 from app.comun.base import ahora
+from app.comun.roles import Rol
 from app.convenios.queries import exportacion
 from app.convenios.queries import periodos as periodos_queries
 from app.convenios.queries.importacion import EXTENSIONES
-from app.convenios.services import importacion
+from app.convenios.services import ciclo_importacion, importacion
 from app.convenios.services.anexo4 import ErrorAnexo4
 from app.extensions import db
 
 anexo4_cli = AppGroup("anexo4", help="Importación y exportación masiva del Anexo 4.")
+ciclo_cli = AppGroup(
+    "ciclo",
+    help="Carga de un ciclo completo desde archivos: indicadores (IdG), convenios, periodos y "
+    "metas aprobadas (formato en docs/formato-ciclo.md).",
+)
 
 
 def imprimir_vista_previa(analisis: importacion.Analisis) -> None:
@@ -107,3 +118,129 @@ def exportar(periodo: str | None, region: str | None, salida: Path):
     contenido = exportacion.a_csv(filas) if extension == ".csv" else exportacion.a_xlsx(filas)
     salida.write_bytes(contenido)
     click.echo(f"{len(filas)} filas exportadas a {salida}.")
+
+
+# --- flask ciclo … -------------------------------------------------------------------------
+
+ARCHIVO = click.argument("archivo", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+DRY_RUN = click.option(
+    "--dry-run",
+    is_flag=True,
+    help="Solo valida el archivo y muestra lo que se crearía o actualizaría; no guarda nada.",
+)
+
+
+def importar_ciclo(tipo: str, archivo: Path, dry_run: bool, usuario_id: int | None = None) -> None:
+    """Check (and, without --dry-run, write) one cycle file; exit code 1 on any error."""
+    try:
+        resultado = ciclo_importacion.importar(
+            tipo,
+            archivo.name,
+            archivo.read_bytes(),
+            usuario_id=usuario_id,
+            hoy=date.today(),
+            simular=dry_run,
+        )
+    except ciclo_importacion.ErrorImportacion as error:
+        db.session.rollback()
+        raise click.ClickException(error.mensaje) from error
+    if resultado.errores:
+        db.session.rollback()
+        for error in resultado.errores:
+            click.echo(str(error), err=True)
+        click.echo(resultado.resumen, err=True)
+        raise click.exceptions.Exit(1)
+    for cambio in resultado.cambios:
+        columnas = f" ({', '.join(cambio.columnas)})" if cambio.columnas else ""
+        click.echo(f"  fila {cambio.fila}: {cambio.etiqueta} · {cambio.objeto}{columnas}")
+    if resultado.aplicado:
+        db.session.commit()
+    else:
+        db.session.rollback()
+    click.echo(resultado.resumen)
+
+
+@ciclo_cli.command(
+    "importar-indicadores",
+    short_help="Los IdG de un ciclo, con su ficha técnica.",
+    help="Importa el conjunto de IdG de un ciclo (crea el ciclo si no existe): "
+    "ciclo,numero,nombre,unidad_proponente,oes,funcion,servicio,tipo,sentido,numerador,"
+    "denominador,requiere_evidencia. Todo el archivo o nada.",
+)
+@ARCHIVO
+@DRY_RUN
+def importar_indicadores(archivo: Path, dry_run: bool):
+    """Import a cycle's IdG set (CSV/XLSX)."""
+    importar_ciclo("indicadores", archivo, dry_run)
+
+
+@ciclo_cli.command(
+    "importar-convenios",
+    short_help="Los convenios de las regiones en un ciclo.",
+    help="Registra o actualiza convenios: region,ciclo,fecha_suscripcion,estado,documento. "
+    "Todo el archivo o nada.",
+)
+@ARCHIVO
+@DRY_RUN
+def importar_convenios(archivo: Path, dry_run: bool):
+    """Import convenios (CSV/XLSX), one per region and cycle."""
+    importar_ciclo("convenios", archivo, dry_run)
+
+
+@ciclo_cli.command(
+    "importar-periodos",
+    short_help="Los semestres y sus fechas límite.",
+    help="Crea o actualiza semestres con sus fechas límite: "
+    "anio,semestre,vence_anexo4,vence_anexo5. Todo el archivo o nada.",
+)
+@ARCHIVO
+@DRY_RUN
+def importar_periodos(archivo: Path, dry_run: bool):
+    """Import reporting semesters and their due dates (CSV/XLSX)."""
+    importar_ciclo("periodos", archivo, dry_run)
+
+
+def cuenta_odes(email: str | None) -> Usuario:
+    """The active ODES account that approves imported goals: the one named, or the first."""
+    consulta = sa.select(Usuario).filter_by(rol=Rol.odes, activo=True)
+    if email:
+        usuario = db.session.scalar(
+            consulta.where(sa.func.lower(Usuario.email) == email.strip().lower())
+        )
+        if usuario is None:
+            raise click.BadParameter(
+                f"«{email}» no es una cuenta activa de la ODES.", param_hint="--usuario"
+            )
+        return usuario
+    usuario = db.session.scalar(consulta.order_by(Usuario.id).limit(1))
+    if usuario is None:
+        raise click.ClickException(
+            "No hay ninguna cuenta activa de la ODES que apruebe las metas: cree una o "
+            "indique otra con --usuario."
+        )
+    return usuario
+
+
+@ciclo_cli.command(
+    "importar-metas",
+    short_help="Las metas aprobadas de cada convenio y año.",
+    help="Carga metas ya acordadas y las deja aprobadas: "
+    "region,ciclo,idg,anio,semestre,estado,programado (semestre 0 = la meta anual). Cada "
+    "convenio y año que nombra, con todas sus metas. Las guarda, envía y aprueba la cuenta de "
+    "la ODES de --usuario (por omisión, la primera cuenta activa de la ODES). Todo el archivo "
+    "o nada.",
+)
+@ARCHIVO
+@DRY_RUN
+@click.option(
+    "--usuario",
+    "email",
+    default=None,
+    metavar="EMAIL",
+    help="Correo de la cuenta de la ODES que aprueba (por omisión, la primera activa).",
+)
+def importar_metas(archivo: Path, dry_run: bool, email: str | None):
+    """Import the approved goals of convenio-years (CSV/XLSX) as an ODES account."""
+    usuario = cuenta_odes(email)
+    click.echo(f"Metas aprobadas como {usuario.nombre} <{usuario.email}> (ODES).")
+    importar_ciclo("metas", archivo, dry_run, usuario_id=usuario.id)

@@ -29,7 +29,13 @@ from wtforms.validators import (
 
 from app.comun.campos import REQUERIDO, CampoNumerico
 from app.comun.opciones import opciones
-from app.convenios.models import ETIQUETAS_ESTADO, EstadoCelda, EstadoConvenio
+from app.convenios.models import (
+    ETIQUETAS_CATEGORIA,
+    ETIQUETAS_ESTADO,
+    CategoriaReprogramacion,
+    EstadoCelda,
+    EstadoConvenio,
+)
 
 
 class ConvenioForm(FlaskForm):
@@ -130,6 +136,35 @@ class PorcentajeField(CampoNumerico):
     leer = staticmethod(leer_decimal)
 
 
+def leer_conteo(texto: str | None) -> Decimal | None:
+    """Parse a count (numerator or denominator of a ratio IdG); ValueError in Spanish.
+
+    At most 2 decimals, never rounded: a count typed with more is a typing error.
+    """
+    texto = (texto or "").strip()
+    if not texto:
+        return None
+    if "," in texto:
+        raise ValueError(_("Use punto decimal (por ejemplo 12.5), no coma ni separador de miles."))
+    try:
+        valor = Decimal(texto)
+    except InvalidOperation:
+        raise ValueError(_("Escriba un número (por ejemplo 12 o 40).")) from None
+    if not valor.is_finite():
+        raise ValueError(_("Escriba un número (por ejemplo 12 o 40)."))
+    if abs(valor) >= 1_000_000_000_000:  # the columns are NUMERIC(14, 2)
+        raise ValueError(_("El número es demasiado grande (máximo 999 999 999 999.99)."))
+    if valor != valor.quantize(Decimal("0.01")):
+        raise ValueError(_("Escriba como máximo dos decimales."))
+    return valor.quantize(Decimal("0.01"))
+
+
+class ConteoField(CampoNumerico):
+    """A count typed as text (numerator or denominator of a ratio IdG)."""
+
+    leer = staticmethod(leer_conteo)
+
+
 class LineaForm(Form):
     """One IdG row of the Anexo 4 grid (inside ReporteForm, no CSRF of its own)."""
 
@@ -137,6 +172,9 @@ class LineaForm(Form):
     estado = SelectField(_l("Estado"), choices=opciones((e.value, e.etiqueta) for e in EstadoCelda))
     programado = PorcentajeField(_l("Programado (%)"))
     ejecutado = PorcentajeField(_l("Ejecutado (%)"))
+    #: Only a ratio IdG shows these (its ejecutado is computed from them)
+    numerador = ConteoField(_l("Numerador"))
+    denominador = ConteoField(_l("Denominador"))
     comentario = TextAreaField(
         _l("Dificultades / comentarios"),
         validators=[Optional(), Length(max=4000, message=_l("Máximo 4000 caracteres."))],
@@ -149,10 +187,13 @@ class LineaForm(Form):
     def datos(self) -> dict:
         """Return the line's fields as plain data for services.anexo4.guardar_lineas."""
         estado = EstadoCelda(self.estado.data)
+        valor = estado is EstadoCelda.valor
         return {
             "estado": estado,
-            "programado": self.programado.data if estado is EstadoCelda.valor else None,
-            "ejecutado": self.ejecutado.data if estado is EstadoCelda.valor else None,
+            "programado": self.programado.data if valor else None,
+            "ejecutado": self.ejecutado.data if valor else None,
+            "numerador": self.numerador.data if valor else None,
+            "denominador": self.denominador.data if valor else None,
             "comentario": (self.comentario.data or "").strip() or None,
             "motivo_estado": (self.motivo_estado.data or "").strip() or None,
         }
@@ -213,6 +254,18 @@ class PeriodoForm(FlaskForm):
         }
 
 
+class ProrrogaForm(FlaskForm):
+    """Extend one region's Anexo 4 deadline for a semester."""
+
+    region_id = SelectField(_l("Región"), coerce=int, validators=[DataRequired(REQUERIDO)])
+    fecha_limite = DateField(_l("Nueva fecha límite"), validators=[InputRequired(REQUERIDO)])
+    motivo = StringField(
+        _l("Motivo"),
+        validators=[DataRequired(REQUERIDO), Length(max=500, message=_l("Máximo 500 caracteres."))],
+        description=_l("Queda en el historial del periodo y en la nota del informe."),
+    )
+
+
 class EvidenciaForm(FlaskForm):
     """Upload one evidence file (type and size are checked by services.evidencias)."""
 
@@ -259,3 +312,123 @@ class ConfirmarImportacionForm(FlaskForm):
     # Only a random hex token travels to the browser, never a path.
     token = HiddenField(validators=[DataRequired(), Regexp(r"^[0-9a-f]{32}$")])
     nombre = HiddenField()
+
+
+# --- Goals committed before the semester (services.metas) and the adenda's document ---------
+
+
+def leer_meta(texto: str | None) -> Decimal | None:
+    """Parse a goal typed with a decimal point or a decimal comma ("60.5", "60,5"); ValueError
+    with a Spanish message. A thousands separator is refused, never guessed."""
+    texto = (texto or "").strip().replace("%", "").strip()
+    if "," in texto:
+        if texto.count(",") > 1 or "." in texto:
+            raise ValueError(
+                _("Escriba la meta sin separador de miles (por ejemplo 1250.5 o 1250,5).")
+            )
+        texto = texto.replace(",", ".")
+    return leer_decimal(texto)
+
+
+class MetaField(CampoNumerico):
+    """A goal typed as text: "60", "60.5" or "60,5"."""
+
+    leer = staticmethod(leer_meta)
+
+
+def _id_o_nada(valor):
+    """Coerce a select value to int, or None when empty or not a number (the view or the
+    service says what is missing)."""
+    try:
+        return int(valor)
+    except (TypeError, ValueError):
+        return None
+
+
+#: The states a goal may take (a goal is never "not sent": it is written or declared absent)
+ESTADOS_META = (EstadoCelda.valor, EstadoCelda.no_aplica, EstadoCelda.sin_meta)
+
+
+class CeldaMetaForm(Form):
+    """One goal of the programming grid (an IdG's annual or semester goal), no CSRF of its own."""
+
+    meta_id = HiddenField()
+    estado = SelectField(
+        _l("Estado"), choices=opciones((e.value, e.etiqueta) for e in ESTADOS_META)
+    )
+    programado = MetaField(_l("Meta"))
+
+
+class ProgramacionMetasForm(FlaskForm):
+    """The year's goals of a convenio: one CeldaMetaForm per goal, plus the version read."""
+
+    metas = FieldList(FormField(CeldaMetaForm))
+    version = HiddenField()
+
+
+class AbrirProgramacionForm(FlaskForm):
+    """Open a cycle's year for programming (ODES)."""
+
+    ciclo = HiddenField()
+    anio = HiddenField()
+
+
+class ObservarMetasForm(FlaskForm):
+    """Return the sent goals to the region with a reason (a directorate names its IdG)."""
+
+    indicador_id = SelectField(_l("IdG observado"), coerce=_id_o_nada, validate_choice=False)
+    motivo = TextAreaField(
+        _l("Motivo"),
+        validators=[
+            DataRequired(_l("Indique el motivo de la observación; la región lo verá.")),
+            Length(max=4000, message=_l("Máximo 4000 caracteres.")),
+        ],
+        description=_l("La región verá este texto."),
+    )
+
+
+class ReprogramacionForm(FlaskForm):
+    """Ask to change an approved goal: new value, category, reason and (optionally) adenda."""
+
+    meta_id = HiddenField()
+    valor_nuevo = MetaField(
+        _l("Nueva meta"),
+        description=_l("Con punto o coma decimal (por ejemplo 40, 40.5 o 40,5)."),
+    )
+    categoria = SelectField(
+        _l("Categoría"),
+        choices=opciones((c.value, ETIQUETAS_CATEGORIA[c]) for c in CategoriaReprogramacion),
+    )
+    adenda_id = SelectField(
+        _l("Adenda"),
+        coerce=_id_o_nada,
+        validate_choice=False,
+        description=_l("Obligatoria si la categoría es «Adenda al convenio»."),
+    )
+    motivo = TextAreaField(
+        _l("Motivo"),
+        validators=[
+            DataRequired(_l("Explique el motivo de la reprogramación.")),
+            Length(max=4000, message=_l("Máximo 4000 caracteres.")),
+        ],
+        description=_l("La ODES lo lee para aprobar o rechazar la solicitud."),
+    )
+
+
+class ResolucionForm(FlaskForm):
+    """ODES approves (with an optional note) or rejects (with a reason) a reprogramming."""
+
+    solicitud_id = HiddenField()
+    motivo = TextAreaField(
+        _l("Motivo"),
+        validators=[Optional(), Length(max=4000, message=_l("Máximo 4000 caracteres."))],
+    )
+
+
+class AdendaDocumentoForm(AdendaForm):
+    """Register an adenda with its signed document (a PDF checked by services.convenios)."""
+
+    archivo = FileField(
+        _l("Documento firmado (PDF)"),
+        description=_l("Opcional. Se guarda con la adenda y se descarga desde el convenio."),
+    )

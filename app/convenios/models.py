@@ -102,6 +102,9 @@ class Adenda(TimestampMixin, db.Model):
     fecha: Mapped[date]
     descripcion: Mapped[str] = mapped_column(sa.Text)
     documento: Mapped[str | None] = mapped_column(sa.String(200))
+    #: The signed document: random stored name (never user-controlled) and its original name
+    archivo: Mapped[str | None] = mapped_column(sa.String(80), unique=True)
+    archivo_nombre: Mapped[str | None] = mapped_column(sa.String(200))
 
     convenio: Mapped[Convenio] = relationship(back_populates="adendas")
 
@@ -190,25 +193,6 @@ class Prorroga(TimestampMixin, db.Model):
     __table_args__ = (sa.UniqueConstraint("periodo_id", "region_id"),)
 
 
-class MetaAnual(TimestampMixin, db.Model):
-    """The annual goal of one IdG in one convenio and year (None = not sent)."""
-
-    __tablename__ = "meta_anual"
-
-    id: Mapped[int] = mapped_column(primary_key=True)
-    convenio_id: Mapped[int] = mapped_column(sa.ForeignKey("convenio.id"), index=True)
-    indicador_id: Mapped[int] = mapped_column(sa.ForeignKey("indicador.id"), index=True)
-    anio: Mapped[int]
-    valor: Mapped[Decimal | None] = mapped_column(sa.Numeric(9, 2))
-    #: Value when first approved; kept when the goal is later adjusted
-    valor_original: Mapped[Decimal | None] = mapped_column(sa.Numeric(9, 2))
-
-    convenio: Mapped[Convenio] = relationship()
-    indicador: Mapped[Indicador] = relationship(lazy="joined")
-
-    __table_args__ = (sa.UniqueConstraint("convenio_id", "indicador_id", "anio"),)
-
-
 class EstadoCelda(enum.Enum):
     """State of one IdG cell; only `valor` cells are summands of the averages."""
 
@@ -229,6 +213,159 @@ ETIQUETAS_CELDA = {
     EstadoCelda.sin_meta: N_("Sin meta en el semestre"),
     EstadoCelda.no_remitido: N_("Meta no remitida"),
 }
+
+
+#: `Meta.semestre` of the annual goal (the semesters are 1 and 2)
+ANUAL = 0
+
+
+class ProgramacionMetas(TimestampMixin, db.Model):
+    """A convenio's goals for one year, committed before the semesters: the region proposes
+    them, the proponent directorates may observe them, ODES approves and locks them.
+
+    Follows the review workflow of app/comun/flujo.py (borrador → enviado → observado ↔
+    enviado → aprobado); once approved a goal changes only by an approved reprogramming.
+    """
+
+    __tablename__ = "programacion_metas"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    convenio_id: Mapped[int] = mapped_column(sa.ForeignKey("convenio.id"), index=True)
+    anio: Mapped[int]
+    estado: Mapped[EstadoReporte] = mapped_column(
+        sa.Enum(EstadoReporte, name="estado_programacion", native_enum=False, length=20),
+        default=EstadoReporte.borrador,
+        index=True,
+    )
+    enviado_en: Mapped[datetime | None] = mapped_column(sa.DateTime(timezone=True))
+    aprobado_en: Mapped[datetime | None] = mapped_column(sa.DateTime(timezone=True))
+    aprobado_por_id: Mapped[int | None] = mapped_column(sa.ForeignKey("usuario.id"))
+    #: Reason of the last observation (shown to the region while observado)
+    motivo_observacion: Mapped[str | None] = mapped_column(sa.Text)
+    version: Mapped[int] = mapped_column(default=1)
+
+    convenio: Mapped[Convenio] = relationship(lazy="joined")
+
+    __table_args__ = (sa.UniqueConstraint("convenio_id", "anio"),)
+    __mapper_args__ = {"version_id_col": version}
+
+    @property
+    def aprobada(self) -> bool:
+        """Approved goals are locked: the Anexo 4 reads them as its programmed values."""
+        return self.estado is EstadoReporte.aprobado
+
+
+class Meta(TimestampMixin, db.Model):
+    """The goal of one IdG of a convenio for a year (`semestre` ANUAL) or one of its semesters.
+
+    `valor` is the goal in force; `valor_original` the one first approved, kept when an
+    approved reprogramming changes it (the Anexo 4, the ficha and the report show both).
+    """
+
+    __tablename__ = "meta"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    convenio_id: Mapped[int] = mapped_column(sa.ForeignKey("convenio.id"), index=True)
+    indicador_id: Mapped[int] = mapped_column(sa.ForeignKey("indicador.id"), index=True)
+    anio: Mapped[int]
+    #: 0 = the annual goal, 1 or 2 = the semester's
+    semestre: Mapped[int] = mapped_column(default=ANUAL, server_default="0")
+    #: As in the Anexo 4 cells: a value, not applicable, no goal this semester
+    estado: Mapped[EstadoCelda] = mapped_column(
+        sa.Enum(EstadoCelda, name="estado_meta", native_enum=False, length=20),
+        default=EstadoCelda.valor,
+        server_default=EstadoCelda.valor.value,
+    )
+    valor: Mapped[Decimal | None] = mapped_column(sa.Numeric(9, 2))
+    #: Value when first approved; kept when the goal is later reprogrammed
+    valor_original: Mapped[Decimal | None] = mapped_column(sa.Numeric(9, 2))
+
+    convenio: Mapped[Convenio] = relationship()
+    indicador: Mapped[Indicador] = relationship(lazy="joined")
+
+    __table_args__ = (
+        sa.UniqueConstraint("convenio_id", "indicador_id", "anio", "semestre"),
+        sa.CheckConstraint("semestre IN (0, 1, 2)", name="semestre_meta"),
+    )
+
+    @property
+    def reprogramada(self) -> bool:
+        """Whether the goal in force differs from the one first approved."""
+        return self.valor_original is not None and self.valor != self.valor_original
+
+
+class EstadoSolicitud(enum.Enum):
+    """A reprogramming request waits for ODES, who approves or rejects it."""
+
+    pendiente = "pendiente"
+    aprobada = "aprobada"
+    rechazada = "rechazada"
+
+    @property
+    def etiqueta(self) -> str:
+        """Spanish label shown in the UI."""
+        return traducir(ETIQUETAS_SOLICITUD[self])
+
+
+ETIQUETAS_SOLICITUD = {
+    EstadoSolicitud.pendiente: N_("Pendiente"),
+    EstadoSolicitud.aprobada: N_("Aprobada"),
+    EstadoSolicitud.rechazada: N_("Rechazada"),
+}
+
+
+class CategoriaReprogramacion(enum.Enum):
+    """Why an approved goal is asked to change."""
+
+    adenda = "adenda"
+    error_material = "error_material"
+    contexto = "contexto"
+    otra = "otra"
+
+    @property
+    def etiqueta(self) -> str:
+        """Spanish label shown in the UI."""
+        return traducir(ETIQUETAS_CATEGORIA[self])
+
+
+ETIQUETAS_CATEGORIA = {
+    CategoriaReprogramacion.adenda: N_("Adenda al convenio"),
+    CategoriaReprogramacion.error_material: N_("Error material en la meta"),
+    CategoriaReprogramacion.contexto: N_("Cambio de contexto (emergencia, presupuesto…)"),
+    CategoriaReprogramacion.otra: N_("Otra"),
+}
+
+
+class Reprogramacion(TimestampMixin, db.Model):
+    """A request to change an approved goal: its reason, category and optional adenda; ODES
+    approves (the goal in force changes, the original stays) or rejects it."""
+
+    __tablename__ = "reprogramacion"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    meta_id: Mapped[int] = mapped_column(sa.ForeignKey("meta.id"), index=True)
+    valor_anterior: Mapped[Decimal | None] = mapped_column(sa.Numeric(9, 2))
+    valor_nuevo: Mapped[Decimal | None] = mapped_column(sa.Numeric(9, 2))
+    motivo: Mapped[str] = mapped_column(sa.Text)
+    categoria: Mapped[CategoriaReprogramacion] = mapped_column(
+        sa.Enum(
+            CategoriaReprogramacion, name="categoria_reprogramacion", native_enum=False, length=20
+        )
+    )
+    adenda_id: Mapped[int | None] = mapped_column(sa.ForeignKey("adenda.id"))
+    estado: Mapped[EstadoSolicitud] = mapped_column(
+        sa.Enum(EstadoSolicitud, name="estado_solicitud", native_enum=False, length=12),
+        default=EstadoSolicitud.pendiente,
+        index=True,
+    )
+    solicitada_por_id: Mapped[int | None] = mapped_column(sa.ForeignKey("usuario.id"))
+    resuelta_por_id: Mapped[int | None] = mapped_column(sa.ForeignKey("usuario.id"))
+    resuelta_en: Mapped[datetime | None] = mapped_column(sa.DateTime(timezone=True))
+    #: ODES's reason when it rejects (or a note when it approves)
+    motivo_resolucion: Mapped[str | None] = mapped_column(sa.Text)
+
+    meta: Mapped[Meta] = relationship(lazy="joined")
+    adenda: Mapped[Adenda | None] = relationship()
 
 
 class Reporte(TimestampMixin, db.Model):

@@ -45,6 +45,8 @@ class Informe(TimestampMixin, db.Model):
     lema: Mapped[str | None] = mapped_column(sa.String(200))
     publicado_en: Mapped[datetime | None] = mapped_column(sa.DateTime(timezone=True))
     publicado_por_id: Mapped[int | None] = mapped_column(sa.ForeignKey("usuario.id"))
+    #: What the next version corrects (printed in it), required once a version was published
+    nota_version: Mapped[str | None] = mapped_column(sa.Text)
     #: Optimistic-locking counter
     version: Mapped[int] = mapped_column(default=1)
 
@@ -69,6 +71,12 @@ class Informe(TimestampMixin, db.Model):
             return None
         return next((a for a in self.archivos if a.publicado), None)
 
+    @property
+    def versiones_publicadas(self) -> list[ArchivoInforme]:
+        """Every file ever published, newest version first: they stay downloadable."""
+        publicadas = [a for a in self.archivos if a.publicado_en is not None]
+        return sorted(publicadas, key=lambda a: a.numero_version or 0, reverse=True)
+
     def __repr__(self) -> str:
         return f"<Informe {self.periodo_id} {self.estado.value}>"
 
@@ -89,6 +97,12 @@ class ArchivoInforme(db.Model):
     tamanio: Mapped[int]
     #: The file currently published (at most one per report)
     publicado: Mapped[bool] = mapped_column(default=False)
+    #: When the file was first published (kept once set: a replaced version stays public)
+    publicado_en: Mapped[datetime | None] = mapped_column(sa.DateTime(timezone=True))
+    #: The report's version this file is (1, 2, …), set when a final file is built
+    numero_version: Mapped[int | None]
+    #: What this version corrects, as printed on its cover (None for the first)
+    nota_version: Mapped[str | None] = mapped_column(sa.Text)
     creado_en: Mapped[datetime] = mapped_column(sa.DateTime(timezone=True), default=ahora)
     creado_por_id: Mapped[int | None] = mapped_column(sa.ForeignKey("usuario.id"))
 

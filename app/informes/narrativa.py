@@ -327,9 +327,61 @@ def numero_en_letras(n: int, *, apocope: bool = False) -> str:
     return " ".join(partes)
 
 
-def numero_con_cifra(n: int, *, apocope: bool = False) -> str:
-    """The report's way of writing a count: "dieciocho (18)", "tres (03)", "veintiún (21)"."""
-    return f"{numero_en_letras(n, apocope=apocope)} ({n:02d})"
+def _feminino(texto: str) -> str:
+    """The feminine form of a cardinal: "uno" → "una", "doscientos" → "doscientas"."""
+    palabras = texto.split(" ")
+    for i, palabra in enumerate(palabras):
+        if palabra.endswith("uno"):
+            palabras[i] = palabra[:-1] + "a"
+        elif palabra.endswith("ientos"):
+            palabras[i] = palabra[: -len("os")] + "as"
+    return " ".join(palabras)
+
+
+def numero_con_cifra(n: int, *, apocope: bool = False, femenino: bool = False) -> str:
+    """The report's way of writing a count: "dieciocho (18)", "tres (03)", "veintiún (21)";
+    ``femenino`` agrees with a feminine noun: "una (01) G/DRTPE", "veintiuna (21)"."""
+    letras = numero_en_letras(n, apocope=apocope and not femenino)
+    return f"{_feminino(letras) if femenino else letras} ({n:02d})"
+
+
+def cantidad(n: int, singular: str, plural: str, *, femenino: bool = False) -> str:
+    """A count and its noun, agreeing in number and gender: "un (01) Convenio",
+    "veintiún (21) Convenios", "una (01) G/DRTPE", "dieciocho (18) G/DRTPE"."""
+    return (
+        f"{numero_con_cifra(n, apocope=True, femenino=femenino)} {singular if n == 1 else plural}"
+    )
+
+
+def articulo(n: int, *, femenino: bool = False) -> str:
+    """The definite article agreeing with a count: el / la / los / las."""
+    if n == 1:
+        return "la" if femenino else "el"
+    return "las" if femenino else "los"
+
+
+_SINGULAR = [
+    (re.compile(r"\blos un \(01\) "), "el único "),
+    (re.compile(r"\blas una \(01\) "), "la única "),
+    (re.compile(r"\bde el único "), "del único "),
+    (re.compile(r"\ba el único "), "al único "),
+]
+
+
+def concordar(texto: str) -> str:
+    """Make an article agree with a count of one in a text written for several: "las una
+    (01) G/DRTPE" → "la única G/DRTPE", "de los un (01) IdG" → "del único IdG"."""
+    for patron, reemplazo in _SINGULAR:
+        texto = patron.sub(reemplazo, texto)
+    return texto
+
+
+def de_los(n: int, singular: str, plural: str, *, femenino: bool = False) -> str:
+    """ "de los doce (12) IdG", "de las dieciocho (18) G/DRTPE"; "del IdG" / "de la G/DRTPE"
+    for one."""
+    if n == 1:
+        return f"{'de la' if femenino else 'del'} {singular}"
+    return f"de {articulo(n, femenino=femenino)} {cantidad(n, singular, plural, femenino=femenino)}"
 
 
 def lista_es(nombres: Iterable[str]) -> str:

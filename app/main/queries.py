@@ -9,7 +9,6 @@ import sqlalchemy as sa
 from sqlalchemy.orm import contains_eager, joinedload, lazyload
 
 from app.auth.models import Usuario
-from app.comun import calculos
 from app.comun.roles import Rol
 from app.convenios.models import Periodo
 from app.convenios.queries import anexo4 as anexo4_queries
@@ -50,9 +49,7 @@ def regiones_atrasadas(hoy: date) -> list[Atraso]:
     )
     if periodo is None:
         return []
-    faltantes = calculos.completitud(
-        anexo4_queries.entregas(periodo), periodo.fecha_limite_anexo4
-    ).faltantes
+    faltantes = anexo4_queries.completitud(periodo).faltantes
     if not faltantes:
         return []
     return [Atraso(periodo, faltantes, (hoy - periodo.fecha_limite_anexo4).days)]

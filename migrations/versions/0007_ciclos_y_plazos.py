@@ -10,6 +10,9 @@ a percentage, and deadline extensions per region.
   had none take the set of their cycle, created empty if there is none.
 - linea_reporte keeps the counts (numerador, denominador) a ratio IdG's % is computed from.
 - prorroga: ODES extends one region's Anexo 4 deadline of one semester, with a reason.
+- Published means frozen: a report file keeps when it was first published, its version number
+  and the note of what it corrects; informe keeps the note for its next version. Files already
+  published become version 1.
 
 Revision ID: 0007
 Revises: 0006
@@ -151,8 +154,28 @@ def upgrade():
     op.create_index("ix_prorroga_periodo_id", "prorroga", ["periodo_id"])
     op.create_index("ix_prorroga_region_id", "prorroga", ["region_id"])
 
+    with op.batch_alter_table("informe") as batch_op:
+        batch_op.add_column(sa.Column("nota_version", sa.Text(), nullable=True))
+    with op.batch_alter_table("archivo_informe") as batch_op:
+        batch_op.add_column(sa.Column("publicado_en", sa.DateTime(timezone=True), nullable=True))
+        batch_op.add_column(sa.Column("numero_version", sa.Integer(), nullable=True))
+        batch_op.add_column(sa.Column("nota_version", sa.Text(), nullable=True))
+    conexion.execute(
+        sa.text(
+            "UPDATE archivo_informe SET numero_version = 1, publicado_en = "
+            "(SELECT COALESCE(informe.publicado_en, archivo_informe.creado_en) FROM informe "
+            "WHERE informe.id = archivo_informe.informe_id) WHERE publicado = :si"
+        ),
+        {"si": True},
+    )
+
 
 def downgrade():
+    with op.batch_alter_table("archivo_informe") as batch_op:
+        for columna in ("nota_version", "numero_version", "publicado_en"):
+            batch_op.drop_column(columna)
+    with op.batch_alter_table("informe") as batch_op:
+        batch_op.drop_column("nota_version")
     op.drop_index("ix_prorroga_region_id", table_name="prorroga")
     op.drop_index("ix_prorroga_periodo_id", table_name="prorroga")
     op.drop_table("prorroga")

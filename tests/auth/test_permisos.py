@@ -10,7 +10,7 @@ import sqlalchemy as sa
 from flask import current_app
 
 from app.auth.models import Usuario
-from app.catalogo.models import FuncionLOGR, Indicador, Region, UnidadMTPE
+from app.catalogo.models import ConjuntoIndicadores, FuncionLOGR, Indicador, Region, UnidadMTPE
 from app.comun.base import ahora
 from app.comun.roles import Rol, regla_de
 from app.convenios.models import Convenio, EstadoReporte, Periodo
@@ -65,6 +65,11 @@ ESPERADO: dict[str, set[Rol] | str] = {
     "catalogo.indicadores": TODOS,
     "catalogo.indicador": TODOS,
     "catalogo.editar_indicador": {ODES},
+    "catalogo.ciclos": TODOS,
+    "catalogo.ciclo": TODOS,
+    "catalogo.nuevo_ciclo": {ODES},
+    "catalogo.nuevo_indicador": {ODES},
+    "catalogo.retirar_indicador": {ODES},
     "catalogo.editar_texto": {ODES},
     "convenios.lista": TODOS,
     "convenios.nuevo": {ODES},
@@ -74,6 +79,19 @@ ESPERADO: dict[str, set[Rol] | str] = {
     "convenios.periodos": {ODES},
     "convenios.nuevo_periodo": {ODES},
     "convenios.editar_periodo": {ODES},
+    "convenios.prorrogas": {ODES},
+    "convenios.importar_ciclo": {ODES},
+    "convenios.programaciones": TODOS,
+    "convenios.programacion": TODOS,
+    "convenios.reprogramaciones": TODOS,
+    "convenios.documento_adenda": TODOS,
+    "convenios.abrir_programacion": {ODES},
+    "convenios.aprobar_programacion": {ODES},
+    "convenios.aprobar_reprogramacion": {ODES},
+    "convenios.rechazar_reprogramacion": {ODES},
+    "convenios.enviar_programacion": {ODES, Rol.drtpe},
+    "convenios.reprogramar_meta": {ODES, Rol.drtpe},
+    "convenios.observar_programacion": {ODES, Rol.direccion},
     "convenios.anexo4": {ODES, Rol.drtpe, Rol.direccion},
     "convenios.iniciar_anexo4": {Rol.drtpe},
     "convenios.ver_anexo4": {ODES, Rol.drtpe, Rol.direccion},
@@ -176,7 +194,12 @@ def _argumentos(bd) -> dict[str, object]:
     # The semester's report, published with a stored final file, and one build job.
     informe = Informe(periodo=periodo, estado=EstadoInforme.publicado, publicado_en=ahora())
     archivo = ArchivoInforme(
-        informe=informe, version_datos="0" * 64, ruta=f"{uuid.uuid4().hex}.pdf", publicado=True
+        informe=informe,
+        version_datos="0" * 64,
+        ruta=f"{uuid.uuid4().hex}.pdf",
+        publicado=True,
+        publicado_en=ahora(),
+        numero_version=1,
     )
     archivo.tamanio = len(PDF_MUESTRA)
     (carpeta_informes(current_app) / archivo.ruta).write_bytes(PDF_MUESTRA)
@@ -221,6 +244,7 @@ def _argumentos(bd) -> dict[str, object]:
         "usuario_id": 1,
         "unidad_id": bd.session.scalar(sa.select(UnidadMTPE.id)),
         "indicador_id": bd.session.scalar(sa.select(Indicador.id)),
+        "ciclo_id": bd.session.scalar(sa.select(ConjuntoIndicadores.id)),
         "filename": "css/app.css",
         "evaluacion_id": evaluacion.id,
         "plan_id": plan.id,

@@ -132,23 +132,46 @@ def test_alias_longer_than_the_catalogue_keeps_is_refused(client, sesion, bd):
     assert queries.region_por_nombre("Punoo") is None  # nothing stored
 
 
-def test_odes_edits_indicator_and_unit(client, sesion, bd):
+def test_odes_edits_indicator_and_unit(client, sesion, demo):
+    from app.catalogo import services
+    from app.catalogo.models import ConjuntoIndicadores
+
+    bd = demo
     sesion.entrar(Rol.odes)
-    idg = bd.session.scalar(sa.select(Indicador).filter_by(numero=2))
-    pagina = client.get(f"/catalogo/indicadores/{idg.id}/editar")
-    assert pagina.status_code == 200
-    datos = {
-        "nombre": "Nuevo nombre",
-        "proponente_id": idg.proponente_id,
-        "objetivo_id": idg.objetivo_id,
-        "funcion_id": idg.funcion_id,
-        "servicio_id": 0,
-        "unidad_medida": "Porcentaje (%)",
-        "tipo_valor": "porcentaje",
-    }
-    assert client.post(f"/catalogo/indicadores/{idg.id}/editar", data=datos).status_code == 302
+    ciclo_2020 = bd.session.scalar(sa.select(ConjuntoIndicadores).filter_by(anio_inicio=2020))
+    idg = next(i for i in ciclo_2020.indicadores if i.numero == 2)
+    nombre = idg.nombre
+    assert client.get(f"/catalogo/indicadores/{idg.id}/editar").status_code == 200
+
+    def datos(indicador):
+        return {
+            "numero": indicador.numero,
+            "nombre": "Nuevo nombre",
+            "viceministerio_id": indicador.viceministerio_id or 0,
+            "proponente_id": indicador.proponente_id,
+            "objetivo_id": indicador.objetivo_id,
+            "funcion_id": indicador.funcion_id,
+            "servicio_id": 0,
+            "unidad_medida": "Porcentaje (%)",
+            "tipo_valor": "porcentaje",
+            "sentido": "ascendente",
+        }
+
+    # 2020-2021 has Anexos 4: its IdG no longer change (its reports regenerate identical).
+    respuesta = client.post(f"/catalogo/indicadores/{idg.id}/editar", data=datos(idg))
+    assert respuesta.status_code == 200
+    assert "El ciclo 2020-2021 ya tiene Anexos 4 registrados" in respuesta.text
     bd.session.refresh(idg)
-    assert idg.nombre == "Nuevo nombre"
+    assert idg.nombre == nombre
+    # The same edit on the next cycle's copy is accepted, and 2020's IdG stays as it was.
+    ciclo = services.crear_ciclo(2022, 2023, base=ciclo_2020, usuario_id=None)
+    bd.session.commit()
+    copia = next(i for i in ciclo.indicadores if i.numero == 2)
+    respuesta = client.post(f"/catalogo/indicadores/{copia.id}/editar", data=datos(copia))
+    assert respuesta.status_code == 302
+    bd.session.refresh(copia)
+    bd.session.refresh(idg)
+    assert (copia.nombre, idg.nombre) == ("Nuevo nombre", nombre)
     unidad = bd.session.scalar(sa.select(UnidadMTPE).filter_by(sigla="DSST"))
     respuesta = client.post(
         f"/catalogo/unidades/{unidad.id}/editar",

@@ -16,7 +16,7 @@ from app.convenios.models import (
     Convenio,
     EstadoCelda,
     EstadoReporte,
-    MetaAnual,
+    Meta,
     Periodo,
     Reporte,
 )
@@ -364,7 +364,7 @@ def test_annual_goals_and_their_original(bd, reporte, client, sesion):
     respuesta = client.post(f"/convenios/{convenio.id}/metas/2021", data={f"meta-{idg.id}": "80,5"})
     assert "Use punto decimal" in respuesta.text
     client.post(f"/convenios/{convenio.id}/metas/2021", data={f"meta-{idg.id}": "80"})
-    meta = bd.session.scalar(sa.select(MetaAnual).filter_by(convenio_id=convenio.id))
+    meta = bd.session.scalar(sa.select(Meta).filter_by(convenio_id=convenio.id))
     assert meta.valor == 80 and meta.valor_original is None
     services.fijar_originales([reporte])
     bd.session.commit()

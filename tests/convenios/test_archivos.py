@@ -330,15 +330,16 @@ def test_filled_template_saves_values_and_is_audited(bd, reporte, client, sesion
     libro = _descargar(client, reporte)
     hoja = libro["Anexo 4"]
     for numero, fila in _filas(hoja).items():
-        hoja.cell(fila, 4, 10 * numero)
-        hoja.cell(fila, 5, 10 * numero - 0.5)
-        hoja.cell(fila, 6, f"Comentario del IdG {numero}")
+        hoja.cell(fila, plantilla.COL_PROGRAMADO, 10 * numero)
+        hoja.cell(fila, plantilla.COL_EJECUTADO, 10 * numero - 0.5)
+        hoja.cell(fila, plantilla.COL_COMENTARIO, f"Comentario del IdG {numero}")
     fila_12 = _filas(hoja)[12]
-    hoja.cell(fila_12, 3, "no_aplica")
-    hoja.cell(fila_12, 4).value = hoja.cell(fila_12, 5).value = None
-    hoja.cell(fila_12, 7, "No hay oficina zonal")
+    hoja.cell(fila_12, plantilla.COL_ESTADO, "no_aplica")
+    hoja.cell(fila_12, plantilla.COL_PROGRAMADO).value = None
+    hoja.cell(fila_12, plantilla.COL_EJECUTADO).value = None
+    hoja.cell(fila_12, plantilla.COL_MOTIVO, "No hay oficina zonal")
     fila_2 = _filas(hoja)[2]
-    hoja.cell(fila_2, 4, "25.5")  # text with a decimal point is accepted
+    hoja.cell(fila_2, plantilla.COL_PROGRAMADO, "25.5")  # text with a decimal point is accepted
     pagina = _cargar(client, reporte, _bytes(libro), follow_redirects=True).text
     assert "Plantilla cargada" in pagina
 
@@ -366,7 +367,7 @@ def test_values_out_of_range_warn_that_a_comment_is_needed(bd, reporte, client, 
     sesion.entrar(Rol.drtpe)
     libro = _descargar(client, reporte)
     hoja = libro["Anexo 4"]
-    hoja.cell(_filas(hoja)[3], 5, 120)
+    hoja.cell(_filas(hoja)[3], plantilla.COL_EJECUTADO, 120)
     pagina = _cargar(client, reporte, _bytes(libro), follow_redirects=True).text
     assert "Plantilla cargada" in pagina
     assert "explique en el comentario" in pagina and "IdG 3" in pagina
@@ -377,8 +378,8 @@ def test_rule_errors_from_the_anexo4_checks_write_nothing(bd, reporte, client, s
     libro = _descargar(client, reporte)
     hoja = libro["Anexo 4"]
     filas = _filas(hoja)
-    hoja.cell(filas[1], 4, 50)
-    hoja.cell(filas[3], 5, -5)  # IdG 3 is a percentage: negatives are an error
+    hoja.cell(filas[1], plantilla.COL_PROGRAMADO, 50)
+    hoja.cell(filas[3], plantilla.COL_EJECUTADO, -5)  # IdG 3 is a percentage: no negatives
     pagina = _cargar(client, reporte, _bytes(libro), follow_redirects=True).text
     assert "No se guardó la plantilla" in pagina
     assert "IdG 3" in pagina and "no admite valores negativos" in pagina
@@ -392,14 +393,14 @@ def test_comma_decimal_and_unknown_state_are_refused_with_their_cells(bd, report
     libro = _descargar(client, reporte)
     hoja = libro["Anexo 4"]
     filas = _filas(hoja)
-    hoja.cell(filas[1], 4, 50)
-    hoja.cell(filas[2], 5, "45,5")
-    hoja.cell(filas[4], 3, "tal vez")
-    hoja.cell(filas[5], 4, "mucho")
+    hoja.cell(filas[1], plantilla.COL_PROGRAMADO, 50)
+    hoja.cell(filas[2], plantilla.COL_EJECUTADO, "45,5")
+    hoja.cell(filas[4], plantilla.COL_ESTADO, "tal vez")
+    hoja.cell(filas[5], plantilla.COL_PROGRAMADO, "mucho")
     antes = bd.session.scalar(sa.select(sa.func.count(Evento.id)))
     pagina = _cargar(client, reporte, _bytes(libro), follow_redirects=True).text
     assert "No se guardó la plantilla" in pagina
-    assert f"Fila {filas[2]}, columna E (Ejecutado (%)): «45,5» usa coma decimal" in pagina
+    assert f"Fila {filas[2]}, columna G (Ejecutado (%)): «45,5» usa coma decimal" in pagina
     assert "use punto decimal (45.5)" in pagina
     assert f"Fila {filas[4]}, columna C (Estado): «tal vez» no es un estado válido" in pagina
     assert f"Fila {filas[5]}, columna D (Programado (%)): «mucho» no es un número" in pagina
@@ -450,10 +451,10 @@ def test_formula_like_text_is_exported_neutralised_and_read_back_intact(
     libro = _descargar(client, reporte)
     hoja = libro["Anexo 4"]
     fila = _filas(hoja)[3]
-    celda = hoja.cell(fila, 6)
+    celda = hoja.cell(fila, plantilla.COL_COMENTARIO)
     assert celda.data_type == "s"
     assert celda.value == "'" + peligroso
-    assert hoja.cell(fila, 7).value == "'@SUM(1)"
+    assert hoja.cell(fila, plantilla.COL_MOTIVO).value == "'@SUM(1)"
     # Upload it back as is: the stored text is the original, without the apostrophe.
     assert (
         "Plantilla cargada" in _cargar(client, reporte, _bytes(libro), follow_redirects=True).text

@@ -125,7 +125,7 @@ def test_a_build_reads_the_report_data_once(app, demo, client, sesion, monkeypat
     monkeypatch.setattr(datos_informe, "datos_informe", contar)
     monkeypatch.setattr(
         "app.informes.pdf.informe_pdf",
-        lambda datos, borrador=False, progreso=None: b"%PDF-1.4\n%%EOF\n",
+        lambda datos, borrador=False, progreso=None, **_version: b"%PDF-1.4\n%%EOF\n",
     )
     sesion.entrar(Rol.odes)
     respuesta = client.post("/informes/2021-1/generar", data={"tipo": "final"})
@@ -169,7 +169,7 @@ def test_a_quick_build_writes_twice_the_job_then_the_file(app, demo, client, ses
     monkeypatch.setitem(app.config, "INFORME_SINCRONO", True)
     monkeypatch.setattr(
         "app.informes.pdf.informe_pdf",
-        lambda datos, borrador=False, progreso=None: (
+        lambda datos, borrador=False, progreso=None, **_version: (
             progreso(0.5, "Mitad"),
             progreso(1.0, "Informe generado"),
             b"%PDF-1.4\n%%EOF\n",

@@ -36,10 +36,12 @@ class Constructor:
 
     def __init__(self):
         self.llamadas: list = []
+        self.versiones: list = []
         self.fallar = False
 
-    def __call__(self, datos, *, borrador=False, progreso=None):
+    def __call__(self, datos, *, borrador=False, progreso=None, version=None, nota_version=None):
         self.llamadas.append((datos, borrador))
+        self.versiones.append((version, nota_version))
         if progreso:
             progreso(0.5, "Dibujando los gráficos")
             progreso(1.0, "Informe generado")
@@ -384,9 +386,12 @@ def test_publication_makes_the_report_visible_to_reviewers_and_the_public(
     evento = demo.session.scalar(sa.select(Evento).filter_by(accion="despublicar_informe"))
     assert evento.motivo == "Error en el Cuadro 04."
     sesion.salir()
-    assert client.get(f"/publicaciones/{final.id}.pdf").status_code == 404
+    # Its figures stop being public, but the PDF once published stays readable (issue 15:
+    # published means frozen; the next version replaces it, never erases it).
+    assert client.get(f"/publicaciones/{final.id}.pdf").status_code == 200
+    assert "en corrección" in client.get("/publicaciones").text
     sesion.entrar(Rol.revisor)
-    assert client.get(f"/informes/archivos/{final.id}").status_code == 404
+    assert client.get(f"/informes/archivos/{final.id}").status_code == 200
 
 
 def test_a_borrador_file_cannot_be_published(demo, client, sesion, constructor):

@@ -34,8 +34,7 @@ def test_odes_registers_the_signature_of_a_pending_convenio_and_sees_the_coverag
     # the guide explains, each next to its field.
     pagina.get_by_role("link", name="Registrar convenio").click()
     pagina.get_by_label("Gobierno regional").select_option(label="Junín")
-    pagina.get_by_label("Año inicial").fill("2020")
-    pagina.get_by_label("Año final").fill("2021")
+    pagina.get_by_label("Ciclo").select_option(label="2020-2021 · IdG 2020 (12 IdG)")
     pagina.get_by_label("Estado").select_option(label="Suscrito")
     pagina.get_by_role("button", name="Guardar").click()
     expect(pagina.get_by_text("Indique la fecha de suscripción del convenio.")).to_be_visible()

@@ -37,7 +37,7 @@ from app.convenios.models import (
     EstadoReporte,
     Evidencia,
     LineaReporte,
-    MetaAnual,
+    Meta,
     Periodo,
     Reporte,
 )
@@ -48,7 +48,7 @@ from app.mejora_continua.models.programacion import Actividad, ProgramacionRegio
 from tests.conftest import CLAVE
 
 #: Pages fetched per reader at most: the crawl is bounded, and says so if it reaches the bound.
-LIMITE_PAGINAS = 2500
+LIMITE_PAGINAS = 4000
 #: Distinct values a GET filter form's field is tried with.
 LIMITE_OPCIONES = 40
 #: URLs of one view followed from links and forms (the URL map's are all read).
@@ -187,7 +187,7 @@ def _sembrar(bd) -> Canarios:
 
     # Annual goals of B.
     for meta in bd.session.scalars(
-        sa.select(MetaAnual).join(Convenio).where(Convenio.region_id == region_b.id)
+        sa.select(Meta).join(Convenio).where(Convenio.region_id == region_b.id)
     ):
         meta.valor = next(cifra)
         c.cifras_b.add(meta.valor)
@@ -261,7 +261,7 @@ def _cambiar_cifras(bd, c: Canarios, lineas_de: str = "linea_id") -> None:
         if linea.estado is EstadoCelda.valor:
             linea.programado, linea.ejecutado = Decimal("3.33"), Decimal("99.99")
     if lineas_de != "linea_v":
-        metas = sa.select(MetaAnual).join(Convenio).where(Convenio.region_id == c.region_b.id)
+        metas = sa.select(Meta).join(Convenio).where(Convenio.region_id == c.region_b.id)
         for meta in bd.session.scalars(metas):
             meta.valor = Decimal("1.11")
     bd.session.commit()

@@ -29,11 +29,12 @@ from sqlalchemy.orm.exc import StaleDataError
 from werkzeug.datastructures import MultiDict
 
 from app.auth.models import Usuario
-from app.catalogo.models import Indicador, Region
+from app.catalogo import services as catalogo_services
+from app.catalogo.models import ConjuntoIndicadores, Indicador, Region
 from app.comun.auditoria import Evento
 from app.comun.concurrencia import MENSAJE_CONCURRENCIA
 from app.comun.roles import Rol
-from app.convenios.models import Convenio, MetaAnual, Reporte
+from app.convenios.models import Convenio, Meta, Reporte
 from app.informes.models import Informe
 from app.mejora_continua.models.evaluaciones import Evaluacion
 from tests.conftest import Sesion, usuario_demo
@@ -158,11 +159,11 @@ def _evaluacion_2021(bd) -> Evaluacion | None:
     )
 
 
-def _meta_2021(bd) -> MetaAnual | None:
+def _meta_2021(bd) -> Meta | None:
     return bd.session.scalar(
-        sa.select(MetaAnual)
+        sa.select(Meta)
         .filter_by(convenio_id=_convenio(bd).id, anio=2021)
-        .order_by(MetaAnual.indicador_id)
+        .order_by(Meta.indicador_id)
     )
 
 
@@ -171,7 +172,13 @@ def _region(bd) -> Region:
 
 
 def _indicador(bd) -> Indicador:
-    return bd.session.scalar(sa.select(Indicador).order_by(Indicador.id))
+    """An IdG of a 2022-2023 cycle without reports (a cycle in use keeps its IdG)."""
+    ciclo = bd.session.scalar(sa.select(ConjuntoIndicadores).filter_by(anio_inicio=2022))
+    if ciclo is None:
+        base = bd.session.scalar(sa.select(ConjuntoIndicadores).filter_by(anio_inicio=2020))
+        ciclo = catalogo_services.crear_ciclo(2022, 2023, base=base, usuario_id=None)
+        bd.session.commit()
+    return ciclo.indicadores[0]
 
 
 def _puno(bd) -> Usuario:

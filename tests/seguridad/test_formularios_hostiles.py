@@ -14,6 +14,8 @@ import io
 import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from datetime import date
+from decimal import Decimal
 
 import pytest
 import sqlalchemy as sa
@@ -21,7 +23,9 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from werkzeug.datastructures import MultiDict
 
+from app.catalogo import services as catalogo_services
 from app.catalogo.models import (
+    ConjuntoIndicadores,
     FuncionLOGR,
     Indicador,
     ObjetivoEstrategico,
@@ -30,8 +34,19 @@ from app.catalogo.models import (
     UnidadMTPE,
 )
 from app.comun.roles import Rol
-from app.convenios.models import Convenio, EstadoReporte, Periodo, Reporte
+from app.convenios.models import (
+    CategoriaReprogramacion,
+    Convenio,
+    EstadoConvenio,
+    EstadoReporte,
+    EstadoSolicitud,
+    Periodo,
+    Reporte,
+)
+from app.convenios.queries import metas as metas_queries
 from app.convenios.services import anexo4 as services_anexo4
+from app.convenios.services import convenios as services_convenios
+from app.convenios.services import metas as services_metas
 from app.informes.models import ArchivoInforme, EstadoInforme, Informe
 from app.informes.narrativa import NARRATIVA_POR_DEFECTO
 from app.mejora_continua.models.evaluaciones import Evaluacion
@@ -106,8 +121,97 @@ def _uno(bd, consulta):
     return bd.session.scalar(consulta.limit(1))
 
 
+def _ciclo_abierto(bd) -> ConjuntoIndicadores:
+    """A 2022-2023 cycle copied from 2020's set, without Anexo 4 (its IdG may change)."""
+    ciclo = bd.session.scalar(sa.select(ConjuntoIndicadores).filter_by(anio_inicio=2022))
+    if ciclo is None:
+        base = bd.session.scalar(sa.select(ConjuntoIndicadores).filter_by(anio_inicio=2020))
+        ciclo = catalogo_services.crear_ciclo(2022, 2023, base=base, usuario_id=None)
+        bd.session.commit()
+    return ciclo
+
+
+def _idg_abierto(bd) -> int:
+    return _ciclo_abierto(bd).indicadores[0].id
+
+
 def _convenio(bd, codigo: str = "loreto") -> Convenio:
     return bd.session.scalar(sa.select(Convenio).join(Region).filter(Region.codigo == codigo))
+
+
+def _convenio_2022(bd) -> Convenio:
+    """Loreto's convenio of the open 2022-2023 cycle, signed (created once)."""
+    ciclo = _ciclo_abierto(bd)
+    loreto = bd.session.scalar(sa.select(Region).filter_by(codigo="loreto"))
+    convenio = bd.session.scalar(
+        sa.select(Convenio).filter_by(conjunto_id=ciclo.id, region_id=loreto.id)
+    )
+    if convenio is None:
+        convenio = services_convenios.crear_convenio(
+            {
+                "region_id": loreto.id,
+                "conjunto_id": ciclo.id,
+                "estado": EstadoConvenio.suscrito,
+                "fecha_suscripcion": date(2021, 12, 20),
+                "documento": None,
+                "notas": None,
+            },
+            usuario_id=None,
+            hoy=date(2022, 1, 10),
+        )
+        bd.session.commit()
+    return convenio
+
+
+def _metas_2022(bd, estado: EstadoReporte) -> str:
+    """URL of Loreto's 2022 goal grid: every goal 50, the programming in `estado`."""
+    convenio = _convenio_2022(bd)
+    programacion = metas_queries.programacion(convenio.id, 2022)
+    if programacion is None:
+        (programacion,) = services_metas.abrir_programacion(
+            _ciclo_abierto(bd), 2022, usuario_id=None
+        )
+        for meta in metas_queries.metas(convenio.id, 2022).values():
+            meta.valor = Decimal(50)
+    if programacion.estado is not estado:
+        programacion.estado = estado
+        for meta in metas_queries.metas(convenio.id, 2022).values():
+            meta.valor_original = meta.valor if estado is EstadoReporte.aprobado else None
+    bd.session.commit()
+    return f"/convenios/{convenio.id}/programacion/2022"
+
+
+def _reprogramar_2022(bd) -> str:
+    """The reprogramming form of Loreto's approved IdG 1 annual goal, with an adenda to pick."""
+    url = _metas_2022(bd, EstadoReporte.aprobado)
+    convenio = _convenio_2022(bd)
+    if not convenio.adendas:
+        services_convenios.agregar_adenda(
+            convenio,
+            {"fecha": date(2022, 3, 1), "descripcion": "Reajuste", "documento": None},
+            usuario_id=None,
+            hoy=date(2022, 3, 2),
+        )
+        bd.session.commit()
+    meta = min(metas_queries.metas(convenio.id, 2022).values(), key=lambda m: m.id)
+    return f"{url}/reprogramar?meta={meta.id}"
+
+
+def _reprogramacion_pendiente(bd) -> str:
+    """The list of reprogramming requests, with one of Loreto waiting for ODES."""
+    _metas_2022(bd, EstadoReporte.aprobado)
+    if not metas_queries.reprogramaciones(estado=EstadoSolicitud.pendiente):
+        convenio = _convenio_2022(bd)
+        meta = min(metas_queries.metas(convenio.id, 2022).values(), key=lambda m: m.id)
+        services_metas.solicitar_reprogramacion(
+            meta,
+            Decimal(40),
+            "Recorte presupuestal",
+            CategoriaReprogramacion.contexto,
+            usuario=usuario_demo(Rol.drtpe, LORETO),
+        )
+        bd.session.commit()
+    return "/convenios/reprogramaciones"
 
 
 def _periodo(bd, anio=2020, semestre=2) -> Periodo:
@@ -365,6 +469,34 @@ CASOS: list[Caso] = [
             Rol.odes,
             lambda bd: f"/catalogo/indicadores/{_uno(bd, sa.select(Indicador.id))}/editar",
         ),
+        nombre="editar_indicador[en_uso]",
+    ),
+    Caso(
+        "catalogo.editar_indicador",
+        _objetivo(Rol.odes, lambda bd: f"/catalogo/indicadores/{_idg_abierto(bd)}/editar"),
+        nombre="editar_indicador[abierto]",
+        sin_eco=frozenset({"linea_base"}),
+    ),
+    Caso("catalogo.nuevo_ciclo", _objetivo(Rol.odes, "/catalogo/ciclos/nuevo")),
+    Caso(
+        "catalogo.nuevo_indicador",
+        _objetivo(
+            Rol.odes, lambda bd: f"/catalogo/ciclos/{_ciclo_abierto(bd).id}/indicadores/nuevo"
+        ),
+        sin_eco=frozenset({"linea_base"}),
+    ),
+    Caso(
+        "catalogo.retirar_indicador",
+        _objetivo(Rol.odes, lambda bd: f"/catalogo/indicadores/{_idg_abierto(bd)}/retirar"),
+        nombre="retirar_indicador[abierto]",
+    ),
+    Caso(
+        "catalogo.retirar_indicador",
+        _objetivo(
+            Rol.odes,
+            lambda bd: f"/catalogo/indicadores/{_uno(bd, sa.select(Indicador.id))}/retirar",
+        ),
+        nombre="retirar_indicador[en_uso]",
     ),
     *[
         Caso(
@@ -401,6 +533,10 @@ CASOS: list[Caso] = [
         _objetivo(Rol.odes, lambda bd: f"/convenios/periodos/{_periodo(bd).id}"),
     ),
     Caso(
+        "convenios.prorrogas",
+        _objetivo(Rol.odes, lambda bd: f"/convenios/periodos/{_periodo(bd).id}/prorrogas"),
+    ),
+    Caso(
         "convenios.metas_anuales",
         _objetivo(Rol.odes, lambda bd: f"/convenios/{_convenio(bd).id}/metas/2020"),
     ),
@@ -409,6 +545,61 @@ CASOS: list[Caso] = [
         _objetivo(Rol.drtpe, lambda bd: f"/convenios/{_convenio(bd).id}/metas/2021", email=LORETO),
         nombre="metas_anuales[drtpe]",
     ),
+    # --- Goals committed before the semester, reprogramming ---
+    Caso(
+        "convenios.abrir_programacion",
+        _objetivo(
+            Rol.odes,
+            lambda bd: (
+                _convenio_2022(bd),
+                f"/convenios/programacion?ciclo={_ciclo_abierto(bd).id}&anio=2022",
+            )[1],
+            "/convenios/programacion/abrir",
+        ),
+    ),
+    Caso(
+        "convenios.programacion",
+        _objetivo(Rol.drtpe, lambda bd: _metas_2022(bd, EstadoReporte.borrador), email=LORETO),
+    ),
+    Caso(
+        "convenios.enviar_programacion",
+        _objetivo(
+            Rol.drtpe,
+            lambda bd: _metas_2022(bd, EstadoReporte.borrador),
+            lambda bd: _metas_2022(bd, EstadoReporte.borrador) + "/enviar",
+            email=LORETO,
+        ),
+    ),
+    Caso(
+        "convenios.observar_programacion",
+        _objetivo(
+            Rol.direccion,
+            lambda bd: _metas_2022(bd, EstadoReporte.enviado),
+            lambda bd: _metas_2022(bd, EstadoReporte.enviado) + "/observar",
+        ),
+        # Stored after the observed IdG's label ("IdG 3: <reason>"), as the region reads it.
+        sin_eco=frozenset({"motivo"}),
+    ),
+    Caso(
+        "convenios.aprobar_programacion",
+        _objetivo(
+            Rol.odes,
+            lambda bd: _metas_2022(bd, EstadoReporte.enviado),
+            lambda bd: _metas_2022(bd, EstadoReporte.enviado) + "/aprobar",
+        ),
+    ),
+    Caso(
+        "convenios.reprogramar_meta",
+        _objetivo(Rol.drtpe, _reprogramar_2022, email=LORETO),
+        sin_eco=frozenset({"valor_nuevo"}),  # a number, stored parsed
+    ),
+    *[
+        Caso(
+            f"convenios.{accion}_reprogramacion",
+            _objetivo(Rol.odes, _reprogramacion_pendiente, f"/convenios/reprogramaciones/{accion}"),
+        )
+        for accion in ("aprobar", "rechazar")
+    ],
     # --- Anexo 4 ---
     Caso(
         "convenios.editar_anexo4",
@@ -604,7 +795,7 @@ CASOS: list[Caso] = [
 
 
 @pytest.mark.parametrize("caso", CASOS, ids=lambda c: c.nombre)
-@settings(AJUSTES, max_examples=4)  # × 57 forms: the whole file stays under a minute
+@settings(AJUSTES, max_examples=4)  # × 71 forms: the whole file stays under a minute
 @given(datos=st.data())
 def test_every_form_refuses_or_stores_hostile_input_without_failing(
     reiniciar, client, sesion, caso, datos
@@ -690,6 +881,7 @@ CUBIERTOS_APARTE = {
     "convenios.cargar_plantilla": "test_formularios_hostiles.py::test_hostile_uploads…",
     "convenios.importar_anexo4": "test_formularios_hostiles.py::test_hostile_uploads…",
     "convenios.confirmar_importacion": "test_formularios_hostiles.py::test_hostile_uploads…",
+    "convenios.importar_ciclo": "test_ciclo_importacion.py::test_hostile_cycle_uploads…",
 }
 
 

@@ -5,6 +5,7 @@ The semesters themselves are read in queries.periodos.
 
 from __future__ import annotations
 
+from datetime import date
 from decimal import Decimal
 
 import sqlalchemy as sa
@@ -21,6 +22,7 @@ from app.convenios.models import (
     EstadoCelda,
     LineaReporte,
     Periodo,
+    Prorroga,
     Reporte,
 )
 from app.convenios.queries.convenios import ESTADOS_SUSCRITOS
@@ -28,7 +30,11 @@ from app.extensions import db
 
 
 def convenios_esperados(periodo: Periodo) -> list[Convenio]:
-    """Signed convenios covering the semester's year: the reports expected, in report order."""
+    """The reports expected for a semester, in report order: convenios in force during it
+    (their years cover it) and signed on or before its last day.
+
+    A signature recorded later never makes an earlier semester expect a report.
+    """
     return list(
         db.session.scalars(
             sa.select(Convenio)
@@ -37,9 +43,29 @@ def convenios_esperados(periodo: Periodo) -> list[Convenio]:
                 Convenio.anio_inicio <= periodo.anio,
                 Convenio.anio_fin >= periodo.anio,
                 Convenio.estado.in_(ESTADOS_SUSCRITOS),
+                Convenio.fecha_suscripcion <= periodo.fin,
             )
             .order_by(Region.orden, Region.nombre)
         )
+    )
+
+
+def prorrogas(periodo: Periodo) -> list[Prorroga]:
+    """The semester's deadline extensions, in report order."""
+    return list(
+        db.session.scalars(
+            sa.select(Prorroga)
+            .join(Prorroga.region)
+            .where(Prorroga.periodo_id == periodo.id)
+            .order_by(Region.orden, Region.nombre)
+        )
+    )
+
+
+def prorroga_de(periodo: Periodo, region_id: int) -> date | None:
+    """The region's extended Anexo 4 due date for the semester (None: it has none)."""
+    return db.session.scalar(
+        sa.select(Prorroga.fecha_limite).filter_by(periodo_id=periodo.id, region_id=region_id)
     )
 
 
@@ -156,13 +182,24 @@ def entregas(periodo: Periodo) -> list[calculos.Entrega]:
             )
         ).all()
     )
+    limites = {p.region_id: p.fecha_limite for p in prorrogas(periodo)}
     resultado = []
     for convenio in convenios_esperados(periodo):
         enviado = recibidos.get(convenio.id)
         resultado.append(
-            calculos.Entrega(convenio.region.nombre, _fecha_lima(enviado) if enviado else None)
+            calculos.Entrega(
+                convenio.region.nombre,
+                _fecha_lima(enviado) if enviado else None,
+                limites.get(convenio.region_id),
+            )
         )
     return resultado
+
+
+def completitud(periodo: Periodo) -> calculos.Completitud:
+    """The semester's expected reports as on time, late (days, after any extension) and
+    missing: one computation for the completeness page, the dashboard and the report."""
+    return calculos.completitud(entregas(periodo), periodo.fecha_limite_anexo4)
 
 
 def _fecha_lima(momento):

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import date
 from decimal import Decimal
 
 import sqlalchemy as sa
@@ -12,7 +13,7 @@ from app.catalogo.models import Indicador, Region, TipoRegion
 from app.catalogo.queries import SeccionRegion
 from app.comun import calculos
 from app.comun.roles import Rol
-from app.convenios.models import Convenio, EstadoConvenio, LineaReporte, MetaAnual
+from app.convenios.models import ANUAL, Convenio, EstadoConvenio, LineaReporte, Meta
 from app.extensions import db
 
 ESTADOS_SUSCRITOS = (EstadoConvenio.suscrito, EstadoConvenio.vencido, EstadoConvenio.resuelto)
@@ -72,8 +73,12 @@ def listar(
     return consulta.order_by(Convenio.anio_inicio.desc(), Region.orden, Region.nombre)
 
 
-def cobertura(anio_inicio: int, anio_fin: int) -> Cobertura:
-    """Count the regional governments with a signed convenio for the period; name the rest."""
+def cobertura(anio_inicio: int, anio_fin: int, *, al: date | None = None) -> Cobertura:
+    """Count the regional governments with a signed convenio for the period; name the rest.
+
+    With ``al``, only signatures on or before that day count: a semester's report states the
+    coverage as of its last day, and a later signature never changes it.
+    """
     gores = db.session.scalars(
         sa.select(Region)
         .where(Region.tipo == TipoRegion.gobierno_regional)
@@ -85,6 +90,7 @@ def cobertura(anio_inicio: int, anio_fin: int) -> Cobertura:
                 Convenio.anio_inicio == anio_inicio,
                 Convenio.anio_fin == anio_fin,
                 Convenio.estado.in_(ESTADOS_SUSCRITOS),
+                Convenio.fecha_suscripcion <= al if al else sa.true(),
             )
         )
     )
@@ -150,12 +156,12 @@ def ciclo_reportado(conjunto_id: int) -> bool:
     )
 
 
-def metas_anuales(convenio_id: int, anio: int) -> dict[int, MetaAnual]:
+def metas_anuales(convenio_id: int, anio: int) -> dict[int, Meta]:
     """The annual goals of a convenio for one year, by indicator id."""
     return {
         m.indicador_id: m
         for m in db.session.scalars(
-            sa.select(MetaAnual).filter_by(convenio_id=convenio_id, anio=anio)
+            sa.select(Meta).filter_by(convenio_id=convenio_id, anio=anio, semestre=ANUAL)
         )
     }
 

@@ -21,9 +21,10 @@ def exportar_filas(
     """Every report's cells in the bulk format (all semesters when periodo is None).
 
     Reports in any state are exported (there is no state column): the file is a copy of
-    what is stored. The `origen` column is added only when some cell is reconstructed, so
-    that an export of the demo data re-imports unchanged. region_id and proponente_id (a
-    directorate sees only the IdG it proposed) narrow the rows.
+    what is stored. The `origen` column is added only when some cell is reconstructed, and
+    `numerador`/`denominador` only when some cell has counts (a ratio IdG), so that an export
+    of the demo data re-imports unchanged. region_id and proponente_id (a directorate sees
+    only the IdG it proposed) narrow the rows.
     """
     consulta = (
         sa.select(
@@ -35,6 +36,8 @@ def exportar_filas(
             LineaReporte.programado,
             LineaReporte.ejecutado,
             LineaReporte.reconstruido,
+            LineaReporte.numerador,
+            LineaReporte.denominador,
         )
         .select_from(LineaReporte)
         .join(Reporte, LineaReporte.reporte_id == Reporte.id)
@@ -59,8 +62,20 @@ def exportar_filas(
         )
     resultado = db.session.execute(consulta).all()
     con_origen = any(r.reconstruido for r in resultado)
+    con_conteos = any(r.numerador is not None or r.denominador is not None for r in resultado)
     filas = []
-    for region, idg, anio, semestre, estado, programado, ejecutado, reconstruido in resultado:
+    for (
+        region,
+        idg,
+        anio,
+        semestre,
+        estado,
+        programado,
+        ejecutado,
+        reconstruido,
+        numerador,
+        denominador,
+    ) in resultado:
         fila = {
             "region": region,
             "idg": str(idg),
@@ -72,6 +87,9 @@ def exportar_filas(
         }
         if con_origen:
             fila["origen"] = "reconstruido" if reconstruido else "publicado"
+        if con_conteos:
+            fila["numerador"] = numero_texto(numerador) if numerador is not None else ""
+            fila["denominador"] = numero_texto(denominador) if denominador is not None else ""
         filas.append(fila)
     return filas
 
@@ -105,6 +123,7 @@ def a_xlsx(filas: list[dict]) -> bytes:
     """The rows as an Excel workbook: bold header, numbers stored as numbers."""
     from openpyxl import Workbook
     from openpyxl.styles import Font
+    from openpyxl.utils import get_column_letter
 
     libro = Workbook()
     hoja = libro.active
@@ -113,7 +132,7 @@ def a_xlsx(filas: list[dict]) -> bytes:
     hoja.append(cabecera)
     for celda in hoja[1]:
         celda.font = Font(bold=True)
-    numericas = {"idg", "anio", "semestre", "programado", "ejecutado"}
+    numericas = {"idg", "anio", "semestre", "programado", "ejecutado", "numerador", "denominador"}
     for fila in filas:
         hoja.append(
             [
@@ -122,8 +141,9 @@ def a_xlsx(filas: list[dict]) -> bytes:
             ]
         )
     hoja.freeze_panes = "A2"
-    for letra, ancho in zip("ABCDEFGH", (18, 6, 7, 9, 13, 12, 12, 14), strict=False):
-        hoja.column_dimensions[letra].width = ancho
+    anchos = {"region": 18, "idg": 6, "anio": 7, "semestre": 9, "estado": 13, "origen": 14}
+    for indice, columna in enumerate(cabecera, start=1):
+        hoja.column_dimensions[get_column_letter(indice)].width = anchos.get(columna, 12)
     salida = io.BytesIO()
     libro.save(salida)
     return salida.getvalue()

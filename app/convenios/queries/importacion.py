@@ -18,10 +18,13 @@ from app.catalogo import queries as catalogo_queries
 from app.catalogo.models import Indicador, Region
 from app.convenios.models import Convenio, LineaReporte, Periodo, Reporte
 from app.convenios.queries.convenios import convenios_firmados
+from app.convenios.queries.metas import metas_aprobadas
 from app.extensions import db
 
 COLUMNAS = ("region", "idg", "anio", "semestre", "estado", "programado", "ejecutado")
-OPCIONALES = ("origen",)
+#: May be absent; numerador/denominador are a ratio IdG's counts, fecha_envio (AAAA-MM-DD) the
+#: day the region sent its report
+OPCIONALES = ("origen", "numerador", "denominador", "fecha_envio")
 ORIGENES = ("publicado", "reconstruido")
 EXTENSIONES = (".csv", ".xlsx")
 
@@ -43,6 +46,7 @@ class Catalogo:
         self._regiones: dict[str, Region | None] = {}
         self._convenios: dict[int, list[Convenio]] = {}
         self._indicadores: dict[int, dict[int, Indicador]] = {}
+        self._metas: dict[tuple[int, int, int], dict] = {}
 
     def region(self, nombre: str) -> Region | None:
         """The region named nombre (canonical name, code or alias), or None."""
@@ -67,6 +71,14 @@ class Catalogo:
                 for i in db.session.scalars(sa.select(Indicador).filter_by(conjunto_id=conjunto_id))
             }
         return self._indicadores[conjunto_id]
+
+    def metas(self, convenio_id: int, anio: int, semestre: int) -> dict:
+        """The approved goals in force of a convenio's semester, by indicator id ({} when its
+        year's programming is not approved)."""
+        clave = (convenio_id, anio, semestre)
+        if clave not in self._metas:
+            self._metas[clave] = metas_aprobadas(convenio_id, anio, semestre)
+        return self._metas[clave]
 
 
 def periodos_por_clave() -> dict[tuple[int, int], Periodo]:

@@ -155,6 +155,8 @@ def editar_anexo4(reporte_id: int):
                     "estado": linea.estado.value,
                     "programado": linea.programado,
                     "ejecutado": linea.ejecutado,
+                    "numerador": linea.numerador,
+                    "denominador": linea.denominador,
                     "comentario": linea.comentario,
                     "motivo_estado": linea.motivo_estado,
                 }
@@ -260,11 +262,7 @@ def reabrir_anexo4(reporte_id: int):
 def completitud():
     """Expected, received, on-time, late and missing reports of a semester."""
     periodo = _periodo_o_404()
-    resultado = (
-        calculos.completitud(queries.entregas(periodo), periodo.fecha_limite_anexo4)
-        if periodo
-        else None
-    )
+    resultado = queries.completitud(periodo) if periodo else None
     if resultado is None:
         return render_template("convenios/completitud.html", periodo=None, resultado=None)
     situaciones = {

@@ -4,10 +4,11 @@ from __future__ import annotations
 
 from datetime import date
 
-from flask import flash, redirect, render_template, request, url_for
+from flask import flash, redirect, render_template, request, send_file, url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
+from werkzeug.datastructures import FileStorage
 
 from app.catalogo import queries as catalogo_queries
 from app.comun import listas
@@ -17,7 +18,7 @@ from app.comun.opciones import opciones
 from app.comun.roles import Rol, permitido
 from app.convenios import bp
 from app.convenios.acceso import convenio_o_404
-from app.convenios.forms import AdendaForm, ConvenioForm
+from app.convenios.forms import AdendaDocumentoForm, AdendaForm, ConvenioForm
 from app.convenios.models import ETIQUETAS_ESTADO, EstadoConvenio
 from app.convenios.queries import convenios as queries
 from app.convenios.services import convenios as services
@@ -163,9 +164,9 @@ def editar(convenio_id: int):
 @bp.route("/<int:convenio_id>/adendas", methods=["POST"])
 @permitido(Rol.odes)
 def nueva_adenda(convenio_id: int):
-    """Register an adenda of a convenio."""
+    """Register an adenda of a convenio, with its signed document (PDF) when uploaded."""
     convenio = convenio_o_404(convenio_id)
-    form = AdendaForm()
+    form = AdendaDocumentoForm()
     if not form.validate_on_submit():
         for campo, errores in form.errors.items():
             for error in errores:
@@ -174,17 +175,57 @@ def nueva_adenda(convenio_id: int):
                     "error",
                 )
         return redirect(url_for("convenios.detalle", convenio_id=convenio_id))
+    archivo = form.archivo.data
+    # An empty file input sends no file (or one without a name): the document is optional.
+    documento = (
+        (archivo.filename, archivo.read())
+        if isinstance(archivo, FileStorage) and archivo.filename
+        else None
+    )
     try:
         adenda = services.agregar_adenda(
-            convenio, form.datos(), usuario_id=current_user.id, hoy=date.today()
+            convenio,
+            form.datos(),
+            usuario_id=current_user.id,
+            hoy=date.today(),
+            documento=documento,
         )
     except services.ErrorConvenio as error:
         db.session.rollback()
-        flash(error.mensaje, "error")
+        etiqueta = getattr(form, error.campo, None)
+        flash(
+            _("%(campo)s: %(error)s", campo=etiqueta.label.text, error=error.mensaje)
+            if etiqueta is not None
+            else error.mensaje,
+            "error",
+        )
     else:
         db.session.commit()
         flash(_("Adenda N° %(numero)s registrada.", numero=adenda.numero), "exito")
     return redirect(url_for("convenios.detalle", convenio_id=convenio_id))
+
+
+@bp.route("/<int:convenio_id>/adendas/documento")
+@permitido(*LECTORES)
+def documento_adenda(convenio_id: int):
+    """Download an adenda's signed document (?numero=N), for anyone who may see the convenio."""
+    convenio = convenio_o_404(convenio_id)
+    numero = request.args.get("numero", type=int)
+    adenda = next((a for a in convenio.adendas if a.numero == numero), None)
+    ruta = services.ruta_documento(adenda) if adenda is not None else None
+    if ruta is None or not ruta.is_file():
+        flash(_("Esa adenda no tiene documento firmado registrado."), "error")
+        return redirect(url_for("convenios.detalle", convenio_id=convenio.id))
+    respuesta = send_file(
+        ruta,
+        mimetype="application/pdf",
+        as_attachment=True,
+        download_name=adenda.archivo_nombre or f"adenda-{adenda.numero}.pdf",
+    )
+    # Always a download, never rendered or guessed by the browser, never kept by proxies.
+    respuesta.headers["X-Content-Type-Options"] = "nosniff"
+    respuesta.headers["Cache-Control"] = "private, no-store"
+    return respuesta
 
 
 @bp.app_template_global()

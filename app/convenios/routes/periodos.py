@@ -9,10 +9,12 @@ from flask_login import current_user
 
 from app.comun import listas
 from app.comun.auditoria import historial
+from app.comun.opciones import opciones
 from app.comun.roles import Rol, permitido
 from app.convenios import bp
 from app.convenios.acceso import periodo_o_404
-from app.convenios.forms import PeriodoForm
+from app.convenios.forms import PeriodoForm, ProrrogaForm
+from app.convenios.queries import anexo4 as anexo4_queries
 from app.convenios.queries import periodos as queries
 from app.convenios.services import periodos as services
 from app.extensions import db
@@ -84,4 +86,47 @@ def editar_periodo(periodo_id: int):
         form=form,
         periodo=periodo,
         eventos=historial("periodo", periodo.id),
+    )
+
+
+@bp.route("/periodos/<int:periodo_id>/prorrogas", methods=["GET", "POST"])
+@permitido(Rol.odes)
+def prorrogas(periodo_id: int):
+    """Grant (or change) one region's extension of the semester's Anexo 4 deadline."""
+    periodo = periodo_o_404(periodo_id)
+    form = ProrrogaForm()
+    esperados = anexo4_queries.convenios_esperados(periodo)
+    form.region_id.choices = opciones(
+        [(0, _("— Seleccione —"))] + [(c.region_id, c.region.nombre) for c in esperados]
+    )
+    if request.method == "GET":
+        form.region_id.data = request.args.get("region", type=int) or 0
+    if form.validate_on_submit():
+        try:
+            prorroga = services.conceder_prorroga(
+                periodo,
+                form.region_id.data,
+                form.fecha_limite.data,
+                form.motivo.data,
+                usuario_id=current_user.id,
+            )
+        except services.ErrorPeriodo as error:
+            db.session.rollback()
+            getattr(form, error.campo or "motivo").errors.append(error.mensaje)
+        else:
+            db.session.commit()
+            flash(
+                _(
+                    "Prórroga registrada: %(region)s puede enviar hasta el %(fecha)s.",
+                    region=prorroga.region.nombre,
+                    fecha=services.fecha_texto(prorroga.fecha_limite),
+                ),
+                "exito",
+            )
+            return redirect(url_for("convenios.prorrogas", periodo_id=periodo.id))
+    return render_template(
+        "convenios/prorrogas.html",
+        periodo=periodo,
+        form=form,
+        prorrogas=anexo4_queries.prorrogas(periodo),
     )

@@ -17,6 +17,7 @@ from flask_babel import gettext as _
 from sqlalchemy.orm.attributes import set_committed_value
 
 from app.auth.models import Usuario
+from app.auth.permisos import mensaje_publicado, semestre_publicado
 from app.comun import flujo
 from app.comun.auditoria import cambios, registrar_evento
 from app.comun.base import ahora as ahora_utc
@@ -25,16 +26,24 @@ from app.comun.errores import ErrorNegocio
 from app.comun.flujo import EstadoReporte
 from app.comun.roles import Rol
 from app.convenios.models import (
+    ANUAL,
     Convenio,
     EstadoCelda,
     LineaReporte,
-    MetaAnual,
+    Meta,
     Periodo,
     Reporte,
 )
-from app.convenios.queries.anexo4 import ejecutados_anteriores
+from app.convenios.queries import metas as metas_queries
+from app.convenios.queries.anexo4 import ejecutados_anteriores, prorroga_de
 from app.convenios.queries.convenios import indicadores_de, metas_anuales
-from app.convenios.services.anexo4_lineas import Revision, revisar_linea
+from app.convenios.services.anexo4_lineas import (
+    Revision,
+    diferencia_con_meta,
+    revisar_conteos,
+    revisar_linea,
+)
+from app.convenios.services.metas import aplicar_meta
 from app.convenios.services.periodos import fecha_texto
 from app.extensions import db
 
@@ -65,11 +74,29 @@ def obtener_o_crear_reporte(
                 nombre=periodo.nombre,
             )
         )
+    if convenio.fecha_suscripcion and convenio.fecha_suscripcion > periodo.fin:
+        raise ErrorAnexo4(
+            _(
+                "El convenio se suscribió el %(fecha)s, después del %(nombre)s: no reporta ese "
+                "semestre.",
+                fecha=fecha_texto(convenio.fecha_suscripcion),
+                nombre=periodo.nombre,
+            )
+        )
+    if not indicadores_de(convenio):
+        raise ErrorAnexo4(
+            _("El ciclo del convenio no tiene IdG: la ODES debe definirlos antes del reporte.")
+        )
     reporte = Reporte(convenio=convenio, periodo=periodo, estado=EstadoReporte.borrador)
     reporte.lineas = [
         LineaReporte(indicador=i, indicador_numero=i.numero, estado=EstadoCelda.valor)
         for i in indicadores_de(convenio)
     ]
+    # With the year's goals approved, the programmed values are those goals (read-only).
+    aprobadas = metas_queries.metas_aprobadas(convenio.id, periodo.anio, periodo.semestre)
+    for linea in reporte.lineas:
+        if linea.indicador.id in aprobadas:
+            aplicar_meta(linea, aprobadas[linea.indicador.id])
     db.session.add(reporte)
     db.session.flush()
     registrar_evento("crear", "reporte", reporte.id, usuario_id=usuario_id)
@@ -88,6 +115,10 @@ def motivo_bloqueo(reporte: Reporte, hoy: date) -> str | None:
     if not reporte.periodo.abierto:
         return _("El periodo %(nombre)s está cerrado.", nombre=reporte.periodo.nombre)
     cierre = reporte.periodo.fecha_cierre_anexo4
+    prorroga = prorroga_de(reporte.periodo, reporte.convenio.region_id)
+    # An extension past the close keeps the region's report open until its own date.
+    if cierre and prorroga and prorroga > cierre:
+        cierre = prorroga
     if cierre and hoy > cierre:
         return _(
             "El plazo para presentar el Anexo 4 venció el %(fecha)s.", fecha=fecha_texto(cierre)
@@ -103,8 +134,10 @@ def guardar_lineas(
     hoy: date,
     version: int | None,
 ) -> dict[int, Revision]:
-    """Save a draft: datos maps line id → {estado, programado, ejecutado, comentario, motivo}.
+    """Save a draft: datos maps line id → {estado, programado, ejecutado, numerador,
+    denominador, comentario, motivo_estado} (the counts may be absent: none given).
 
+    A ratio IdG's ejecutado is computed from its counts (anexo4_lineas.revisar_conteos).
     Raises ErrorAnexo4 if the report is locked, EdicionConcurrente if it was saved since
     `version` was read; returns the per-line review, and writes nothing when any line has an
     error.
@@ -115,23 +148,40 @@ def guardar_lineas(
     comprobar_version(reporte, version)
     anteriores = ejecutados_anteriores(reporte)
     lineas = {linea.id: linea for linea in reporte.lineas}
+    periodo = reporte.periodo
+    metas = metas_queries.metas_aprobadas(reporte.convenio_id, periodo.anio, periodo.semestre)
     revisiones = {}
+    aplicar: dict[int, dict[str, Any]] = {}
     for linea_id, valores in datos.items():
         linea = lineas.get(linea_id)
         if linea is None:
             raise ErrorAnexo4(_("Una de las filas no pertenece a este Anexo 4."))
-        revisiones[linea_id] = revisar_linea(
+        meta = metas.get(linea.indicador_id)
+        error_meta = None
+        if meta is not None:
+            # The approved goal is the programmed value: read-only here.
+            error_meta = diferencia_con_meta(linea.indicador, valores["programado"], meta)
+            valores = {**valores, "programado": meta.valor}
+        conteos = {c: valores.get(c) for c in ("numerador", "denominador")}
+        ejecutado, errores_conteo = revisar_conteos(
+            linea.indicador, valores["estado"], **conteos, ejecutado=valores["ejecutado"]
+        )
+        revision = revisiones[linea_id] = revisar_linea(
             linea.indicador,
             valores["estado"],
             valores["programado"],
-            valores["ejecutado"],
+            ejecutado,
             anteriores.get(linea.indicador_id),
         )
+        revision.errores.update(errores_conteo)
+        if error_meta:
+            revision.errores["programado"] = error_meta
+        aplicar[linea_id] = {**valores, **conteos, "ejecutado": ejecutado}
     if any(r.errores for r in revisiones.values()):
         return revisiones
     antes_total: dict[str, Any] = {}
     despues_total: dict[str, Any] = {}
-    for linea_id, valores in datos.items():
+    for linea_id, valores in aplicar.items():
         linea = lineas[linea_id]
         antes, despues = cambios(linea, valores)
         prefijo = linea.indicador.etiqueta
@@ -158,7 +208,7 @@ def enviar(reporte: Reporte, *, usuario: Usuario, ahora: datetime) -> None:
     if bloqueo:
         raise ErrorAnexo4(bloqueo)
     anteriores = ejecutados_anteriores(reporte)
-    faltas = []
+    faltas = faltas_de_conjunto(reporte)
     for linea in reporte.lineas:
         revision = revisar_linea(
             linea.indicador,
@@ -179,9 +229,32 @@ def enviar(reporte: Reporte, *, usuario: Usuario, ahora: datetime) -> None:
             )
         if linea.estado is EstadoCelda.no_aplica and not (linea.motivo_estado or "").strip():
             faltas.append(_("%(etiqueta)s: indique por qué no aplica.", etiqueta=etiqueta))
+        if (
+            linea.indicador.requiere_evidencia
+            and linea.estado is EstadoCelda.valor
+            and not linea.evidencias
+        ):
+            faltas.append(
+                _(
+                    "%(etiqueta)s: adjunte el medio de verificación que exige el IdG.",
+                    etiqueta=etiqueta,
+                )
+            )
     if faltas:
         raise ErrorAnexo4(_("No se puede enviar todavía. %(faltas)s", faltas=" ".join(faltas)))
     flujo.enviar(reporte, tipo="reporte", usuario_id=usuario.id, ahora=ahora)
+
+
+def faltas_de_conjunto(reporte: Reporte) -> list[str]:
+    """The IdG of the convenio's cycle the report has no line for (and an empty report)."""
+    if not reporte.lineas:
+        return [_("El Anexo 4 no tiene ninguna línea de IdG.")]
+    presentes = {linea.indicador_id for linea in reporte.lineas}
+    return [
+        _("%(etiqueta)s: falta su línea en el Anexo 4.", etiqueta=indicador.etiqueta)
+        for indicador in indicadores_de(reporte.convenio)
+        if indicador.id not in presentes
+    ]
 
 
 def puede_observar(reporte: Reporte, usuario: Usuario) -> bool:
@@ -250,14 +323,14 @@ def fijar_originales(reportes: Iterable[Reporte]) -> None:
             if linea.programado_original is None:
                 set_committed_value(linea, "programado_original", linea.programado)
     db.session.execute(
-        sa.update(MetaAnual)
+        sa.update(Meta)
         .where(
-            sa.tuple_(MetaAnual.convenio_id, MetaAnual.anio).in_(
+            sa.tuple_(Meta.convenio_id, Meta.anio).in_(
                 sorted({(r.convenio_id, r.periodo.anio) for r in reportes})
             ),
-            MetaAnual.valor_original.is_(None),
+            Meta.valor_original.is_(None),
         )
-        .values(valor_original=MetaAnual.valor)
+        .values(valor_original=Meta.valor)
     )
 
 
@@ -267,6 +340,8 @@ def reabrir(reporte: Reporte, *, usuario: Usuario, motivo: str) -> None:
         raise ErrorAnexo4(_("Solo la ODES puede reabrir un Anexo 4 aprobado."))
     if reporte.estado is not EstadoReporte.aprobado:
         raise ErrorAnexo4(_("Solo se reabre un Anexo 4 aprobado."))
+    if semestre_publicado(reporte.periodo_id):
+        raise ErrorAnexo4(mensaje_publicado())
     motivo = (motivo or "").strip()
     if not motivo:
         raise ErrorAnexo4(_("Indique el motivo de la reapertura."), "motivo")
@@ -310,7 +385,7 @@ def guardar_metas_anuales(
             )
         meta = existentes.get(indicador_id)
         if meta is None:
-            meta = MetaAnual(convenio=convenio, indicador=indicador, anio=anio)
+            meta = Meta(convenio=convenio, indicador=indicador, anio=anio, semestre=ANUAL)
             db.session.add(meta)
         if meta.valor != valor:
             antes_total[indicador.etiqueta] = meta.valor

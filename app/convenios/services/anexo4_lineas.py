@@ -11,6 +11,7 @@ from decimal import Decimal
 from flask_babel import gettext as _
 
 from app.catalogo.models import Indicador, TipoValor
+from app.comun.calculos import porcentaje_razon
 from app.convenios.models import EstadoCelda, Reporte
 from app.convenios.queries.anexo4 import ejecutados_anteriores
 
@@ -21,6 +22,10 @@ RANGO_VARIACION = (Decimal(-100), Decimal(200))
 SALTO_MAXIMO = Decimal(50)
 #: Hard limits: anything beyond is a typing error, never a result.
 LIMITE_ABSOLUTO = Decimal(1000)
+#: An executed % given along with the counts may differ from theirs by rounding only.
+TOLERANCIA_RAZON = Decimal("0.01")
+#: Counts are stored as NUMERIC(14, 2).
+LIMITE_CONTEO = Decimal(10) ** 12
 
 
 def _num(valor: Decimal) -> str:
@@ -34,6 +39,8 @@ class Revision:
 
     errores: dict[str, str] = field(default_factory=dict)
     advertencias: list[str] = field(default_factory=list)
+    #: The executed % checked (a ratio IdG's, computed from its counts), shown back with errors
+    ejecutado: Decimal | None = None
 
 
 def revisar_linea(
@@ -46,7 +53,7 @@ def revisar_linea(
     completo: bool = False,
 ) -> Revision:
     """Check one IdG cell; with completo=True a value cell must carry both figures."""
-    revision = Revision()
+    revision = Revision(ejecutado=ejecutado)
     if estado is not EstadoCelda.valor:
         if programado is not None or ejecutado is not None:
             revision.errores["estado"] = _(
@@ -101,6 +108,77 @@ def revisar_linea(
     return revision
 
 
+def revisar_conteos(
+    indicador: Indicador,
+    estado: EstadoCelda,
+    numerador: Decimal | None,
+    denominador: Decimal | None,
+    ejecutado: Decimal | None,
+) -> tuple[Decimal | None, dict[str, str]]:
+    """The executed % to store for a cell and the errors of its counts, by field.
+
+    A ratio IdG's executed % is computed from its counts (calculos.porcentaje_razon); an
+    executed % given as well must agree with it. Counts belong only to a ratio IdG's cell
+    with a value; a ratio IdG's value needs both counts.
+    """
+    errores: dict[str, str] = {}
+    dados = [
+        campo
+        for campo, valor in (("numerador", numerador), ("denominador", denominador))
+        if valor is not None
+    ]
+    if not indicador.es_razon:
+        for campo in dados:
+            errores[campo] = _(
+                "El %(etiqueta)s no se calcula como razón: deje en blanco el numerador y el "
+                "denominador y escriba el ejecutado en porcentaje.",
+                etiqueta=indicador.etiqueta,
+            )
+        return ejecutado, errores
+    if estado is not EstadoCelda.valor:
+        for campo in dados:
+            errores[campo] = _(
+                "Con el estado «%(etiqueta)s» no se registran conteos; déjelos en blanco.",
+                etiqueta=estado.etiqueta,
+            )
+        return ejecutado, errores
+    if not dados:
+        if ejecutado is not None:
+            errores["numerador"] = _(
+                "El %(etiqueta)s es una razón: indique el numerador y el denominador; el "
+                "ejecutado se calcula con ellos.",
+                etiqueta=indicador.etiqueta,
+            )
+        return ejecutado, errores
+    for campo in dados:
+        if abs(numerador if campo == "numerador" else denominador) >= LIMITE_CONTEO:
+            errores[campo] = _("El conteo es demasiado grande (máximo 999 999 999 999.99).")
+    if numerador is None:
+        errores["numerador"] = _("Indique también el numerador: la razón necesita ambos conteos.")
+    elif numerador < 0:
+        errores["numerador"] = _("El numerador no puede ser negativo.")
+    if denominador is None:
+        errores["denominador"] = _(
+            "Indique también el denominador: la razón necesita ambos conteos."
+        )
+    elif denominador <= 0:
+        errores["denominador"] = _("El denominador debe ser mayor que cero.")
+    if errores:
+        return ejecutado, errores
+    calculado = porcentaje_razon(numerador, denominador)
+    if ejecutado is not None and abs(ejecutado - calculado) > TOLERANCIA_RAZON:
+        errores["ejecutado"] = _(
+            "El ejecutado indicado (%(indicado)s %%) no coincide con el que resulta de los "
+            "conteos (%(numerador)s / %(denominador)s = %(calculado)s %%).",
+            indicado=_num(ejecutado),
+            numerador=_num(numerador),
+            denominador=_num(denominador),
+            calculado=_num(calculado),
+        )
+        return ejecutado, errores
+    return calculado, errores
+
+
 def advertencias(reporte: Reporte) -> dict[int, list[str]]:
     """Warnings of every line, by line id."""
     anteriores = ejecutados_anteriores(reporte)
@@ -114,3 +192,16 @@ def advertencias(reporte: Reporte) -> dict[int, list[str]]:
         ).advertencias
         for linea in reporte.lineas
     }
+
+
+def diferencia_con_meta(indicador, programado: Decimal | None, meta) -> str | None:
+    """Why a programmed value differs from the approved goal in force (None: it doesn't)."""
+    if programado is None or programado == meta.valor:
+        return None
+    return _(
+        "El programado del %(etiqueta)s (%(dado)s) no es la meta aprobada vigente "
+        "(%(meta)s): la meta no se cambia en el Anexo 4; solicite su reprogramación.",
+        etiqueta=indicador.etiqueta,
+        dado=programado,
+        meta=meta.valor if meta.valor is not None else "—",
+    )

@@ -3,17 +3,23 @@
 from __future__ import annotations
 
 from datetime import date
+from pathlib import Path
 from typing import Any
 
 import sqlalchemy as sa
 from flask_babel import gettext as _
 
 from app.catalogo.models import ConjuntoIndicadores
+from app.comun import almacenamiento
 from app.comun.auditoria import cambios, registrar_evento
 from app.comun.concurrencia import comprobar_version
 from app.comun.errores import ErrorNegocio
 from app.convenios.models import Adenda, Convenio, EstadoConvenio, Reporte
+from app.convenios.services import evidencias
 from app.extensions import db
+
+#: Folder of the adendas' signed documents under the files folder (random names, as evidence).
+CARPETA_ADENDAS = "adendas"
 
 
 class ErrorConvenio(ErrorNegocio):
@@ -132,9 +138,15 @@ def editar_convenio(
 
 
 def agregar_adenda(
-    convenio: Convenio, datos: dict[str, Any], *, usuario_id: int | None, hoy: date
+    convenio: Convenio,
+    datos: dict[str, Any],
+    *,
+    usuario_id: int | None,
+    hoy: date,
+    documento: tuple[str, bytes] | None = None,
 ) -> Adenda:
-    """Add the next-numbered adenda to a signed convenio."""
+    """Add the next-numbered adenda to a signed convenio, with its signed document
+    (documento: the uploaded file's name and bytes, a PDF) when given."""
     if not convenio.esta_suscrito:
         raise ErrorConvenio("fecha", _("Solo se registran adendas de convenios suscritos."))
     if datos["fecha"] > hoy:
@@ -143,8 +155,14 @@ def agregar_adenda(
         raise ErrorConvenio(
             "fecha", _("La adenda no puede ser anterior a la suscripción del convenio.")
         )
+    if documento is not None:
+        validar_documento(*documento)  # before anything is written
     numero = max((a.numero for a in convenio.adendas), default=0) + 1
     adenda = Adenda(convenio=convenio, numero=numero, **datos)
+    if documento is not None:
+        nombre, contenido = documento
+        adenda.archivo = almacenamiento.guardar(CARPETA_ADENDAS, "pdf", contenido)
+        adenda.archivo_nombre = evidencias.nombre_visible(nombre, "pdf", "adenda")
     db.session.add(adenda)
     db.session.flush()
     registrar_evento(
@@ -152,6 +170,33 @@ def agregar_adenda(
         "convenio",
         convenio.id,
         usuario_id=usuario_id,
-        despues={"adenda": numero, **datos},
+        despues={
+            "adenda": numero,
+            **datos,
+            **({"documento_firmado": adenda.archivo_nombre} if adenda.archivo else {}),
+        },
     )
     return adenda
+
+
+def validar_documento(nombre: str, contenido: bytes) -> None:
+    """Check an adenda's signed document: a PDF (by extension and content) within the size
+    limit of evidence files; ErrorConvenio on the "archivo" field otherwise."""
+    if evidencias.extension_de(nombre) != "pdf":
+        raise ErrorConvenio(
+            "archivo",
+            _(
+                "El documento firmado de la adenda debe ser un archivo PDF (máximo %(megas)s).",
+                megas=evidencias.texto_limite(),
+            ),
+        )
+    try:
+        evidencias.validar_archivo(nombre, contenido)
+    except evidencias.ErrorEvidencia as error:
+        raise ErrorConvenio("archivo", error.mensaje) from None
+
+
+def ruta_documento(adenda: Adenda) -> Path | None:
+    """Path on disk of an adenda's signed document (None when it has none), built only from
+    the random stored name."""
+    return almacenamiento.ruta(CARPETA_ADENDAS, adenda.archivo) if adenda.archivo else None

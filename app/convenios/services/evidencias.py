@@ -101,12 +101,12 @@ def extension_de(nombre: str) -> str:
     return base.rsplit(".", 1)[-1].lower() if "." in base else ""
 
 
-def nombre_visible(nombre: str, extension: str) -> str:
+def nombre_visible(nombre: str, extension: str, generico: str = "evidencia") -> str:
     """Sanitised, readable display name that keeps the (already checked) extension."""
     limpio = secure_filename(nombre or "")
     base = limpio[: -(len(extension) + 1)] if limpio.lower().endswith("." + extension) else ""
     # Names made only of symbols or non-Latin letters sanitise to nothing: use a generic one.
-    base = base.strip("._") or "evidencia"
+    base = base.strip("._") or generico
     return f"{base[:LARGO_NOMBRE]}.{extension}"
 
 

@@ -11,9 +11,8 @@ the caller commits (or rolls back) the whole file.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import UTC, datetime, time
+from datetime import date, datetime
 from typing import Any
-from zoneinfo import ZoneInfo
 
 import sqlalchemy as sa
 from flask_babel import gettext as _
@@ -31,6 +30,12 @@ from app.convenios.models import (
 from app.convenios.queries import importacion as queries
 from app.convenios.queries.importacion import Catalogo, ClaveReporte
 from app.convenios.services.anexo4 import fijar_originales, obtener_o_crear_reporte
+from app.convenios.services.importacion_fechas import (
+    LIMA,
+    cambia_fecha,
+    mediodia_lima,
+    misma_fecha,
+)
 from app.convenios.services.importacion_filas import (
     Clave,
     ErrorFila,
@@ -50,10 +55,6 @@ from app.extensions import db
 #: What callers use: the three stages, their results and their error.
 __all__ = ["Analisis", "ErrorImportacion", "Resumen", "analizar", "aplicar", "leer_archivo"]
 
-LIMA = ZoneInfo("America/Lima")
-#: Imported reports of a period with a deadline count as received at noon of that day (Lima).
-HORA_RECEPCION = time(12, 0)
-
 
 @dataclass
 class Grupo:
@@ -71,6 +72,10 @@ class Grupo:
     estado_actual: EstadoReporte | None = None
     #: IdG numbers that would remain without figures after the import
     vacias: list[int] = field(default_factory=list)
+    #: The day the region sent it, from the file's fecha_envio (None = not given)
+    fecha_envio: date | None = None
+    #: Whether that day differs from the stored first-submission date
+    cambia_fecha: bool = False
 
     @property
     def periodo_nombre(self) -> str:
@@ -81,7 +86,7 @@ class Grupo:
     def sin_cambios(self) -> bool:
         """Stored already with exactly these cells, in any state: the import leaves it untouched
         (neither approved nor audited), so re-importing an export changes nothing."""
-        return self.estado_actual is not None and self.cambios == 0
+        return self.estado_actual is not None and self.cambios == 0 and not self.cambia_fecha
 
     @property
     def situacion(self) -> str:
@@ -105,6 +110,8 @@ class Grupo:
                 etiqueta=self.estado_actual.etiqueta,
                 cambios=self.cambios,
             )
+        if self.cambia_fecha:
+            texto += _("; fecha de envío: %(fecha)s", fecha=self.fecha_envio.strftime("%d/%m/%Y"))
         if self.vacias:
             texto += _(
                 "; quedarán sin cifras los IdG %(idg)s", idg=", ".join(map(str, self.vacias))
@@ -155,18 +162,26 @@ class Resumen:
 
 
 @sin_pausas_gc
-def analizar(filas: list[dict[str, str]]) -> Analisis:
-    """Check every row (collecting all errors) and preview the import; writes nothing."""
+def analizar(filas: list[dict[str, str]], hoy: date | None = None) -> Analisis:
+    """Check every row (collecting all errors) and preview the import; writes nothing.
+
+    hoy (default: today in Lima) is the latest fecha_envio accepted.
+    """
+    hoy = hoy or datetime.now(LIMA).date()
     analisis = Analisis()
     catalogo = Catalogo()
     vistas: dict[Clave, int] = {}
+    #: First fecha_envio text seen for each region × year × semester, and its row
+    fechas: dict[tuple[int, int, int], tuple[str, int]] = {}
     hay_datos = False
     for indice, datos in enumerate(filas):
         if not any((v or "").strip() for v in datos.values()):
             continue
         hay_datos = True
         numero = indice + 2
-        fila, clave, avisos = revisar_fila(numero, datos, catalogo, analisis.errores)
+        fila, clave, avisos = revisar_fila(numero, datos, catalogo, analisis.errores, hoy)
+        if clave is not None and "fecha_envio" in datos:
+            misma_fecha(numero, datos, clave, fechas, catalogo, analisis.errores)
         if clave is not None and clave in vistas:
             _region, idg, anio, semestre = clave
             region = catalogo.region((datos.get("region") or "").strip())
@@ -220,6 +235,8 @@ def _prever(analisis: Analisis, catalogo: Catalogo) -> None:
                 anio=fila.anio,
                 semestre=fila.semestre,
                 estado_actual=reporte.estado if reporte else None,
+                fecha_envio=fila.fecha_envio,
+                cambia_fecha=cambia_fecha(reporte, fila.fecha_envio),
             )
             lineas[clave] = {li.indicador_id: li for li in reporte.lineas} if reporte else {}
         grupo.celdas += 1
@@ -289,14 +306,15 @@ def _exigir_cifras(
 
 
 def fecha_recepcion(periodo: Periodo, ahora: datetime) -> datetime:
-    """Received date given to an imported report: its deadline at noon in Lima, or now.
+    """Received date given to an imported report without fecha_envio: its deadline at noon in
+    Lima, or now.
 
     Historical reports arrive without their real date; noon of the deadline keeps them "on
     time" whatever the time zone, instead of making every past report look late.
     """
     if periodo.fecha_limite_anexo4 is None:
         return ahora
-    return datetime.combine(periodo.fecha_limite_anexo4, HORA_RECEPCION, LIMA).astimezone(UTC)
+    return mediodia_lima(periodo.fecha_limite_anexo4)
 
 
 @sin_pausas_gc
@@ -338,45 +356,46 @@ def aplicar(
     for clave, filas in por_reporte.items():
         reporte = reportes[clave]
         lineas = {li.indicador_id: li for li in reporte.lineas}
-        # Exactly the stored cells, in any state: untouched, neither approved nor audited.
-        if all(mismo_contenido(lineas.get(f.indicador.id), f) for f in filas):
+        fecha_envio = filas[0].fecha_envio  # analizar made every row of a report agree
+        nueva_fecha = cambia_fecha(reporte, fecha_envio)
+        # Exactly the stored cells (and date), in any state: untouched, neither approved nor
+        # audited.
+        if not nueva_fecha and all(mismo_contenido(lineas.get(f.indicador.id), f) for f in filas):
             sin_cambios += 1
             continue
         if any(f.faltan for f in filas):  # analizar refuses these; never approve them empty
             raise ErrorImportacion(_("El archivo tiene errores: corríjalos antes de importar."))
         for fila in filas:
             valor = fila.estado is EstadoCelda.valor
-            programado = fila.programado if valor else None
-            ejecutado = fila.ejecutado if valor else None
+            cifras = {
+                "estado": fila.estado,
+                "programado": fila.programado if valor else None,
+                "ejecutado": fila.ejecutado if valor else None,
+                "numerador": fila.numerador if valor else None,
+                "denominador": fila.denominador if valor else None,
+                "reconstruido": fila.reconstruido,
+            }
             linea = lineas.get(fila.indicador.id)
             if linea is None:
-                linea = LineaReporte(
-                    indicador=fila.indicador,
-                    indicador_numero=fila.indicador.numero,
-                    estado=fila.estado,
-                    programado=programado,
-                    ejecutado=ejecutado,
-                    reconstruido=fila.reconstruido,
+                reporte.lineas.append(
+                    LineaReporte(
+                        indicador=fila.indicador, indicador_numero=fila.indicador.numero, **cifras
+                    )
                 )
-                reporte.lineas.append(linea)
                 continue
-            celdas.append(
-                {
-                    "id": linea.id,
-                    "estado": fila.estado,
-                    "programado": programado,
-                    "ejecutado": ejecutado,
-                    "reconstruido": fila.reconstruido,
-                }
-            )
+            celdas.append({"id": linea.id, **cifras})
         escritos.append((reporte, len(filas)))
         reporte.origen = "importacion"
-        if reporte.enviado_en is None:
+        if nueva_fecha:
+            reporte.enviado_en = mediodia_lima(fecha_envio)
+        elif reporte.enviado_en is None:
             reporte.enviado_en = fecha_recepcion(periodos[clave[1:]], ahora)
         # Approved as the form approves, audited as an import of so many cells.
         detalle: dict[str, Any] = {"celdas": len(filas)}
         if archivo:
             detalle["archivo"] = archivo
+        if fecha_envio is not None:
+            detalle["fecha_envio"] = fecha_envio.isoformat()
         flujo.aprobar(
             reporte,
             tipo="reporte",

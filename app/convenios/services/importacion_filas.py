@@ -1,25 +1,33 @@
 """Checks of each row of a bulk file: every error by row and column, the row resolved.
 
-A row is one region × IdG × year × semester cell; its figures go through the same rule as the
-form (services.anexo4_lineas.revisar_linea).
+A row is one region × IdG × year × semester cell; its figures go through the same rules as the
+form (services.anexo4_lineas.revisar_linea, and revisar_conteos for a ratio IdG's counts).
 """
 
 from __future__ import annotations
 
+import functools
 import re
 from dataclasses import dataclass
+from datetime import date
 from decimal import Decimal
 
 from flask_babel import gettext as _
 
 from app.catalogo.models import Indicador, Region
-from app.convenios.models import Convenio, EstadoCelda, LineaReporte
+from app.convenios.models import Convenio, EstadoCelda, LineaReporte, Periodo
 from app.convenios.queries.importacion import COLUMNAS, OPCIONALES, ORIGENES, Catalogo
 from app.convenios.queries.periodos import SEMESTRES
-from app.convenios.services.anexo4_lineas import revisar_linea
+from app.convenios.services.anexo4_lineas import (
+    diferencia_con_meta,
+    revisar_conteos,
+    revisar_linea,
+)
 
 _NUMERO = re.compile(r"^-?\d+(\.\d+)?$")
 _ENTERO = re.compile(r"^\d+$")
+_FECHA = re.compile(r"^\d{4}-\d{2}-\d{2}$")
+CONTEOS = ("numerador", "denominador")
 
 #: A cell of the file: (region id, IdG number, year, semester).
 Clave = tuple[int, int, int, int]
@@ -59,6 +67,11 @@ class FilaValida:
     #: Figures a `valor` cell leaves empty: accepted only when its whole report is unchanged
     #: (an exported draft), since importing approves every report it changes
     faltan: tuple[str, ...] = ()
+    #: A ratio IdG's counts (ejecutado is then computed from them)
+    numerador: Decimal | None = None
+    denominador: Decimal | None = None
+    #: The day the region sent this report (sets Reporte.enviado_en)
+    fecha_envio: date | None = None
 
 
 def _decimal(texto: str, columna: str, errores: list[ErrorFila], fila: int) -> Decimal | None:
@@ -84,10 +97,43 @@ def _decimal(texto: str, columna: str, errores: list[ErrorFila], fila: int) -> D
     return None
 
 
+def _fecha(texto: str, errores: list[ErrorFila], fila: int) -> date | None:
+    """Parse fecha_envio (AAAA-MM-DD); record an error and return None."""
+    if not texto:
+        return None
+    try:
+        if not _FECHA.match(texto):
+            raise ValueError
+        return date.fromisoformat(texto)
+    except ValueError:
+        errores.append(
+            ErrorFila(
+                fila,
+                "fecha_envio",
+                _(
+                    "«%(texto)s» no es una fecha válida: escríbala como AAAA-MM-DD "
+                    "(por ejemplo 2022-07-20).",
+                    texto=texto,
+                ),
+            )
+        )
+        return None
+
+
+@functools.cache
+def _inicio_semestre(anio: int, semestre: int) -> date:
+    """The semester's first day, as Periodo.inicio gives it (the period may not exist yet)."""
+    return Periodo(anio=anio, semestre=semestre).inicio
+
+
 def revisar_fila(
-    numero: int, datos: dict[str, str], catalogo: Catalogo, errores: list[ErrorFila]
+    numero: int,
+    datos: dict[str, str],
+    catalogo: Catalogo,
+    errores: list[ErrorFila],
+    hoy: date | None = None,
 ) -> tuple[FilaValida | None, Clave | None, list[str]]:
-    """Check one row; append its errors.
+    """Check one row; append its errors (hoy: the Lima date a fecha_envio can't be after).
 
     Returns the row resolved (None when it has errors), its key region × IdG × year ×
     semester (None when the key itself can't be read), so duplicates are found either way,
@@ -139,6 +185,27 @@ def revisar_fila(
 
     programado = _decimal(valor["programado"], "programado", errores, numero)
     ejecutado = _decimal(valor["ejecutado"], "ejecutado", errores, numero)
+    # Their size and meaning are checked with the IdG known (revisar_conteos).
+    numerador = _decimal(valor["numerador"], "numerador", errores, numero)
+    denominador = _decimal(valor["denominador"], "denominador", errores, numero)
+    fecha_envio = _fecha(valor["fecha_envio"], errores, numero)
+    if fecha_envio is not None and hoy is not None and fecha_envio > hoy:
+        error(
+            "fecha_envio",
+            _("La fecha de envío %(fecha)s está en el futuro.", fecha=valor["fecha_envio"]),
+        )
+    if fecha_envio is not None and anio is not None and semestre is not None:
+        inicio = _inicio_semestre(anio, semestre)
+        if fecha_envio < inicio:
+            error(
+                "fecha_envio",
+                _(
+                    "La fecha de envío %(fecha)s es anterior al inicio del semestre "
+                    "(%(inicio)s): el Anexo 4 se envía durante o después del semestre.",
+                    fecha=valor["fecha_envio"],
+                    inicio=inicio.isoformat(),
+                ),
+            )
     faltan: tuple[str, ...] = ()
     posicion = len(errores)
     if estado is EstadoCelda.valor:
@@ -173,6 +240,28 @@ def revisar_fila(
                     f"{convenio.periodo} de {region.nombre}.",
                 )
 
+    ilegibles = (valor["numerador"] and numerador is None) or (
+        valor["denominador"] and denominador is None
+    )
+    if indicador is not None and estado is not None and not ilegibles:
+        # A ratio IdG's executed % comes from its counts; counts belong to nothing else.
+        ejecutado, errores_conteo = revisar_conteos(
+            indicador, estado, numerador, denominador, ejecutado
+        )
+        for columna, mensaje in errores_conteo.items():
+            error(columna, mensaje)
+    if indicador is not None and indicador.es_razon and estado is EstadoCelda.valor:
+        # Its missing figure is the counts (an executed % without them is refused above).
+        sin_cifra = not any(valor[c] for c in ("ejecutado", *CONTEOS))
+        faltan = tuple(c for c in faltan if c != "ejecutado") + (CONTEOS if sin_cifra else ())
+
+    if convenio is not None and indicador is not None and semestre is not None:
+        # With the year's goals approved, the programmed value must be the goal in force.
+        meta = catalogo.metas(convenio.id, anio, semestre).get(indicador.id)
+        diferencia = meta and diferencia_con_meta(indicador, programado, meta)
+        if diferencia:
+            error("programado", diferencia)
+
     avisos: list[str] = []
     if indicador is not None and estado is EstadoCelda.valor:
         # Negative or absurd values: the same rule as the form (its warnings don't block).
@@ -200,12 +289,21 @@ def revisar_fila(
         ejecutado=ejecutado,
         reconstruido=valor["origen"].lower() == "reconstruido",
         faltan=faltan,
+        numerador=numerador,
+        denominador=denominador,
+        fecha_envio=fecha_envio,
     )
     return fila, clave, avisos
 
 
 def falta_cifra(columna: str) -> str:
-    """The error of a `valor` cell without its programmed or executed figure."""
+    """The error of a `valor` cell without its programmed or executed figure (or count)."""
+    if columna in CONTEOS:
+        return _(
+            "Con el estado «valor» indique el %(columna)s (conteo): el IdG es una razón y su "
+            "ejecutado se calcula con el numerador y el denominador.",
+            columna=columna,
+        )
     return f"Con el estado «valor» indique el {columna} (porcentaje)."
 
 
@@ -216,5 +314,7 @@ def mismo_contenido(linea: LineaReporte | None, fila: FilaValida) -> bool:
         and linea.estado is fila.estado
         and linea.programado == fila.programado
         and linea.ejecutado == fila.ejecutado
+        and linea.numerador == fila.numerador
+        and linea.denominador == fila.denominador
         and linea.reconstruido == fila.reconstruido
     )

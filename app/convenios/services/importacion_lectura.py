@@ -16,6 +16,7 @@ import secrets
 import threading
 import time
 from collections.abc import Iterable
+from datetime import date, datetime
 from decimal import Decimal
 from pathlib import Path
 from typing import Any
@@ -70,11 +71,16 @@ class ErrorImportacion(ErrorNegocio):
 
 
 def _texto(valor: Any) -> str:
-    """A spreadsheet value as text; numbers with a point and no useless zeros (60.0 → "60")."""
+    """A spreadsheet value as text; numbers with a point and no useless zeros (60.0 → "60"),
+    a date cell as AAAA-MM-DD (the fecha_envio column typed as a date in Excel)."""
     if valor is None:
         return ""
     if isinstance(valor, bool):
         return str(valor)
+    if isinstance(valor, datetime):
+        return valor.date().isoformat() if valor.time() == datetime.min.time() else str(valor)
+    if isinstance(valor, date):
+        return valor.isoformat()
     if isinstance(valor, (int, float, Decimal)):
         return numero_texto(Decimal(repr(valor)) if isinstance(valor, float) else Decimal(valor))
     return str(valor).strip()
@@ -233,9 +239,10 @@ def _validar_cabecera(cabecera: list[str]) -> None:
         raise ErrorImportacion(
             _(
                 "La cabecera no corresponde al formato del Anexo 4 (%(problemas)s). "
-                "Debe ser: %(columnas)s (y, opcionalmente, origen).",
+                "Debe ser: %(columnas)s (y, opcionalmente, %(opcionales)s).",
                 problemas="; ".join(problemas),
                 columnas=",".join(COLUMNAS),
+                opcionales=", ".join(OPCIONALES),
             )
         )
 

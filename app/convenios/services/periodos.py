@@ -8,9 +8,10 @@ from typing import Any
 import sqlalchemy as sa
 from flask_babel import gettext as _
 
+from app.catalogo.models import Region
 from app.comun.auditoria import cambios, registrar_evento
 from app.comun.errores import ErrorNegocio
-from app.convenios.models import Periodo
+from app.convenios.models import Periodo, Prorroga
 from app.extensions import db
 
 
@@ -82,3 +83,57 @@ def editar_periodo(
             motivo=motivo,
         )
     return periodo
+
+
+def conceder_prorroga(
+    periodo: Periodo,
+    region_id: int,
+    fecha_limite: date | None,
+    motivo: str | None,
+    *,
+    usuario_id: int | None,
+) -> Prorroga:
+    """Extend one region's Anexo 4 deadline of a semester (or change its extension), with a
+    reason; audited. Its report is then on time up to that date."""
+    motivo = " ".join((motivo or "").split())
+    if len(motivo) < 5:
+        raise ErrorPeriodo(_("Indique el motivo de la prórroga."), "motivo")
+    if fecha_limite is None:
+        raise ErrorPeriodo(_("Indique la nueva fecha límite."), "fecha_limite")
+    base = periodo.fecha_limite_anexo4
+    if base is None:
+        raise ErrorPeriodo(
+            _("El semestre no tiene fecha límite del Anexo 4: no hay plazo que prorrogar."),
+            "fecha_limite",
+        )
+    if fecha_limite <= base:
+        raise ErrorPeriodo(
+            _(
+                "La prórroga debe vencer después de la fecha límite del semestre (%(fecha)s).",
+                fecha=fecha_texto(base),
+            ),
+            "fecha_limite",
+        )
+    if db.session.get(Region, region_id) is None:
+        raise ErrorPeriodo(_("Elija la región."), "region_id")
+    prorroga = db.session.scalar(
+        sa.select(Prorroga).filter_by(periodo_id=periodo.id, region_id=region_id)
+    )
+    antes = {"fecha_limite": prorroga.fecha_limite} if prorroga else None
+    if prorroga is None:
+        prorroga = Prorroga(periodo_id=periodo.id, region_id=region_id)
+        db.session.add(prorroga)
+    prorroga.fecha_limite = fecha_limite
+    prorroga.motivo = motivo
+    prorroga.concedida_por_id = usuario_id
+    db.session.flush()
+    registrar_evento(
+        "conceder_prorroga",
+        "periodo",
+        periodo.id,
+        usuario_id=usuario_id,
+        antes=antes,
+        despues={"region_id": region_id, "fecha_limite": fecha_limite},
+        motivo=motivo,
+    )
+    return prorroga

@@ -19,6 +19,7 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from openpyxl import Workbook, load_workbook
 from openpyxl.cell.cell import Cell
+from openpyxl.comments import Comment
 from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
 from openpyxl.worksheet.datavalidation import DataValidation
 
@@ -43,12 +44,19 @@ ENCABEZADOS = (
     "Indicador de gestión",
     "Estado",
     "Programado (%)",
+    "Numerador",
+    "Denominador",
     "Ejecutado (%)",
     "Dificultades / comentarios",
     "Motivo (si no aplica)",
 )
-ANCHOS = (6, 60, 14, 15, 15, 50, 35)
-COLUMNAS = "ABCDEFG"
+ANCHOS = (6, 60, 14, 15, 13, 13, 15, 50, 35)
+COLUMNAS = "ABCDEFGHI"
+#: Columns of the table, by what they hold (1-based, as openpyxl counts them)
+(COL_ESTADO, COL_PROGRAMADO, COL_NUMERADOR, COL_DENOMINADOR, COL_EJECUTADO) = (3, 4, 5, 6, 7)
+COL_COMENTARIO, COL_MOTIVO = 8, 9
+#: The table of a template downloaded before the counts existed (refused with its own message)
+ENCABEZADOS_SIN_CONTEOS = tuple(t for t in ENCABEZADOS if t not in ("Numerador", "Denominador"))
 FILA_ENCABEZADO = 8
 ESTADOS = [e.value for e in EstadoCelda]
 #: Codes and Spanish labels (normalised) accepted in the Estado column
@@ -93,7 +101,9 @@ def plantilla_xlsx(reporte: Reporte) -> bytes:
         (
             "Instrucciones",
             "Complete Estado, Programado, Ejecutado y los comentarios. Use punto decimal "
-            "(por ejemplo 45.5). No cambie el N°, ni agregue o quite filas o columnas.",
+            "(por ejemplo 45.5). En los IdG que se miden como razón escriba Numerador y "
+            "Denominador (conteos) y deje Ejecutado en blanco: el sistema lo calcula. No cambie "
+            "el N°, ni agregue o quite filas o columnas.",
         ),
         (
             "Estados",
@@ -107,7 +117,7 @@ def plantilla_xlsx(reporte: Reporte) -> bytes:
         hoja.cell(fila, 2, texto_seguro(valor))
         hoja.merge_cells(start_row=fila, start_column=2, end_row=fila, end_column=len(ENCABEZADOS))
         hoja.cell(fila, 2).alignment = Alignment(wrap_text=True, vertical="top")
-    hoja.row_dimensions[5].height = 30
+    hoja.row_dimensions[5].height = 45
     hoja.row_dimensions[6].height = 30
 
     borde = Border(*(Side(style="thin", color="999999"),) * 4)
@@ -119,12 +129,16 @@ def plantilla_xlsx(reporte: Reporte) -> bytes:
         hoja.column_dimensions[COLUMNAS[columna - 1]].width = ancho
 
     for fila, linea in enumerate(reporte.lineas, start=FILA_ENCABEZADO + 1):
+        razon = linea.indicador.es_razon
         valores = (
             linea.indicador_numero,
             texto_seguro(linea.indicador.nombre),
             linea.estado.value,
             linea.programado,
-            linea.ejecutado,
+            linea.numerador,
+            linea.denominador,
+            # A ratio IdG's executed % is computed from its counts: left for the system.
+            None if razon else linea.ejecutado,
             texto_seguro(linea.comentario),
             texto_seguro(linea.motivo_estado),
         )
@@ -132,8 +146,20 @@ def plantilla_xlsx(reporte: Reporte) -> bytes:
             celda = hoja.cell(fila, columna, valor)
             celda.border = borde
             celda.alignment = Alignment(wrap_text=True, vertical="top")
-            if columna in (4, 5):
+            if columna in (COL_PROGRAMADO, COL_EJECUTADO):
                 celda.number_format = "0.00"
+        # The cells this IdG doesn't use are greyed: counts of a percentage IdG, a ratio's %.
+        for columna in (COL_EJECUTADO,) if razon else (COL_NUMERADOR, COL_DENOMINADOR):
+            hoja.cell(fila, columna).fill = fondo
+        if razon:
+            ficha = texto_seguro(
+                f"Numerador: {linea.indicador.numerador}\n"
+                f"Denominador: {linea.indicador.denominador}"
+            )
+            hoja.cell(fila, COL_NUMERADOR).comment = Comment(ficha, "MTPE")
+            hoja.cell(fila, COL_EJECUTADO).comment = Comment(
+                "Se calcula: Numerador ÷ Denominador × 100, con dos decimales.", "MTPE"
+            )
 
     ultima = FILA_ENCABEZADO + max(len(reporte.lineas), 1)
     validacion = DataValidation(
@@ -184,8 +210,9 @@ def _texto_celda(valor: Any) -> str:
     return "" if valor is None else str(valor).strip()
 
 
-def _leer_numero(celda: Cell, errores: list[str]) -> Decimal | None:
-    """A percentage cell as a Decimal with at most 2 decimals (None when blank)."""
+def _leer_numero(celda: Cell, errores: list[str], *, conteo: bool = False) -> Decimal | None:
+    """A percentage cell (or, with conteo, a count) as a Decimal with at most 2 decimals (None
+    when blank)."""
     valor = celda.value
     if valor is None or (isinstance(valor, str) and not valor.strip()):
         return None
@@ -193,8 +220,8 @@ def _leer_numero(celda: Cell, errores: list[str]) -> Decimal | None:
         numero = None
     elif isinstance(valor, int | float):
         numero = Decimal(repr(valor)) if isinstance(valor, float) else Decimal(valor)
-        # A cell formatted as % shows 45 % but holds 0.45.
-        if "%" in (celda.number_format or ""):
+        # A cell formatted as % shows 45 % but holds 0.45 (a count is never a %).
+        if "%" in (celda.number_format or "") and not conteo:
             numero *= 100
     elif isinstance(valor, str):
         texto = valor.strip().removesuffix("%").strip()
@@ -326,6 +353,16 @@ def _fila_encabezado(hoja) -> int:
             titulos = tuple(
                 _texto_celda(hoja.cell(fila, c).value) for c in range(1, len(ENCABEZADOS) + 1)
             )
+            if titulos[: len(ENCABEZADOS_SIN_CONTEOS)] == ENCABEZADOS_SIN_CONTEOS:
+                raise ErrorPlantilla(
+                    [
+                        _(
+                            "La plantilla es de una versión anterior, sin las columnas "
+                            "Numerador y Denominador. Descargue otra vez la plantilla de este "
+                            "Anexo 4 y copie en ella sus valores."
+                        )
+                    ]
+                )
             if titulos != ENCABEZADOS:
                 raise ErrorPlantilla(
                     [
@@ -389,13 +426,15 @@ def leer_plantilla(reporte: Reporte, contenido: bytes) -> dict[int, dict[str, An
         vistos[numero] = fila
         if formulas:
             continue
-        estado = _leer_estado(celdas[2], errores)
+        estado = _leer_estado(celdas[COL_ESTADO - 1], errores)
         datos[linea.id] = {
             "estado": estado,
-            "programado": _leer_numero(celdas[3], errores),
-            "ejecutado": _leer_numero(celdas[4], errores),
-            "comentario": _leer_texto(celdas[5], errores),
-            "motivo_estado": _leer_texto(celdas[6], errores),
+            "programado": _leer_numero(celdas[COL_PROGRAMADO - 1], errores),
+            "ejecutado": _leer_numero(celdas[COL_EJECUTADO - 1], errores),
+            "numerador": _leer_numero(celdas[COL_NUMERADOR - 1], errores, conteo=True),
+            "denominador": _leer_numero(celdas[COL_DENOMINADOR - 1], errores, conteo=True),
+            "comentario": _leer_texto(celdas[COL_COMENTARIO - 1], errores),
+            "motivo_estado": _leer_texto(celdas[COL_MOTIVO - 1], errores),
         }
     for numero in sorted(set(por_numero) - set(vistos)):
         errores.append(_("Falta la fila del IdG %(numero)s (columna A, N°).", numero=numero))

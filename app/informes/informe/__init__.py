@@ -41,6 +41,7 @@ from app.informes.informe.datos import (  # noqa: F401  (re-exported: the public
     IndicadorInforme,
     ItemFicha,
     ItemInforme,
+    MetaReprogramada,
     PuntoHistorial,
     RecomendacionMatriz,
     ResultadoIdG,
@@ -76,7 +77,7 @@ def datos_informe(
     generacion = generaciones.most_common(1)[0][0] if generaciones else None
     if generacion is not None:
         convenios = [c for c in convenios if (c.anio_inicio, c.anio_fin) == generacion]
-        cobertura = convenios_queries.cobertura(*generacion)
+        cobertura = convenios_queries.cobertura(*generacion, al=periodo.fin)
         convenio_periodo = f"{generacion[0]}-{generacion[1]}"
         total_gores, suscritos = cobertura.total_gores, cobertura.suscritos
         pendientes = tuple(cobertura.pendientes)
@@ -85,7 +86,15 @@ def datos_informe(
         total_gores = len(catalogo_queries.regiones(solo_gores=True))
 
     regiones = {r.nombre: r for r in catalogo_queries.regiones()}
-    evaluadas = informe_queries.regiones_con_reporte(periodo, incluir_no_aprobados)
+    # Only the expected convenios' reports enter: a convenio signed after the semester ended
+    # does not report on it.
+    esperadas = {c.region.nombre for c in convenios}
+    evaluadas = [
+        n
+        for n in informe_queries.regiones_con_reporte(periodo, incluir_no_aprobados)
+        if n in esperadas
+    ]
+    completitud = anexo4_queries.completitud(periodo)
     omitidas = [c.region.nombre for c in convenios if c.region.nombre not in evaluadas]
 
     celdas = [
@@ -197,6 +206,12 @@ def datos_informe(
         resultados_idg=tuple(resultados_idg),
         comparacion=comparacion,
         matriz=informe_queries.matriz(periodo, indicadores, evaluaciones),
+        fecha_limite=periodo.fecha_limite_anexo4,
+        tardias=tuple((r, d) for r, d in completitud.tardios if r in evaluadas),
+        prorrogas=tuple(
+            (p.region.nombre, p.fecha_limite) for p in anexo4_queries.prorrogas(periodo)
+        ),
+        metas_reprogramadas=informe_queries.metas_reprogramadas(convenios, periodo, evaluadas),
     )
 
 
@@ -336,4 +351,7 @@ def datos_ficha(
         historial=tuple(historial),
         items_anexo5=tuple(items),
         recomendaciones_pendientes=tuple(pendientes),
+        metas_reprogramadas=informe_queries.metas_reprogramadas(
+            [c for c in convenios if c.region_id == region.id], periodo, [region.nombre]
+        ),
     )

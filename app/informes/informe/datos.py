@@ -31,6 +31,21 @@ class _Porcentajes:
 
 
 @dataclass(frozen=True)
+class MetaReprogramada:
+    """A goal whose approved value was changed by an approved reprogramming."""
+
+    region: str
+    idg: int
+    #: "anual" or "semestral" (the semester's own goal)
+    alcance: str
+    original: Decimal | None
+    vigente: Decimal | None
+    motivo: str
+    #: e.g. "Adenda Nº 1 (01.03.2022)" ("" when the change had no adenda)
+    adenda: str
+
+
+@dataclass(frozen=True)
 class FilaConvenio:
     """A row of Cuadro Nº 01: a signed convenio."""
 
@@ -225,6 +240,15 @@ class DatosInforme:
     resultados_idg: tuple[ResultadoIdG, ...]
     comparacion: Comparacion | None
     matriz: tuple[FilaMatriz, ...]
+    #: The semester's Anexo 4 due date (None when ODES set none)
+    fecha_limite: date | None = None
+    #: Evaluated regions whose report arrived after their due date (extension included),
+    #: with the days late: still evaluated and averaged, as every report received
+    tardias: tuple[tuple[str, int], ...] = ()
+    #: Regions given an extension, with their own due date
+    prorrogas: tuple[tuple[str, date], ...] = ()
+    #: Goals of the semester (and its year) in force that differ from the ones first approved
+    metas_reprogramadas: tuple[MetaReprogramada, ...] = ()
 
     @property
     def semestre_romano(self) -> str:
@@ -292,6 +316,8 @@ class DatosFicha:
     historial: tuple[PuntoHistorial, ...]
     items_anexo5: tuple[ItemFicha, ...]
     recomendaciones_pendientes: tuple[ItemFicha, ...] = field(default=())
+    #: The region's goals of the semester reprogrammed after approval (original and in force)
+    metas_reprogramadas: tuple[MetaReprogramada, ...] = field(default=())
 
     @property
     def organo(self) -> str:

@@ -22,6 +22,7 @@ from app.catalogo.models import (
 from app.comun import calculos
 from app.comun.flujo import EstadoReporte
 from app.convenios.models import Convenio, Periodo, Reporte
+from app.convenios.queries import metas as metas_queries
 from app.convenios.queries import periodos as periodos_queries
 from app.extensions import db
 from app.informes.informe.datos import (
@@ -30,6 +31,7 @@ from app.informes.informe.datos import (
     FilaMatriz,
     IndicadorInforme,
     ItemInforme,
+    MetaReprogramada,
     RecomendacionMatriz,
     ResultadoRegion,
     ValorIdG,
@@ -122,6 +124,32 @@ def letras_transferidas() -> dict[int, str]:
 def sigla(region: Region | None) -> str:
     """The region's directorate acronym, "G/DRTPE" when it has none."""
     return (region.organo_sigla if region is not None else None) or "G/DRTPE"
+
+
+def metas_reprogramadas(
+    convenios: list[Convenio], periodo: Periodo, evaluadas: list[str]
+) -> tuple[MetaReprogramada, ...]:
+    """The evaluated regions' goals of the semester (and year) changed by an approved
+    reprogramming: original and in force, with the reason and adenda of the last change."""
+    por_id = {c.id: c for c in convenios if c.region.nombre in evaluadas}
+    filas = []
+    for meta in metas_queries.reprogramadas(por_id, periodo.anio, periodo.semestre):
+        ultima = metas_queries.ultima_reprogramacion(meta.id)
+        adenda = ""
+        if ultima is not None and ultima.adenda is not None:
+            adenda = f"Adenda Nº {ultima.adenda.numero} ({ultima.adenda.fecha:%d.%m.%Y})"
+        filas.append(
+            MetaReprogramada(
+                region=por_id[meta.convenio_id].region.nombre,
+                idg=meta.indicador.numero,
+                alcance="anual" if meta.semestre == 0 else "semestral",
+                original=meta.valor_original,
+                vigente=meta.valor,
+                motivo=ultima.motivo if ultima else "",
+                adenda=adenda,
+            )
+        )
+    return tuple(sorted(filas, key=lambda f: (evaluadas.index(f.region), f.idg, f.alcance)))
 
 
 def resultados_regiones(

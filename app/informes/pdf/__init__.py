@@ -25,15 +25,21 @@ __all__ = ["ficha_region_pdf", "informe_pdf"]
 
 
 def informe_pdf(
-    datos: DatosInforme, *, borrador: bool = False, progreso: Progreso | None = None
+    datos: DatosInforme,
+    *,
+    borrador: bool = False,
+    progreso: Progreso | None = None,
+    version: int | None = None,
+    nota_version: str | None = None,
 ) -> bytes:
     """Build the situational report; ``progreso(fraccion, mensaje)`` is told how far it is.
 
-    With ``borrador`` every page carries a large diagonal "BORRADOR" watermark.
+    With ``borrador`` every page carries a large diagonal "BORRADOR" watermark; a ``version``
+    after the first prints its number and ``nota_version`` (what it corrects) on the cover.
     """
     registrar_fuentes()
     avisar(progreso, 0.0, "Preparando el informe")
-    story = Informe(datos, progreso).story()
+    story = Informe(datos, progreso, version=version, nota_version=nota_version).story()
     salida = io.BytesIO()
 
     def al_avanzar(tipo, valor):

@@ -159,6 +159,11 @@ def texto(valor: object) -> str:
     return escape("" if valor is None else str(valor))
 
 
+def meta_texto(valor) -> str:
+    """A goal as the report prints it: "60,5%", "50%"; "—" when there is none."""
+    return "—" if valor is None else f"{valor.normalize():f}".replace(".", ",") + "%"
+
+
 def pct(valor: int | None) -> str:
     """A whole percentage as the report prints it ("48%"); "—" when there is no value."""
     return "—" if valor is None else f"{valor}%"

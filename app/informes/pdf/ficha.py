@@ -9,7 +9,7 @@ from app.comun.calculos import redondear
 from app.informes.graficos import definicion
 from app.informes.informe import DatosFicha
 from app.informes.pdf import graficos
-from app.informes.pdf.base import ESTILOS, Redactor, pct, texto
+from app.informes.pdf.base import ESTILOS, Redactor, meta_texto, pct, texto
 from app.informes.pdf.situacional import ANCHO_REGION, estilo_tabla
 
 ESTADOS = {
@@ -131,6 +131,15 @@ def story_ficha(datos: DatosFicha) -> list:
             r.vineta(f"<b>IdG {item.idg} – {texto(item.tipo)}:</b> {r.marcado(item.texto)}")
     else:
         r.parrafo("Ninguna evaluación aprobada del semestre nombra a esta región.")
+
+    if datos.metas_reprogramadas:
+        r.titulo("Metas reprogramadas")
+        for m in datos.metas_reprogramadas:
+            adenda = f" ({texto(m.adenda)})" if m.adenda else ""
+            r.parrafo(
+                f"IdG {m.idg}, meta {m.alcance}: original {texto(meta_texto(m.original))}, vigente "
+                f"<b>{texto(meta_texto(m.vigente))}</b>. Motivo: {texto(m.motivo)}{adenda}."
+            )
 
     r.titulo("Recomendaciones dirigidas a la G/DRTPE")
     if datos.recomendaciones_pendientes:

@@ -23,6 +23,9 @@ from app.informes.graficos import definicion
 from app.informes.informe import DatosInforme, periodo_en_texto
 from app.informes.narrativa import (
     CLAVES_LISTA,
+    cantidad,
+    concordar,
+    de_los,
     lista_es,
     numero_con_cifra,
     sustituir,
@@ -35,6 +38,7 @@ from app.informes.pdf.base import (
     Progreso,
     Redactor,
     avisar,
+    meta_texto,
     pct,
     texto,
 )
@@ -88,11 +92,87 @@ def _spans_iguales(valores: list, columna: int, desplazamiento: int) -> list:
     return comandos
 
 
+def _dias(n: int) -> str:
+    return f"{n} día" if n == 1 else f"{n} días"
+
+
+def nota_entregas(d: DatosInforme) -> str:
+    """Footnote 1: convenios signed as of the semester, who omitted the report, who sent it
+    late (with the days, after any extension) — the way the published report names them."""
+    convenios = f" {d.convenio_periodo}" if d.convenio_periodo else ""
+    n = d.convenios_suscritos
+    suscritos = (
+        f"Fue 1 Convenio de Gestión{convenios} suscrito"
+        if n == 1
+        else f"Fueron {n} Convenios de Gestión{convenios} suscritos"
+    )
+    if d.regiones_omitidas:
+        omitidas = lista_es(d.regiones_omitidas)
+        if len(d.regiones_omitidas) == 1:
+            detalle = f"la G/DRTPE de {omitidas} omitió remitir su respectivo informe."
+        else:
+            detalle = f"las G/DRTPE de {omitidas} omitieron remitir sus respectivos informes."
+        nota = f"{suscritos}, de {'el cual' if n == 1 else 'los cuales'} {detalle}"
+    elif n == 1:
+        nota = f"{suscritos} y la G/DRTPE remitió su informe."
+    elif n:
+        nota = f"{suscritos} y todas las G/DRTPE remitieron sus respectivos informes."
+    else:
+        nota = "No hubo Convenios de Gestión suscritos que cubran el semestre."
+    if d.tardias:
+        detalle = lista_es(f"{region} ({_dias(dias)})" for region, dias in d.tardias)
+        if len(d.tardias) == 1:
+            nota += (
+                f" El informe de la G/DRTPE de {detalle} se recibió fuera de plazo; se evalúa "
+                "como todo informe recibido."
+            )
+        else:
+            nota += (
+                f" Los informes de las G/DRTPE de {detalle} se recibieron fuera de plazo; se "
+                "evalúan como todo informe recibido."
+            )
+    if d.prorrogas:
+        nota += (
+            " "
+            + "; ".join(
+                f"La G/DRTPE de {region} tuvo prórroga hasta el {fecha.strftime('%d.%m.%Y')}"
+                for region, fecha in d.prorrogas
+            )
+            + "."
+        )
+    return nota
+
+
+def presentaron(d: DatosInforme) -> str:
+    """How the evaluated regions sent their reports: "que han presentado los reportes en forma
+    oportuna…" only when none was late."""
+    convenio = f"de acuerdo a lo establecido en el Convenio de Gestión {d.convenio_periodo}"
+    if not d.tardias:
+        if d.n_evaluadas == 1:
+            return f"que ha presentado su reporte en forma oportuna {convenio}"
+        return f"que han presentado los reportes en forma oportuna {convenio}"
+    a_tiempo = d.n_evaluadas - len(d.tardias)
+    return (
+        f"que han presentado sus reportes: {a_tiempo} en forma oportuna {convenio} y "
+        f"{len(d.tardias)} fuera de plazo"
+    )
+
+
 class Informe:
     """Writes the report's story from DatosInforme (no database access here)."""
 
-    def __init__(self, datos: DatosInforme, progreso: Progreso | None = None):
+    def __init__(
+        self,
+        datos: DatosInforme,
+        progreso: Progreso | None = None,
+        *,
+        version: int | None = None,
+        nota_version: str | None = None,
+    ):
         self.d = datos
+        #: The report's version (2, 3… print a note of what they correct on the cover)
+        self.version = version
+        self.nota_version = nota_version
         self.r = Redactor()
         self.progreso = progreso
         self._graficos_hechos = 0
@@ -103,13 +183,13 @@ class Informe:
             "anio": str(datos.anio),
             "periodo": periodo_en_texto(datos.periodo_nombre),
             "convenio": datos.convenio_periodo,
-            "n_evaluadas": numero_con_cifra(datos.n_evaluadas),
-            "n_idg": numero_con_cifra(len(datos.indicadores)),
+            "n_evaluadas": numero_con_cifra(datos.n_evaluadas, femenino=True),
+            "n_idg": numero_con_cifra(len(datos.indicadores), apocope=True),
         }
 
     # helpers --------------------------------------------------------------------
     def narrativa(self, clave: str) -> str:
-        return sustituir(self.d.narrativa.get(clave, ""), self.valores)
+        return concordar(sustituir(self.d.narrativa.get(clave, ""), self.valores))
 
     def bloque(self, clave: str) -> None:
         contenido = self.narrativa(clave)
@@ -151,6 +231,15 @@ class Informe:
         if d.convenio_periodo:
             r.parrafo(f"CONVENIO DE GESTIÓN {texto(d.convenio_periodo)}", "titulo")
         r.parrafo(f"{d.semestre_romano} SEMESTRE {d.anio}", "titulo")
+        if self.version and self.version > 1:
+            r.parrafo(f"Versión {self.version}", "subtitulo")
+            if self.nota_version:
+                r.parrafo(
+                    f"Nota de versión: {texto(self.nota_version)} Reemplaza a la versión "
+                    f"{self.version - 1}, que sigue disponible en la página de informes "
+                    "publicados.",
+                    "subtitulo",
+                )
         if d.incluir_no_aprobados:
             r.parrafo(
                 "Versión preliminar: incluye Anexos 4 y Anexos 5 que aún no han sido aprobados.",
@@ -163,6 +252,51 @@ class Informe:
         )
         r.story.append(PageBreak())
 
+    def reprogramaciones(self) -> None:
+        """The goals changed after approval: original and in force, with reason and adenda."""
+        r, d = self.r, self.d
+        if not d.metas_reprogramadas:
+            return
+        numero = r.siguiente_cuadro()
+        n = len(d.metas_reprogramadas)
+        r.parrafo(
+            f"En el Cuadro N° {numero} se detalla{'' if n == 1 else 'n'} "
+            f"{'la meta reprogramada' if n == 1 else f'las {n} metas reprogramadas'} después de "
+            "su aprobación: la programación promedio usa la meta vigente; la original se conserva."
+        )
+        filas = [
+            [
+                _h("Gobierno Regional"),
+                _h("IdG"),
+                _h("Meta"),
+                _h("Original"),
+                _h("Vigente"),
+                _h("Motivo"),
+                _h("Adenda"),
+            ]
+        ]
+        for m in d.metas_reprogramadas:
+            filas.append(
+                [
+                    _p(m.region),
+                    _c(m.idg),
+                    _p(m.alcance),
+                    _c(meta_texto(m.original)),
+                    _c(meta_texto(m.vigente)),
+                    _p(m.motivo),
+                    _p(m.adenda or "—"),
+                ]
+            )
+        tabla = Table(
+            filas,
+            colWidths=[2.8 * cm, 1 * cm, 1.7 * cm, 1.7 * cm, 1.7 * cm, 5.2 * cm, 2.6 * cm],
+            repeatRows=1,
+        )
+        tabla.setStyle(estilo_tabla())
+        r.cuadro(
+            [f"METAS REPROGRAMADAS – {d.semestre_romano} SEMESTRE {d.anio}"], tabla, FUENTE_ODES
+        )
+
     def antecedentes(self) -> None:
         self.r.titulo("I. Antecedentes")
         self.bloque("antecedentes")
@@ -174,22 +308,7 @@ class Informe:
     def objetivos(self) -> None:
         r, d = self.r, self.d
         r.titulo("III. Objetivos")
-        convenios = f" {d.convenio_periodo}" if d.convenio_periodo else ""
-        if d.regiones_omitidas:
-            omitidas = lista_es(d.regiones_omitidas)
-            if len(d.regiones_omitidas) == 1:
-                detalle = f"la G/DRTPE de {omitidas} omitió remitir su respectivo informe."
-            else:
-                detalle = f"las G/DRTPE de {omitidas} omitieron remitir sus respectivos informes."
-            nota = (
-                f"Fueron {d.convenios_suscritos} Convenios de Gestión{convenios} suscritos, de "
-                f"los cuales {detalle}"
-            )
-        else:
-            nota = (
-                f"Fueron {d.convenios_suscritos} Convenios de Gestión{convenios} suscritos y "
-                "todas las G/DRTPE remitieron sus respectivos informes."
-            )
+        nota = nota_entregas(d)
         marca = r.nota(texto(nota))
         inicio = (
             f"Dar a conocer los resultados obtenidos, correspondiente al {d.semestre_ordinal} "
@@ -236,13 +355,23 @@ class Informe:
         r.titulo(f"V. Convenios de Gestión {d.convenio_periodo}".strip())
         self.bloque("convenios_intro")
         numero = r.siguiente_cuadro()
-        frase = (
-            f"En el Cuadro N° {numero} se muestra la relación de los "
-            f"{numero_con_cifra(d.convenios_suscritos, apocope=True)} Convenios de Gestión "
-            f"{texto(d.convenio_periodo)} suscritos entre el MTPE y los Gobiernos Regionales "
+        cobertura = (
             f"(representando el {d.porcentaje_cobertura}% del total de {d.total_gores} gobiernos "
-            "regionales)."
+            "regionales)"
         )
+        if d.convenios_suscritos == 1:
+            frase = (
+                f"En el Cuadro N° {numero} se muestra el único Convenio de Gestión "
+                f"{texto(d.convenio_periodo)} suscrito entre el MTPE y un Gobierno Regional "
+                f"{cobertura}."
+            )
+        else:
+            frase = (
+                f"En el Cuadro N° {numero} se muestra la relación de los "
+                f"{cantidad(d.convenios_suscritos, 'Convenio', 'Convenios')} de Gestión "
+                f"{texto(d.convenio_periodo)} suscritos entre el MTPE y los Gobiernos Regionales "
+                f"{cobertura}."
+            )
         if len(d.regiones_pendientes) == 1:
             frase += (
                 " Quedó pendiente de suscripción el Convenio de Gestión con el Gobierno "
@@ -302,8 +431,8 @@ class Informe:
 
         numero = r.siguiente_cuadro()
         r.parrafo(
-            f"Asimismo, podemos visualizar en el Cuadro N° {numero} el alineamiento de los "
-            f"{numero_con_cifra(len(d.indicadores))} IdG con las funciones transferidas a los "
+            f"Asimismo, podemos visualizar en el Cuadro N° {numero} el alineamiento "
+            f"{de_los(len(d.indicadores), 'IdG', 'IdG')} con las funciones transferidas a los "
             "gobiernos regionales, y a los servicios públicos sectoriales."
         )
         filas = [
@@ -371,17 +500,18 @@ class Informe:
             f"VII. Nivel de cumplimiento al {d.semestre_romano} semestre {d.anio}, según G/DRTPE."
         )
         self.bloque("contexto_vii")
-        n_idg = numero_con_cifra(len(d.indicadores))
+        n_idg = len(d.indicadores)
         desempeno = r.nota(r.marcado(self.narrativa("nota_desempeno")))
         promedio = r.nota(
-            f"Se obtiene al dividir la sumatoria de los resultados de los {n_idg} Indicadores de "
-            "Gestión entre el número de sumandos."
+            "Se obtiene al dividir la sumatoria de los resultados "
+            f"{de_los(n_idg, 'Indicador de Gestión', 'Indicadores de Gestión')} entre el número "
+            "de sumandos."
         )
         r.parrafo(
             f"En el siguiente cuadro se puede visualizar el desempeño{desempeno} "
             f"promedio{promedio} de metas programadas y ejecutadas en el "
-            f"{texto(self.periodo)}, de las {numero_con_cifra(d.n_evaluadas)} G/DRTPE, materia "
-            "del presente informe."
+            f"{texto(self.periodo)}, {de_los(d.n_evaluadas, 'G/DRTPE', 'G/DRTPE', femenino=True)}, "
+            "materia del presente informe."
         )
         filas = [
             [
@@ -427,6 +557,7 @@ class Informe:
             tabla,
             "Información elaborada por la Oficina de Descentralización",
         )
+        self.reprogramaciones()
         if not d.resultados_regiones:
             return
         r.parrafo(
@@ -510,18 +641,17 @@ class Informe:
             )
             return
         r.parrafo(
-            "En los siguientes gráficos se visualiza el nivel de avance de los "
-            f"{numero_con_cifra(len(d.indicadores))} indicadores de gestión implementados en el "
-            f"año fiscal {d.anio} comparados con la meta programada, por cada una de las "
-            f"{numero_con_cifra(d.n_evaluadas)} G/DRTPE que han presentado los reportes en forma "
-            "oportuna de acuerdo a lo establecido en el Convenio de Gestión "
-            f"{texto(d.convenio_periodo)}."
+            "En los siguientes gráficos se visualiza el nivel de avance "
+            f"{de_los(len(d.indicadores), 'indicador de gestión', 'indicadores de gestión')} "
+            f"implementados en el año fiscal {d.anio} comparados con la meta programada, por cada "
+            f"una {de_los(d.n_evaluadas, 'G/DRTPE', 'G/DRTPE', femenino=True)} "
+            f"{texto(presentaron(d))}."
         )
         self.bloque("contexto_ix")
         ant, act = comp.semestre_anterior_romano, d.semestre_romano
         marca = r.nota(
-            "Se obtiene al dividir la sumatoria de los resultados de los "
-            f"{numero_con_cifra(len(d.indicadores))} IdG entre el número de sumandos"
+            "Se obtiene al dividir la sumatoria de los resultados "
+            f"{de_los(len(d.indicadores), 'IdG', 'IdG')} entre el número de sumandos"
         )
         filas = [
             [_h("Gobierno Regional"), _h(f"{ant} Semestre"), "", _h(f"{act} Semestre"), ""],

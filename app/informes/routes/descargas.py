@@ -50,8 +50,9 @@ def _enviar_pdf(archivo: ArchivoInforme, *, adjunto: bool = True):
 
 
 def _publicado_final(archivo: ArchivoInforme) -> bool:
-    """The published final file of a published report: what anyone may read."""
-    return archivo.publicado and not archivo.borrador and archivo.informe.publicado
+    """A final file that was published at some time: what anyone may read. A replaced or
+    withdrawn version stays readable (a published document is never taken back silently)."""
+    return archivo.publicado_en is not None and not archivo.borrador
 
 
 @bp.route("/archivos/<int:archivo_id>")

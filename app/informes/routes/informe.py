@@ -126,7 +126,16 @@ def generar(periodo: str):
         flash(_("Elija si desea generar la vista previa (BORRADOR) o el informe final."), "error")
         return _volver(periodo_obj)
     informe_obj = services.informe_de(periodo_obj, crear=True)
-    solicitud = services.generar(informe_obj, current_user, tipo == "borrador")
+    try:
+        if "nota_version" in request.form:
+            services.fijar_nota_version(
+                informe_obj, request.form.get("nota_version"), usuario=current_user
+            )
+        solicitud = services.generar(informe_obj, current_user, tipo == "borrador")
+    except services.ErrorInforme as error:
+        db.session.rollback()
+        flash(error.mensaje, "error")
+        return _volver(periodo_obj)
     db.session.commit()
     if solicitud.reutilizado:
         flash(

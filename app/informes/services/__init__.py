@@ -22,7 +22,12 @@ from app.informes.services.narrativa import (
     narrativa_por_defecto,
     titulo_seccion,
 )
-from app.informes.services.publicacion import consulta_publicados, despublicar, publicar
+from app.informes.services.publicacion import (
+    consulta_publicados,
+    despublicar,
+    fijar_nota_version,
+    publicar,
+)
 
 __all__ = [
     "MENSAJE_INTERRUMPIDA",
@@ -31,6 +36,7 @@ __all__ = [
     "consulta_publicados",
     "despublicar",
     "editar_narrativa",
+    "fijar_nota_version",
     "generar",
     "huella",
     "informe_de",

@@ -64,6 +64,28 @@ def _datos(periodo: Periodo, informe: Informe | None, borrador: bool):
     )
 
 
+def version_siguiente(informe: Informe) -> int:
+    """The version a new final file of the report is: 1 until one is published, then one more
+    than the newest published version (a published file never changes: a correction is a new
+    version)."""
+    publicadas = [a.numero_version or 1 for a in informe.versiones_publicadas]
+    return max(publicadas, default=0) + 1
+
+
+def exigir_nota_de_version(informe: Informe, version: str) -> None:
+    """Refuse a new final version of a published report without the note of what it corrects."""
+    publicadas = informe.versiones_publicadas
+    if not publicadas or any(a.version_datos == version for a in publicadas):
+        return
+    if not (informe.nota_version or "").strip():
+        raise ErrorInforme(
+            _(
+                "El informe ya tiene una versión publicada: indique qué corrige la nueva "
+                "versión (se imprime en su portada) antes de generarla."
+            )
+        )
+
+
 # --- Jobs ------------------------------------------------------------------------------------
 
 
@@ -129,6 +151,8 @@ def generar(informe: Informe, usuario: Usuario, borrador: bool) -> Solicitud:
     existente = archivo_existente(informe, version, borrador)
     if existente is not None:
         return Solicitud(archivo=existente)
+    if not borrador:
+        exigir_nota_de_version(informe, version)
     cerrar_interrumpidas(informe)
     activa = generacion_activa(informe, borrador)
     if activa is not None:
@@ -242,8 +266,13 @@ def _construir(generacion_id: int, preparados: tuple | None = None) -> None:
         # The version of exactly the data being drawn, even if something changed meanwhile.
         version = datos_informe.huella(datos)
 
+    numero = None if borrador else version_siguiente(informe)
+    nota = (informe.nota_version or "").strip() or None if numero and numero > 1 else None
+
     def terminar(archivo: ArchivoInforme) -> None:
         """Mark the job finished with its file (inside the commit that stores the file)."""
+        if numero is not None and archivo.numero_version is None:
+            archivo.numero_version, archivo.nota_version = numero, nota
         generacion.archivo = archivo
         generacion.estado = EstadoGeneracion.terminado
         generacion.fraccion = 1.0
@@ -251,7 +280,13 @@ def _construir(generacion_id: int, preparados: tuple | None = None) -> None:
 
     existente = archivo_existente(informe, version, borrador)
     if existente is None:
-        contenido = pdf.informe_pdf(datos, borrador=borrador, progreso=_Progreso(generacion))
+        contenido = pdf.informe_pdf(
+            datos,
+            borrador=borrador,
+            progreso=_Progreso(generacion),
+            version=numero,
+            nota_version=nota,
+        )
         if not contenido.startswith(b"%PDF"):
             raise ErrorInforme(_("El generador no produjo un PDF válido."))
         # The job ends in the same commit that stores the file.

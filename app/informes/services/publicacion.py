@@ -13,7 +13,7 @@ from app.convenios.models import Periodo
 from app.extensions import db
 from app.informes.models import ArchivoInforme, EstadoInforme, Informe
 from app.informes.services.archivos import ruta_archivo
-from app.informes.services.generacion import huella
+from app.informes.services.generacion import huella, version_siguiente
 from app.informes.services.narrativa import ErrorInforme, normalizar
 
 
@@ -29,11 +29,15 @@ def publicado(periodo_id: int) -> bool:
 
 
 def consulta_publicados(anio: int | None = None) -> sa.Select:
-    """Select of the published reports, newest semester first, optionally of one year."""
+    """Select of the reports with a published version (withdrawn ones keep their earlier
+    versions public), newest semester first, optionally of one year."""
+    con_version = sa.select(ArchivoInforme.informe_id).where(
+        ArchivoInforme.publicado_en.is_not(None)
+    )
     consulta = (
         sa.select(Informe)
         .join(Informe.periodo)
-        .where(Informe.estado == EstadoInforme.publicado)
+        .where(sa.or_(Informe.estado == EstadoInforme.publicado, Informe.id.in_(con_version)))
         .order_by(Periodo.anio.desc(), Periodo.semestre.desc())
     )
     return consulta.where(Periodo.anio == anio) if anio else consulta
@@ -62,9 +66,15 @@ def publicar(informe: Informe, archivo: ArchivoInforme, *, usuario: Usuario) -> 
     anterior = informe.archivo_publicado
     if anterior is not None and anterior.id == archivo.id:
         raise ErrorInforme(_("Este archivo ya está publicado."))
+    numero = archivo.numero_version or version_siguiente(informe)
     for otro in informe.archivos:
         otro.publicado = False
     archivo.publicado = True
+    # Kept for good: a replaced version stays downloadable on the public page.
+    archivo.publicado_en = archivo.publicado_en or ahora()
+    archivo.numero_version = numero
+    # The note served this version; the next correction writes its own.
+    informe.nota_version = None
     informe.estado = EstadoInforme.publicado
     informe.publicado_en = ahora()
     informe.publicado_por_id = usuario.id
@@ -77,6 +87,24 @@ def publicar(informe: Informe, archivo: ArchivoInforme, *, usuario: Usuario) -> 
         antes={"archivo": anterior.id, "version": anterior.version_corta} if anterior else None,
         despues={"archivo": archivo.id, "version": archivo.version_corta},
     )
+
+
+def fijar_nota_version(informe: Informe, nota: str | None, *, usuario: Usuario) -> None:
+    """Record what the next version of a published report corrects (printed on its cover)."""
+    nota = normalizar(nota)
+    if len(nota) > 1000:
+        raise ErrorInforme(_("La nota de versión admite hasta 1000 caracteres."))
+    if nota == (informe.nota_version or ""):
+        return
+    registrar_evento(
+        "nota_version",
+        "informe",
+        informe.id,
+        usuario_id=usuario.id,
+        antes={"nota_version": informe.nota_version},
+        despues={"nota_version": nota or None},
+    )
+    informe.nota_version = nota or None
 
 
 def despublicar(informe: Informe, *, usuario: Usuario, motivo: str | None) -> None:

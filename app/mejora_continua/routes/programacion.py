@@ -13,6 +13,7 @@ from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 
 from app.auth.permisos import exigir_region
+from app.catalogo import queries as catalogo_queries
 from app.catalogo.models import Region
 from app.comun import listas
 from app.comun.auditoria import historial
@@ -78,6 +79,12 @@ def nuevo_programa():
     return _lista_programas(form)
 
 
+def _numeros_idg(anio: int) -> list[int]:
+    """The IdG numbers of the cycle the programme's year belongs to (its filter's options)."""
+    ciclo = catalogo_queries.ciclo_de_anio(anio)
+    return [i.numero for i in ciclo.indicadores] if ciclo else []
+
+
 @bp.route("/programas/<int:anio>")
 @permitido(Rol.odes, Rol.drtpe, Rol.direccion, Rol.revisor)
 def programa(anio: int):
@@ -89,7 +96,7 @@ def programa(anio: int):
         listas.Campo(
             "unidad", _l("Unidad responsable"), [(u.id, u.sigla) for u in unidades], _l("Todas")
         ),
-        listas.Campo("idg", _l("IdG"), [(n, n) for n in range(1, 13)]),
+        listas.Campo("idg", _l("IdG"), [(n, n) for n in _numeros_idg(programa.anio)]),
     )
     consulta = queries.consulta_actividades(
         programa,

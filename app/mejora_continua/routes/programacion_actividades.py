@@ -10,7 +10,7 @@ from flask import abort, flash, redirect, render_template, request, send_file, u
 from flask_babel import gettext as _
 from flask_login import current_user
 
-from app.catalogo.queries import conjuntos, unidades
+from app.catalogo.queries import ciclo_de_anio, unidades
 from app.comun.auditoria import historial
 from app.comun.base import ahora
 from app.comun.campos import version_leida
@@ -39,9 +39,11 @@ from app.mejora_continua.services import programacion_actividades as actividades
 # --- Activities ----------------------------------------------------------------------------
 
 
-def _opciones_actividad(form: ActividadForm, indicador_id: int | None = None) -> None:
-    """Fill the activity form's choices (recommendations of the IdG when known)."""
-    indicadores = [i for c in conjuntos()[:1] for i in c.indicadores]
+def _opciones_actividad(form: ActividadForm, anio: int, indicador_id: int | None = None) -> None:
+    """Fill the activity form's choices: the IdG of the programme year's cycle, and the
+    recommendations of the IdG when known."""
+    ciclo = ciclo_de_anio(anio)
+    indicadores = list(ciclo.indicadores) if ciclo else []
     form.indicador_id.choices = [(0, _("Seleccione…"))] + [
         (i.id, f"IdG {i.numero} – {i.nombre}") for i in indicadores
     ]
@@ -64,7 +66,7 @@ def nueva_actividad(anio: int):
     """Add an activity to a programme (a directorate adds its own unit's activities)."""
     programa = acceso.programa_o_404(anio)
     form = ActividadForm()
-    _opciones_actividad(form, form.indicador_id.data or None)
+    _opciones_actividad(form, programa.anio, form.indicador_id.data or None)
     if current_user.rol is Rol.direccion and request.method == "GET":
         form.unidad_id.data = current_user.unidad_id
     if form.validate_on_submit():
@@ -119,7 +121,7 @@ def editar_actividad(actividad_id: int):
     """Edit an activity of the user's unit (ODES: any)."""
     actividad = acceso.actividad_gestionada_o_404(actividad_id)
     form = ActividadForm(obj=actividad if request.method == "GET" else None)
-    _opciones_actividad(form, actividad.indicador_id)
+    _opciones_actividad(form, actividad.programa.anio, actividad.indicador_id)
     if request.method == "GET":
         form.recomendacion_ids.data = [i.id for i in actividad.recomendaciones]
         form.version.data = str(actividad.version)

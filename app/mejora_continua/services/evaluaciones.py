@@ -15,6 +15,7 @@ from zoneinfo import ZoneInfo
 from flask_babel import gettext as _
 
 from app.auth.models import Usuario
+from app.auth.permisos import mensaje_publicado, semestre_publicado
 from app.catalogo.models import Indicador
 from app.comun import flujo
 from app.comun.auditoria import registrar_evento
@@ -295,6 +296,8 @@ def reabrir(evaluacion: Evaluacion, *, usuario: Usuario, motivo: str) -> None:
         raise ErrorEvaluacion(_("Solo la ODES puede reabrir un Anexo 5 aprobado."))
     if evaluacion.estado is not EstadoReporte.aprobado:
         raise ErrorEvaluacion(_("Solo se reabre un Anexo 5 aprobado."))
+    if semestre_publicado(evaluacion.periodo_id):
+        raise ErrorEvaluacion(mensaje_publicado())
     motivo = (motivo or "").strip()
     if not motivo:
         raise ErrorEvaluacion(_("Indique el motivo de la reapertura."), "motivo")

@@ -1,0 +1,409 @@
+"""The approved-goals file of a cycle (goals ODES agreed with the regions outside the system):
+a row per goal, every goal of each convenio-year it names, each convenio-year then written as
+ODES would through the goals' pages (services.metas): opened if needed, saved, sent, approved.
+"""
+
+from __future__ import annotations
+
+import functools
+import re
+from dataclasses import dataclass, field
+from datetime import datetime
+from decimal import Decimal
+
+import sqlalchemy as sa
+from flask_babel import gettext as _
+
+from app.auth.models import Usuario
+from app.catalogo import queries as catalogo_queries
+from app.catalogo.models import ConjuntoIndicadores, Indicador
+from app.comun.auditoria import registrar_evento
+from app.comun.base import ahora as ahora_utc
+from app.comun.flujo import EstadoReporte
+from app.comun.roles import Rol
+from app.convenios.models import ANUAL, Convenio, EstadoCelda
+from app.convenios.queries import metas as metas_queries
+from app.convenios.services import metas as metas_services
+from app.convenios.services.ciclo_importacion_filas import (
+    ENTERO,
+    Cambio,
+    Contexto,
+    Fila,
+    Revisada,
+    ciclos_registrados,
+    filas_con_datos,
+    repetida,
+    una_de,
+)
+from app.convenios.services.importacion_filas import ErrorFila
+from app.convenios.services.importacion_lectura import ErrorImportacion
+from app.extensions import db
+
+#: The header of the approved-goals file (docs/formato-ciclo.md), in the documented order.
+COLUMNAS_METAS = ("region", "ciclo", "idg", "anio", "semestre", "estado", "programado")
+
+ESTADOS = {e.value: e for e in EstadoCelda}
+#: 0 is the annual goal; the semesters also as the documents write them.
+SEMESTRES = {"0": ANUAL, "anual": ANUAL, "1": 1, "i": 1, "2": 2, "ii": 2}
+_NUMERO = re.compile(r"-?[0-9]+(\.[0-9]+)?")
+#: Goals are NUMERIC(9, 2).
+LIMITE = Decimal(10_000_000)
+
+
+def nombre_meta(numero: int, semestre: int, region: str, anio: int) -> str:
+    """A goal as the messages name it, e.g. "la meta anual del IdG 3 de Loreto 2022"."""
+    datos = {"numero": numero, "region": region, "anio": anio}
+    if semestre == ANUAL:
+        return _("la meta anual del IdG %(numero)s de %(region)s %(anio)s", **datos)
+    return _(
+        "la meta del %(semestre)s semestre del IdG %(numero)s de %(region)s %(anio)s",
+        semestre="I" if semestre == 1 else "II",
+        **datos,
+    )
+
+
+def falta_meta(numero: int, semestre: int, region: str, anio: int) -> str:
+    """The error of a goal the file does not give."""
+    return _(
+        "Falta %(meta)s. El archivo debe dar todas las metas del año de cada convenio que "
+        "nombra (de cada IdG del ciclo: la anual, la del I y la del II semestre).",
+        meta=nombre_meta(numero, semestre, region, anio),
+    )
+
+
+@dataclass
+class _Grupo:
+    """One convenio-year the file names: its rows, the goals they give, whether any failed."""
+
+    fila: int
+    convenio: Convenio
+    anio: int
+    ciclo: ConjuntoIndicadores
+    dadas: set[tuple[int, int]] = field(default_factory=set)
+    revisadas: list[Revisada] = field(default_factory=list)
+    con_error: bool = False
+
+
+def _programado(fila: Fila, estado: EstadoCelda | None, indicador: Indicador | None):
+    """The goal's figure: required with estado valor (point or comma), empty otherwise."""
+    texto = fila["programado"]
+    if not texto:
+        if estado is EstadoCelda.valor:
+            fila.error(
+                "programado",
+                _("Falta la meta: con estado valor, escriba el número (por ejemplo 60 o 60,5)."),
+            )
+        return None
+    if estado is not None and estado is not EstadoCelda.valor:
+        fila.error(
+            "programado",
+            _(
+                "Con estado %(estado)s la meta va vacía (se leyó «%(valor)s»).",
+                estado=estado.value,
+                valor=texto,
+            ),
+        )
+        return None
+    # A decimal comma is read as a point; a second separator would be a thousands one.
+    numero = texto.replace(",", ".") if texto.count(",") == 1 and "." not in texto else texto
+    if "," in numero:
+        mensaje = _(
+            "«%(valor)s»: escriba la meta sin separador de miles (por ejemplo 1250.5 o 1250,5).",
+            valor=texto,
+        )
+    elif numero.endswith("%"):
+        mensaje = _("«%(valor)s»: escriba solo el número, sin el signo %%.", valor=texto)
+    elif not _NUMERO.fullmatch(numero):
+        mensaje = _("«%(valor)s» no es un número (por ejemplo 60, 60.5 o 60,5).", valor=texto)
+    elif "." in numero and len(numero.split(".")[1]) > 2:
+        mensaje = _("«%(valor)s» tiene más de dos decimales.", valor=texto)
+    elif abs(Decimal(numero)) >= LIMITE:
+        mensaje = _("«%(valor)s» es demasiado grande (máximo 9 999 999.99).", valor=texto)
+    elif Decimal(numero) < 0 and indicador is not None and not indicador.admite_negativo:
+        mensaje = _(
+            "El %(idg)s no admite metas negativas (se leyó «%(valor)s»).",
+            idg=indicador.etiqueta,
+            valor=texto,
+        )
+    else:
+        return Decimal(numero).quantize(Decimal("0.01"))
+    fila.error("programado", mensaje)
+    return None
+
+
+def _indicadores(ciclo_id: int) -> dict[int, Indicador]:
+    """A cycle's IdG by number."""
+    consulta = sa.select(Indicador).filter_by(conjunto_id=ciclo_id)
+    return {i.numero: i for i in db.session.scalars(consulta)}
+
+
+def _convenio(region_id: int, ciclo_id: int) -> Convenio | None:
+    """A region's convenio of a cycle."""
+    consulta = sa.select(Convenio).filter_by(region_id=region_id, conjunto_id=ciclo_id)
+    return db.session.scalar(consulta)
+
+
+class _Catalogo:
+    """The cycles, regions, IdG and convenios the rows name, each looked up once per file."""
+
+    def __init__(self):
+        self.ciclos = ciclos_registrados()
+        self.region = functools.cache(catalogo_queries.region_por_nombre)
+        self.indicadores = functools.cache(_indicadores)
+        self.convenio = functools.cache(_convenio)
+
+
+def _leer_fila(fila: Fila, catalogo: _Catalogo):
+    """Read the columns of one row; returns (convenio, cycle, IdG, year, semester, state,
+    figure), any of them None when its column has an error."""
+    region = catalogo.region(fila["region"])
+    if region is None and fila["region"]:
+        mensaje = _(
+            "No se reconoce la región «%(valor)s» (nombre, código o alias del catálogo).",
+            valor=fila["region"],
+        )
+        fila.error("region", mensaje)
+    elif region is None:
+        fila.error("region", _("Indique la región."))
+    anios = fila.ciclo()
+    ciclo = catalogo.ciclos.get(anios) if anios else None
+    if anios and ciclo is None:
+        fila.error(
+            "ciclo",
+            _(
+                "No existe el ciclo %(ciclo)s: cárguelo antes con el archivo de indicadores.",
+                ciclo=fila["ciclo"],
+            ),
+        )
+    indicador = None
+    if not ENTERO.fullmatch(fila["idg"]):
+        fila.error(
+            "idg",
+            _("Escriba el número del IdG en el ciclo (se leyó «%(valor)s»).", valor=fila["idg"]),
+        )
+    elif ciclo is not None:
+        indicador = catalogo.indicadores(ciclo.id).get(int(fila["idg"]))
+        if indicador is None:
+            fila.error(
+                "idg",
+                _(
+                    "El ciclo %(ciclo)s no tiene el IdG %(numero)s.",
+                    ciclo=ciclo.ciclo,
+                    numero=int(fila["idg"]),
+                ),
+            )
+    anio = fila.entero("anio", 2000, 2100)
+    if anio is not None and ciclo is not None and not ciclo.cubre(anio):
+        fila.error(
+            "anio",
+            _("El año %(anio)s no pertenece al ciclo %(ciclo)s.", anio=anio, ciclo=ciclo.ciclo),
+        )
+        anio = None
+    semestre = fila.opcion("semestre", SEMESTRES, _("0 (la meta anual), 1 o 2"))
+    estado = fila.opcion("estado", ESTADOS, una_de(list(ESTADOS)))
+    valor = _programado(fila, estado, indicador)
+    convenio = None
+    if region is not None and ciclo is not None:
+        convenio = catalogo.convenio(region.id, ciclo.id)
+        nombres = {"region": region.nombre, "ciclo": ciclo.ciclo}
+        if convenio is None:
+            fila.error(
+                "region",
+                _(
+                    "%(region)s no tiene convenio en el ciclo %(ciclo)s: regístrelo antes con el "
+                    "archivo de convenios.",
+                    **nombres,
+                ),
+            )
+        elif not convenio.esta_suscrito:
+            mensaje = _(
+                "El convenio de %(region)s del ciclo %(ciclo)s no está suscrito: sus metas se "
+                "cargan cuando se suscriba.",
+                **nombres,
+            )
+            fila.error("region", mensaje)
+            convenio = None
+    return convenio, ciclo, indicador, anio, semestre, estado, valor
+
+
+def revisar_metas(filas: list[dict[str, str]], errores: list[ErrorFila]) -> list[Revisada]:
+    """Read every row of an approved-goals file, then check each convenio-year it names: not
+    approved yet, and every goal given. Only the rows of convenio-years with no error go on to
+    the services (a partial year would only add their refusals of the gaps)."""
+    catalogo = _Catalogo()
+    grupos: dict[tuple[int, int], _Grupo] = {}
+    vistas: dict[tuple, int] = {}
+    for fila in filas_con_datos(filas, errores):
+        convenio, ciclo, indicador, anio, semestre, estado, valor = _leer_fila(fila, catalogo)
+        if convenio is None or anio is None:
+            continue
+        grupo = grupos.setdefault((convenio.id, anio), _Grupo(fila.numero, convenio, anio, ciclo))
+        if indicador is not None and semestre is not None:
+            nombre = nombre_meta(indicador.numero, semestre, convenio.region.nombre, anio)
+            nombre = nombre[:1].upper() + nombre[1:]
+            clave = (convenio.id, anio, indicador.id, semestre)
+            if not repetida(fila, vistas, clave, "idg", nombre):
+                grupo.dadas.add((indicador.id, semestre))
+            if fila.valida:
+                datos = {"estado": estado, "valor": valor}
+                grupo.revisadas.append(Revisada(fila.numero, clave, datos, nombre))
+                continue
+        grupo.con_error = True
+    revisadas = []
+    for grupo in grupos.values():
+        if _revisar_grupo(grupo, catalogo, errores):
+            revisadas.extend(grupo.revisadas)
+    return revisadas
+
+
+def _revisar_grupo(grupo: _Grupo, catalogo: _Catalogo, errores: list[ErrorFila]) -> bool:
+    """Refuse a convenio-year already approved or missing goals; True when it can be written."""
+    region = grupo.convenio.region.nombre
+    programacion = metas_queries.programacion(grupo.convenio.id, grupo.anio)
+    if programacion is not None and programacion.estado is EstadoReporte.aprobado:
+        errores.append(
+            ErrorFila(
+                grupo.fila,
+                "anio",
+                _(
+                    "Las metas %(anio)s de %(region)s (ciclo %(ciclo)s) ya están aprobadas: no se "
+                    "cargan de nuevo; para cambiar una, solicite su reprogramación.",
+                    anio=grupo.anio,
+                    region=region,
+                    ciclo=grupo.ciclo.ciclo,
+                ),
+            )
+        )
+        return False
+    indicadores = sorted(catalogo.indicadores(grupo.ciclo.id).values(), key=lambda i: i.numero)
+    faltan = [
+        (i, s)
+        for i in indicadores
+        for s in metas_services.SEMESTRES
+        if (i.id, s) not in grupo.dadas
+    ]
+    errores.extend(
+        ErrorFila(grupo.fila, "idg", falta_meta(i.numero, s, region, grupo.anio)) for i, s in faltan
+    )
+    return not (faltan or grupo.con_error)
+
+
+def _usuario_odes(usuario_id: int | None) -> Usuario:
+    """The active ODES account the goals are saved, sent and approved as."""
+    usuario = db.session.get(Usuario, usuario_id) if usuario_id is not None else None
+    if usuario is None or not usuario.activo or usuario.rol is not Rol.odes:
+        raise ErrorImportacion(
+            _("Las metas aprobadas las carga una cuenta activa de la ODES, que las aprueba.")
+        )
+    return usuario
+
+
+def aplicar_metas(revisadas: list[Revisada], errores: list[ErrorFila], contexto: Contexto) -> None:
+    """Write each convenio-year's goals and approve them, as ODES does through the goals' pages:
+    open the year if needed, save, send (a sent proposal is first observed back) and approve."""
+    usuario = _usuario_odes(contexto.usuario_id)
+    ahora = ahora_utc()
+    grupos: dict[tuple[int, int], list[Revisada]] = {}
+    for fila in revisadas:
+        grupos.setdefault(fila.clave[:2], []).append(fila)
+    #: The programmings this file opened (a year opens for every signed convenio at once)
+    abiertas: set[tuple[int, int]] = set()
+    for (convenio_id, anio), filas in grupos.items():
+        convenio = db.session.get(Convenio, convenio_id)
+        escritura = _Escritura(convenio, anio, filas, usuario, ahora, contexto)
+        try:
+            escritura.abrir(abiertas, set(grupos))
+            escritura.aprobar()
+        except metas_services.ErrorMetas as error:
+            errores.append(ErrorFila(escritura.primera, "", error.mensaje))
+            continue
+        contexto.cambios.append(escritura.cambio((convenio_id, anio) in abiertas))
+
+
+@dataclass
+class _Escritura:
+    """One convenio-year of the file on its way to approved goals."""
+
+    convenio: Convenio
+    anio: int
+    filas: list[Revisada]
+    usuario: Usuario
+    ahora: datetime
+    contexto: Contexto
+    columnas: list[str] = field(default_factory=list)
+
+    @property
+    def primera(self) -> int:
+        """The row the convenio-year is reported at: its first in the file."""
+        return self.filas[0].fila
+
+    def abrir(self, abiertas: set[tuple[int, int]], del_archivo: set[tuple[int, int]]) -> None:
+        """Open the year as ODES opens it, when this convenio has no programming yet: a draft
+        for every signed convenio of the cycle (those the file doesn't name are listed)."""
+        if metas_queries.programacion(self.convenio.id, self.anio) is not None:
+            return
+        creadas = metas_services.abrir_programacion(
+            self.convenio.conjunto, self.anio, usuario_id=self.usuario.id
+        )
+        for abierta in creadas:
+            clave = (abierta.convenio_id, abierta.anio)
+            abiertas.add(clave)
+            if clave in del_archivo:
+                continue
+            self.contexto.cambios.append(
+                Cambio(
+                    self.primera,
+                    "crear",
+                    _(
+                        "Programación %(anio)s de %(region)s, en borrador y sin metas (se abrió "
+                        "el año del ciclo para todos sus convenios suscritos)",
+                        anio=self.anio,
+                        region=abierta.convenio.region.nombre,
+                    ),
+                )
+            )
+
+    def aprobar(self) -> None:
+        """Save the file's goals, send and approve them (a sent proposal is observed first)."""
+        programacion = metas_queries.programacion(self.convenio.id, self.anio)
+        if programacion.estado is EstadoReporte.enviado:
+            # The region's sent proposal gives way to the goals agreed, returned as ODES would.
+            metas_services.observar_programacion(
+                programacion,
+                usuario=self.usuario,
+                motivo=_(
+                    "%(motivo)s: metas aprobadas fuera del sistema.",
+                    motivo=self.contexto.motivo or _("Importación de metas aprobadas"),
+                ),
+            )
+        datos = {fila.clave[2:]: fila.datos for fila in self.filas}
+        actuales = metas_queries.metas(self.convenio.id, self.anio)
+        pares = [(actuales[c], v) for c, v in datos.items() if c in actuales]
+        if any(meta.estado is not nuevo["estado"] for meta, nuevo in pares):
+            self.columnas.append("estado")
+        if any(meta.valor != nuevo["valor"] for meta, nuevo in pares):
+            self.columnas.append("programado")
+        metas_services.guardar_metas(programacion, datos, usuario=self.usuario, version=None)
+        metas_services.enviar_programacion(programacion, usuario=self.usuario, ahora=self.ahora)
+        metas_services.aprobar_programacion(programacion, usuario=self.usuario, ahora=self.ahora)
+        registrar_evento(
+            "importar_metas",
+            "programacion_metas",
+            programacion.id,
+            usuario_id=self.usuario.id,
+            despues={"metas": len(datos), "estado": programacion.estado},
+            motivo=self.contexto.motivo,
+        )
+
+    def cambio(self, nueva: bool) -> Cambio:
+        """What the file did to this convenio-year: created, or a draft updated and approved."""
+        texto = _(
+            "Metas %(anio)s de %(region)s (ciclo %(ciclo)s): %(num)s metas, aprobadas",
+            anio=self.anio,
+            region=self.convenio.region.nombre,
+            ciclo=self.convenio.conjunto.ciclo,
+            num=len(self.filas),
+        )
+        if nueva:
+            return Cambio(self.primera, "crear", texto)
+        return Cambio(self.primera, "actualizar", texto, tuple(self.columnas))
