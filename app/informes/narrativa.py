@@ -327,7 +327,7 @@ def numero_en_letras(n: int, *, apocope: bool = False) -> str:
     return " ".join(partes)
 
 
-def _feminino(texto: str) -> str:
+def _femenino(texto: str) -> str:
     """The feminine form of a cardinal: "uno" → "una", "doscientos" → "doscientas"."""
     palabras = texto.split(" ")
     for i, palabra in enumerate(palabras):
@@ -342,7 +342,7 @@ def numero_con_cifra(n: int, *, apocope: bool = False, femenino: bool = False) -
     """The report's way of writing a count: "dieciocho (18)", "tres (03)", "veintiún (21)";
     ``femenino`` agrees with a feminine noun: "una (01) G/DRTPE", "veintiuna (21)"."""
     letras = numero_en_letras(n, apocope=apocope and not femenino)
-    return f"{_feminino(letras) if femenino else letras} ({n:02d})"
+    return f"{_femenino(letras) if femenino else letras} ({n:02d})"
 
 
 def cantidad(n: int, singular: str, plural: str, *, femenino: bool = False) -> str:

@@ -35,9 +35,8 @@ from app.convenios.services.importacion_filas import ErrorFila
 # The Anexo 4 import's own readers: the same decoding, limits and messages for every bulk file.
 from app.convenios.services.importacion_lectura import (
     ErrorImportacion,
-    _columna_con_datos,
-    _leer_csv,
-    _leer_xlsx,
+    leer_tabla,
+    problemas_de_cabecera,
 )
 from app.extensions import db
 
@@ -132,83 +131,25 @@ def leer(tipo: str, nombre: str, contenido: bytes) -> list[dict[str, str]]:
 
     Blank rows are kept (list index + 2 is the spreadsheet's row number); trailing ones are not.
     """
-    extension = Path(nombre or "").suffix.lower()
-    if extension == ".csv":
-        tabla = _leer_csv(contenido)
-    elif extension == ".xlsx":
-        tabla = _leer_xlsx(contenido)
-    else:
-        raise ErrorImportacion(
-            _(
-                "Formato de archivo no admitido (%(valor)s). Use un "
-                "archivo .csv (UTF-8, separado por comas) o .xlsx.",
-                valor=extension or _("sin extensión"),
-            )
-        )
-    if not tabla:
-        raise ErrorImportacion(_("El archivo está vacío."))
-    con_nul = [i + 1 for i, f in enumerate(tabla) if any("\x00" in c for c in f)]
-    if con_nul:  # PostgreSQL refuses NUL characters, and they never belong in this data
-        raise ErrorImportacion(
-            _(
-                "El archivo contiene caracteres no válidos (NUL) en la fila %(con_nul)s.",
-                con_nul=con_nul[0],
-            )
-        )
-    cabecera = [c.strip().lower() for c in tabla[0]]
-    filas = tabla[1:]
-    maximo = MAX_FILAS.get(tipo, MAX_FILAS_CICLO)
-    if len(filas) > maximo:
-        raise ErrorImportacion(
-            _(
-                "El archivo tiene más de %(maximo)s filas de datos; un ciclo no tiene tantas. "
-                "Revise que sea el archivo correcto o divídalo.",
-                maximo=f"{maximo:,}".replace(",", " "),
-            )
-        )
-    # Excel leaves empty trailing header cells: drop a nameless last column with no data.
-    while cabecera and not cabecera[-1] and not _columna_con_datos(filas, len(cabecera) - 1):
-        cabecera.pop()
-    _validar_cabecera(tipo, cabecera)
-    largas = [i + 2 for i, f in enumerate(filas) if any(f[len(cabecera) :])]
-    if largas:
-        lista = ", ".join(str(n) for n in largas[:10]) + ("…" if len(largas) > 10 else "")
-        raise ErrorImportacion(
-            _(
-                "Hay valores fuera de las columnas de la cabecera (filas %(lista)s). Revise que "
-                "ningún valor contenga una coma sin comillas y que no haya columnas sin nombre.",
-                lista=lista,
-            )
-        )
-    return [{c: (f[i] if i < len(f) else "") for i, c in enumerate(cabecera)} for f in filas]
+    return leer_tabla(
+        nombre,
+        contenido,
+        lambda cabecera: _validar_cabecera(tipo, cabecera),
+        maximo=MAX_FILAS.get(tipo, MAX_FILAS_CICLO),
+        mensaje_maximo=lambda maximo: _(
+            "El archivo tiene más de %(maximo)s filas de datos; un ciclo no tiene tantas. "
+            "Revise que sea el archivo correcto o divídalo.",
+            maximo=f"{maximo:,}".replace(",", " "),
+        ),
+    )
 
 
 def _validar_cabecera(tipo: str, cabecera: list[str]) -> None:
     """Refuse a header that is not exactly the kind's columns (in any order)."""
-    if len(cabecera) == 1 and ";" in cabecera[0]:
-        raise ErrorImportacion(
-            _(
-                "El archivo usa punto y coma (;) como separador. Guárdelo "
-                "separado por comas o use un archivo Excel (.xlsx)."
-            )
-        )
-    if "" in cabecera:
-        raise ErrorImportacion(_("La cabecera tiene una columna sin nombre."))
-    repetidas = sorted({c for c in cabecera if cabecera.count(c) > 1})
-    if repetidas:
-        raise ErrorImportacion(
-            _("Columnas repetidas en la cabecera: %(join)s.", join=", ".join(repetidas))
-        )
     columnas = COLUMNAS[tipo]
-    faltan = [c for c in columnas if c not in cabecera]
-    sobran = [c for c in cabecera if c not in columnas]
-    if not (faltan or sobran):
+    problemas = problemas_de_cabecera(cabecera, columnas)
+    if not problemas:
         return
-    problemas = []
-    if faltan:
-        problemas.append(_("faltan las columnas %(join)s", join=", ".join(faltan)))
-    if sobran:
-        problemas.append(_("columnas desconocidas: %(join)s", join=", ".join(sobran)))
     mensaje = _(
         "La cabecera no corresponde al archivo de %(tipo)s: %(problemas)s. Debe ser: %(columnas)s.",
         tipo=nombre_tipo(tipo),

@@ -15,7 +15,7 @@ import re
 import secrets
 import threading
 import time
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable, Sequence
 from datetime import date, datetime
 from decimal import Decimal
 from pathlib import Path
@@ -156,8 +156,16 @@ def _tabla_acotada(filas: Iterable[list[str]]) -> list[list[str]]:
 
 
 @sin_pausas_gc
-def leer_archivo(nombre: str, contenido: bytes) -> list[dict[str, str]]:
-    """Read a CSV (UTF-8, comma) or XLSX (first sheet) file into one dict per data row.
+def leer_tabla(
+    nombre: str,
+    contenido: bytes,
+    validar_cabecera: Callable[[list[str]], None],
+    *,
+    maximo: int | None = None,
+    mensaje_maximo: Callable[[int], str] | None = None,
+) -> list[dict[str, str]]:
+    """Read a CSV (UTF-8, comma) or XLSX (first sheet) file into one dict per data row, its
+    header checked by ``validar_cabecera`` (the Anexo 4 import and the cycle import share it).
 
     Every data row is returned, blank ones included, so that list index + 2 is the row
     number the user sees in the spreadsheet; trailing blank rows are dropped.
@@ -172,7 +180,7 @@ def leer_archivo(nombre: str, contenido: bytes) -> list[dict[str, str]]:
             _(
                 "Formato de archivo no admitido (%(valor)s). Use un "
                 "archivo .csv (UTF-8, separado por comas) o .xlsx.",
-                valor=extension or "sin extensión",
+                valor=extension or _("sin extensión"),
             )
         )
     if not tabla:
@@ -188,10 +196,12 @@ def leer_archivo(nombre: str, contenido: bytes) -> list[dict[str, str]]:
         )
     cabecera = [c.strip().lower() for c in tabla[0]]
     filas = tabla[1:]
+    if maximo is not None and len(filas) > maximo and mensaje_maximo is not None:
+        raise ErrorImportacion(mensaje_maximo(maximo))
     # Excel leaves empty trailing header cells: drop a nameless last column with no data.
     while cabecera and not cabecera[-1] and not _columna_con_datos(filas, len(cabecera) - 1):
         cabecera.pop()
-    _validar_cabecera(cabecera)
+    validar_cabecera(cabecera)
     largas = [i + 2 for i, f in enumerate(filas) if any(f[len(cabecera) :])]
     if largas:
         lista = ", ".join(str(n) for n in largas[:10]) + ("…" if len(largas) > 10 else "")
@@ -207,13 +217,21 @@ def leer_archivo(nombre: str, contenido: bytes) -> list[dict[str, str]]:
     ]
 
 
+def leer_archivo(nombre: str, contenido: bytes) -> list[dict[str, str]]:
+    """Read an Anexo 4 bulk file (CSV or XLSX) into one dict per data row (see leer_tabla)."""
+    return leer_tabla(nombre, contenido, _validar_cabecera)
+
+
 def _columna_con_datos(filas: list[list[str]], indice: int) -> bool:
     """Whether any row has a value in column indice."""
     return any(len(f) > indice and f[indice] for f in filas)
 
 
-def _validar_cabecera(cabecera: list[str]) -> None:
-    """Refuse a header that is not exactly the bulk format (plus the optional columns)."""
+def problemas_de_cabecera(
+    cabecera: list[str], requeridas: Sequence[str], opcionales: Sequence[str] = ()
+) -> list[str]:
+    """Refuse a header that can't be read (";" separator, nameless or repeated columns) and
+    list what else is wrong with it: missing required columns, unknown ones."""
     if len(cabecera) == 1 and ";" in cabecera[0]:
         raise ErrorImportacion(
             _(
@@ -228,13 +246,19 @@ def _validar_cabecera(cabecera: list[str]) -> None:
         raise ErrorImportacion(
             _("Columnas repetidas en la cabecera: %(join)s.", join=", ".join(repetidas))
         )
-    faltan = [c for c in COLUMNAS if c not in cabecera]
-    sobran = [c for c in cabecera if c not in COLUMNAS + OPCIONALES]
+    faltan = [c for c in requeridas if c not in cabecera]
+    sobran = [c for c in cabecera if c not in (*requeridas, *opcionales)]
     problemas = []
     if faltan:
         problemas.append(_("faltan las columnas %(join)s", join=", ".join(faltan)))
     if sobran:
         problemas.append(_("columnas desconocidas: %(join)s", join=", ".join(sobran)))
+    return problemas
+
+
+def _validar_cabecera(cabecera: list[str]) -> None:
+    """Refuse a header that is not exactly the bulk format (plus the optional columns)."""
+    problemas = problemas_de_cabecera(cabecera, COLUMNAS, OPCIONALES)
     if problemas:
         raise ErrorImportacion(
             _(

@@ -359,10 +359,13 @@ def _aplicar_a_anexos(convenio_id: int, anio: int) -> None:
             Reporte.estado != EstadoReporte.aprobado,
         )
     ).all()
+    # The goals of each semester read once, not once per line.
+    por_semestre = {
+        semestre: queries.metas_aprobadas(convenio_id, anio, semestre)
+        for semestre in {linea.reporte.periodo.semestre for linea in lineas}
+    }
     for linea in lineas:
-        meta = queries.metas_aprobadas(convenio_id, anio, linea.reporte.periodo.semestre).get(
-            linea.indicador_id
-        )
+        meta = por_semestre[linea.reporte.periodo.semestre].get(linea.indicador_id)
         if meta is not None:
             aplicar_meta(linea, meta)
 
