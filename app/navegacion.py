@@ -87,7 +87,6 @@ MENU: tuple[Grupo, ...] = (
                     "convenios.nuevo",
                     "convenios.editar",
                     "convenios.importar_ciclo",
-                    "convenios.metas_anuales",
                 ),
             ),
             Entrada(

@@ -102,7 +102,6 @@ ESPERADO: dict[str, set[Rol] | str] = {
     "convenios.reabrir_anexo4": {ODES},
     "convenios.completitud": {ODES, Rol.direccion, Rol.revisor},
     "convenios.resultados": TODOS,
-    "convenios.metas_anuales": {ODES, Rol.drtpe},
     "convenios.subir_evidencia": {Rol.drtpe},
     "convenios.descargar_evidencia": {ODES, Rol.drtpe, Rol.direccion},
     "convenios.eliminar_evidencia": {Rol.drtpe},

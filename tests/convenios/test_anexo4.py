@@ -357,23 +357,24 @@ def test_completeness_counts_on_time_late_and_missing(bd, periodo):
     assert drtpe is not None
 
 
-def test_annual_goals_and_their_original(bd, reporte, client, sesion):
-    sesion.entrar(Rol.drtpe)
+def test_no_page_changes_a_goal_outside_its_programming(bd, reporte, client, sesion):
+    """Regression: the old «Metas anuales» page let a region overwrite an annual goal (70 → 40)
+    with no reason and no approval. Goals now change only through their programming (and an
+    approved reprogramming); the old address answers 404 and writes nothing."""
     convenio = reporte.convenio
     idg = reporte.lineas[0].indicador
-    respuesta = client.post(f"/convenios/{convenio.id}/metas/2021", data={f"meta-{idg.id}": "80,5"})
-    assert "Use punto decimal" in respuesta.text
-    client.post(f"/convenios/{convenio.id}/metas/2021", data={f"meta-{idg.id}": "80"})
-    meta = bd.session.scalar(sa.select(Meta).filter_by(convenio_id=convenio.id))
-    assert meta.valor == 80 and meta.valor_original is None
-    services.fijar_originales([reporte])
+    meta = Meta(convenio=convenio, indicador=idg, anio=2021, valor=Decimal(70))
+    bd.session.add(meta)
     bd.session.commit()
-    client.post(f"/convenios/{convenio.id}/metas/2021", data={f"meta-{idg.id}": "90"})
+    for rol in (Rol.drtpe, Rol.odes):
+        sesion.entrar(rol)
+        respuesta = client.post(
+            f"/convenios/{convenio.id}/metas/2021", data={f"meta-{idg.id}": "40"}
+        )
+        assert respuesta.status_code == 404
+        sesion.salir()
     bd.session.refresh(meta)
-    assert (meta.valor, meta.valor_original) == (90, 80)
-    sesion.salir()
-    sesion.entrar(Rol.drtpe, "drtpe.puno@demo.trabajo.gob.pe")
-    assert client.get(f"/convenios/{convenio.id}/metas/2021").status_code == 404
+    assert meta.valor == Decimal(70)
 
 
 def test_two_real_sessions_saving_the_same_report_one_wins(bd, reporte):

@@ -3,6 +3,7 @@ reprogramming with an adenda, and the Anexo 4 reading the goals in force."""
 
 from __future__ import annotations
 
+import re
 from datetime import UTC, date, datetime
 from decimal import Decimal
 
@@ -276,3 +277,52 @@ def test_the_anexo_4_cannot_change_an_approved_goal(bd, aprobada, loreto, i_2022
     assert "(55)" in error.mensaje and "(50.00)" in error.mensaje
     fila["programado"] = "50"
     assert not importacion.analizar([fila], hoy=date(2022, 8, 1)).errores
+
+
+def test_the_anexo_4_pages_show_the_goal_in_force_and_keep_it_read_only(
+    client, sesion, bd, aprobada, loreto
+):
+    """A goal reprogrammed before the report exists: the Anexo 4 shows original and goal in
+    force, and its edit form offers the programmed value read-only, with the way to change it."""
+    from datetime import timedelta
+
+    periodo = Periodo(
+        anio=2022,
+        semestre=1,
+        abierto=True,
+        fecha_limite_anexo4=date.today() + timedelta(days=30),
+    )
+    bd.session.add(periodo)
+    idg1 = next(
+        m
+        for (_i, s), m in queries.metas(loreto.id, 2022).items()
+        if m.indicador.numero == 1 and s == 1
+    )
+    solicitud = services.solicitar_reprogramacion(
+        idg1,
+        Decimal(40),
+        "Recorte",
+        CategoriaReprogramacion.contexto,
+        usuario=usuario_demo(Rol.drtpe),
+    )
+    services.resolver_reprogramacion(
+        solicitud, aprobar=True, motivo=None, usuario=usuario_demo(Rol.odes), ahora=AHORA
+    )
+    reporte = anexo4_services.obtener_o_crear_reporte(loreto, periodo, usuario_id=None)
+    bd.session.commit()
+    linea = next(x for x in reporte.lineas if x.indicador_numero == 1)
+    assert linea.programado_original is None  # nothing approved in the Anexo 4 yet
+
+    sesion.entrar(Rol.drtpe)
+    ver = client.get(f"/convenios/anexo4/{reporte.id}")
+    assert ver.status_code == 200
+    texto = " ".join(ver.text.replace("\xa0", " ").split())
+    assert "original: 50 % · vigente" in texto
+    assert f'href="/convenios/{loreto.id}/programacion/2022"' in ver.text
+
+    editar = client.get(f"/convenios/anexo4/{reporte.id}/editar")
+    assert editar.status_code == 200
+    posicion = sorted(x.indicador_numero for x in reporte.lineas).index(1)
+    campo = re.search(rf'<input[^>]*name="lineas-{posicion}-programado"[^>]*>', editar.text)
+    assert campo and "readonly" in campo.group(0) and 'value="40' in campo.group(0)
+    assert "Meta aprobada vigente; se cambia solo por reprogramación." in editar.text

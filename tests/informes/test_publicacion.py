@@ -457,3 +457,36 @@ def test_reviewer_gets_a_ficha_only_once_the_semester_is_published(
     sesion.salir()
     sesion.entrar(Rol.revisor)
     assert client.get(f"/informes/ficha/puno?periodo={PERIODO}").status_code == 200
+
+
+def test_the_next_semester_starts_from_the_previous_reports_texts_and_motto(
+    demo, client, sesion, constructor
+):
+    """I-2021's report starts from II-2020's edited texts and motto (copied: a later edit of
+    II-2020 leaves I-2021 alone), and the page says where they come from until they are
+    revised."""
+    sesion.entrar(Rol.odes)
+    client.post(
+        f"/informes/{PERIODO}/narrativa",
+        data={"texto-contexto_vii": "Contexto 2020 editado.", "lema": "LEMA DE PRUEBA"},
+    )
+    siguiente = demo.session.scalar(sa.select(Periodo).filter_by(anio=2021, semestre=1))
+    assert informe_de(siguiente) is None
+    # Before its row exists the page already shows the inherited texts; a build copies them.
+    pagina = client.get("/informes/2021-1").text
+    assert "Contexto 2020 editado." in pagina and 'value="LEMA DE PRUEBA"' in pagina
+    assert "parten de los del informe II Semestre 2020" in pagina
+    client.post("/informes/2021-1/generar", data={"tipo": "borrador"})
+    datos, _borrador = constructor.llamadas[-1]
+    assert datos.narrativa["contexto_vii"] == "Contexto 2020 editado."
+    assert datos.lema == "LEMA DE PRUEBA"
+
+    creado = informe_de(siguiente)
+    assert creado.narrativa == {"contexto_vii": "Contexto 2020 editado."}
+    assert creado.lema == "LEMA DE PRUEBA"
+    client.post(f"/informes/{PERIODO}/narrativa", data={"texto-contexto_vii": "Cambio tardío."})
+    demo.session.expire_all()
+    assert narrativa_efectiva(informe_de(siguiente))["contexto_vii"] == "Contexto 2020 editado."
+    # Once I-2021's own texts are revised the notice goes.
+    client.post("/informes/2021-1/narrativa", data={"texto-contexto_vii": "Contexto 2021."})
+    assert "parten de los del informe" not in client.get("/informes/2021-1").text

@@ -3,11 +3,11 @@
 For each editable object, 30 browsers (threads, each with its own test client and login) read
 the form once, so they all carry the same version, and post it at the same moment (a barrier),
 each with its own value in one field. An object with a version (Anexo 4, Anexo 5, activity,
-convenio, report narrative) keeps exactly one of them: the others get the concurrency message
-and change nothing. An object without one keeps the last save (each is a real change and is
-audited). Two first requests creating the same row (an Anexo 4, an Anexo 5, the report, the
-annual goals of a year) leave one row: the unique constraint refuses the other inserts, and
-those requests also get the concurrency message.
+convenio, report narrative, goal grid) keeps exactly one of them: the others get the concurrency
+message and change nothing. An object without one keeps the last save (each is a real change and
+is audited). Two first requests creating the same row (an Anexo 4, an Anexo 5, the report) leave
+one row: the unique constraint refuses the other inserts, and those requests also get the
+concurrency message.
 
 PostgreSQL only: the in-memory SQLite database of the suite has a single connection, so its
 writers never overlap (CI runs the suite on PostgreSQL with EXIGIR_POSTGRES=1).
@@ -33,8 +33,10 @@ from app.catalogo import services as catalogo_services
 from app.catalogo.models import ConjuntoIndicadores, Indicador, Region
 from app.comun.auditoria import Evento
 from app.comun.concurrencia import MENSAJE_CONCURRENCIA
+from app.comun.flujo import EstadoReporte
 from app.comun.roles import Rol
-from app.convenios.models import Convenio, Meta, Reporte
+from app.convenios.models import Convenio, Meta, ProgramacionMetas, Reporte
+from app.convenios.queries import metas as metas_queries
 from app.informes.models import Informe
 from app.mejora_continua.models.evaluaciones import Evaluacion
 from tests.conftest import Sesion, usuario_demo
@@ -45,7 +47,9 @@ from tests.seguridad.test_formularios_hostiles import (
     _a5,
     _actividad,
     _convenio,
+    _convenio_2022,
     _ids,
+    _metas_2022,
     _periodo,
     _reporte_2021,
 )
@@ -159,12 +163,14 @@ def _evaluacion_2021(bd) -> Evaluacion | None:
     )
 
 
-def _meta_2021(bd) -> Meta | None:
-    return bd.session.scalar(
-        sa.select(Meta)
-        .filter_by(convenio_id=_convenio(bd).id, anio=2021)
-        .order_by(Meta.indicador_id)
-    )
+def _programacion_2022(bd) -> ProgramacionMetas:
+    return metas_queries.programacion(_convenio_2022(bd).id, 2022)
+
+
+def _primera_meta_2022(bd) -> Meta:
+    """The goal in the grid's first row (IdG 1, annual)."""
+    metas = metas_queries.metas(_convenio_2022(bd).id, 2022).values()
+    return min(metas, key=lambda m: (m.indicador.numero, m.semestre))
 
 
 def _region(bd) -> Region:
@@ -218,14 +224,16 @@ CASOS = [
         versionado=True,
     ),
     Caso(
-        "metas_anuales",
-        Rol.odes,
-        lambda bd: f"/convenios/{_convenio(bd).id}/metas/2021",
+        "programacion_metas",
+        Rol.drtpe,
+        lambda bd: _metas_2022(bd, EstadoReporte.borrador),
         None,
-        "meta-{meta}",
+        "metas-0-programado",
         _numero,
-        lambda bd: ("convenio", _convenio(bd).id),
-        lambda bd: _plano(_meta_2021(bd).valor),
+        lambda bd: ("programacion_metas", _programacion_2022(bd).id),
+        lambda bd: _plano(_primera_meta_2022(bd).valor),
+        email=LORETO,
+        versionado=True,
     ),
     Caso(
         "actividad",
@@ -445,8 +453,6 @@ def test_thirty_concurrent_saves_never_fail_and_keep_one_or_each(
     else:
         base = _datos(formulario(html.text, accion, pagina).campos)
     campo = caso.campo
-    if campo and "{meta}" in campo:
-        campo = next(k for k in base if k.startswith("meta-"))
     assert campo is None or campo in base, (campo, list(base))
     tipo, objeto_id = caso.objeto(bd)
     antes = _contar_eventos(bd, tipo, objeto_id)

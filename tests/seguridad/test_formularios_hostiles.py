@@ -536,15 +536,6 @@ CASOS: list[Caso] = [
         "convenios.prorrogas",
         _objetivo(Rol.odes, lambda bd: f"/convenios/periodos/{_periodo(bd).id}/prorrogas"),
     ),
-    Caso(
-        "convenios.metas_anuales",
-        _objetivo(Rol.odes, lambda bd: f"/convenios/{_convenio(bd).id}/metas/2020"),
-    ),
-    Caso(
-        "convenios.metas_anuales",
-        _objetivo(Rol.drtpe, lambda bd: f"/convenios/{_convenio(bd).id}/metas/2021", email=LORETO),
-        nombre="metas_anuales[drtpe]",
-    ),
     # --- Goals committed before the semester, reprogramming ---
     Caso(
         "convenios.abrir_programacion",

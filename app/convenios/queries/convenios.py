@@ -13,7 +13,7 @@ from app.catalogo.models import Indicador, Region, TipoRegion
 from app.catalogo.queries import SeccionRegion
 from app.comun import calculos
 from app.comun.roles import Rol
-from app.convenios.models import ANUAL, Convenio, EstadoConvenio, LineaReporte, Meta
+from app.convenios.models import Convenio, EstadoConvenio, LineaReporte
 from app.extensions import db
 
 ESTADOS_SUSCRITOS = (EstadoConvenio.suscrito, EstadoConvenio.vencido, EstadoConvenio.resuelto)
@@ -154,16 +154,6 @@ def ciclo_reportado(conjunto_id: int) -> bool:
             .limit(1)
         )
     )
-
-
-def metas_anuales(convenio_id: int, anio: int) -> dict[int, Meta]:
-    """The annual goals of a convenio for one year, by indicator id."""
-    return {
-        m.indicador_id: m
-        for m in db.session.scalars(
-            sa.select(Meta).filter_by(convenio_id=convenio_id, anio=anio, semestre=ANUAL)
-        )
-    }
 
 
 def seccion_region(region, usuario) -> SeccionRegion:

@@ -19,16 +19,16 @@ from app.comun.flujo import EstadoReporte
 from app.comun.roles import Rol, permitido
 from app.convenios import bp
 from app.convenios.acceso import (
-    convenio_o_404,
     historial_visible,
     lineas_visibles,
     puede_editar_reporte,
     reporte_editable_o_404,
     reporte_o_404,
 )
-from app.convenios.forms import AccionForm, MotivoForm, ReporteForm, leer_decimal
+from app.convenios.forms import AccionForm, MotivoForm, ReporteForm
 from app.convenios.queries import anexo4 as queries
 from app.convenios.queries import convenios as convenios_queries
+from app.convenios.queries import metas as metas_queries
 from app.convenios.queries import periodos as periodos_queries
 from app.convenios.services import anexo4 as services
 from app.convenios.services.anexo4_lineas import advertencias
@@ -124,9 +124,16 @@ def ver_anexo4(reporte_id: int):
         and services.motivo_bloqueo(reporte, date.today()) is None,
         puede_observar=services.puede_observar(reporte, current_user),
         eventos=historial_visible(reporte, current_user),
+        metas=_metas(reporte),
         form=AccionForm(),
         form_motivo=MotivoForm(),
     )
+
+
+def _metas(reporte) -> dict:
+    """The approved goals in force of the report's semester, by indicator id."""
+    periodo = reporte.periodo
+    return metas_queries.metas_aprobadas(reporte.convenio_id, periodo.anio, periodo.semestre)
 
 
 def _celda(linea) -> calculos.Celda:
@@ -207,6 +214,7 @@ def editar_anexo4(reporte_id: int):
         form=form,
         filas=filas,
         revisiones=revisiones,
+        metas=_metas(reporte),
     )
 
 
@@ -324,43 +332,4 @@ def resultados():
         matriz={(c.region, c.idg): c for c in celdas},
         cumplio=calculos.cumplio,
         veredicto=calculos.veredicto,
-    )
-
-
-@bp.route("/<int:convenio_id>/metas/<int:anio>", methods=["GET", "POST"])
-@permitido(Rol.odes, Rol.drtpe)
-def metas_anuales(convenio_id: int, anio: int):
-    """View and set the annual goal of each IdG for one convenio and year."""
-    convenio = convenio_o_404(convenio_id)
-    indicadores = convenios_queries.indicadores_de(convenio)
-    metas = convenios_queries.metas_anuales(convenio.id, anio)
-    form = AccionForm()
-    errores = {}
-    if form.validate_on_submit():
-        valores = {}
-        for indicador in indicadores:
-            try:
-                valores[indicador.id] = leer_decimal(request.form.get(f"meta-{indicador.id}"))
-            except ValueError as error:
-                errores[indicador.id] = str(error)
-        if not errores:
-            try:
-                services.guardar_metas_anuales(convenio, anio, valores, usuario_id=current_user.id)
-            except services.ErrorAnexo4 as error:
-                db.session.rollback()
-                flash(error.mensaje, "error")
-            else:
-                db.session.commit()
-                flash(_("Metas anuales %(anio)s guardadas.", anio=anio), "exito")
-                return redirect(
-                    url_for("convenios.metas_anuales", convenio_id=convenio.id, anio=anio)
-                )
-    return render_template(
-        "convenios/metas_anuales.html",
-        convenio=convenio,
-        anio=anio,
-        indicadores=indicadores,
-        metas=metas,
-        errores=errores,
-        form=form,
     )

@@ -9,7 +9,6 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from datetime import date, datetime
-from decimal import Decimal
 from typing import Any
 
 import sqlalchemy as sa
@@ -26,7 +25,6 @@ from app.comun.errores import ErrorNegocio
 from app.comun.flujo import EstadoReporte
 from app.comun.roles import Rol
 from app.convenios.models import (
-    ANUAL,
     Convenio,
     EstadoCelda,
     LineaReporte,
@@ -36,7 +34,7 @@ from app.convenios.models import (
 )
 from app.convenios.queries import metas as metas_queries
 from app.convenios.queries.anexo4 import ejecutados_anteriores, prorroga_de
-from app.convenios.queries.convenios import indicadores_de, metas_anuales
+from app.convenios.queries.convenios import indicadores_de
 from app.convenios.services.anexo4_lineas import (
     Revision,
     diferencia_con_meta,
@@ -354,49 +352,3 @@ def reabrir(reporte: Reporte, *, usuario: Usuario, motivo: str) -> None:
         aviso=_("Reabierto por la ODES: %(motivo)s", motivo=motivo),
         usuario_id=usuario.id,
     )
-
-
-# --- Annual goals --------------------------------------------------------------------------
-
-
-def guardar_metas_anuales(
-    convenio: Convenio, anio: int, valores: dict[int, Decimal | None], *, usuario_id: int | None
-) -> None:
-    """Set the annual goal of each IdG (by indicator id) for one convenio and year."""
-    if not (convenio.anio_inicio <= anio <= convenio.anio_fin):
-        raise ErrorAnexo4(
-            _(
-                "El convenio %(periodo)s no cubre el año %(anio)s.",
-                periodo=convenio.periodo,
-                anio=anio,
-            ),
-            "anio",
-        )
-    existentes = metas_anuales(convenio.id, anio)
-    permitidos = {i.id: i for i in indicadores_de(convenio)}
-    antes_total, despues_total = {}, {}
-    for indicador_id, valor in valores.items():
-        indicador = permitidos.get(indicador_id)
-        if indicador is None:
-            raise ErrorAnexo4(_("Un indicador no pertenece al convenio."))
-        if valor is not None and valor < 0 and not indicador.admite_negativo:
-            raise ErrorAnexo4(
-                _("La meta del %(etiqueta)s no puede ser negativa.", etiqueta=indicador.etiqueta)
-            )
-        meta = existentes.get(indicador_id)
-        if meta is None:
-            meta = Meta(convenio=convenio, indicador=indicador, anio=anio, semestre=ANUAL)
-            db.session.add(meta)
-        if meta.valor != valor:
-            antes_total[indicador.etiqueta] = meta.valor
-            despues_total[indicador.etiqueta] = valor
-            meta.valor = valor
-    if despues_total:
-        registrar_evento(
-            "metas_anuales",
-            "convenio",
-            convenio.id,
-            usuario_id=usuario_id,
-            antes=antes_total,
-            despues={"anio": anio, **despues_total},
-        )

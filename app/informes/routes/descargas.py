@@ -76,7 +76,10 @@ def ficha(codigo: str):
     if periodo is None:
         abort(404)
     alcance = alcance_o_404(periodo, region)
-    contenido = pdf.ficha_region_pdf(datos_informe.datos_ficha(region, periodo, alcance=alcance))
+    lema = services.lema_de(services.informe_de(periodo), periodo)
+    contenido = pdf.ficha_region_pdf(
+        datos_informe.datos_ficha(region, periodo, alcance=alcance, lema=lema)
+    )
     return send_file(
         io.BytesIO(contenido),
         mimetype=PDF,

@@ -49,7 +49,9 @@ def _contexto_informe(periodo: Periodo, informe_obj: Informe | None, **extra) ->
             )
         )
     contexto.update(
-        textos=services.narrativa_efectiva(informe_obj),
+        textos=services.narrativa_efectiva(informe_obj, periodo),
+        lema_heredado=services.lema_de(informe_obj, periodo),
+        informe_origen=_sin_revisar(informe_obj, services.informe_anterior(periodo)),
         defecto=services.narrativa_por_defecto(),
         claves=services.claves_narrativa(),
         titulo_seccion=services.titulo_seccion,
@@ -62,6 +64,14 @@ def _contexto_informe(periodo: Periodo, informe_obj: Informe | None, **extra) ->
     )
     contexto.update(extra)
     return contexto
+
+
+def _sin_revisar(informe, anterior):
+    """The report the texts were copied from, while they are still unchanged (else None)."""
+    if anterior is None or informe is None:
+        return anterior
+    iguales = (informe.narrativa or {}) == (anterior.narrativa or {})
+    return anterior if iguales and informe.lema == anterior.lema else None
 
 
 @bp.route("/<periodo>")

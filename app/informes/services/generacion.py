@@ -31,7 +31,7 @@ from app.extensions import db
 from app.informes import informe as datos_informe
 from app.informes.models import ArchivoInforme, EstadoGeneracion, GeneracionInforme, Informe
 from app.informes.services.archivos import archivo_existente, guardar
-from app.informes.services.narrativa import ErrorInforme, narrativa_efectiva
+from app.informes.services.narrativa import ErrorInforme, lema_de, narrativa_efectiva
 
 log = logging.getLogger(__name__)
 
@@ -59,8 +59,8 @@ def _datos(periodo: Periodo, informe: Informe | None, borrador: bool):
     return datos_informe.datos_informe(
         periodo,
         incluir_no_aprobados=borrador,
-        narrativa=narrativa_efectiva(informe),
-        lema=informe.lema if informe else None,
+        narrativa=narrativa_efectiva(informe, periodo),
+        lema=lema_de(informe, periodo),
     )
 
 

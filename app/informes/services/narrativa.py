@@ -45,17 +45,42 @@ class ErrorInforme(ErrorNegocio):
 
 
 def informe_de(periodo: Periodo, *, crear: bool = False) -> Informe | None:
-    """The semester's report row (created, unsaved-until-commit, when crear is set)."""
+    """The semester's report row (created, unsaved-until-commit, when crear is set).
+
+    A new row starts from the texts and motto of the previous semester's report (copied, so a
+    later edit of that report does not change this one)."""
     informe = db.session.scalar(sa.select(Informe).filter_by(periodo_id=periodo.id))
     if informe is None and crear:
-        informe = Informe(periodo=periodo, estado=EstadoInforme.borrador, narrativa={})
+        anterior = informe_anterior(periodo)
+        informe = Informe(
+            periodo=periodo,
+            estado=EstadoInforme.borrador,
+            narrativa=dict(anterior.narrativa or {}) if anterior else {},
+            lema=anterior.lema if anterior else None,
+        )
         db.session.add(informe)
         db.session.flush()
     return informe
 
 
+def informe_anterior(periodo: Periodo) -> Informe | None:
+    """The newest report of a semester before `periodo` (the texts a new report starts from)."""
+    return db.session.scalar(
+        sa.select(Informe)
+        .join(Periodo, Periodo.id == Informe.periodo_id)
+        .where(
+            sa.or_(
+                Periodo.anio < periodo.anio,
+                sa.and_(Periodo.anio == periodo.anio, Periodo.semestre < periodo.semestre),
+            )
+        )
+        .order_by(Periodo.anio.desc(), Periodo.semestre.desc())
+        .limit(1)
+    )
+
+
 def narrativa_por_defecto() -> dict[str, str]:
-    """The 2020 texts, the default of every narrative section."""
+    """The texts of the published II-2020 report (document 004), what «restaurar» returns to."""
     return dict(NARRATIVA_POR_DEFECTO)
 
 
@@ -71,8 +96,11 @@ def titulo_seccion(clave: str) -> str:
     return TITULOS_NARRATIVA.get(clave, clave.replace("_", " ").capitalize())
 
 
-def narrativa_efectiva(informe: Informe | None) -> dict[str, str]:
-    """Every narrative section: the report's override where there is one, else the default."""
+def narrativa_efectiva(informe: Informe | None, periodo: Periodo | None = None) -> dict[str, str]:
+    """Every narrative section: the report's override where there is one, else the default.
+    Without a report row yet, the texts it will start from (the previous report's)."""
+    if informe is None and periodo is not None:
+        informe = informe_anterior(periodo)
     guardada = (informe.narrativa or {}) if informe is not None else {}
     # Only known sections: a key left over from an older set of sections is ignored.
     return narrativa_completa({k: v for k, v in guardada.items() if k in NARRATIVA_POR_DEFECTO})
@@ -152,3 +180,10 @@ def editar_narrativa(
         despues=despues,
     )
     return {}
+
+
+def lema_de(informe: Informe | None, periodo: Periodo) -> str | None:
+    """The report's motto; without a report row yet, the one it will start from."""
+    if informe is None:
+        informe = informe_anterior(periodo)
+    return informe.lema if informe is not None else None
