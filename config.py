@@ -37,6 +37,45 @@ class Config:
     # If Redis can't be reached, count in memory meanwhile, never refuse logins for it.
     RATELIMIT_IN_MEMORY_FALLBACK_ENABLED = True
     RATELIMIT_SWALLOW_ERRORS = True
+    # Background jobs (app/comun/tareas.py): "redis" (RQ queues on REDIS_URL, run by
+    # `flask cola trabajador`), "hilo" (a thread of the web process) or "sincrono" (at once, in
+    # the caller). Empty: "redis" when REDIS_URL is set, else "hilo".
+    TAREAS_MODO = os.environ.get("TAREAS_MODO", "")
+    # Prefix of the queue names and keys in Redis (several deployments may share one server).
+    COLA_PREFIJO = os.environ.get("COLA_PREFIJO", "convenios")
+    # Seconds between the attempts of a job that is retried (an e-mail the server refused).
+    TAREAS_ESPERAS_REINTENTO = [
+        int(x) for x in os.environ.get("TAREAS_ESPERAS_REINTENTO", "10,60,300,900,3600").split(",")
+    ]
+    # Periodic jobs started by `flask cola planificador`: (function, cron in UTC).
+    TAREAS_PERIODICAS = [
+        # Reminders of deadlines and the weekly digest (idempotent: each arrives once).
+        ("app.notificaciones.services.recordatorios.enviar_recordatorios", "5 * * * *"),
+        # E-mails still pending after the queue's own retries (SMTP was down): one more try.
+        ("app.notificaciones.services.correo.reenviar_pendientes", "35 * * * *"),
+    ]
+    # Where uploaded and generated files are kept: "disco" (ARCHIVOS_DIR, one host) or "bd"
+    # (the database, seen by every app server that shares it).
+    ALMACENAMIENTO = os.environ.get("ALMACENAMIENTO", "disco")
+    # E-mail (Flask-Mailman). Without MAIL_SERVER messages are printed on the console.
+    MAIL_SERVER = os.environ.get("MAIL_SERVER", "")
+    MAIL_PORT = int(os.environ.get("MAIL_PORT") or 25)
+    MAIL_USERNAME = os.environ.get("MAIL_USERNAME") or None
+    MAIL_PASSWORD = os.environ.get("MAIL_PASSWORD") or None
+    MAIL_USE_TLS = os.environ.get("MAIL_USE_TLS", "") == "1"
+    MAIL_USE_SSL = os.environ.get("MAIL_USE_SSL", "") == "1"
+    MAIL_TIMEOUT = 20
+    MAIL_DEFAULT_SENDER = os.environ.get(
+        "MAIL_DEFAULT_SENDER", "Convenios de Gestión <no-responder@trabajo.gob.pe>"
+    )
+    # "smtp" when MAIL_SERVER is set, else "console" (printed); MAIL_BACKEND=file writes each
+    # message under MAIL_FILE_PATH instead.
+    MAIL_BACKEND = os.environ.get("MAIL_BACKEND") or (
+        "smtp" if os.environ.get("MAIL_SERVER") else "console"
+    )
+    MAIL_FILE_PATH = os.environ.get("MAIL_FILE_PATH") or None
+    # Address of the app as users reach it: the links in e-mails start with it.
+    URL_PUBLICA = os.environ.get("URL_PUBLICA", "http://127.0.0.1:5000")
     # Reverse proxies in front of the app whose X-Forwarded-For/-Proto are trusted (werkzeug
     # ProxyFix); 0 = none, the client's address is the connection's.
     PROXY_SALTOS = int(os.environ.get("PROXY_SALTOS") or 0)
@@ -60,6 +99,13 @@ class TestingConfig(Config):
     SERVER_NAME = "localhost"
     # Every test client comes from 127.0.0.1; the limiter's own tests turn it on.
     RATELIMIT_ENABLED = False
+    # Jobs run at once in the caller; the queue's own tests start Redis workers.
+    TAREAS_MODO = "sincrono"
+    REDIS_URL = ""
+    ALMACENAMIENTO = "disco"
+    # E-mails are kept in memory (flask_mailman outbox), never sent.
+    MAIL_BACKEND = "locmem"
+    URL_PUBLICA = "http://localhost"
 
 
 class ProductionConfig(Config):
@@ -80,6 +126,13 @@ class ProductionConfig(Config):
         cls.SECRET_KEY = os.environ["SECRET_KEY"]
         cls.SQLALCHEMY_DATABASE_URI = os.environ["DATABASE_URL"]
         cls.REDIS_URL = os.environ.get("REDIS_URL", "")
+        cls.TAREAS_MODO = os.environ.get("TAREAS_MODO", "")
+        cls.ALMACENAMIENTO = os.environ.get("ALMACENAMIENTO", "disco")
+        cls.MAIL_SERVER = os.environ.get("MAIL_SERVER", "")
+        cls.MAIL_BACKEND = os.environ.get("MAIL_BACKEND") or (
+            "smtp" if cls.MAIL_SERVER else "console"
+        )
+        cls.URL_PUBLICA = os.environ.get("URL_PUBLICA", cls.URL_PUBLICA)
         cls.PROXY_SALTOS = int(os.environ.get("PROXY_SALTOS") or 0)
 
 

@@ -20,13 +20,19 @@ def create_app(config_class: type[Config] | None = None) -> Flask:
     app.config.from_object(config_class)
     os.makedirs(app.instance_path, exist_ok=True)
 
-    from app.extensions import babel, cache, csrf, db, limiter, login_manager, migrate
+    from app.extensions import babel, cache, csrf, db, limiter, login_manager, mail, migrate
 
     db.init_app(app)
     migrate.init_app(app, db)
     csrf.init_app(app)
     babel.init_app(app)
     login_manager.init_app(app)
+    mail.init_app(app)
+    if app.config.get("REDIS_URL") and app.config.get("CACHE_TYPE") == "SimpleCache":
+        # Pages stored once for every worker and host (keyed by the data version anyway).
+        app.config["CACHE_TYPE"] = "RedisCache"
+        app.config.setdefault("CACHE_REDIS_URL", app.config["REDIS_URL"])
+        app.config.setdefault("CACHE_KEY_PREFIX", f"{app.config.get('COLA_PREFIJO')}:pagina:")
     cache.init_app(app)
     # Redis when REDIS_URL is set: every worker and host shares the counts.
     app.config.setdefault("RATELIMIT_STORAGE_URI", app.config.get("REDIS_URL") or "memory://")
@@ -43,6 +49,7 @@ def create_app(config_class: type[Config] | None = None) -> Flask:
     from app.informes import publicaciones_bp
     from app.main import bp as main_bp
     from app.mejora_continua import bp as mejora_bp
+    from app.notificaciones import bp as notificaciones_bp
 
     app.register_blueprint(main_bp)
     app.register_blueprint(auth_bp)
@@ -51,11 +58,15 @@ def create_app(config_class: type[Config] | None = None) -> Flask:
     app.register_blueprint(mejora_bp)
     app.register_blueprint(informes_bp)
     app.register_blueprint(publicaciones_bp)
+    app.register_blueprint(notificaciones_bp)
 
     from app.auth.cli import usuarios_cli
+    from app.comun.almacenamiento.cli import archivos_cli
     from app.comun.cache_paginas import paginas_cli
     from app.comun.respaldo import respaldo_cli
+    from app.comun.tareas_cli import cola_cli
     from app.convenios.cli import anexo4_cli, ciclo_cli
+    from app.notificaciones.cli import notificaciones_cli
     from seed.comandos import seed_cli
 
     app.cli.add_command(seed_cli)
@@ -64,6 +75,9 @@ def create_app(config_class: type[Config] | None = None) -> Flask:
     app.cli.add_command(anexo4_cli)
     app.cli.add_command(ciclo_cli)
     app.cli.add_command(paginas_cli)
+    app.cli.add_command(cola_cli)
+    app.cli.add_command(archivos_cli)
+    app.cli.add_command(notificaciones_cli)
 
     from app.informes.cli import informe_cli
 

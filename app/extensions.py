@@ -7,6 +7,7 @@ from flask_caching import Cache
 from flask_limiter import Limiter
 from flask_limiter.util import get_remote_address
 from flask_login import LoginManager
+from flask_mailman import Mail
 from flask_migrate import Migrate
 from flask_sqlalchemy import SQLAlchemy
 from flask_wtf.csrf import CSRFProtect
@@ -37,6 +38,9 @@ cache = Cache()
 #: Attempts per client address (the login form); counts live in RATELIMIT_STORAGE_URI, which
 #: create_app takes from REDIS_URL (shared by every worker and host) or keeps in memory.
 limiter = Limiter(key_func=get_remote_address)
+#: E-mail (Flask-Mailman): MAIL_BACKEND "smtp" (MAIL_SERVER…), "console" (make run) or "locmem"
+#: (tests); messages are sent by queue jobs (app/notificaciones/services/correo.py).
+mail = Mail()
 
 
 @limiter.request_filter

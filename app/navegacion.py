@@ -14,8 +14,10 @@ from typing import Any
 from flask import current_app, request, url_for
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
+from sqlalchemy.exc import SQLAlchemyError
 
 from app.comun.roles import Rol, regla_de
+from app.notificaciones import queries as notificaciones_queries
 
 
 @dataclass(frozen=True)
@@ -161,6 +163,7 @@ MENU: tuple[Grupo, ...] = (
                 "auth.usuarios",
                 _en("auth.nuevo_usuario", "auth.editar_usuario"),
             ),
+            Entrada(_l("Correos enviados"), "notificaciones.envios"),
         ),
     ),
 )
@@ -194,7 +197,20 @@ def menu(rol: Rol, endpoint: str | None) -> list[dict]:
 
 
 def contexto() -> dict:
-    """Template context: the menu of the logged-in user (empty for visitors)."""
+    """Template context: the menu of the logged-in user and their unread notifications (one
+    count per page; nothing for visitors)."""
     if not current_user.is_authenticated:
-        return {"menu_principal": []}
-    return {"menu_principal": menu(current_user.rol, request.endpoint)}
+        return {"menu_principal": [], "avisos_sin_leer": 0}
+    return {
+        "menu_principal": menu(current_user.rol, request.endpoint),
+        "avisos_sin_leer": _sin_leer(),
+    }
+
+
+def _sin_leer() -> int:
+    """The header's unread count; 0 when the database can't answer (an error page must still
+    render after a failed query)."""
+    try:
+        return notificaciones_queries.sin_leer(current_user.id)
+    except SQLAlchemyError:
+        return 0

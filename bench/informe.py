@@ -1,7 +1,7 @@
 """Speed of the situational report: built from scratch, against its floor, again, with history.
 
 Every build goes through the path a user takes: ODES signs in, POSTs "generar informe final"
-(INFORME_SINCRONO, so the build runs inside the request: data, PDF, stored file) and GETs the
+(TAREAS_MODO="sincrono", so the build runs inside the request: data, PDF, stored file) and GETs the
 stored file. Figures (issue 7):
 
 - from scratch (no stored file): II Semestre 2020 of the real data, median ≤ 3 s;
@@ -44,7 +44,7 @@ class Sesion:
 
     def __init__(self, url: str, carpeta: str):
         self.app = aplicacion(url, carpeta)
-        self.app.config.update(WTF_CSRF_ENABLED=False, INFORME_SINCRONO=True)
+        self.app.config.update(WTF_CSRF_ENABLED=False, TAREAS_MODO="sincrono")
         self.cliente = self.app.test_client()
         respuesta = self.cliente.post("/login", data={"email": CUENTA, "clave": CLAVE})
         if respuesta.status_code != 302:
@@ -52,6 +52,7 @@ class Sesion:
 
     def olvidar(self) -> None:
         """Delete the semester's stored files and jobs, so the next build starts from scratch."""
+        from app.comun import almacenamiento
         from app.convenios.models import Periodo
         from app.extensions import db
         from app.informes import services
@@ -67,7 +68,7 @@ class Sesion:
             if informe is None:
                 return
             for archivo in informe.archivos:
-                services.ruta_archivo(archivo).unlink(missing_ok=True)
+                almacenamiento.borrar_al_confirmar(services.CARPETA_ARCHIVOS, archivo.ruta)
             db.session.execute(sa.delete(GeneracionInforme).filter_by(informe_id=informe.id))
             db.session.execute(sa.delete(ArchivoInforme).filter_by(informe_id=informe.id))
             db.session.commit()

@@ -22,6 +22,7 @@ CAPAS: tuple[tuple[str, tuple[str, ...]], ...] = (
     ("nucleo", ("config", "app.extensions", "app.comun")),
     ("catalogo", ("app.catalogo",)),
     ("auth", ("app.auth",)),
+    ("notificaciones", ("app.notificaciones",)),
     ("convenios", ("app.convenios",)),
     ("mejora_continua", ("app.mejora_continua",)),
     ("informes", ("app.informes",)),

@@ -110,6 +110,7 @@ MENU_POR_ROL = {
         "Programación de metas",
         "Reprogramaciones",
         "Usuarios",
+        "Correos enviados",
     },
     Rol.drtpe: {
         "Inicio",

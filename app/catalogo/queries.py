@@ -70,19 +70,42 @@ def regiones_con_detalle() -> list[Region]:
     )
 
 
+class IndiceRegiones:
+    """Every region by the keys a written name may match, read once (two queries): a file of
+    thousands of rows resolves each name with a dictionary lookup, not a pass over all regions."""
+
+    def __init__(self) -> None:
+        self._nombres: dict[str, Region] = {}
+        self._codigos: dict[str, Region] = {}
+        for region in regiones():
+            self._nombres.setdefault(normalizar(region.nombre), region)
+            self._codigos.setdefault(normalizar(region.codigo.replace("-", " ")), region)
+        self._alias = dict(
+            db.session.execute(
+                sa.select(RegionAlias.clave, Region).join(
+                    Region, Region.id == RegionAlias.region_id
+                )
+            ).all()
+        )
+
+    def buscar(self, nombre: str) -> Region | None:
+        """The region named nombre (canonical name, code or alias; accents and case ignored)."""
+        clave = normalizar(nombre)
+        if not clave:
+            return None
+        # A code is written with hyphens ("la-libertad"): compared with its words.
+        return (
+            self._nombres.get(clave)
+            or self._codigos.get(normalizar(nombre.replace("-", " ")))
+            or self._alias.get(clave)
+        )
+
+
 def region_por_nombre(nombre: str) -> Region | None:
     """Find a region by canonical name, code or any known alias, ignoring accents and case."""
-    clave = normalizar(nombre)
-    if not clave:
+    if not normalizar(nombre):
         return None
-    # A code is written with hyphens ("la-libertad"): compared with its words.
-    palabras = normalizar(nombre.replace("-", " "))
-    for region in regiones():
-        if clave == normalizar(region.nombre) or palabras == normalizar(
-            region.codigo.replace("-", " ")
-        ):
-            return region
-    return db.session.scalar(sa.select(Region).join(RegionAlias).where(RegionAlias.clave == clave))
+    return IndiceRegiones().buscar(nombre)
 
 
 def funciones() -> list[FuncionLOGR]:

@@ -92,7 +92,7 @@ class ArchivoInforme(db.Model):
     version_datos: Mapped[str] = mapped_column(sa.String(64))
     #: Preview with unapproved data and a "BORRADOR" watermark; never publishable
     borrador: Mapped[bool] = mapped_column(default=False)
-    #: Random file name under <archivos>/informes/
+    #: Random name of the stored file (app/comun/almacenamiento, folder "informes")
     ruta: Mapped[str] = mapped_column(sa.String(80), unique=True)
     tamanio: Mapped[int]
     #: The file currently published (at most one per report)
@@ -139,7 +139,7 @@ class EstadoGeneracion(enum.Enum):
 
 
 class GeneracionInforme(TimestampMixin, db.Model):
-    """One request to build a report file; the builder writes its progress here."""
+    """One request to build a report file: who asked, the queue job, the outcome, the file."""
 
     __tablename__ = "generacion_informe"
 
@@ -159,6 +159,8 @@ class GeneracionInforme(TimestampMixin, db.Model):
     #: The stored file, once terminado
     archivo_id: Mapped[int | None] = mapped_column(sa.ForeignKey("archivo_informe.id"))
     creado_por_id: Mapped[int | None] = mapped_column(sa.ForeignKey("usuario.id"))
+    #: The queue job building the file (its progress is read from the job while it runs)
+    tarea_id: Mapped[str | None] = mapped_column(sa.String(64))
 
     informe: Mapped[Informe] = relationship()
     archivo: Mapped[ArchivoInforme | None] = relationship()

@@ -2,15 +2,14 @@
 
 from __future__ import annotations
 
-import uuid
 from datetime import date
 
 import pytest
 import sqlalchemy as sa
-from flask import current_app
 
 from app.auth.models import Usuario
 from app.catalogo.models import ConjuntoIndicadores, FuncionLOGR, Indicador, Region, UnidadMTPE
+from app.comun import almacenamiento
 from app.comun.base import ahora
 from app.comun.roles import Rol, regla_de
 from app.convenios.models import Convenio, EstadoReporte, Periodo
@@ -24,7 +23,7 @@ from app.informes.models import (
     GeneracionInforme,
     Informe,
 )
-from app.informes.services.archivos import carpeta_informes
+from app.informes.services.archivos import CARPETA as CARPETA_INFORMES
 from app.mejora_continua.models.planes import FilaMatrizLogica, NivelGobierno, PlanMejora, TipoFila
 from app.mejora_continua.models.programacion import (
     Actividad,
@@ -34,6 +33,7 @@ from app.mejora_continua.models.programacion import (
 )
 from app.mejora_continua.services.evaluaciones import obtener_o_crear_evaluacion
 from app.mejora_continua.services.programacion import registrar_ejecucion
+from app.notificaciones.models import EnvioCorreo, EstadoEnvio, Notificacion, TipoNotificacion
 from tests.conftest import usuario_demo
 
 ODES = Rol.odes
@@ -164,6 +164,12 @@ ESPERADO: dict[str, set[Rol] | str] = {
     "informes.ficha": TODOS,
     "publicaciones.lista": PUBLICO,
     "publicaciones.archivo": PUBLICO,
+    "notificaciones.lista": TODOS,
+    "notificaciones.leer": TODOS,
+    "notificaciones.leer_todas": TODOS,
+    "notificaciones.preferencias": TODOS,
+    "notificaciones.envios": {ODES},
+    "notificaciones.reintentar": {ODES},
 }
 
 
@@ -195,13 +201,12 @@ def _argumentos(bd) -> dict[str, object]:
     archivo = ArchivoInforme(
         informe=informe,
         version_datos="0" * 64,
-        ruta=f"{uuid.uuid4().hex}.pdf",
+        ruta=almacenamiento.guardar(CARPETA_INFORMES, "pdf", PDF_MUESTRA),
         publicado=True,
         publicado_en=ahora(),
         numero_version=1,
     )
     archivo.tamanio = len(PDF_MUESTRA)
-    (carpeta_informes(current_app) / archivo.ruta).write_bytes(PDF_MUESTRA)
     generacion = GeneracionInforme(informe=informe, estado=EstadoGeneracion.terminado)
     bd.session.add_all([informe, archivo, generacion])
     # A 2021 programme with an activity of the DNCCL's IdG run in Loreto and executed with
@@ -229,8 +234,25 @@ def _argumentos(bd) -> dict[str, object]:
         hoy=date.today(),
         ahora=ahora(),
     )
+    # A failed e-mail of the outbox (the ODES's retry button).
+    aviso = Notificacion(
+        usuario=drtpe,
+        tipo=TipoNotificacion.anexo4_aprobado,
+        titulo="Anexo 4 aprobado",
+        texto="Texto",
+        url="/convenios/anexo4",
+    )
+    envio = EnvioCorreo(
+        notificacion=aviso,
+        destinatario=drtpe.email,
+        asunto=aviso.titulo,
+        estado=EstadoEnvio.fallido,
+        intentos=1,
+    )
+    bd.session.add_all([aviso, envio])
     bd.session.commit()
     return {
+        "envio_id": envio.id,
         "reporte_id": reporte.id,
         "periodo_id": periodo.id,
         "anio": 2021,

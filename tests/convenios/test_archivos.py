@@ -14,6 +14,7 @@ from openpyxl import load_workbook
 
 from app.catalogo.models import Region
 from app.comun import hojas
+from app.comun.almacenamiento import disco
 from app.comun.auditoria import Evento
 from app.comun.roles import Rol
 from app.convenios.models import (
@@ -185,7 +186,7 @@ def test_path_traversal_name_is_sanitised_and_stored_in_the_evidence_folder(
     assert "/" not in evidencia.archivo and ".." not in evidencia.archivo
     (guardado,) = _archivos(carpeta)
     assert guardado.parent == carpeta / "evidencias"
-    assert guardado == evidencias.ruta_evidencia(evidencia)
+    assert guardado == disco.ruta(evidencias.CARPETA, evidencia.archivo)
     assert guardado.read_bytes() == PDF
 
 
@@ -209,7 +210,7 @@ def test_delete_evidence_removes_row_and_file_and_is_audited(bd, reporte, client
     sesion.entrar(Rol.drtpe)
     _subir(client, _linea(reporte, 3).id, "acta.pdf", PDF)
     (evidencia,) = _evidencias(bd)
-    ruta = evidencias.ruta_evidencia(evidencia)
+    ruta = disco.ruta(evidencias.CARPETA, evidencia.archivo)
     url = f"/convenios/anexo4/evidencias/{evidencia.id}/eliminar"
 
     sesion.salir()

@@ -9,6 +9,7 @@ from pathlib import Path
 import sqlalchemy as sa
 
 from app.comun import almacenamiento
+from app.comun.almacenamiento import disco
 from app.comun.roles import Rol
 
 RAIZ = Path(__file__).resolve().parents[2]
@@ -21,34 +22,38 @@ def _fuentes(carpeta: Path):
 
 
 def test_files_follow_the_transaction_through_one_pair_of_hooks():
-    """Only app/comun/almacenamiento.py listens to commits and rollbacks to tidy files."""
-    patron = re.compile(r"listens_for\(\s*Session,\s*\"(after_\w*(?:commit|rollback))\"")
-    oyentes = []
+    """Only app/comun/almacenamiento tidies files at the end of a transaction, with one pair of
+    session listeners; the other listeners are the data version's and the job queue's."""
+    patron = re.compile(
+        r"listens_for\(\s*Session,\s*\"(after_\w*(?:commit|rollback)|after_transaction_end)\""
+    )
+    oyentes: dict[str, list[str]] = {}
     for ruta, texto in _fuentes(RAIZ / "app"):
         for evento in patron.findall(texto):
-            oyentes.append((ruta.relative_to(RAIZ).as_posix(), evento))
-    assert sorted(oyentes) == [
-        ("app/comun/almacenamiento.py", "after_commit"),
-        ("app/comun/almacenamiento.py", "after_rollback"),
+            oyentes.setdefault(ruta.relative_to(RAIZ).as_posix(), []).append(evento)
+    assert sorted(oyentes.pop("app/comun/almacenamiento/__init__.py")) == [
+        "after_commit",
+        "after_transaction_end",
     ]
+    assert set(oyentes) <= {"app/comun/version_datos.py", "app/comun/tareas.py"}
 
 
 def test_a_file_written_in_a_rolled_back_transaction_is_removed(app, bd, tmp_path, monkeypatch):
     monkeypatch.setitem(app.config, "ARCHIVOS_DIR", str(tmp_path))
     nombre = almacenamiento.guardar("pruebas", "pdf", b"%PDF")
-    ruta = almacenamiento.ruta("pruebas", nombre)
+    ruta = disco.ruta("pruebas", nombre)
     assert ruta.read_bytes() == b"%PDF"
     bd.session.execute(sa.text("SELECT 1"))  # a transaction to roll back
     bd.session.rollback()
     assert not ruta.exists()
     nombre = almacenamiento.guardar("pruebas", "pdf", b"%PDF")
-    ruta = almacenamiento.ruta("pruebas", nombre)
+    ruta = disco.ruta("pruebas", nombre)
     bd.session.commit()
-    almacenamiento.borrar_al_confirmar(ruta)
+    almacenamiento.borrar_al_confirmar("pruebas", nombre)
     bd.session.execute(sa.text("SELECT 1"))
     bd.session.rollback()
     assert ruta.exists()  # a deletion rolled back keeps the file
-    almacenamiento.borrar_al_confirmar(ruta)
+    almacenamiento.borrar_al_confirmar("pruebas", nombre)
     bd.session.execute(sa.text("SELECT 1"))
     bd.session.commit()
     assert not ruta.exists()
@@ -56,9 +61,9 @@ def test_a_file_written_in_a_rolled_back_transaction_is_removed(app, bd, tmp_pat
 
 def test_stored_names_are_never_paths(app):
     with app.test_request_context():
-        assert almacenamiento.ruta("evidencias", "../../config.py") is None
-        assert almacenamiento.ruta("evidencias", "a" * 32 + ".pdf/../x") is None
-        assert almacenamiento.ruta("evidencias", None) is None
+        for nombre in ("../../config.py", "a" * 32 + ".pdf/../x", None):
+            assert almacenamiento.leer("evidencias", nombre) is None
+            assert not almacenamiento.existe("evidencias", nombre)
 
 
 def _vistas_con_id():

@@ -308,7 +308,7 @@ def test_cycle_2022_report_published_and_frozen(app, bd, demo, monkeypatch):
     from app.informes import services as informe_services
     from app.informes.models import ArchivoInforme
 
-    monkeypatch.setitem(app.config, "INFORME_SINCRONO", True)
+    monkeypatch.setitem(app.config, "TAREAS_MODO", "sincrono")
     ciclo_por_servicios(bd)
     odes = usuario_demo(Rol.odes)
     periodo = bd.session.scalar(sa.select(Periodo).filter_by(anio=2022, semestre=1))
@@ -318,7 +318,7 @@ def test_cycle_2022_report_published_and_frozen(app, bd, demo, monkeypatch):
     archivo = bd.session.scalar(sa.select(ArchivoInforme).filter_by(informe_id=registro.id))
     informe_services.publicar(registro, archivo, usuario=odes)
     bd.session.commit()
-    texto = _texto_pdf(informe_services.ruta_archivo(archivo).read_bytes())
+    texto = _texto_pdf(informe_services.contenido_archivo(archivo))
     assert "CONVENIO DE GESTIÓN 2022-2023" in texto
     assert "la relación de los tres (03) Convenios de Gestión 2022-2023 suscritos" in texto
     assert "(representando el 12% del total de 25 gobiernos regionales)" in texto
@@ -328,7 +328,7 @@ def test_cycle_2022_report_published_and_frozen(app, bd, demo, monkeypatch):
     assert "METAS REPROGRAMADAS – I SEMESTRE 2022" in texto
     assert "doce (12)" not in texto  # nothing of the 2020 set leaks in
     huella = informe.huella(informe.datos_informe("2022-1"))
-    contenido = informe_services.ruta_archivo(archivo).read_bytes()
+    contenido = informe_services.contenido_archivo(archivo)
 
     # A signature recorded afterwards (La Libertad, 01/10/2022) changes nothing published.
     ciclo = bd.session.scalar(sa.select(ConjuntoIndicadores).filter_by(anio_inicio=2022))
@@ -346,5 +346,5 @@ def test_cycle_2022_report_published_and_frozen(app, bd, demo, monkeypatch):
     )
     bd.session.commit()
     assert informe.huella(informe.datos_informe("2022-1")) == huella
-    assert informe_services.ruta_archivo(archivo).read_bytes() == contenido
+    assert informe_services.contenido_archivo(archivo) == contenido
     comprobar_cifras(bd)

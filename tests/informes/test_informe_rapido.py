@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import dataclasses
 import io
-from types import SimpleNamespace
 
 import sqlalchemy as sa
 from pypdf import PdfReader
@@ -114,7 +113,7 @@ def json_de(valor):
 
 def test_a_build_reads_the_report_data_once(app, demo, client, sesion, monkeypatch):
     """generar() reads the data for the version check and hands it to the builder."""
-    monkeypatch.setitem(app.config, "INFORME_SINCRONO", True)
+    monkeypatch.setitem(app.config, "TAREAS_MODO", "sincrono")
     original = datos_informe.datos_informe
     lecturas = []
 
@@ -136,37 +135,47 @@ def test_a_build_reads_the_report_data_once(app, demo, client, sesion, monkeypat
     assert len(lecturas) == 2
 
 
-def test_progress_is_written_at_most_every_interval(monkeypatch):
+def test_progress_is_sent_to_the_queue_at_most_every_interval(monkeypatch):
+    """Progress goes to the job (tareas.progreso), at most once an interval, never to the
+    database: a progress write must not change the data version of every stored page."""
     paso = servicio_generacion.INTERVALO_PROGRESO
-    # The first reading is the callback's creation, right after the job's state was committed.
+    # The first reading is the callback's creation, when the job starts.
     reloj = iter(paso * t for t in (0.0, 0.25, 0.5, 1.25, 1.4, 1.5, 2.4, 2.5))
     monkeypatch.setattr(servicio_generacion.time, "monotonic", lambda: next(reloj))
-    escrituras = []
+    enviados = []
     monkeypatch.setattr(
-        servicio_generacion.db.session, "commit", lambda: escrituras.append(generacion.mensaje)
+        servicio_generacion.tareas, "progreso", lambda f, m=None: enviados.append((f, m))
     )
-    generacion = SimpleNamespace(fraccion=0.0, mensaje="")
-    progreso = servicio_generacion._Progreso(generacion)
+
+    def sin_escrituras():
+        raise AssertionError("el progreso no escribe en la base")
+
+    monkeypatch.setattr(servicio_generacion.db.session, "commit", sin_escrituras)
+    progreso = servicio_generacion._Progreso()
     for fraccion, mensaje in (
         (0.0, "Preparando"),
         (0.1, "Gráfico 1"),
-        (0.3, "Gráfico 3"),  # more than an interval after the job's own write: written
+        (0.3, "Gráfico 3"),  # more than an interval after the start: sent
         (0.4, "Gráfico 4"),
         (0.5, "Gráfico 5"),
-        (0.6, "Gráfico 6"),  # an interval after the previous write: written
-        (1.0, "Informe generado"),  # the end is set; the commit storing the file writes it
+        (0.6, "Gráfico 6"),  # an interval after the previous one: sent
+        (1.0, "Informe generado"),  # the end is always sent
     ):
         progreso(fraccion, mensaje)
-    assert escrituras == ["Gráfico 3", "Gráfico 6"]
-    assert generacion.fraccion == 0.95 and generacion.mensaje == "Informe generado"
+    # The build is shown from 5 % to 95 %; storing the file is the rest.
+    assert [(round(f, 4), m) for f, m in enviados] == [
+        (0.32, "Gráfico 3"),
+        (0.59, "Gráfico 6"),
+        (0.95, "Informe generado"),
+    ]
 
 
 def test_a_quick_build_writes_twice_the_job_then_the_file(app, demo, client, sesion, monkeypatch):
-    """The job is born running (the data is read already) and ends in the commit that stores
-    its file: no separate writes for "started", "100 %" and "done"."""
+    """The job's row is written when it is queued and in the commit that stores its file: no
+    separate writes for "started", progress, "100 %" and "done" (the queue holds those)."""
     from app.informes.models import ArchivoInforme, EstadoGeneracion, GeneracionInforme
 
-    monkeypatch.setitem(app.config, "INFORME_SINCRONO", True)
+    monkeypatch.setitem(app.config, "TAREAS_MODO", "sincrono")
     monkeypatch.setattr(
         "app.informes.pdf.informe_pdf",
         lambda datos, borrador=False, progreso=None, **_version: (

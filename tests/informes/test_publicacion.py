@@ -10,6 +10,7 @@ import pytest
 import sqlalchemy as sa
 
 from app.catalogo.models import Indicador, Region
+from app.comun.almacenamiento import disco
 from app.comun.auditoria import Evento
 from app.comun.base import ahora
 from app.comun.concurrencia import MENSAJE_CONCURRENCIA
@@ -25,7 +26,7 @@ from app.informes.models import (
     Informe,
 )
 from app.informes.narrativa import NARRATIVA_POR_DEFECTO
-from app.informes.services.archivos import carpeta_informes, ruta_archivo
+from app.informes.services.archivos import CARPETA, contenido_archivo
 from app.informes.services.narrativa import informe_de, narrativa_efectiva
 
 PERIODO = "2020-2"
@@ -54,7 +55,7 @@ class Constructor:
 @pytest.fixture
 def constructor(app, monkeypatch):
     """Build synchronously (deterministic tests) with the recording stand-in builder."""
-    monkeypatch.setitem(app.config, "INFORME_SINCRONO", True)
+    monkeypatch.setitem(app.config, "TAREAS_MODO", "sincrono")
     falso = Constructor()
     monkeypatch.setattr(pdf, "informe_pdf", falso)
     return falso
@@ -182,9 +183,10 @@ def test_generation_stores_the_file_with_its_data_version_and_reuses_it(
         _periodo(demo), narrativa=narrativa_efectiva(informe), lema=None
     )
     assert archivo.version_datos == esperada and not archivo.borrador
-    ruta = ruta_archivo(archivo)
+    ruta = disco.ruta(CARPETA, archivo.ruta)
     assert ruta.is_file() and ruta.read_bytes().startswith(b"%PDF")
     assert ruta.parent.name == "informes" and archivo.tamanio == len(ruta.read_bytes())
+    assert contenido_archivo(archivo) == ruta.read_bytes()
     assert len(constructor.llamadas) == 1
 
     # Same data, same narrative: the stored file is reused, the builder is not called.
@@ -256,7 +258,8 @@ def test_a_failed_build_leaves_no_file_and_records_the_error(
     app, demo, client, sesion, constructor
 ):
     sesion.entrar(Rol.odes)
-    carpeta = carpeta_informes(app)
+    carpeta = disco.ruta(CARPETA, "0" * 32 + ".pdf").parent
+    carpeta.mkdir(parents=True, exist_ok=True)
     antes = set(carpeta.iterdir())
     constructor.fallar = True
     pagina = client.get(_generar(client).location).text
@@ -271,9 +274,12 @@ def test_a_failed_build_leaves_no_file_and_records_the_error(
     assert len(_archivos(demo)) == 1
 
 
-def test_the_build_runs_in_a_background_thread(app, demo, client, sesion, monkeypatch):
-    """The request returns before the build starts; the thread uses its own app context."""
-    monkeypatch.setitem(app.config, "INFORME_SINCRONO", False)
+def test_without_redis_the_build_runs_in_a_background_thread(
+    app, demo, client, sesion, monkeypatch
+):
+    """Mode "hilo" (make run, no Redis): the request returns before the build starts; the
+    thread uses its own app context; the page polls the job's state."""
+    monkeypatch.setitem(app.config, "TAREAS_MODO", "hilo")
     falso = Constructor()
     monkeypatch.setattr(pdf, "informe_pdf", falso)
     hilos: list[threading.Thread] = []
@@ -283,7 +289,7 @@ def test_the_build_runs_in_a_background_thread(app, demo, client, sesion, monkey
         def start(self):  # started by the test, once the request has answered
             hilos.append(self)
 
-    monkeypatch.setattr("app.informes.services.generacion.threading.Thread", HiloDiferido)
+    monkeypatch.setattr("app.comun.tareas.threading.Thread", HiloDiferido)
     sesion.entrar(Rol.odes)
     respuesta = _generar(client)
     assert respuesta.status_code == 302
@@ -292,10 +298,9 @@ def test_the_build_runs_in_a_background_thread(app, demo, client, sesion, monkey
     generacion = demo.session.scalar(sa.select(GeneracionInforme))
     assert f'data-progreso-url="/informes/generaciones/{generacion.id}"' in pagina
     assert "js/progreso.js" in pagina and "<script>" not in pagina
-    # The request read the data already: the job is running from the start, at 5 %.
     estado = client.get(f"/informes/generaciones/{generacion.id}").get_json()
-    assert estado["estado"] == "en_curso" and estado["fraccion"] == 0.05
-    # Asking again while it runs joins the same job instead of starting another.
+    assert estado["estado"] == "pendiente" and estado["etiqueta"] == "En cola"
+    # Asking again while it waits joins the same job instead of starting another.
     _generar(client)
     assert demo.session.scalar(sa.select(sa.func.count(GeneracionInforme.id))) == 1
 
@@ -374,7 +379,7 @@ def test_publication_makes_the_report_visible_to_reviewers_and_the_public(
     assert "II Semestre 2020" in publica.text and f"/publicaciones/{final.id}.pdf" in publica.text
     descarga = client.get(f"/publicaciones/{final.id}.pdf")
     assert descarga.status_code == 200 and descarga.mimetype == "application/pdf"
-    assert descarga.data == ruta_archivo(final).read_bytes()
+    assert descarga.data == contenido_archivo(final)
     assert client.get(f"/publicaciones/{previa.id}.pdf").status_code == 404
 
     # Withdrawn with a reason: hidden again, and the reason is audited.
@@ -490,3 +495,25 @@ def test_the_next_semester_starts_from_the_previous_reports_texts_and_motto(
     # Once I-2021's own texts are revised the notice goes.
     client.post("/informes/2021-1/narrativa", data={"texto-contexto_vii": "Contexto 2021."})
     assert "parten de los del informe" not in client.get("/informes/2021-1").text
+
+
+def test_with_the_queue_down_generating_says_so_and_nothing_waits_forever(
+    app, demo, client, sesion, monkeypatch
+):
+    """Redis unreachable: a Spanish error on the page, no 500, no job left «en cola»."""
+    monkeypatch.setitem(app.config, "TAREAS_MODO", "redis")
+    monkeypatch.setitem(app.config, "REDIS_URL", "redis://127.0.0.1:1/0")
+    from redis import Redis
+
+    monkeypatch.setitem(app.extensions, "tareas_redis", Redis.from_url("redis://127.0.0.1:1/0"))
+    sesion.entrar(Rol.odes)
+    respuesta = _generar(client)
+    assert respuesta.status_code == 302
+    pagina = client.get(respuesta.location).text
+    assert "La cola de tareas no responde" in pagina
+    activas = demo.session.scalars(
+        sa.select(GeneracionInforme).where(
+            GeneracionInforme.estado.in_([EstadoGeneracion.pendiente, EstadoGeneracion.en_curso])
+        )
+    ).all()
+    assert activas == []

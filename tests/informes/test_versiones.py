@@ -16,7 +16,7 @@ from app.comun.auditoria import Evento
 from app.comun.roles import Rol
 from app.convenios.models import EstadoReporte, Reporte
 from app.convenios.services import anexo4 as anexo4_services
-from app.informes.services import ruta_archivo
+from app.informes.services import contenido_archivo
 from app.mejora_continua.services import evaluaciones as evaluaciones_services
 from tests.conftest import usuario_demo
 from tests.informes.test_publicacion import (
@@ -32,16 +32,16 @@ from tests.informes.test_publicacion import (
 
 @pytest.fixture
 def sincrono(app, monkeypatch):
-    monkeypatch.setitem(app.config, "INFORME_SINCRONO", True)
+    monkeypatch.setitem(app.config, "TAREAS_MODO", "sincrono")
 
 
 def _texto(archivo) -> str:
-    paginas = PdfReader(io.BytesIO(ruta_archivo(archivo).read_bytes())).pages[:2]
+    paginas = PdfReader(io.BytesIO(contenido_archivo(archivo))).pages[:2]
     return " ".join(" ".join(p.extract_text() for p in paginas).split())
 
 
 def _sha(archivo) -> str:
-    return hashlib.sha256(ruta_archivo(archivo).read_bytes()).hexdigest()
+    return hashlib.sha256(contenido_archivo(archivo)).hexdigest()
 
 
 def _final(bd):

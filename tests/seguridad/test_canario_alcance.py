@@ -45,6 +45,7 @@ from app.extensions import db
 from app.mejora_continua.models.evaluaciones import Evaluacion, ItemEvaluacion, TipoItem
 from app.mejora_continua.models.planes import PlanMejora, Problema
 from app.mejora_continua.models.programacion import Actividad, ProgramacionRegional
+from app.notificaciones.models import EnvioCorreo, Notificacion, TipoNotificacion
 from tests.conftest import CLAVE
 
 #: Pages fetched per reader at most: the crawl is bounded, and says so if it reaches the bound.
@@ -249,6 +250,28 @@ def _sembrar(bd) -> Canarios:
             plan.id,
             despues={"titulo": c.marca("HISTPLAN", b=True, v=False)},
         )
+
+    # Notifications of B's and V's accounts, with their e-mails in the outbox.
+    for usuario in bd.session.scalars(
+        sa.select(Usuario).where(
+            sa.or_(Usuario.region_id == region_b.id, Usuario.unidad_id == unidad_v.id)
+        )
+    ):
+        es_b = usuario.region_id == region_b.id
+        marca = c.marca("AVISO", b=es_b, v=not es_b)
+        aviso = Notificacion(
+            usuario_id=usuario.id,
+            tipo=TipoNotificacion.anexo4_observado,
+            titulo=marca,
+            # The same marker (ODES's outbox shows the subject, not the text).
+            texto=f"{marca} observado.",
+            url="/convenios/anexo4",
+        )
+        bd.session.add(
+            EnvioCorreo(notificacion=aviso, destinatario=usuario.email, asunto=aviso.titulo)
+        )
+        bd.session.flush()
+        c.id("envio_id", bd.session.scalar(sa.select(sa.func.max(EnvioCorreo.id))))
     bd.session.commit()
     assert c.de_b and c.de_v and c.cifras_b and c.cifras_v, "no se sembraron canarios"
     return c

@@ -66,6 +66,8 @@ from app.mejora_continua.models.programacion import (
     ProgramaCapacidades,
     ProgramacionRegional,
 )
+from app.notificaciones.models import EnvioCorreo, EstadoEnvio, Notificacion, TipoNotificacion
+from app.notificaciones.services import notificar, ruta
 from tests.conftest import EMAILS_DEMO, usuario_demo
 from tests.convenios.test_archivos import PDF, PNG
 from tests.seguridad.hostiles import (
@@ -212,6 +214,45 @@ def _reprogramacion_pendiente(bd) -> str:
         )
         bd.session.commit()
     return "/convenios/reprogramaciones"
+
+
+def _aviso_loreto(bd) -> None:
+    """An unread notification of Loreto's demo user (created once)."""
+    usuario = usuario_demo(Rol.drtpe, LORETO)
+    if not bd.session.scalar(sa.select(Notificacion.id).filter_by(usuario_id=usuario.id)):
+        notificar(
+            TipoNotificacion.anexo4_aprobado,
+            [usuario],
+            titulo="Anexo 4 aprobado: Loreto",
+            texto="La ODES aprobó el Anexo 4.",
+            url=ruta("convenios.anexo4"),
+        )
+        bd.session.commit()
+
+
+def _correo_fallido(bd) -> EnvioCorreo:
+    """A failed e-mail of the outbox (created once)."""
+    envio = bd.session.scalar(sa.select(EnvioCorreo).filter_by(estado=EstadoEnvio.fallido))
+    if envio is None:
+        usuario = usuario_demo(Rol.drtpe, LORETO)
+        aviso = Notificacion(
+            usuario_id=usuario.id,
+            tipo=TipoNotificacion.anexo4_aprobado,
+            titulo="Anexo 4 aprobado: Loreto",
+            texto="La ODES aprobó el Anexo 4.",
+            url="/convenios/anexo4",
+        )
+        envio = EnvioCorreo(
+            notificacion=aviso,
+            destinatario=usuario.email,
+            asunto=aviso.titulo,
+            estado=EstadoEnvio.fallido,
+            intentos=1,
+            ultimo_error="SMTP 550: Buzón inexistente",
+        )
+        bd.session.add_all([aviso, envio])
+        bd.session.commit()
+    return envio
 
 
 def _periodo(bd, anio=2020, semestre=2) -> Periodo:
@@ -773,6 +814,31 @@ CASOS: list[Caso] = [
             None,
             "/informes/2020-2/publicar",
             campos=[Campo("archivo_id", "hidden", "1")],
+        ),
+    ),
+    # --- Notifications ---
+    *[
+        Caso(
+            f"notificaciones.{endpoint}",
+            _objetivo(
+                Rol.drtpe,
+                lambda bd: (_aviso_loreto(bd), "/notificaciones")[1],
+                f"/notificaciones/{accion}",
+                email=LORETO,
+            ),
+        )
+        for endpoint, accion in (("leer", "leer"), ("leer_todas", "leer-todas"))
+    ],
+    Caso(
+        "notificaciones.preferencias",
+        _objetivo(Rol.drtpe, "/notificaciones/preferencias", email=LORETO),
+    ),
+    Caso(
+        "notificaciones.reintentar",
+        _objetivo(
+            Rol.odes,
+            lambda bd: (_correo_fallido(bd), "/notificaciones/envios?estado=fallido")[1],
+            lambda bd: f"/notificaciones/envios/{_correo_fallido(bd).id}/reintentar",
         ),
     ),
     Caso(

@@ -43,6 +43,7 @@ class Catalogo:
     """Regions, convenios and indicators looked up once per distinct value, not per row."""
 
     def __init__(self) -> None:
+        self._indice: catalogo_queries.IndiceRegiones | None = None
         self._regiones: dict[str, Region | None] = {}
         self._convenios: dict[int, list[Convenio]] = {}
         self._indicadores: dict[int, dict[int, Indicador]] = {}
@@ -51,7 +52,9 @@ class Catalogo:
     def region(self, nombre: str) -> Region | None:
         """The region named nombre (canonical name, code or alias), or None."""
         if nombre not in self._regiones:
-            self._regiones[nombre] = catalogo_queries.region_por_nombre(nombre)
+            if self._indice is None:
+                self._indice = catalogo_queries.IndiceRegiones()
+            self._regiones[nombre] = self._indice.buscar(nombre)
         return self._regiones[nombre]
 
     def convenio(self, region_id: int, anio: int) -> Convenio | None:

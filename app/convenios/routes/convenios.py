@@ -4,14 +4,14 @@ from __future__ import annotations
 
 from datetime import date
 
-from flask import flash, redirect, render_template, request, send_file, url_for
+from flask import flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 from werkzeug.datastructures import FileStorage
 
 from app.catalogo import queries as catalogo_queries
-from app.comun import listas
+from app.comun import almacenamiento, listas
 from app.comun.auditoria import historial
 from app.comun.campos import version_leida
 from app.comun.opciones import opciones
@@ -212,16 +212,17 @@ def documento_adenda(convenio_id: int):
     convenio = convenio_o_404(convenio_id)
     numero = request.args.get("numero", type=int)
     adenda = next((a for a in convenio.adendas if a.numero == numero), None)
-    ruta = services.ruta_documento(adenda) if adenda is not None else None
-    if ruta is None or not ruta.is_file():
+    respuesta = None
+    if adenda is not None and adenda.archivo:
+        respuesta = almacenamiento.enviar(
+            services.CARPETA_ADENDAS,
+            adenda.archivo,
+            mimetype="application/pdf",
+            download_name=adenda.archivo_nombre or f"adenda-{adenda.numero}.pdf",
+        )
+    if respuesta is None:
         flash(_("Esa adenda no tiene documento firmado registrado."), "error")
         return redirect(url_for("convenios.detalle", convenio_id=convenio.id))
-    respuesta = send_file(
-        ruta,
-        mimetype="application/pdf",
-        as_attachment=True,
-        download_name=adenda.archivo_nombre or f"adenda-{adenda.numero}.pdf",
-    )
     # Always a download, never rendered or guessed by the browser, never kept by proxies.
     respuesta.headers["X-Content-Type-Options"] = "nosniff"
     respuesta.headers["Cache-Control"] = "private, no-store"

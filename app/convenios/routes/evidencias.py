@@ -4,10 +4,11 @@ from __future__ import annotations
 
 from datetime import date
 
-from flask import abort, flash, send_file
+from flask import abort, flash
 from flask_babel import gettext as _
 from flask_login import current_user
 
+from app.comun import almacenamiento
 from app.comun.roles import Rol, permitido
 from app.convenios import bp
 from app.convenios.acceso import evidencia_o_404, linea_editable_o_404
@@ -63,12 +64,14 @@ def subir_evidencia(linea_id: int):
 def descargar_evidencia(evidencia_id: int):
     """Download an evidence file, if its line is visible to the current user."""
     evidencia = evidencia_o_404(evidencia_id)
-    ruta = servicio_evidencias.ruta_evidencia(evidencia)
-    if not ruta.is_file():
-        abort(404)
-    respuesta = send_file(
-        ruta, mimetype=evidencia.tipo, as_attachment=True, download_name=evidencia.nombre
+    respuesta = almacenamiento.enviar(
+        servicio_evidencias.CARPETA,
+        evidencia.archivo,
+        mimetype=evidencia.tipo,
+        download_name=evidencia.nombre,
     )
+    if respuesta is None:
+        abort(404)
     # Always a download, never rendered or guessed by the browser, never kept by proxies.
     respuesta.headers["X-Content-Type-Options"] = "nosniff"
     respuesta.headers["Cache-Control"] = "private, no-store"

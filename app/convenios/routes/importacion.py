@@ -19,7 +19,11 @@ from app.convenios.queries import exportacion
 from app.convenios.queries import periodos as periodos_queries
 from app.convenios.services import importacion
 from app.convenios.services.anexo4 import ErrorAnexo4
-from app.convenios.services.importacion_lectura import archivo_en_espera, guardar_en_espera
+from app.convenios.services.importacion_lectura import (
+    archivo_en_espera,
+    descartar_en_espera,
+    guardar_en_espera,
+)
 from app.extensions import db
 
 FORMATOS = {
@@ -61,6 +65,7 @@ def importar_anexo4():
         confirmar = ConfirmarImportacionForm(
             formdata=None, token=guardar_en_espera(contenido, extension), nombre=nombre
         )
+        db.session.commit()  # the waiting file, for whichever app server gets the confirmation
     return _pagina(form, analisis, confirmar)
 
 
@@ -69,22 +74,25 @@ def importar_anexo4():
 def confirmar_importacion():
     """Import the previewed file: re-read, re-check and apply it whole, or change nothing."""
     form = ConfirmarImportacionForm()
-    ruta = archivo_en_espera(form.token.data) if form.validate_on_submit() else None
-    if ruta is None:
+    espera = archivo_en_espera(form.token.data) if form.validate_on_submit() else None
+    if espera is None:
         flash(_("La vista previa ya no está disponible. Vuelva a subir el archivo."), "error")
         return redirect(url_for("convenios.importar_anexo4"))
-    nombre = secure_filename(form.nombre.data or "")[:200] or ruta.name
+    guardado, contenido = espera
+    nombre = secure_filename(form.nombre.data or "")[:200] or guardado
     try:
-        analisis = importacion.analizar(importacion.leer_archivo(ruta.name, ruta.read_bytes()))
+        analisis = importacion.analizar(importacion.leer_archivo(guardado, contenido))
         if not analisis.valido:
             # The data changed since the preview (e.g. a convenio was edited): show why.
             db.session.rollback()
-            ruta.unlink(missing_ok=True)
+            descartar_en_espera(guardado)
+            db.session.commit()
             flash(_("Los datos cambiaron desde la vista previa; no se importó nada."), "error")
             return _pagina(ImportarAnexo4Form(formdata=None), analisis)
         resumen = importacion.aplicar(
             analisis, usuario_id=current_user.id, ahora=ahora(), archivo=nombre
         )
+        descartar_en_espera(guardado)  # removed with the import's commit
         db.session.commit()
     except (importacion.ErrorImportacion, ErrorAnexo4) as error:
         db.session.rollback()
@@ -92,7 +100,6 @@ def confirmar_importacion():
         return redirect(url_for("convenios.importar_anexo4"))
     # A concurrent change of the same Anexos 4 (stale version, duplicate insert) reaches the
     # app's handler (app/comun/concurrencia.py): all rolled back, the import page with the message.
-    ruta.unlink(missing_ok=True)
     if resumen.reportes:
         mensaje = _(
             "Importación completada: %(celdas)s celdas en "

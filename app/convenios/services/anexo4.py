@@ -35,6 +35,7 @@ from app.convenios.models import (
 from app.convenios.queries import metas as metas_queries
 from app.convenios.queries.anexo4 import ejecutados_anteriores, prorroga_de
 from app.convenios.queries.convenios import indicadores_de
+from app.convenios.services import avisos
 from app.convenios.services.anexo4_lineas import (
     Revision,
     diferencia_con_meta,
@@ -241,6 +242,7 @@ def enviar(reporte: Reporte, *, usuario: Usuario, ahora: datetime) -> None:
     if faltas:
         raise ErrorAnexo4(_("No se puede enviar todavía. %(faltas)s", faltas=" ".join(faltas)))
     flujo.enviar(reporte, tipo="reporte", usuario_id=usuario.id, ahora=ahora)
+    avisos.anexo4_enviado(reporte, usuario=usuario)
 
 
 def faltas_de_conjunto(reporte: Reporte) -> list[str]:
@@ -282,6 +284,7 @@ def observar(reporte: Reporte, *, usuario: Usuario, motivo: str) -> None:
         aviso=motivo,
         usuario_id=usuario.id,
     )
+    avisos.anexo4_observado(reporte, usuario=usuario, motivo=motivo)
 
 
 def aprobar(reporte: Reporte, *, usuario: Usuario, ahora: datetime) -> None:
@@ -292,6 +295,7 @@ def aprobar(reporte: Reporte, *, usuario: Usuario, ahora: datetime) -> None:
         raise ErrorAnexo4(_("Solo se puede aprobar un Anexo 4 enviado."))
     flujo.aprobar(reporte, tipo="reporte", usuario_id=usuario.id, ahora=ahora)
     fijar_originales([reporte])
+    avisos.anexo4_aprobado(reporte, usuario=usuario)
 
 
 def fijar_originales(reportes: Iterable[Reporte]) -> None:
@@ -352,3 +356,4 @@ def reabrir(reporte: Reporte, *, usuario: Usuario, motivo: str) -> None:
         aviso=_("Reabierto por la ODES: %(motivo)s", motivo=motivo),
         usuario_id=usuario.id,
     )
+    avisos.anexo4_reabierto(reporte, usuario=usuario, motivo=motivo)

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from datetime import date
-from pathlib import Path
 from typing import Any
 
 import sqlalchemy as sa
@@ -194,9 +193,3 @@ def validar_documento(nombre: str, contenido: bytes) -> None:
         evidencias.validar_archivo(nombre, contenido)
     except evidencias.ErrorEvidencia as error:
         raise ErrorConvenio("archivo", error.mensaje) from None
-
-
-def ruta_documento(adenda: Adenda) -> Path | None:
-    """Path on disk of an adenda's signed document (None when it has none), built only from
-    the random stored name."""
-    return almacenamiento.ruta(CARPETA_ADENDAS, adenda.archivo) if adenda.archivo else None

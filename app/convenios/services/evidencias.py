@@ -2,8 +2,8 @@
 
 The rules of an evidence file (types checked by content, size limit, display name) are here and
 also serve the capacity programme's run evidence (app.mejora_continua). Storage is
-app/comun/almacenamiento.py: files under `<archivos>/evidencias/` with a random name, written and
-removed with the database transaction.
+app/comun/almacenamiento (folder "evidencias", a random name; on this host's disk or in the
+database, as configured), written and removed with the database transaction.
 """
 
 from __future__ import annotations
@@ -13,7 +13,6 @@ import os
 import zipfile
 from dataclasses import dataclass
 from datetime import date
-from pathlib import Path
 
 from flask import current_app
 from flask_babel import gettext as _
@@ -67,14 +66,6 @@ EXTENSIONES = ", ".join(sorted({e.upper() for e in TIPOS} - {"JPEG"}))
 
 class ErrorEvidencia(ErrorNegocio):
     """An evidence file was refused; the message is shown to the user."""
-
-
-def ruta_evidencia(evidencia: Evidencia) -> Path:
-    """Path on disk of an evidence file, built only from the random stored name."""
-    ruta = almacenamiento.ruta(CARPETA, evidencia.archivo)
-    if ruta is None:
-        raise ErrorEvidencia(_("El archivo de la evidencia no es válido."))
-    return ruta
 
 
 def limite_bytes() -> int:
@@ -195,7 +186,8 @@ def eliminar_evidencia(evidencia: Evidencia, *, usuario: Usuario, hoy: date) -> 
     bloqueo = motivo_bloqueo(linea.reporte, hoy)
     if bloqueo:
         raise ErrorEvidencia(bloqueo)
-    ruta = ruta_evidencia(evidencia)
+    if not almacenamiento.nombre_valido(evidencia.archivo):
+        raise ErrorEvidencia(_("El archivo de la evidencia no es válido."))
     registrar_evento(
         "eliminar_evidencia",
         "reporte",
@@ -209,4 +201,4 @@ def eliminar_evidencia(evidencia: Evidencia, *, usuario: Usuario, hoy: date) -> 
     )
     db.session.delete(evidencia)
     db.session.flush()
-    almacenamiento.borrar_al_confirmar(ruta)
+    almacenamiento.borrar_al_confirmar(CARPETA, evidencia.archivo)

@@ -12,9 +12,7 @@ import functools
 import gc
 import io
 import re
-import secrets
 import threading
-import time
 from collections.abc import Callable, Iterable, Sequence
 from datetime import date, datetime
 from decimal import Decimal
@@ -31,8 +29,8 @@ from app.convenios.queries.importacion import COLUMNAS, EXTENSIONES, OPCIONALES,
 #: and columns read from a sheet.
 MAX_FILAS = 100_000
 MAX_COLUMNAS_XLSX = 64
-#: Folder of the files waiting for confirmation; those not confirmed within a day are deleted
-#: at the next upload.
+#: Folder of the files waiting for confirmation (app/comun/almacenamiento); those not confirmed
+#: within a day are deleted at the next upload.
 CARPETA_ESPERA = "importaciones"
 CADUCIDAD_SEGUNDOS = 24 * 3600
 _TOKEN = re.compile(r"^[0-9a-f]{32}$")
@@ -272,23 +270,29 @@ def _validar_cabecera(cabecera: list[str]) -> None:
 
 
 def guardar_en_espera(contenido: bytes, extension: str) -> str:
-    """Keep an uploaded file under a random name until it is confirmed; return its token."""
-    carpeta = almacenamiento.carpeta(CARPETA_ESPERA)
-    limite = time.time() - CADUCIDAD_SEGUNDOS
-    for viejo in carpeta.iterdir():
-        if viejo.is_file() and viejo.stat().st_mtime < limite:
-            viejo.unlink(missing_ok=True)
-    token = secrets.token_hex(16)
-    almacenamiento.escribir(carpeta / f"{token}{extension}", contenido)
-    return token
+    """Keep an uploaded file (extension ".csv" or ".xlsx") under a random name until its preview
+    is confirmed, and drop the waiting files older than a day; return its token. The caller
+    commits (the file is stored with the commit, on whichever app server confirms it)."""
+    if extension not in EXTENSIONES:
+        raise ValueError(f"Extensión no admitida: {extension!r}")
+    almacenamiento.borrar_anteriores(CARPETA_ESPERA, CADUCIDAD_SEGUNDOS)
+    nombre = almacenamiento.guardar(CARPETA_ESPERA, extension.lstrip("."), contenido)
+    return nombre.split(".", 1)[0]
 
 
-def archivo_en_espera(token: str | None) -> Path | None:
-    """The waiting file of a token, or None; the token must be hex, never a path."""
+def archivo_en_espera(token: str | None) -> tuple[str, bytes] | None:
+    """The waiting file of a token as (its stored name, its bytes), or None; the token must be
+    hex, never a path."""
     if not _TOKEN.match(token or ""):
         return None
     for extension in EXTENSIONES:
-        ruta = almacenamiento.carpeta(CARPETA_ESPERA) / f"{token}{extension}"
-        if ruta.is_file():
-            return ruta
+        nombre = f"{token}{extension}"
+        contenido = almacenamiento.leer(CARPETA_ESPERA, nombre)
+        if contenido is not None:
+            return nombre, contenido
     return None
+
+
+def descartar_en_espera(nombre: str) -> None:
+    """Remove a waiting file when the transaction commits (the import, or its refusal)."""
+    almacenamiento.borrar_al_confirmar(CARPETA_ESPERA, nombre)

@@ -41,6 +41,7 @@ from app.convenios.models import (
 )
 from app.convenios.queries import metas as queries
 from app.convenios.queries.convenios import ESTADOS_SUSCRITOS, indicadores_de
+from app.convenios.services import avisos
 from app.extensions import db
 
 #: The goals each IdG carries in a year: the annual one and the two semesters'
@@ -61,10 +62,12 @@ def _etiqueta(meta_o_indicador, semestre: int) -> str:
 
 
 def abrir_programacion(
-    conjunto: ConjuntoIndicadores, anio: int, *, usuario_id: int | None
+    conjunto: ConjuntoIndicadores, anio: int, *, usuario_id: int | None, avisar: bool = True
 ) -> list[ProgramacionMetas]:
     """Open a cycle's year for programming: one draft per signed convenio of the cycle (those
-    already open are kept; run again after a new signature). Returns the drafts created."""
+    already open are kept; run again after a new signature). Returns the drafts created; with
+    avisar, each of their regions is notified (the cycle import tells only those it leaves in
+    draft)."""
     if not conjunto.cubre(anio):
         raise ErrorMetas(
             _("El año %(anio)s no pertenece al ciclo %(ciclo)s.", anio=anio, ciclo=conjunto.ciclo)
@@ -96,6 +99,8 @@ def abrir_programacion(
         usuario_id=usuario_id,
         despues={"anio": anio, "convenios": len(creadas)},
     )
+    if avisar:
+        avisos.programacion_abierta(creadas)
     return creadas
 
 
@@ -307,6 +312,9 @@ def solicitar_reprogramacion(
         despues={_etiqueta(meta, meta.semestre): valor_nuevo, "categoria": categoria.value},
         motivo=motivo,
     )
+    avisos.reprogramacion_solicitada(
+        solicitud, etiqueta=_etiqueta(meta, meta.semestre), usuario=usuario
+    )
     return solicitud
 
 
@@ -343,6 +351,9 @@ def resolver_reprogramacion(
         antes=antes,
         despues={_etiqueta(meta, meta.semestre): meta.valor},
         motivo=motivo,
+    )
+    avisos.reprogramacion_resuelta(
+        solicitud, etiqueta=_etiqueta(meta, meta.semestre), usuario=usuario
     )
 
 

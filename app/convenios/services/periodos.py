@@ -12,6 +12,7 @@ from app.catalogo.models import Region
 from app.comun.auditoria import cambios, registrar_evento
 from app.comun.errores import ErrorNegocio
 from app.convenios.models import Periodo, Prorroga
+from app.convenios.services import avisos
 from app.extensions import db
 
 
@@ -136,4 +137,5 @@ def conceder_prorroga(
         despues={"region_id": region_id, "fecha_limite": fecha_limite},
         motivo=motivo,
     )
+    avisos.prorroga_otorgada(prorroga, periodo, usuario_id=usuario_id)
     return prorroga

@@ -8,7 +8,7 @@ from flask import abort, render_template, send_file
 from flask_babel import lazy_gettext as _l
 
 from app.auth.permisos import es
-from app.comun import listas
+from app.comun import almacenamiento, listas
 from app.comun.roles import Rol, permitido, publico
 from app.convenios.queries import periodos as periodos_queries
 from app.extensions import db
@@ -29,15 +29,10 @@ def _nombre_descarga(informe: Informe, archivo: ArchivoInforme) -> str:
 
 
 def _enviar_pdf(archivo: ArchivoInforme, *, adjunto: bool = True):
-    """Send a stored report file (404 if it is gone from disk)."""
-    try:
-        ruta = services.ruta_archivo(archivo)
-    except services.ErrorInforme:
-        abort(404)
-    if not ruta.is_file():
-        abort(404)
-    respuesta = send_file(
-        ruta,
+    """Send a stored report file (404 if it is no longer stored)."""
+    respuesta = almacenamiento.enviar(
+        services.CARPETA_ARCHIVOS,
+        archivo.ruta,
         mimetype=PDF,
         as_attachment=adjunto,
         download_name=_nombre_descarga(archivo.informe, archivo),
@@ -45,6 +40,8 @@ def _enviar_pdf(archivo: ArchivoInforme, *, adjunto: bool = True):
         conditional=True,
         max_age=0,
     )
+    if respuesta is None:
+        abort(404)
     respuesta.headers["Cache-Control"] = "private, no-cache"
     return respuesta
 

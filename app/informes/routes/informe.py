@@ -15,7 +15,7 @@ from app.comun.roles import Rol, permitido
 from app.convenios.models import Periodo
 from app.extensions import db
 from app.informes import bp, services
-from app.informes.models import ArchivoInforme, GeneracionInforme, Informe
+from app.informes.models import ArchivoInforme, EstadoGeneracion, GeneracionInforme, Informe
 from app.informes.routes.comun import periodo_o_404
 
 
@@ -170,20 +170,25 @@ def generar(periodo: str):
 @permitido(Rol.odes)
 def generacion(generacion_id: int):
     """Report a build's progress as JSON (polled by static/js/progreso.js)."""
-    # Always read the row anew: the builder's thread writes it from another session.
+    # Always read the row anew: the job writes it from another session (or host).
     job = db.session.get(GeneracionInforme, generacion_id, populate_existing=True)
     if job is None:
         abort(404)
     archivo = job.archivo
     cortada = services.interrumpida(job)
+    # While it runs, the progress comes from the queue's job, not from the row.
+    en_cola = services.estado_tarea(job) if job.activa and not cortada else None
+    estado = EstadoGeneracion.error if cortada else job.estado
+    if en_cola is not None and en_cola.estado == "en_curso":
+        estado = EstadoGeneracion.en_curso
     respuesta = jsonify(
         {
             "id": job.id,
-            "estado": "error" if cortada else job.estado.value,
-            "etiqueta": _("Error") if cortada else job.estado.etiqueta,
-            "fraccion": job.fraccion,
-            "mensaje": job.mensaje,
-            "error": str(services.MENSAJE_INTERRUMPIDA) if cortada else job.error,
+            "estado": estado.value,
+            "etiqueta": estado.etiqueta,
+            "fraccion": en_cola.fraccion if en_cola else job.fraccion,
+            "mensaje": (en_cola.mensaje if en_cola and en_cola.mensaje else job.mensaje),
+            "error": _error_interrumpida(job) if cortada else job.error,
             "archivo": (
                 {
                     "id": archivo.id,
@@ -197,6 +202,12 @@ def generacion(generacion_id: int):
     )
     respuesta.headers["Cache-Control"] = "no-store"
     return respuesta
+
+
+def _error_interrumpida(job) -> str:
+    """Why a dead build failed: the queue's reason, else the generic message."""
+    actual = services.estado_tarea(job)
+    return (actual.error if actual and actual.error else None) or str(services.MENSAJE_INTERRUMPIDA)
 
 
 @bp.route("/<periodo>/publicar", methods=["POST"])

@@ -4,26 +4,28 @@ A generated PDF is stored once per *huella*: the sha256 of the report's data ver
 input of the calculations) plus the narrative and the motto it was built with. Asking again
 for a report whose inputs have not changed returns the stored file without rebuilding it.
 
-A build runs in a background thread with its own app context and database session, so the
-request returns at once and the server keeps answering others; the thread writes its progress
-to a `GeneracionInforme` row that the page polls. With INFORME_SINCRONO the build runs inside
-the request (tests, command line). A build that fails leaves no file and records the error.
+A build is a job of the queue (app/comun/tareas.py): a worker process draws it (in production),
+so the request returns at once and no web worker carries the build's time and memory. The job's
+row (`GeneracionInforme`) records who asked, the outcome and the file; its progress is read from
+the queue while it runs. A build whose worker died is seen as failed within seconds
+(`interrumpida`) and can be started again. A build that fails leaves no file and records the
+error.
 """
 
 from __future__ import annotations
 
 import logging
-import threading
 import time
+import uuid
 from dataclasses import dataclass
 from datetime import UTC, timedelta
 
 import sqlalchemy as sa
-from flask import Flask, current_app
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 
 from app.auth.models import Usuario
+from app.comun import tareas
 from app.comun.auditoria import registrar_evento
 from app.comun.base import ahora
 from app.convenios.models import Periodo
@@ -88,15 +90,36 @@ def exigir_nota_de_version(informe: Informe, version: str) -> None:
 
 # --- Jobs ------------------------------------------------------------------------------------
 
+#: A job the queue knows nothing about this long after it was created is considered lost
+#: (Redis restarted, or the process that ran it in "hilo" mode is gone).
+PLAZO_SIN_COLA = timedelta(seconds=30)
+#: Data already read by generar() for a build run in this same process (modes without Redis).
+_PREPARADOS: dict[int, tuple] = {}
+
+
+def _momento(valor):
+    """A stored timestamp as aware UTC (SQLite returns naive UTC)."""
+    return valor.replace(tzinfo=UTC) if valor is not None and valor.tzinfo is None else valor
+
+
+def estado_tarea(generacion: GeneracionInforme) -> tareas.EstadoTarea | None:
+    """The queue's view of a running build (None for rows without a job: older builds)."""
+    return tareas.estado(generacion.tarea_id) if generacion.tarea_id else None
+
 
 def interrumpida(generacion: GeneracionInforme) -> bool:
-    """A job still marked as running that has not reported progress for PLAZO_SIN_NOVEDAD."""
-    if not generacion.activa or generacion.actualizado_en is None:
+    """A build still marked as running whose job died (its worker was killed, the queue lost
+    it); for rows older than the queue, one without progress for PLAZO_SIN_NOVEDAD."""
+    if not generacion.activa:
         return False
-    momento = generacion.actualizado_en
-    if momento.tzinfo is None:  # SQLite returns naive UTC
-        momento = momento.replace(tzinfo=UTC)
-    return momento < ahora() - PLAZO_SIN_NOVEDAD
+    if generacion.tarea_id:
+        actual = estado_tarea(generacion)
+        if actual is None:
+            creada = _momento(generacion.creado_en)
+            return creada is not None and creada < ahora() - PLAZO_SIN_COLA
+        return actual.estado == "fallida"
+    momento = _momento(generacion.actualizado_en)
+    return momento is not None and momento < ahora() - PLAZO_SIN_NOVEDAD
 
 
 def cerrar_interrumpidas(informe: Informe) -> None:
@@ -108,20 +131,21 @@ def cerrar_interrumpidas(informe: Informe) -> None:
         )
     ):
         if interrumpida(generacion):
+            actual = estado_tarea(generacion)
             generacion.estado = EstadoGeneracion.error
-            generacion.error = str(MENSAJE_INTERRUMPIDA)
+            generacion.error = (actual.error if actual and actual.error else None) or str(
+                MENSAJE_INTERRUMPIDA
+            )
 
 
 def generacion_activa(informe: Informe, borrador: bool) -> GeneracionInforme | None:
     """A build of the same kind still queued or running (and alive) for this report."""
-    limite = ahora() - PLAZO_SIN_NOVEDAD
     return db.session.scalar(
         sa.select(GeneracionInforme)
         .where(
             GeneracionInforme.informe_id == informe.id,
             GeneracionInforme.borrador == borrador,
             GeneracionInforme.estado.in_([EstadoGeneracion.pendiente, EstadoGeneracion.en_curso]),
-            GeneracionInforme.actualizado_en >= limite,
         )
         .order_by(GeneracionInforme.id.desc())
         .limit(1)
@@ -142,9 +166,10 @@ class Solicitud:
 
 
 def generar(informe: Informe, usuario: Usuario, borrador: bool) -> Solicitud:
-    """Return the stored file for the current inputs, or start building it in the background.
+    """Return the stored file for the current inputs, or queue the job that builds it.
 
-    Commits: the job row must be visible to the builder's own session before it starts.
+    Several users asking at once share one job: the check and the new job row happen under a
+    lock every app server shares. Commits: the job reads the row from its own session.
     """
     datos = _datos(informe.periodo, informe, borrador)
     version = datos_informe.huella(datos)
@@ -153,95 +178,103 @@ def generar(informe: Informe, usuario: Usuario, borrador: bool) -> Solicitud:
         return Solicitud(archivo=existente)
     if not borrador:
         exigir_nota_de_version(informe, version)
-    cerrar_interrumpidas(informe)
-    activa = generacion_activa(informe, borrador)
-    if activa is not None:
-        return Solicitud(generacion=activa)
-    # The data is already read and the build starts right away: the job is born running.
-    generacion = GeneracionInforme(
-        informe=informe,
-        borrador=borrador,
-        estado=EstadoGeneracion.en_curso,
-        fraccion=0.05,
-        mensaje=_("Componiendo el informe"),
-        creado_por_id=usuario.id,
-    )
-    db.session.add(generacion)
-    db.session.flush()
-    registrar_evento(
-        "generar_informe",
-        "informe",
-        informe.id,
-        usuario_id=usuario.id,
-        despues={"tipo": "vista previa (BORRADOR)" if borrador else "informe final"},
-    )
-    db.session.commit()
-    # The builder draws the data just read (frozen, no ORM objects), under its version.
-    lanzar(generacion.id, (datos, version))
+    try:
+        return _encolar_generacion(informe, usuario, borrador, datos, version)
+    except tareas.ColaNoDisponible as error:
+        log.error("La cola de tareas no responde: %s", error)
+        raise ErrorInforme(
+            _(
+                "La cola de tareas no responde, así que el informe no se puede generar ahora. "
+                "Intente de nuevo en unos minutos; si persiste, avise a soporte."
+            )
+        ) from error
+
+
+def _encolar_generacion(informe, usuario, borrador: bool, datos, version: str) -> Solicitud:
+    """Join the build of the same kind that is running, or queue a new one (under a lock)."""
+    with tareas.exclusivo(f"informe-{informe.id}-{int(borrador)}"):
+        # Read under the lock (each statement sees what others committed): another server
+        # may have queued the same build a moment ago.
+        cerrar_interrumpidas(informe)
+        activa = generacion_activa(informe, borrador)
+        if activa is not None:
+            return Solicitud(generacion=activa)
+        generacion = GeneracionInforme(
+            informe=informe,
+            borrador=borrador,
+            estado=EstadoGeneracion.pendiente,
+            fraccion=0.0,
+            mensaje=_("En cola"),
+            creado_por_id=usuario.id,
+            tarea_id=uuid.uuid4().hex,
+        )
+        db.session.add(generacion)
+        db.session.flush()
+        registrar_evento(
+            "generar_informe",
+            "informe",
+            informe.id,
+            usuario_id=usuario.id,
+            despues={"tipo": "vista previa (BORRADOR)" if borrador else "informe final"},
+        )
+        db.session.commit()
+    if tareas.modo() != "redis":
+        # Run in this process: the job draws the data just read instead of reading it again.
+        _PREPARADOS[generacion.id] = (datos, version)
+    try:
+        tareas.encolar(
+            "app.informes.services.generacion.construir",
+            generacion.id,
+            id_tarea=generacion.tarea_id,
+        )
+    except tareas.ColaNoDisponible:
+        _PREPARADOS.pop(generacion.id, None)
+        generacion.estado = EstadoGeneracion.error
+        generacion.error = _("La cola de tareas no respondió.")
+        db.session.commit()
+        raise
+    # In synchronous mode the job already ran (in its own session): read its outcome.
+    db.session.expire(generacion)
     return Solicitud(generacion=generacion)
-
-
-def lanzar(generacion_id: int, preparados: tuple | None = None) -> None:
-    """Run the build of a committed job: in a thread, or now when INFORME_SINCRONO is set.
-
-    ``preparados`` is (DatosInforme, version) already read for it, saving a second read.
-    """
-    app = current_app._get_current_object()
-    if app.config.get("INFORME_SINCRONO"):
-        construir(app, generacion_id, preparados)
-        return
-    threading.Thread(
-        target=construir,
-        args=(app, generacion_id, preparados),
-        name=f"informe-{generacion_id}",
-        daemon=True,
-    ).start()
 
 
 # --- The build -------------------------------------------------------------------------------
 
 
 class _Progreso:
-    """Callback given to the PDF builder: writes the job's progress, at most every
-    INTERVALO_PROGRESO seconds (each write is a commit: one per chart made slow disks count).
+    """Callback given to the PDF builder: reports the job's progress to the queue (never to
+    the database: a progress write must not change the data version of every page), at most
+    every INTERVALO_PROGRESO seconds."""
 
-    The job's state was committed just before the build, so the first write waits an interval
-    too; the end (fraction 1) is only set: the commit that stores the file follows at once.
-    """
-
-    def __init__(self, generacion: GeneracionInforme):
-        self.generacion = generacion
+    def __init__(self):
         self._ultima = time.monotonic()
 
     def __call__(self, fraccion: float, mensaje: str | None = None) -> None:
-        """Record how far the build is (written only once an interval has passed)."""
+        """Record how far the build is (sent only once an interval has passed)."""
         fraccion = min(max(float(fraccion), 0.0), 1.0)
         momento = time.monotonic()
         if momento - self._ultima < INTERVALO_PROGRESO and fraccion < 1.0:
             return
         self._ultima = momento
         # The build itself is shown up to 95 %; storing the file is the rest.
-        self.generacion.fraccion = round(0.05 + 0.9 * fraccion, 4)
-        if mensaje:
-            self.generacion.mensaje = str(mensaje)[:200]
-        if fraccion < 1.0:
+        tareas.progreso(0.05 + 0.9 * fraccion, mensaje)
+
+
+def construir(generacion_id: int) -> None:
+    """The build job: draw and store one report file; a failure is recorded on its row."""
+    preparados = _PREPARADOS.pop(generacion_id, None)
+    try:
+        _construir(generacion_id, preparados)
+    except Exception as error:
+        log.exception("Falló la generación del informe %s", generacion_id)
+        db.session.rollback()
+        generacion = db.session.get(GeneracionInforme, generacion_id)
+        if generacion is not None:
+            generacion.estado = EstadoGeneracion.error
+            generacion.mensaje = _("No se pudo generar el informe")
+            generacion.error = (str(error) or error.__class__.__name__)[:1000]
             db.session.commit()
-
-
-def construir(app: Flask, generacion_id: int, preparados: tuple | None = None) -> None:
-    """Build and store the file of one job, in its own app context and database session."""
-    with app.app_context():
-        try:
-            _construir(generacion_id, preparados)
-        except Exception as error:  # noqa: BLE001 - any failure is recorded on the job
-            log.exception("Falló la generación del informe %s", generacion_id)
-            db.session.rollback()
-            generacion = db.session.get(GeneracionInforme, generacion_id)
-            if generacion is not None:
-                generacion.estado = EstadoGeneracion.error
-                generacion.mensaje = _("No se pudo generar el informe")
-                generacion.error = (str(error) or error.__class__.__name__)[:1000]
-                db.session.commit()
+        raise
 
 
 def _construir(generacion_id: int, preparados: tuple | None = None) -> None:
@@ -254,14 +287,11 @@ def _construir(generacion_id: int, preparados: tuple | None = None) -> None:
         return
     informe = generacion.informe
     borrador = generacion.borrador
+    # Running is the queue's to say (estado_tarea): the row is written once, at the end.
+    tareas.progreso(0.05, _("Reuniendo los datos"))
     if preparados is not None:
-        # generar() read the data and committed the job as running: no write needed here.
         datos, version = preparados
     else:
-        generacion.estado = EstadoGeneracion.en_curso
-        generacion.fraccion = 0.01
-        generacion.mensaje = _("Reuniendo los datos")
-        db.session.commit()
         datos = _datos(informe.periodo, informe, borrador)
         # The version of exactly the data being drawn, even if something changed meanwhile.
         version = datos_informe.huella(datos)
@@ -283,7 +313,7 @@ def _construir(generacion_id: int, preparados: tuple | None = None) -> None:
         contenido = pdf.informe_pdf(
             datos,
             borrador=borrador,
-            progreso=_Progreso(generacion),
+            progreso=_Progreso(),
             version=numero,
             nota_version=nota,
         )

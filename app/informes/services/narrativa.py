@@ -9,6 +9,7 @@ from __future__ import annotations
 import sqlalchemy as sa
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
+from sqlalchemy.exc import IntegrityError
 
 from app.auth.models import Usuario
 from app.comun.auditoria import registrar_evento
@@ -52,14 +53,19 @@ def informe_de(periodo: Periodo, *, crear: bool = False) -> Informe | None:
     informe = db.session.scalar(sa.select(Informe).filter_by(periodo_id=periodo.id))
     if informe is None and crear:
         anterior = informe_anterior(periodo)
-        informe = Informe(
+        nuevo = Informe(
             periodo=periodo,
             estado=EstadoInforme.borrador,
             narrativa=dict(anterior.narrativa or {}) if anterior else {},
             lema=anterior.lema if anterior else None,
         )
-        db.session.add(informe)
-        db.session.flush()
+        try:
+            # Several first requests at once: one inserts, the others take its row.
+            with db.session.begin_nested():
+                db.session.add(nuevo)
+            informe = nuevo
+        except IntegrityError:
+            informe = db.session.scalar(sa.select(Informe).filter_by(periodo_id=periodo.id))
     return informe
 
 

@@ -12,7 +12,7 @@ from app.comun.base import ahora
 from app.convenios.models import Periodo
 from app.extensions import db
 from app.informes.models import ArchivoInforme, EstadoInforme, Informe
-from app.informes.services.archivos import ruta_archivo
+from app.informes.services.archivos import disponible
 from app.informes.services.generacion import huella, version_siguiente
 from app.informes.services.narrativa import ErrorInforme, normalizar
 
@@ -54,7 +54,7 @@ def publicar(informe: Informe, archivo: ArchivoInforme, *, usuario: Usuario) -> 
                 "el informe final, que solo incluye Anexos 4 aprobados."
             )
         )
-    if not ruta_archivo(archivo).is_file():
+    if not disponible(archivo):
         raise ErrorInforme(_("El archivo ya no está disponible. Genere el informe de nuevo."))
     if archivo.version_datos != huella(informe.periodo, informe, borrador=False):
         raise ErrorInforme(

@@ -212,7 +212,7 @@ class ProgramacionRegional(db.Model):
     observacion: Mapped[str | None] = mapped_column(sa.Text)
     #: Remark taken from the documents (e.g. "reprogramada para el mes de mayo de 2021")
     nota: Mapped[str | None] = mapped_column(sa.Text)
-    #: Optional evidence of the execution (stored under ARCHIVOS_DIR/programacion/)
+    #: Optional evidence of the execution (app/comun/almacenamiento, folder "programacion")
     evidencia_nombre: Mapped[str | None] = mapped_column(sa.String(200))
     evidencia_archivo: Mapped[str | None] = mapped_column(sa.String(80), unique=True)
     evidencia_tipo: Mapped[str | None] = mapped_column(sa.String(100))

@@ -6,11 +6,12 @@ from __future__ import annotations
 
 from datetime import date
 
-from flask import abort, flash, redirect, render_template, request, send_file, url_for
+from flask import abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
 from app.catalogo.queries import ciclo_de_anio, unidades
+from app.comun import almacenamiento
 from app.comun.auditoria import historial
 from app.comun.base import ahora
 from app.comun.campos import version_leida
@@ -321,17 +322,12 @@ def cancelar_programacion(programacion_id: int):
 def evidencia_programacion(programacion_id: int):
     """Download the evidence file of an executed run."""
     programacion = acceso.programacion_o_404(programacion_id)
-    if not programacion.evidencia_archivo:
-        abort(404)
-    try:
-        ruta = services.ruta_evidencia(programacion)
-    except services.ErrorProgramacion:
-        abort(404)
-    if not ruta.is_file():
-        abort(404)
-    return send_file(
-        ruta,
+    respuesta = almacenamiento.enviar(
+        services.CARPETA,
+        programacion.evidencia_archivo,
         mimetype=programacion.evidencia_tipo,
-        as_attachment=True,
         download_name=programacion.evidencia_nombre,
     )
+    if respuesta is None:
+        abort(404)
+    return respuesta

@@ -33,6 +33,7 @@ from app.mejora_continua.queries.evaluaciones_contraste import (
     contradicciones,
     veredicto_sugerido,
 )
+from app.mejora_continua.services import avisos
 from app.mejora_continua.services.evaluaciones_contenido import (
     DatosItem,
     clave_texto,
@@ -250,6 +251,7 @@ def enviar(evaluacion: Evaluacion, *, usuario: Usuario, ahora: datetime) -> None
     if faltas:
         raise ErrorEvaluacion(_("No se puede enviar todavía. %(faltas)s", faltas=" ".join(faltas)))
     flujo.enviar(evaluacion, tipo="evaluacion", usuario_id=usuario.id, ahora=ahora)
+    avisos.anexo5_enviado(evaluacion, usuario=usuario)
 
 
 def observar(evaluacion: Evaluacion, *, usuario: Usuario, motivo: str) -> None:
@@ -272,6 +274,7 @@ def observar(evaluacion: Evaluacion, *, usuario: Usuario, motivo: str) -> None:
         aviso=motivo,
         usuario_id=usuario.id,
     )
+    avisos.anexo5_observado(evaluacion, usuario=usuario, motivo=motivo)
 
 
 def aprobar(evaluacion: Evaluacion, *, usuario: Usuario, ahora: datetime) -> None:
@@ -280,14 +283,15 @@ def aprobar(evaluacion: Evaluacion, *, usuario: Usuario, ahora: datetime) -> Non
         raise ErrorEvaluacion(_("Solo la ODES aprueba el Anexo 5."))
     if evaluacion.estado is not EstadoReporte.enviado:
         raise ErrorEvaluacion(_("Solo se puede aprobar un Anexo 5 enviado."))
-    avisos = contradicciones(evaluacion)
+    contradice = contradicciones(evaluacion)
     flujo.aprobar(
         evaluacion,
         tipo="evaluacion",
         usuario_id=usuario.id,
         ahora=ahora,
-        detalle={"contradicciones con el Anexo 4": " ".join(avisos)} if avisos else None,
+        detalle=({"contradicciones con el Anexo 4": " ".join(contradice)} if contradice else None),
     )
+    avisos.anexo5_aprobado(evaluacion, usuario=usuario)
 
 
 def reabrir(evaluacion: Evaluacion, *, usuario: Usuario, motivo: str) -> None:
@@ -310,3 +314,4 @@ def reabrir(evaluacion: Evaluacion, *, usuario: Usuario, motivo: str) -> None:
         aviso=_("Reabierto por la ODES: %(motivo)s", motivo=motivo),
         usuario_id=usuario.id,
     )
+    avisos.anexo5_reabierto(evaluacion, usuario=usuario, motivo=motivo)

@@ -13,7 +13,6 @@ The activities and their regions × months are written by services.programacion_
 from __future__ import annotations
 
 from datetime import date, datetime
-from pathlib import Path
 
 import sqlalchemy as sa
 from flask_babel import gettext as _
@@ -149,17 +148,9 @@ def exigir_motivo(texto: str | None, mensaje: str, campo: str = "motivo") -> str
 
 # --- Execution -----------------------------------------------------------------------------
 
-#: Folder of the runs' evidence files (app/comun/almacenamiento.py keeps them with the
+#: Folder of the runs' evidence files (app/comun/almacenamiento keeps them with the
 #: transaction).
 CARPETA = "programacion"
-
-
-def ruta_evidencia(programacion: ProgramacionRegional) -> Path:
-    """Path on disk of a run's evidence, built only from the random stored name."""
-    ruta = almacenamiento.ruta(CARPETA, programacion.evidencia_archivo)
-    if ruta is None:
-        raise ErrorProgramacion(_("El archivo de la evidencia no es válido."))
-    return ruta
 
 
 def _guardar_archivo(programacion: ProgramacionRegional, nombre: str, contenido: bytes) -> None:

@@ -1,6 +1,5 @@
-# Over ~400 lines: every catalogue write shares ErrorCatalogo and the audit; the cycles' part
-# (crear_ciclo onwards) is the one to move out first if it grows.
-"""Writes on the catalogue (ODES only), audited."""
+"""Writes on the IdG of a cycle's set: a ficha técnica checked and edited, an IdG added or
+retired, each audited with readable values (acronyms, letters and labels, not ids)."""
 
 from __future__ import annotations
 
@@ -10,7 +9,6 @@ from typing import Any
 import sqlalchemy as sa
 from flask_babel import gettext as _
 
-from app.catalogo import queries
 from app.catalogo.models import (
     ETIQUETAS_SENTIDO,
     ETIQUETAS_TIPO_VALOR,
@@ -18,226 +16,16 @@ from app.catalogo.models import (
     FuncionLOGR,
     Indicador,
     ObjetivoEstrategico,
-    Region,
-    RegionAlias,
     Sentido,
     ServicioPublico,
     TipoValor,
     UnidadMTPE,
-    normalizar,
 )
+from app.catalogo.services.ciclos import CAMPOS_FICHA, exigir_abierto
+from app.catalogo.services.comun import ErrorCatalogo
 from app.comun.auditoria import cambios, registrar_evento
-from app.comun.errores import ErrorNegocio
 from app.comun.i18n import traducir
 from app.extensions import db
-
-
-class ErrorCatalogo(ErrorNegocio):
-    """A catalogue rule was broken; the message is shown next to the field."""
-
-    def __init__(self, campo: str, mensaje: str):
-        super().__init__(mensaje, campo)
-
-
-def editar_region(
-    region: Region, datos: dict[str, Any], aliases: list[str], *, usuario_id: int | None
-) -> Region:
-    """Change a region's labour body, macro-region and aliases."""
-    claves: dict[str, str] = {}
-    for alias in aliases:
-        clave = normalizar(alias)
-        if clave and clave != normalizar(region.nombre):
-            claves.setdefault(clave, alias)
-    if claves:
-        ocupado = db.session.execute(
-            sa.select(RegionAlias.alias, Region.nombre)
-            .join(Region)
-            .where(RegionAlias.clave.in_(claves), RegionAlias.region_id != region.id)
-        ).first()
-        if ocupado:
-            raise ErrorCatalogo(
-                "aliases",
-                _(
-                    "El alias «%(ocupado)s» ya pertenece a %(ocupado2)s.",
-                    ocupado=ocupado[0],
-                    ocupado2=ocupado[1],
-                ),
-            )
-    antes, despues = cambios(region, datos)
-    previos = sorted(a.alias for a in region.aliases)
-    nuevos = sorted(claves.values())
-    if previos != nuevos:
-        # Reuse rows whose key stays, so the unique key is never inserted twice in one flush.
-        existentes = {a.clave: a for a in region.aliases}
-        region.aliases = [
-            existentes.get(c) or RegionAlias(alias=a, clave=c) for c, a in claves.items()
-        ]
-        for alias in region.aliases:
-            alias.alias = claves[alias.clave]
-        antes["aliases"], despues["aliases"] = " | ".join(previos), " | ".join(nuevos)
-    if despues:
-        registrar_evento(
-            "editar", "region", region.id, usuario_id=usuario_id, antes=antes, despues=despues
-        )
-    return region
-
-
-def editar_unidad(unidad: UnidadMTPE, datos: dict[str, Any], *, usuario_id: int | None):
-    """Change an MTPE unit's name, acronym or parent."""
-    if datos.get("padre_id") == unidad.id:
-        raise ErrorCatalogo("padre_id", _("Una unidad no puede depender de sí misma."))
-    repetida = db.session.scalar(
-        sa.select(UnidadMTPE.id).where(
-            UnidadMTPE.sigla == datos["sigla"], UnidadMTPE.id != unidad.id
-        )
-    )
-    if repetida:
-        raise ErrorCatalogo("sigla", _("Ya existe otra unidad con esa sigla."))
-    antes, despues = cambios(unidad, datos)
-    if despues:
-        registrar_evento(
-            "editar",
-            "unidad_mtpe",
-            unidad.id,
-            usuario_id=usuario_id,
-            antes=antes,
-            despues=despues,
-        )
-    return unidad
-
-
-def editar_indicador(indicador: Indicador, datos: dict[str, Any], *, usuario_id: int | None):
-    """Change an indicator's texts and alignment (refused once its cycle has reports)."""
-    return editar_ficha(indicador, datos, usuario_id=usuario_id)
-
-
-#: Which IdG field refers to each catalogue entry whose official text ODES may correct
-ALINEACION = {
-    "funcion_logr": "funcion_id",
-    "objetivo_estrategico": "objetivo_id",
-    "servicio_publico": "servicio_id",
-}
-
-
-def editar_texto(objeto, campo: str, texto: str, *, tipo: str, usuario_id: int | None) -> None:
-    """Change the official text of a catalogue entry, audited.
-
-    Refused while an IdG of a cycle in use is aligned to the entry: that cycle's reports print
-    the text next to the IdG (Cuadro 03), and they must regenerate identical.
-    """
-    motivo = motivo_texto_cerrado(objeto, tipo)
-    if motivo:
-        raise ErrorCatalogo("ciclo", motivo)
-    antes, despues = cambios(objeto, {campo: texto.strip()})
-    if despues:
-        registrar_evento(
-            "editar", tipo, objeto.id, usuario_id=usuario_id, antes=antes, despues=despues
-        )
-
-
-def motivo_texto_cerrado(objeto, tipo: str) -> str | None:
-    """Why an entry's official text can no longer change (a cycle in use shows it), or None."""
-    columna = ALINEACION.get(tipo)
-    if columna is None:
-        return None
-    ciclos = db.session.scalars(
-        sa.select(ConjuntoIndicadores)
-        .join(Indicador, Indicador.conjunto_id == ConjuntoIndicadores.id)
-        .where(getattr(Indicador, columna) == objeto.id)
-        .distinct()
-        .order_by(ConjuntoIndicadores.anio_inicio)
-    )
-    for ciclo in ciclos:
-        if queries.ciclo_en_uso(ciclo.id):
-            return _(
-                "IdG del ciclo %(ciclo)s están alineados a este texto y el ciclo ya tiene "
-                "Anexos 4: el texto ya no cambia, para que sus informes se regeneren idénticos.",
-                ciclo=ciclo.ciclo,
-            )
-    return None
-
-
-# --- Cycles and their indicator sets -------------------------------------------------------
-
-#: The ficha técnica of an IdG: what a new cycle copies from the previous one
-CAMPOS_FICHA = (
-    "numero",
-    "nombre",
-    "viceministerio_id",
-    "proponente_id",
-    "objetivo_id",
-    "funcion_id",
-    "servicio_id",
-    "unidad_medida",
-    "tipo_valor",
-    "admite_negativo",
-    "sentido",
-    "numerador",
-    "denominador",
-    "requiere_evidencia",
-    "linea_base",
-)
-
-
-def crear_ciclo(
-    anio_inicio: int,
-    anio_fin: int,
-    *,
-    nombre: str | None = None,
-    base: ConjuntoIndicadores | None = None,
-    usuario_id: int | None,
-) -> ConjuntoIndicadores:
-    """Open a cycle; with ``base``, its indicator set starts as a copy of that cycle's.
-
-    The copy is new rows: editing the new cycle's IdG never changes an earlier cycle's.
-    """
-    if anio_fin < anio_inicio:
-        raise ErrorCatalogo("anio_fin", _("El año final no puede ser anterior al año inicial."))
-    if not (2000 <= anio_inicio <= 2100 and 2000 <= anio_fin <= 2100):
-        raise ErrorCatalogo("anio_inicio", _("Año no válido."))
-    nombre = (nombre or "").strip() or f"IdG {anio_inicio}"
-    if len(nombre) > 80:  # the column is String(80)
-        raise ErrorCatalogo("nombre", _("Máximo %(n)s caracteres.", n=80))
-    solapado = db.session.scalar(
-        sa.select(ConjuntoIndicadores).where(
-            ConjuntoIndicadores.anio_inicio <= anio_fin,
-            ConjuntoIndicadores.anio_fin >= anio_inicio,
-        )
-    )
-    if solapado is not None:
-        raise ErrorCatalogo(
-            "anio_inicio",
-            _(
-                "Los años se cruzan con el ciclo %(ciclo)s (%(nombre)s).",
-                ciclo=solapado.ciclo,
-                nombre=solapado.nombre,
-            ),
-        )
-    if db.session.scalar(sa.select(ConjuntoIndicadores.id).filter_by(nombre=nombre)):
-        raise ErrorCatalogo("nombre", _("Ya existe un ciclo con ese nombre."))
-    ciclo = ConjuntoIndicadores(
-        nombre=nombre, anio_inicio=anio_inicio, anio_fin=anio_fin, base=base
-    )
-    db.session.add(ciclo)
-    if base is not None:
-        for original in base.indicadores:
-            ciclo.indicadores.append(
-                Indicador(**{campo: getattr(original, campo) for campo in CAMPOS_FICHA})
-            )
-    db.session.flush()
-    registrar_evento(
-        "crear_ciclo",
-        "conjunto_indicadores",
-        ciclo.id,
-        usuario_id=usuario_id,
-        despues={
-            "ciclo": ciclo.ciclo,
-            "nombre": nombre,
-            "copia_de": base.nombre if base else None,
-            "idg": len(ciclo.indicadores),
-        },
-    )
-    return ciclo
 
 
 def validar_ficha(
@@ -297,30 +85,11 @@ def validar_ficha(
 LIMITE_LINEA_BASE = Decimal("1000000000000")
 
 
-def motivo_ciclo_cerrado(ciclo: ConjuntoIndicadores) -> str | None:
-    """Why a cycle's IdG set no longer changes (it has Anexos 4), in plain Spanish; else None."""
-    if not queries.ciclo_en_uso(ciclo.id):
-        return None
-    return _(
-        "El ciclo %(ciclo)s ya tiene Anexos 4 registrados: su conjunto de IdG ya no cambia "
-        "(no se agregan, editan ni retiran IdG), para que sus reportes e informes se "
-        "regeneren idénticos. Los cambios van en un ciclo nuevo.",
-        ciclo=ciclo.ciclo,
-    )
-
-
-def _exigir_abierto(ciclo: ConjuntoIndicadores) -> None:
-    """Refuse any change to the set of a cycle in use (a page-level error, field "ciclo")."""
-    motivo = motivo_ciclo_cerrado(ciclo)
-    if motivo:
-        raise ErrorCatalogo("ciclo", motivo)
-
-
 def agregar_indicador(
     ciclo: ConjuntoIndicadores, datos: dict[str, Any], *, usuario_id: int | None
 ) -> Indicador:
     """Add an IdG with its ficha técnica to a cycle that has not reported yet."""
-    _exigir_abierto(ciclo)
+    exigir_abierto(ciclo)
     validar_ficha(ciclo, datos)
     indicador = Indicador(conjunto=ciclo, **datos)
     db.session.add(indicador)
@@ -346,7 +115,7 @@ def editar_ficha(
     desconocidos = set(datos) - set(CAMPOS_FICHA)
     if desconocidos:
         raise ValueError(f"Campos ajenos a la ficha: {sorted(desconocidos)}")
-    _exigir_abierto(indicador.conjunto)
+    exigir_abierto(indicador.conjunto)
     # The whole ficha as it would stand is validated, not only the fields sent.
     completa = {campo: getattr(indicador, campo) for campo in CAMPOS_FICHA} | datos
     validar_ficha(indicador.conjunto, completa, excluir_id=indicador.id)
@@ -365,6 +134,11 @@ def editar_ficha(
     return indicador
 
 
+def editar_indicador(indicador: Indicador, datos: dict[str, Any], *, usuario_id: int | None):
+    """Change an indicator's texts and alignment (refused once its cycle has reports)."""
+    return editar_ficha(indicador, datos, usuario_id=usuario_id)
+
+
 def retirar_indicador(indicador: Indicador, *, motivo: str, usuario_id: int | None) -> None:
     """Take an IdG out of its cycle's set, with a reason; the audit keeps its whole ficha.
 
@@ -372,7 +146,7 @@ def retirar_indicador(indicador: Indicador, *, motivo: str, usuario_id: int | No
     evaluation, a training activity…) refers to the IdG: nothing is deleted in cascade.
     """
     ciclo = indicador.conjunto
-    _exigir_abierto(ciclo)
+    exigir_abierto(ciclo)
     motivo = (motivo or "").strip()
     if not motivo:
         raise ErrorCatalogo("motivo", _("Indique el motivo del retiro."))
