@@ -54,6 +54,8 @@ class Config:
         # E-mails still pending after the queue's own retries (SMTP was down): one more try.
         ("app.notificaciones.services.correo.reenviar_pendientes", "35 * * * *"),
     ]
+    # An Anexo 4 bulk file larger than this is imported by a queue job, not in the request.
+    IMPORTACION_BYTES_EN_COLA = int(os.environ.get("IMPORTACION_BYTES_EN_COLA") or 512 * 1024)
     # Where uploaded and generated files are kept: "disco" (ARCHIVOS_DIR, one host) or "bd"
     # (the database, seen by every app server that shares it).
     ALMACENAMIENTO = os.environ.get("ALMACENAMIENTO", "disco")

@@ -243,3 +243,38 @@ def test_the_scheduler_registers_every_periodic_job(app_cola, entorno, tmp_path)
         assert planificador.proceso.poll() is None  # it keeps running
     finally:
         planificador.matar(signal.SIGKILL)
+
+
+def test_a_large_import_is_applied_by_the_worker_and_followed_by_the_page(
+    app_cola, trabajador, monkeypatch
+):
+    """The confirmation queues the import; the worker reads the waiting file from the shared
+    storage, applies it, and the page shows its summary."""
+    import re
+
+    from tests.convenios.test_importacion import EJEMPLO
+
+    monkeypatch.setitem(app_cola.config, "IMPORTACION_BYTES_EN_COLA", 0)
+    cliente = _odes(app_cola)
+    vista = cliente.post(
+        "/convenios/anexo4/importar",
+        data={"archivo": (io.BytesIO(EJEMPLO.read_bytes()), "ejemplo.csv")},
+        content_type="multipart/form-data",
+    )
+    token = re.search(r'name="token"[^>]*value="([0-9a-f]{32})"', vista.text).group(1)
+    respuesta = cliente.post(
+        "/convenios/anexo4/importar/confirmar", data={"token": token, "nombre": "ejemplo.csv"}
+    )
+    assert respuesta.status_code == 302 and "tarea=" in respuesta.location
+    id_tarea = respuesta.location.split("tarea=")[1]
+    pagina = cliente.get(respuesta.location).text
+    assert "Importación en curso" in pagina or "Importación completada" in pagina
+    url = f"/convenios/anexo4/importar/tareas/{id_tarea}"
+    final = esperar(
+        lambda: cliente.get(url).get_json()["estado"] in ("terminado", "error") and True, 60
+    )
+    assert final and cliente.get(url).get_json()["estado"] == "terminado", (
+        cliente.get(url).get_json(),
+        trabajador.texto()[-2000:],
+    )
+    assert "Importación completada" in cliente.get(respuesta.location, follow_redirects=True).text

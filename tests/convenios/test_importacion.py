@@ -962,3 +962,57 @@ def test_first_approved_values_of_many_reports_take_two_statements(demo):
         sa.event.remove(demo.engine, "before_cursor_execute", contar)
     escrituras = [s for s in sentencias if s.lstrip().upper().startswith("UPDATE")]
     assert len(escrituras) == 2
+
+
+def test_a_large_file_is_imported_by_a_queue_job_and_the_page_shows_its_outcome(
+    app, client, sesion, bd, archivos, monkeypatch
+):
+    """Above IMPORTACION_BYTES_EN_COLA the confirmation only queues the import (run at once in
+    the tests' synchronous mode, by a worker in production); the page shows the job's result,
+    and the same figures land as through the request."""
+    monkeypatch.setitem(app.config, "IMPORTACION_BYTES_EN_COLA", 0)
+    sesion.entrar(Rol.odes)
+    vista = _subir(client, EJEMPLO.read_bytes(), "ejemplo anexo4.csv")
+    token = re.search(r'name="token"[^>]*value="([0-9a-f]{32})"', vista.text).group(1)
+    respuesta = client.post(
+        "/convenios/anexo4/importar/confirmar",
+        data={"token": token, "nombre": "ejemplo_anexo4.csv"},
+    )
+    assert respuesta.status_code == 302
+    id_tarea = re.search(r"tarea=([0-9a-f]{32})", respuesta.location).group(1)
+    estado = client.get(f"/convenios/anexo4/importar/tareas/{id_tarea}").get_json()
+    assert estado["estado"] == "terminado" and estado["fraccion"] == 1.0
+    pagina = client.get(respuesta.location, follow_redirects=True).text
+    assert "Importación completada" in pagina
+    assert list(archivos.iterdir()) == []
+    bd.session.expire_all()
+    promedios = calculos.desempeno_por_region(celdas(_periodo(bd, 2020, 2)))
+    assert _pct(promedios["Loreto"]) == (48, 38)
+    # Following the same id again shows the outcome again, never a second import.
+    importaciones = bd.session.scalar(
+        sa.select(sa.func.count(Evento.id)).filter_by(accion="importar")
+    )
+    assert importaciones > 0
+    assert "Importación completada" in client.get(respuesta.location, follow_redirects=True).text
+    assert (
+        bd.session.scalar(sa.select(sa.func.count(Evento.id)).filter_by(accion="importar"))
+        == importaciones
+    )
+    # An id that is not an import job is not followed.
+    assert client.get("/convenios/anexo4/importar/tareas/" + "f" * 32).status_code == 404
+
+
+def test_a_large_file_whose_preview_expired_is_not_queued(
+    app, client, sesion, bd, archivos, monkeypatch
+):
+    monkeypatch.setitem(app.config, "IMPORTACION_BYTES_EN_COLA", 0)
+    sesion.entrar(Rol.odes)
+    vista = _subir(client, EJEMPLO.read_bytes(), "ejemplo.csv")
+    token = re.search(r'name="token"[^>]*value="([0-9a-f]{32})"', vista.text).group(1)
+    for archivo in archivos.iterdir():
+        archivo.unlink()
+    respuesta = client.post(
+        "/convenios/anexo4/importar/confirmar", data={"token": token, "nombre": "x.csv"}
+    )
+    pagina = client.get(respuesta.location, follow_redirects=True).text
+    assert "La vista previa ya no está disponible" in pagina

@@ -5,11 +5,22 @@ from __future__ import annotations
 import io
 from pathlib import Path
 
-from flask import abort, flash, redirect, render_template, request, send_file, url_for
+from flask import (
+    abort,
+    current_app,
+    flash,
+    jsonify,
+    redirect,
+    render_template,
+    request,
+    send_file,
+    url_for,
+)
 from flask_babel import gettext as _
 from flask_login import current_user
 from werkzeug.utils import secure_filename
 
+from app.comun import tareas
 from app.comun.base import ahora
 from app.comun.hojas import XLSX
 from app.comun.roles import Rol, permitido
@@ -17,7 +28,7 @@ from app.convenios import bp
 from app.convenios.forms import ConfirmarImportacionForm, ImportarAnexo4Form
 from app.convenios.queries import exportacion
 from app.convenios.queries import periodos as periodos_queries
-from app.convenios.services import importacion
+from app.convenios.services import importacion, importacion_tarea
 from app.convenios.services.anexo4 import ErrorAnexo4
 from app.convenios.services.importacion_lectura import (
     archivo_en_espera,
@@ -48,6 +59,8 @@ def _pagina(form: ImportarAnexo4Form, analisis=None, confirmar=None):
 def importar_anexo4():
     """Upload a bulk file and show its dry run: errors by row and column, or the preview."""
     form = ImportarAnexo4Form()
+    if request.method == "GET" and request.args.get("tarea"):
+        return _seguir_importacion(form, request.args["tarea"])
     if not form.validate_on_submit():
         return _pagina(form)
     archivo = form.archivo.data
@@ -69,6 +82,56 @@ def importar_anexo4():
     return _pagina(form, analisis, confirmar)
 
 
+def _tarea_de_importacion(id_tarea: str):
+    """The queue's state of an import job (None for an unknown id or another kind of job)."""
+    actual = tareas.estado(id_tarea[:64])
+    return actual if actual is not None and actual.funcion == importacion_tarea.FUNCION else None
+
+
+def _seguir_importacion(form: ImportarAnexo4Form, id_tarea: str):
+    """The import page while a queued import runs, or with its outcome once it ended."""
+    actual = _tarea_de_importacion(id_tarea)
+    if actual is None:
+        flash(_("Esa importación ya no está disponible; revise el Anexo 4 o vuelva a importar."))
+        return redirect(url_for("convenios.importar_anexo4"))
+    if actual.estado == "terminada":
+        flash(str(actual.resultado), "exito")
+        return redirect(url_for("convenios.importar_anexo4"))
+    if actual.estado == "fallida":
+        flash(_("No se importó nada: %(mensaje)s", mensaje=actual.error), "error")
+        return redirect(url_for("convenios.importar_anexo4"))
+    return render_template(
+        "convenios/importar.html",
+        form=form,
+        analisis=None,
+        confirmar=None,
+        periodos=periodos_queries.periodos(),
+        tarea=actual,
+    )
+
+
+@bp.route("/anexo4/importar/tareas/<id_tarea>")
+@permitido(Rol.odes)
+def estado_importacion(id_tarea: str):
+    """Report a queued import's progress as JSON (polled by static/js/progreso.js)."""
+    actual = _tarea_de_importacion(id_tarea)
+    if actual is None:
+        abort(404)
+    estado = {"en_cola": "pendiente", "en_curso": "en_curso", "terminada": "terminado"}.get(
+        actual.estado, "error"
+    )
+    respuesta = jsonify(
+        {
+            "estado": estado,
+            "fraccion": actual.fraccion,
+            "mensaje": actual.mensaje,
+            "error": actual.error,
+        }
+    )
+    respuesta.headers["Cache-Control"] = "no-store"
+    return respuesta
+
+
 @bp.route("/anexo4/importar/confirmar", methods=["POST"])
 @permitido(Rol.odes)
 def confirmar_importacion():
@@ -80,6 +143,16 @@ def confirmar_importacion():
         return redirect(url_for("convenios.importar_anexo4"))
     guardado, contenido = espera
     nombre = secure_filename(form.nombre.data or "")[:200] or guardado
+    if len(contenido) > current_app.config.get("IMPORTACION_BYTES_EN_COLA", 512 * 1024):
+        # A large file: a worker imports it; the page follows the job.
+        try:
+            id_tarea = tareas.encolar(
+                importacion_tarea.FUNCION, form.token.data, nombre, current_user.id
+            )
+        except tareas.ColaNoDisponible:
+            flash(_("La cola de tareas no responde; intente de nuevo en unos minutos."), "error")
+            return redirect(url_for("convenios.importar_anexo4"))
+        return redirect(url_for("convenios.importar_anexo4", tarea=id_tarea))
     try:
         analisis = importacion.analizar(importacion.leer_archivo(guardado, contenido))
         if not analisis.valido:
@@ -100,29 +173,7 @@ def confirmar_importacion():
         return redirect(url_for("convenios.importar_anexo4"))
     # A concurrent change of the same Anexos 4 (stale version, duplicate insert) reaches the
     # app's handler (app/comun/concurrencia.py): all rolled back, the import page with the message.
-    if resumen.reportes:
-        mensaje = _(
-            "Importación completada: %(celdas)s celdas en "
-            "%(reportes)s Anexos 4, que quedaron aprobados.",
-            celdas=resumen.celdas,
-            reportes=resumen.reportes,
-        )
-        if resumen.sin_cambios:
-            mensaje += _(
-                " %(sin_cambios)s Anexos 4 ya tenían los mismos datos y no se modificaron.",
-                sin_cambios=resumen.sin_cambios,
-            )
-    else:
-        mensaje = _(
-            "Importación completada: no hubo cambios. Los %(sin_cambios)s Anexos 4 del archivo "
-            "ya tenían exactamente esos datos y quedaron como estaban, también su estado.",
-            sin_cambios=resumen.sin_cambios,
-        )
-    if resumen.periodos_creados:
-        mensaje += _(
-            " Semestres creados (cerrados): %(semestres)s.",
-            semestres=", ".join(resumen.periodos_creados),
-        )
+    mensaje = importacion_tarea.mensaje_resumen(resumen)
     flash(mensaje, "exito")
     return redirect(url_for("convenios.importar_anexo4"))
 
