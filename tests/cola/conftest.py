@@ -152,21 +152,29 @@ class Proceso:
         return encontrados
 
     def matar(self, senal: int = signal.SIGKILL) -> None:
-        """Send a signal to the process, its group and everything it started (a lost host)."""
+        """Send a signal to the process, its group and everything it started (a lost host).
+        A process still alive 10 s after a gentle signal (RQ's warm shutdown waiting on its
+        scheduler) is killed: stopping a test's processes never fails the test."""
         if self.proceso.poll() is None:
             descendientes = self.descendientes()
+            self._senal(senal, descendientes if senal == signal.SIGKILL else [])
             try:
-                os.killpg(self.proceso.pid, senal)
+                self.proceso.wait(timeout=10)
+            except subprocess.TimeoutExpired:
+                self._senal(signal.SIGKILL, descendientes + self.descendientes())
+                self.proceso.wait(timeout=30)
+        self.salida.close()
+
+    def _senal(self, senal: int, otros: list[int]) -> None:
+        try:
+            os.killpg(self.proceso.pid, senal)
+        except ProcessLookupError:
+            pass
+        for pid in otros:
+            try:
+                os.kill(pid, senal)
             except ProcessLookupError:
                 pass
-            if senal == signal.SIGKILL:
-                for pid in descendientes:
-                    try:
-                        os.kill(pid, senal)
-                    except ProcessLookupError:
-                        pass
-            self.proceso.wait(timeout=30)
-        self.salida.close()
 
 
 def iniciar_trabajador(entorno: dict[str, str], carpeta: Path, nombre: str = "trabajador"):
