@@ -749,3 +749,17 @@ def test_every_change_is_audited(bd, programa):
     bd.session.commit()
     assert [e.accion for e in historial("programacion_regional", run.id)] == ["cancelar"]
     assert bd.session.scalar(sa.select(sa.func.count(MovimientoProgramacion.id))) == 1
+
+
+def test_an_idg_id_past_64_bits_in_the_activity_form_is_an_error_not_a_500(
+    client, sesion, bd, programa
+):
+    """Regression (found by the hostile-form fuzzing, intermittently): the form's IdG id was
+    used to look up recommendations before validation, and SQLite raised OverflowError."""
+    sesion.entrar(Rol.odes)
+    respuesta = client.post(
+        "/mejora-continua/programas/2021/actividades/nueva",
+        data={"indicador_id": str(10**20), "unidad_id": "0", "nombre": "Taller"},
+    )
+    assert respuesta.status_code in (200, 422)
+    assert "Taller" in respuesta.text  # the form comes back with what was typed

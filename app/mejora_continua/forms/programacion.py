@@ -29,11 +29,13 @@ def leer_anio(texto: str) -> int:
 
 
 def _entero_o_nada(valor):
-    """Coerce a select value to int, or None when empty (the service reports what is missing)."""
+    """Coerce a select value to int, or None when empty or no id can be that large (the service
+    reports what is missing; SQLite refuses to even compare an integer past 64 bits)."""
     try:
-        return int(valor)
+        numero = int(valor)
     except (TypeError, ValueError):
         return None
+    return numero if -(2**31) <= numero < 2**31 else None
 
 
 class ProgramaCapacidadesForm(FlaskForm):
