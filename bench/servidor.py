@@ -123,14 +123,22 @@ def _ronda(clientes: list[Cliente], ruta: str, segundos: float) -> tuple[int, fl
     return cuenta[0], time.perf_counter() - inicio, errores[0]
 
 
-def medir_servidor(url: str, rondas: int = 3) -> dict[str, tuple[float, int]]:
-    """Start gunicorn on `url`; return route → (requests per second, errors)."""
+def medir_servidor(
+    url: str, rondas: int = 3, *, guardadas: bool = True, otras: dict[str, str] | None = None
+) -> dict[str, tuple[float, int]]:
+    """Start gunicorn on `url`; return route → (requests per second, errors).
+
+    `guardadas=False` turns the page store off (CACHE_TYPE=NullCache); `otras` adds pages
+    (name → address) measured like the Anexo 4 page.
+    """
     puerto = _puerto_libre()
     entorno = os.environ | {
         "APP_ENV": "production",
         "SECRET_KEY": uuid.uuid4().hex,
         "DATABASE_URL": url,
     }
+    if not guardadas:
+        entorno["CACHE_TYPE"] = "NullCache"
     proceso = subprocess.Popen(
         [
             str(Path(sys.executable).parent / "gunicorn"),
@@ -163,6 +171,7 @@ def medir_servidor(url: str, rondas: int = 3) -> dict[str, tuple[float, int]]:
         rutas = {
             "trivial (/salud)": "/salud",
             "Anexo 4": f"/convenios/anexo4/{_reporte_loreto(url)}",
+            **(otras or {}),
         }
         for ruta in rutas.values():  # warm both workers up
             estado, _ = primero.pedir(ruta)

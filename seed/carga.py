@@ -73,6 +73,11 @@ def cargar_regiones(carpeta: Path = DATOS) -> None:
         region.organo_sigla = fila["organo_sigla"] or None
         region.macro_region = fila["macro_region"] or None
         region.orden = int(fila["orden"])
+        region.ubigeo = fila.get("ubigeo") or None
+        padre = fila.get("padre")
+        region.padre = (
+            db.session.scalar(sa.select(Region).filter_by(codigo=padre)) if padre else None
+        )
         claves = {}
         for alias in filter(None, (a.strip() for a in fila["aliases"].split("|"))):
             clave = normalizar(alias)

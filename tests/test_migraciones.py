@@ -133,3 +133,38 @@ def test_upgrade_0007_from_the_previous_release_with_data(bd_vacia):
     assert [(a, s, e, float(v), float(o)) for a, s, e, v, o in metas] == [
         (2020, 0, "valor", 70.0, 70.0)
     ]
+
+
+def test_upgrade_0011_from_the_previous_release_with_data(bd_vacia):
+    """A 0010 database with regions upgrades: the catalogue's regions get their ubigeo, a region
+    of another code keeps none, nobody gets a parent, and ubigeos are unique."""
+
+    class Config(TestingConfig):
+        SQLALCHEMY_DATABASE_URI = bd_vacia
+
+    app = create_app(Config)
+    with app.app_context():
+        upgrade(revision="0010")
+        with db.engine.begin() as c:
+            c.execute(
+                sa.text(
+                    "INSERT INTO region (id, codigo, nombre, tipo, orden) VALUES "
+                    "(1, 'loreto', 'Loreto', 'gobierno_regional', 1), "
+                    "(2, 'lima-metropolitana', 'Lima Metropolitana', "
+                    "'municipalidad_metropolitana', 2), "
+                    "(3, 'otra', 'Otra región', 'gobierno_regional', 3)"
+                )
+            )
+        upgrade()
+        with db.engine.connect() as c:
+            filas = c.execute(
+                sa.text("SELECT codigo, ubigeo, padre_id FROM region ORDER BY id")
+            ).all()
+        with pytest.raises(sa.exc.IntegrityError), db.engine.begin() as c:
+            c.execute(sa.text("UPDATE region SET ubigeo = '160000' WHERE id = 3"))
+        db.engine.dispose()
+    assert [tuple(f) for f in filas] == [
+        ("loreto", "160000", None),
+        ("lima-metropolitana", "150100", None),
+        ("otra", None, None),
+    ]

@@ -25,14 +25,31 @@ def normalizar(texto: str) -> str:
 
 
 class TipoRegion(enum.Enum):
-    """Kind of government the region is."""
+    """Level of the subnational government: regional, or a municipality of some kind."""
 
     gobierno_regional = "gobierno_regional"
     municipalidad_metropolitana = "municipalidad_metropolitana"
+    municipalidad_provincial = "municipalidad_provincial"
+    municipalidad_distrital = "municipalidad_distrital"
+
+
+#: How each level is named on screen and in the report, in its display order.
+NIVELES = {
+    TipoRegion.gobierno_regional: N_("Gobierno regional"),
+    TipoRegion.municipalidad_metropolitana: N_("Municipalidad metropolitana"),
+    TipoRegion.municipalidad_provincial: N_("Municipalidad provincial"),
+    TipoRegion.municipalidad_distrital: N_("Municipalidad distrital"),
+}
 
 
 class Region(db.Model):
-    """A regional government (or Lima Metropolitana) and its labour body (G/DRTPE)."""
+    """A subnational government that signs convenios: a regional government and its labour body
+    (G/DRTPE), Lima Metropolitana, or a provincial or district municipality.
+
+    The name is historical (the first cycles were regional only); every level is one row, with
+    its official code (ubigeo) and the government it belongs to (`padre`: a district's province,
+    a province's region), so a region's municipalities roll up to it.
+    """
 
     __tablename__ = "region"
 
@@ -51,6 +68,12 @@ class Region(db.Model):
     macro_region: Mapped[str | None] = mapped_column(sa.String(40))
     #: Display order (as in the report's tables)
     orden: Mapped[int] = mapped_column(default=0)
+    #: INEI's ubigeo: department "150000", province "150100", district "150101"
+    ubigeo: Mapped[str | None] = mapped_column(sa.String(6), unique=True)
+    #: The government this one belongs to (a district's province, a province's region)
+    padre_id: Mapped[int | None] = mapped_column(sa.ForeignKey("region.id"), index=True)
+
+    padre: Mapped[Region | None] = relationship(remote_side=[id])
 
     aliases: Mapped[list[RegionAlias]] = relationship(
         back_populates="region", cascade="all, delete-orphan", order_by="RegionAlias.alias"
@@ -63,6 +86,16 @@ class Region(db.Model):
     def es_gobierno_regional(self) -> bool:
         """True for the 25 regional governments (not Lima Metropolitana)."""
         return self.tipo is TipoRegion.gobierno_regional
+
+    @property
+    def es_municipalidad(self) -> bool:
+        """True for a municipality of any level (Lima Metropolitana included)."""
+        return self.tipo is not TipoRegion.gobierno_regional
+
+    @property
+    def nivel(self) -> str:
+        """The level as shown on screen, e.g. "Municipalidad distrital"."""
+        return traducir(NIVELES[self.tipo])
 
     @property
     def organo(self) -> str:

@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from typing import Any
 
 import sqlalchemy as sa
-from sqlalchemy.orm import selectinload
+from sqlalchemy.orm import aliased, joinedload, selectinload
 
 from app.catalogo.models import (
     ConjuntoIndicadores,
@@ -18,6 +18,7 @@ from app.catalogo.models import (
     Region,
     RegionAlias,
     ServicioPublico,
+    TipoRegion,
     UnidadMTPE,
     normalizar,
 )
@@ -50,8 +51,6 @@ def regiones(*, solo_gores: bool = False) -> list[Region]:
     """Return the regions in the report's order."""
     consulta = sa.select(Region).order_by(Region.orden, Region.nombre)
     if solo_gores:
-        from app.catalogo.models import TipoRegion
-
         consulta = consulta.where(Region.tipo == TipoRegion.gobierno_regional)
     return list(db.session.scalars(consulta))
 
@@ -66,6 +65,119 @@ def regiones_con_detalle() -> list[Region]:
                 selectinload(Region.funciones_transferidas).joinedload(FuncionTransferida.funcion),
             )
             .order_by(Region.orden, Region.nombre)
+        )
+    )
+
+
+#: The report's order of the governments.
+ORDEN_REGIONES = (Region.orden, Region.nombre)
+
+#: The governments a region filter offers by default: the regional ones and Lima Metropolitana
+#: (the 26 of the first cycles); provincial and district municipalities are found by name.
+NIVEL_REGIONAL = (TipoRegion.gobierno_regional, TipoRegion.municipalidad_metropolitana)
+
+
+def regiones_para_filtro(*, region_id: int | None = None) -> list[Region]:
+    """The options of a region filter: the regional-level governments in report order, plus
+    the one a link asked for when it is a municipality."""
+    condicion = Region.tipo.in_(NIVEL_REGIONAL)
+    if region_id:
+        condicion = sa.or_(condicion, Region.id == region_id)
+    return list(db.session.scalars(sa.select(Region).where(condicion).order_by(*ORDEN_REGIONES)))
+
+
+def hay_municipalidades() -> bool:
+    """Whether any provincial or district municipality is in the catalogue."""
+    return bool(
+        db.session.scalar(
+            sa.select(
+                sa.exists().where(Region.tipo.not_in(NIVEL_REGIONAL)),
+            )
+        )
+    )
+
+
+def consulta_regiones(
+    *, texto: str = "", macro: str = "", nivel: str = "", padre_id: int | None = None
+) -> sa.Select:
+    """Select of the regions matching a search on name, other spelling or ubigeo, a macro-region,
+    a level and the government they belong to (directly or through their province), with what
+    the list shows loaded for the page's rows only."""
+    from app.comun.listas import contiene, patron
+
+    consulta = sa.select(Region).options(
+        selectinload(Region.aliases),
+        selectinload(Region.funciones_transferidas),
+        # Joined, not selected after: a page of regional governments has no parent, and a
+        # query issued only when some row has one would vary the page's statements.
+        joinedload(Region.padre),
+    )
+    if texto:
+        clave = normalizar(texto)
+        consulta = consulta.where(
+            sa.or_(
+                contiene(Region.nombre, clave),
+                # The aliases' keys are already normalised.
+                sa.exists().where(
+                    RegionAlias.region_id == Region.id,
+                    RegionAlias.clave.like(patron(clave), escape="\\"),
+                ),
+                Region.ubigeo.like(f"{clave}%") if clave.isdecimal() else sa.false(),
+            )
+        )
+    if macro:
+        consulta = consulta.where(Region.macro_region == macro)
+    if nivel:
+        consulta = consulta.where(Region.tipo == TipoRegion(nivel))
+    if padre_id:
+        consulta = consulta.where(pertenece_a(padre_id))
+    return consulta.order_by(*ORDEN_REGIONES)
+
+
+def pertenece_a(padre_id: int) -> sa.ColumnElement[bool]:
+    """SQL condition: the region belongs to that government, directly (a region's provinces, a
+    province's districts) or through a province (a region's districts)."""
+    return sa.or_(
+        Region.padre_id == padre_id,
+        Region.padre_id.in_(sa.select(Region.id).where(Region.padre_id == padre_id)),
+    )
+
+
+def region_por_codigo(codigo: str) -> Region | None:
+    """The government with that code, if any."""
+    return db.session.scalar(sa.select(Region).where(Region.codigo == codigo))
+
+
+def macro_regiones() -> list[str]:
+    """The macro-regions in use, in alphabetical order."""
+    return list(
+        db.session.scalars(
+            sa.select(Region.macro_region)
+            .where(Region.macro_region.is_not(None))
+            .distinct()
+            .order_by(Region.macro_region)
+        )
+    )
+
+
+def municipalidades_de(region: Region) -> int:
+    """How many municipalities belong to a government (its provinces and their districts)."""
+    return db.session.scalar(sa.select(sa.func.count(Region.id)).where(pertenece_a(region.id)))
+
+
+#: A government's municipalities, for regiones_con_municipalidades (an alias is costly to build).
+_HIJA = aliased(Region, name="hija")
+
+
+def regiones_con_municipalidades() -> list[Region]:
+    """The top-level governments some municipality belongs to, in report order (the options of
+    the list's «Pertenece a» filter)."""
+    hija = _HIJA
+    return list(
+        db.session.scalars(
+            sa.select(Region)
+            .where(Region.padre_id.is_(None), sa.exists().where(hija.padre_id == Region.id))
+            .order_by(*ORDEN_REGIONES)
         )
     )
 

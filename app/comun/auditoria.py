@@ -77,6 +77,27 @@ def registrar_evento(
     return evento
 
 
+def registrar_eventos(
+    accion: str, objeto_tipo: str, objeto_ids: list[int], *, usuario_id: int | None = None
+) -> None:
+    """`registrar_evento` for many objects at once (a bulk import): one batched INSERT."""
+    if objeto_ids:
+        momento = ahora()
+        db.session.execute(
+            sa.insert(Evento),
+            [
+                {
+                    "creado_en": momento,
+                    "accion": accion,
+                    "objeto_tipo": objeto_tipo,
+                    "objeto_id": i,
+                    "usuario_id": usuario_id,
+                }
+                for i in objeto_ids
+            ],
+        )
+
+
 def cambios(objeto: Any, datos: dict[str, Any]) -> tuple[dict[str, Any], dict[str, Any]]:
     """Apply datos to objeto and return (antes, despues) for the fields that actually changed."""
     antes: dict[str, Any] = {}

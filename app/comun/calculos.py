@@ -117,6 +117,41 @@ def promedios_por_idg(celdas: Iterable[Celda]) -> dict[Hashable, Promedio]:
     return {i: promedio(cs) for i, cs in _agrupar(celdas, lambda c: c.idg).items()}
 
 
+def promedio_de_promedios(promedios: Iterable[Promedio]) -> Promedio:
+    """Roll-up of several entities (a region with its municipalities, a level of government):
+    the mean of their desempeño promedio, each entity weighing once whatever its number of IdG;
+    n counts the entities with a value."""
+    con_valor = [p for p in promedios if p.n]
+    if not con_valor:
+        return Promedio(None, None, 0)
+    n = len(con_valor)
+    return Promedio(
+        programado=sum((_decimal(p.programado) for p in con_valor), Decimal(0)) / n,
+        ejecutado=sum((_decimal(p.ejecutado) for p in con_valor), Decimal(0)) / n,
+        n=n,
+    )
+
+
+#: Lower bounds (whole %) of the bands of a distribution; the last band is open-ended.
+CORTES_TRAMOS = (0, 25, 50, 75, 100)
+
+
+def tramos(valores: Iterable[int | None], cortes: tuple[int, ...] = CORTES_TRAMOS) -> list[int]:
+    """How many values fall in each band [corte, siguiente corte) — the last one open, values
+    below the first cut counted in the first — followed by how many have no value."""
+    cuentas = [0] * (len(cortes) + 1)
+    for valor in valores:
+        if valor is None:
+            cuentas[-1] += 1
+            continue
+        banda = 0
+        for i, corte in enumerate(cortes):
+            if valor >= corte:
+                banda = i
+        cuentas[banda] += 1
+    return cuentas
+
+
 def cumplio(celda: Celda) -> bool | None:
     """Whether the region met the goal (executed ≥ programmed); None when there is no goal."""
     if not celda.es_sumando:

@@ -1,7 +1,9 @@
 """Shared list behaviour: read search/filters/page from the query string and paginate.
 
 Every list view declares its filters once as ``Campo`` objects, reads them with ``leer`` and
-pages its query with ``paginar`` (or ``paginar_lista`` for rows already computed in memory).
+pages its query with ``paginar`` (or ``paginar_lista`` for rows already computed in memory;
+``paginar_contando`` and ``paginar_filas`` for long lists, ``primeros`` for the first few names
+and their count, ``contiene`` for an accent-insensitive search in SQL).
 The templates render them with the macros of ``partials/listas.html``: the filter bar, the
 "N resultados" line, the empty state and the pagination links (which keep the filters).
 """
@@ -14,6 +16,7 @@ from dataclasses import dataclass, field
 from math import ceil
 from typing import Any
 
+import sqlalchemy as sa
 from flask import request, url_for
 from flask_babel import lazy_gettext as _l
 
@@ -21,6 +24,10 @@ from app.extensions import db
 
 #: Name of the query-string parameter that carries the page number.
 PARAMETRO_PAGINA = "page"
+
+#: How many names a page lists inline (e.g. the regions that have not reported) before it links
+#: to the full, paged list instead: the whole 26-region catalogue still fits.
+MUESTRA = 30
 
 
 @dataclass
@@ -61,12 +68,7 @@ class Filtros:
 
     def entero(self, nombre: str) -> int | None:
         """Return the value of a filter as an int, or None when empty, not a number or too big."""
-        texto = self.valores.get(nombre, "").strip()
-        # isdecimal, not isdigit: "²" is a digit that int() refuses. No id or year needs more
-        # than 2**31 - 1, and SQLite cannot even compare a larger integer.
-        if not texto.isdecimal() or int(texto) > 2**31 - 1:
-            return None
-        return int(texto)
+        return entero(self.valores.get(nombre, ""))
 
     def fijar(self, nombre: str, valor: Any) -> None:
         """Set the effective value of a filter (e.g. a default period) so the form shows it."""
@@ -97,6 +99,16 @@ class Filtros:
             if campo.fijo and self.valores.get(campo.nombre):
                 args[campo.nombre] = self.valores[campo.nombre]
         return url_for(request.endpoint, **args)
+
+
+def entero(texto: str | None) -> int | None:
+    """A query-string value as an id: None when empty, not a number or too big."""
+    texto = (texto or "").strip()
+    # isdecimal, not isdigit: "²" is a digit that int() refuses. No id or year needs more
+    # than 2**31 - 1, and SQLite cannot even compare a larger integer.
+    if not texto.isdecimal() or int(texto) > 2**31 - 1:
+        return None
+    return int(texto)
 
 
 def leer(*campos: Campo, por_pagina: int = 25) -> Filtros:
@@ -130,6 +142,45 @@ def patron(texto: str) -> str:
     return f"%{escapado}%"
 
 
+def contiene(columna, texto: str) -> sa.ColumnElement[bool]:
+    """SQL condition: the column contains the text, ignoring case and accents (as ``coincide``).
+
+    A regular expression that offers every accented form of each letter ("martin" →
+    "m[aá…]rt[ií…]n"): PostgreSQL matches it without rewriting each row (``translate`` on
+    1,800 names costs more than the rest of the page) and SQLite through SQLAlchemy's
+    ``regexp`` function. "(?i)" is the case-insensitive flag of both dialects' syntax.
+    """
+    partes = []
+    for letra in _normalizar(texto):
+        if letra in _VARIANTES:
+            partes.append(f"[{letra}{letra.upper()}{_VARIANTES[letra]}]")
+        elif letra.isalnum() or letra == " ":
+            partes.append(letra)
+        else:
+            # Punctuation only: a backslash before a letter or digit is a class escape.
+            partes.append("\\" + letra)
+    return columna.regexp_match("(?i)" + "".join(partes))
+
+
+def _variantes() -> dict[str, str]:
+    """For each ASCII letter, the Latin-1 letters that strip to it (á, Á, ñ, Ñ, ü…)."""
+    variantes: dict[str, str] = {}
+    for codigo in range(0xC0, 0x100):
+        letra = chr(codigo)
+        base = _normalizar(letra)
+        if len(base) == 1 and base.isascii() and base.isalpha() and letra.lower() != base:
+            variantes[base] = variantes.get(base, "") + letra
+    return variantes
+
+
+def primeros(consulta: sa.Select, limite: int | None = None) -> tuple[list, int]:
+    """The first rows of a SELECT (MUESTRA by default) and how many there are in all, in one
+    statement."""
+    contada = consulta.add_columns(sa.func.count().over())
+    filas = db.session.execute(contada.limit(limite or MUESTRA)).all()
+    return [fila[0] for fila in filas], (filas[0][-1] if filas else 0)
+
+
 def paginar(consulta, filtros: Filtros):
     """Page a SELECT in the database (COUNT + LIMIT/OFFSET) with the request's page number."""
     pagina = db.paginate(
@@ -141,6 +192,61 @@ def paginar(consulta, filtros: Filtros):
             consulta, page=pagina.pages, per_page=filtros.por_pagina, error_out=False, count=True
         )
     return pagina
+
+
+def paginar_contando(consulta: sa.Select, filtros: Filtros, *, clave=None) -> PaginaLista:
+    """Page a SELECT of one entity or column in the database in one statement: the page's rows
+    carry the total (``count(*) OVER ()``) instead of a separate COUNT. Only a page past the
+    end (an old link after the list shrank) costs a COUNT more, to show the last one.
+
+    With ``clave`` (the entity's primary key) the list is ordered and counted on that column
+    alone and the page's objects read after by it: sorting a few thousand narrow rows, not wide
+    ones joined to their relations.
+    """
+    if clave is not None:
+        claves = paginar_contando(consulta.with_only_columns(clave), filtros)
+        objetos = list(db.session.scalars(consulta.where(clave.in_(claves.items))))
+        return PaginaLista(objetos, claves.page, claves.per_page, claves.total)
+    return _paginar_con_total(consulta, filtros, lambda fila: fila[0])
+
+
+def paginar_filas(
+    consulta: sa.Select, filtros: Filtros, *, total: int | None = None
+) -> PaginaLista:
+    """Page a SELECT of plain rows (several columns, no objects) in the database: a COUNT, which
+    skips computing the columns (a window count would compute and sort every row's), unless
+    the caller already knows the ``total``, and one page of rows."""
+    if total is None:
+        total = db.session.scalar(
+            sa.select(sa.func.count()).select_from(consulta.order_by(None).subquery())
+        )
+    pagina = min(filtros.pagina, max(ceil(total / filtros.por_pagina), 1))
+    filas = db.session.execute(
+        consulta.limit(filtros.por_pagina).offset((pagina - 1) * filtros.por_pagina)
+    ).all()
+    return PaginaLista(list(filas), pagina, filtros.por_pagina, total)
+
+
+def _paginar_con_total(consulta: sa.Select, filtros: Filtros, elemento) -> PaginaLista:
+    """One page of a SELECT and its total from ``count(*) OVER ()`` (a COUNT only for a page
+    past the end); ``elemento`` turns a row into an item."""
+    por_pagina = filtros.por_pagina
+    contada = consulta.add_columns(sa.func.count().over())
+    filas = db.session.execute(
+        contada.limit(por_pagina).offset((filtros.pagina - 1) * por_pagina)
+    ).all()
+    if filas:
+        return PaginaLista([elemento(f) for f in filas], filtros.pagina, por_pagina, filas[0][-1])
+    if filtros.pagina == 1:
+        return PaginaLista([], 1, por_pagina, 0)
+    total = db.session.scalar(
+        sa.select(sa.func.count()).select_from(consulta.order_by(None).subquery())
+    )
+    if not total:
+        return PaginaLista([], 1, por_pagina, 0)
+    ultima = ceil(total / por_pagina)
+    filas = db.session.execute(contada.limit(por_pagina).offset((ultima - 1) * por_pagina)).all()
+    return PaginaLista([elemento(f) for f in filas], ultima, por_pagina, total)
 
 
 @dataclass
@@ -199,3 +305,7 @@ def coincide(texto: str, *valores: Any) -> bool:
 def _normalizar(texto: str) -> str:
     sin_tildes = unicodedata.normalize("NFKD", texto)
     return "".join(c for c in sin_tildes if not unicodedata.combining(c)).casefold()
+
+
+#: The accented forms of each letter, for ``contiene``.
+_VARIANTES = _variantes()

@@ -9,6 +9,7 @@ import sqlalchemy as sa
 from sqlalchemy.orm import contains_eager, joinedload, lazyload
 
 from app.auth.models import Usuario
+from app.comun import listas
 from app.comun.roles import Rol
 from app.convenios.models import Periodo
 from app.convenios.queries import anexo4 as anexo4_queries
@@ -24,10 +25,12 @@ from app.mejora_continua.models.programacion import (
 
 @dataclass(frozen=True)
 class Atraso:
-    """Regions that had not sent the Anexo 4 of an open semester after its due date."""
+    """Regions that had not sent the Anexo 4 of an open semester after its due date: how many,
+    and the first few names (the completeness page lists them all)."""
 
     periodo: Periodo
-    regiones: list
+    regiones: list[str]
+    total: int
     dias: int
 
 
@@ -35,7 +38,8 @@ def regiones_atrasadas(hoy: date) -> list[Atraso]:
     """Regions that have not sent the Anexo 4 of the latest open semester past its due date.
 
     Only the latest such semester is checked, so the page's queries do not grow with the
-    number of semesters left open.
+    number of semesters left open; the missing regions are counted in SQL and only the first
+    MUESTRA are named.
     """
     periodo = db.session.scalar(
         sa.select(Periodo)
@@ -49,10 +53,10 @@ def regiones_atrasadas(hoy: date) -> list[Atraso]:
     )
     if periodo is None:
         return []
-    faltantes = anexo4_queries.completitud(periodo).faltantes
-    if not faltantes:
+    nombres, total = listas.primeros(anexo4_queries.consulta_faltantes(periodo))
+    if not total:
         return []
-    return [Atraso(periodo, faltantes, (hoy - periodo.fecha_limite_anexo4).days)]
+    return [Atraso(periodo, nombres, total, (hoy - periodo.fecha_limite_anexo4).days)]
 
 
 @dataclass(frozen=True)

@@ -5,6 +5,7 @@ from datetime import date
 from flask import current_app, jsonify, redirect, render_template, url_for
 from flask_login import current_user
 
+from app.comun import version_datos
 from app.comun.cache_paginas import en_cache
 from app.comun.roles import Rol, permitido, publico
 from app.convenios.queries import anexo4 as anexo4_queries
@@ -59,7 +60,8 @@ def salud_lista():
 @permitido()
 def tablero():
     """Show the logged-in user's dashboard: coverage and what is pending for them."""
-    cobertura = convenios_queries.cobertura_actual()
+    # The same for every user and day: computed once per data version.
+    cobertura = version_datos.memorizar(("cobertura",), convenios_queries.cobertura_actual)
     periodo = periodos_queries.ultimo_periodo()
     hoy = date.today()
     rol = current_user.rol

@@ -8,6 +8,7 @@ from datetime import datetime
 import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
+from app.comun import version_datos
 from app.comun.base import ahora
 from app.comun.i18n import N_, traducir
 from app.comun.roles import Rol
@@ -237,3 +238,8 @@ class PreferenciaNotificacion(db.Model):
     correo: Mapped[bool] = mapped_column(default=True)
 
     __table_args__ = (sa.UniqueConstraint("usuario_id", "tipo"),)
+
+
+# The outbox and the preferences are shown by no stored page (the header's badge counts
+# notificacion rows, which do renew the version): sending e-mail keeps every stored page.
+version_datos.sin_paginas(EnvioCorreo.__tablename__, PreferenciaNotificacion.__tablename__)

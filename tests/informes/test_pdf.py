@@ -127,6 +127,58 @@ def test_section_headings_in_order(generado):
     assert posiciones == sorted(posiciones)
 
 
+def _marcadores(lector: PdfReader) -> list[tuple[str, int]]:
+    """The outline's (title, page index) in order, sub-entries included."""
+    resultado = []
+    pendientes = list(lector.outline)
+    while pendientes:
+        entrada = pendientes.pop(0)
+        if isinstance(entrada, list):
+            pendientes[:0] = entrada
+        else:
+            resultado.append((_normal(entrada.title), lector.get_destination_page_number(entrada)))
+    return resultado
+
+
+def test_contents_prints_the_page_each_heading_is_on(generado):
+    """Each contents line's number is the page its heading is on; bookmarks and links go there."""
+    lector = PdfReader(io.BytesIO(generado.contenido))
+    entradas = _marcadores(lector)
+    assert len(entradas) == 10 + len(generado.datos.resultados_idg)
+    contenido = _normal(generado.paginas[1])
+    desde = 2
+    for titulo, destino in entradas:
+        pagina = next(
+            i for i in range(desde, len(generado.paginas)) if titulo in _normal(generado.paginas[i])
+        )
+        # A line's leader and number are read back just before its text.
+        impreso = re.search(rf"(\d+) {re.escape(titulo)}", contenido)
+        assert impreso, titulo
+        assert int(impreso.group(1)) == pagina + 1, titulo
+        assert destino == pagina, titulo
+        desde = pagina
+    enlaces = [a.get_object() for a in lector.pages[1]["/Annots"]]
+    paginas = {lector.get_page_number(a["/Dest"][0].get_object()) for a in enlaces}
+    assert paginas == {pagina for _titulo, pagina in entradas}
+
+
+def test_the_report_is_laid_out_once(generado, monkeypatch):
+    """One layout pass (multiBuild laid the whole report out twice for its contents)."""
+    from app.informes.pdf.documento import Documento
+
+    comenzadas = []
+    original = Documento.handle_pageBegin
+
+    def contar(self):
+        """Count every page the layout begins."""
+        comenzadas.append(self.page)
+        original(self)
+
+    monkeypatch.setattr(Documento, "handle_pageBegin", contar)
+    assert pdf.informe_pdf(generado.datos) == generado.contenido
+    assert len(comenzadas) == len(generado.paginas)
+
+
 def test_header_lines_and_page_numbers_on_every_page(generado):
     for numero, pagina in enumerate(generado.paginas, start=1):
         assert "DECENIO DE LA IGUALDAD DE OPORTUNIDADES PARA MUJERES Y HOMBRES" in pagina
@@ -295,6 +347,9 @@ def test_progress_reaches_the_end(generado):
     assert fracciones == sorted(fracciones)
     assert fracciones[0] == 0.0 and fracciones[-1] == 1.0
     assert any("LORETO" in m for _f, m in generado.progreso)
+    # The layout reports its pages (one pass) between the charts and the end.
+    paginas = [f for f, m in generado.progreso if m.startswith("Componiendo la página")]
+    assert len(paginas) == len(generado.paginas) and 0.8 <= paginas[0] <= paginas[-1] < 1.0
 
 
 def test_no_watermark_unless_asked(generado, vacio):

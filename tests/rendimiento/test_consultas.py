@@ -155,7 +155,7 @@ def datos(demo):
 def test_consultas_no_crecen_con_los_datos(app, datos, client, sesion):
     """More regions, IdG and years do not add SQL statements to any page."""
     pequeno = _contar(app, client, sesion)
-    generar(anios=3, regiones=31, indicadores=18)
+    generar(anios=3, regiones=80, indicadores=18)
     db.session.commit()
     grande = _contar(app, client, sesion)
     print("\n".join(f"{n:28s} {pequeno[n]:4d} {grande[n]:4d}" for n in pequeno))

@@ -10,9 +10,10 @@ from flask_login import current_user
 
 from app.catalogo import bp, queries, services
 from app.catalogo.forms import RegionForm
-from app.catalogo.models import Region
+from app.catalogo.models import NIVELES, Region
 from app.comun import listas
 from app.comun.auditoria import historial
+from app.comun.i18n import traducir
 from app.comun.roles import Rol, permitido
 from app.extensions import db
 
@@ -27,30 +28,40 @@ def indice():
 @bp.route("/regiones")
 @permitido()
 def regiones():
-    """List the regions, their labour body, macro-region and transferred functions."""
-    from app.catalogo.models import normalizar
-
-    # The 26 regions are a fixed catalogue: filtered in memory, where the aliases are matched
-    # accent-insensitively; their relations are loaded in two queries whatever the filter.
-    filas = queries.regiones_con_detalle()
-    macros = sorted({r.macro_region for r in filas if r.macro_region})
-    f = listas.leer(
-        listas.Campo("q", _l("Buscar"), marcador=_l("Nombre u otra grafía")),
-        listas.Campo("macro", _l("Macro región"), [(m, m) for m in macros], _l("Todas")),
-        por_pagina=30,
+    """List the governments: level, ubigeo, parent, labour body, macro-region and functions."""
+    # Filtered and paged in SQL (1,800 governments): the relations are loaded for the page's
+    # rows only, the name is compared without accents and the aliases by their normalised key.
+    padres = queries.regiones_con_municipalidades()
+    pedido = request.args.get("padre", "").strip()
+    if pedido and all(r.codigo != pedido for r in padres):
+        # A province's page links to its districts: that province becomes an option.
+        otra = queries.region_por_codigo(pedido)
+        if otra is not None:
+            padres.append(otra)
+    campos = [
+        listas.Campo("q", _l("Buscar"), marcador=_l("Nombre, otra grafía o ubigeo")),
+        listas.Campo("nivel", _l("Nivel"), [(t.value, traducir(n)) for t, n in NIVELES.items()]),
+        listas.Campo(
+            "macro",
+            _l("Macro región"),
+            [(m, m) for m in queries.macro_regiones()],
+            _l("Todas"),
+        ),
+    ]
+    if padres:
+        campos.append(
+            listas.Campo(
+                "padre", _l("Pertenece a"), [(r.codigo, r.nombre) for r in padres], _l("Todas")
+            )
+        )
+    f = listas.leer(*campos, por_pagina=30)
+    padre = next((r for r in padres if r.codigo == f["padre"]), None)
+    consulta = queries.consulta_regiones(
+        texto=f.q, macro=f["macro"], nivel=f["nivel"], padre_id=padre.id if padre else None
     )
-    if f.q:
-        clave = normalizar(f.q)
-        filas = [
-            r
-            for r in filas
-            if clave in normalizar(r.nombre) or any(clave in a.clave for a in r.aliases)
-        ]
-    if f["macro"]:
-        filas = [r for r in filas if r.macro_region == f["macro"]]
     return render_template(
         "catalogo/regiones.html",
-        pagina=listas.paginar_lista(filas, f),
+        pagina=listas.paginar_contando(consulta, f, clave=Region.id),
         f=f,
         total_funciones=len(queries.funciones()),
     )
@@ -59,7 +70,8 @@ def regiones():
 @bp.route("/regiones/<codigo>")
 @permitido()
 def region(codigo: str):
-    """Show one region: labour body, aliases, functions and what the modules above add."""
+    """Show one government: level, ubigeo, parent, labour body, aliases, functions, its
+    municipalities (a count linking to the list) and what the modules above add."""
     region = db.one_or_404(sa.select(Region).filter_by(codigo=codigo))
     transferidas = {t.funcion_id for t in region.funciones_transferidas}
     # Modules above the catalogue add what they hold about the region (queries.SECCIONES_REGION).
@@ -67,6 +79,7 @@ def region(codigo: str):
     return render_template(
         "catalogo/region.html",
         region=region,
+        municipalidades=queries.municipalidades_de(region),
         funciones=queries.funciones(),
         transferidas=transferidas,
         secciones=[s for s in secciones if s is not None],

@@ -19,6 +19,7 @@ import sqlalchemy as sa
 from flask import Response, send_file
 from sqlalchemy.orm import Mapped, mapped_column
 
+from app.comun import version_datos
 from app.comun.base import ahora
 from app.extensions import db
 
@@ -44,6 +45,8 @@ class ArchivoGuardado(db.Model):
 
 
 _T = ArchivoGuardado.__table__
+# A file's bytes are shown by no page; its owner's row (evidence, report) renews the version.
+version_datos.sin_paginas(_T.name)
 
 
 def _es(carpeta: str, nombre: str):

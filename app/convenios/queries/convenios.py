@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
 
 import sqlalchemy as sa
-from sqlalchemy.orm import selectinload
+from sqlalchemy.orm import contains_eager, selectinload
 
 from app.catalogo.models import Indicador, Region, TipoRegion
 from app.catalogo.queries import SeccionRegion
@@ -56,10 +57,18 @@ def listar(
     estado: EstadoConvenio | None = None,
     region_id: int | None = None,
     texto: str | None = None,
+    nivel: TipoRegion | None = None,
 ) -> sa.Select:
     """Build the select of convenios matching the filters, in the report's region order."""
-    # The list shows each convenio's adendas: load them in one query, not one per row.
-    consulta = sa.select(Convenio).join(Convenio.region).options(selectinload(Convenio.adendas))
+    from app.comun.listas import contiene
+
+    # The list shows each convenio's adendas: load them in one query, not one per row. The
+    # region comes from the join the filters and the order use, not from a second join.
+    consulta = (
+        sa.select(Convenio)
+        .join(Convenio.region)
+        .options(selectinload(Convenio.adendas), contains_eager(Convenio.region))
+    )
     if periodo:
         consulta = consulta.where(
             Convenio.anio_inicio == periodo[0], Convenio.anio_fin == periodo[1]
@@ -68,8 +77,10 @@ def listar(
         consulta = consulta.where(Convenio.estado == estado)
     if region_id:
         consulta = consulta.where(Convenio.region_id == region_id)
+    if nivel:
+        consulta = consulta.where(Region.tipo == nivel)
     if texto:
-        consulta = consulta.where(Region.nombre.ilike(f"%{texto}%"))
+        consulta = consulta.where(contiene(Region.nombre, texto))
     return consulta.order_by(Convenio.anio_inicio.desc(), Region.orden, Region.nombre)
 
 
@@ -79,45 +90,54 @@ def cobertura(anio_inicio: int, anio_fin: int, *, al: date | None = None) -> Cob
     With ``al``, only signatures on or before that day count: a semester's report states the
     coverage as of its last day, and a later signature never changes it.
     """
-    gores = db.session.scalars(
-        sa.select(Region)
+    firmado = sa.exists().where(
+        Convenio.region_id == Region.id,
+        Convenio.anio_inicio == anio_inicio,
+        Convenio.anio_fin == anio_fin,
+        Convenio.estado.in_(ESTADOS_SUSCRITOS),
+        Convenio.fecha_suscripcion <= al if al else sa.true(),
+    )
+    # One row per regional government (25), never one per convenio of every municipality.
+    gores = db.session.execute(
+        sa.select(Region.nombre, firmado)
         .where(Region.tipo == TipoRegion.gobierno_regional)
         .order_by(Region.orden, Region.nombre)
     ).all()
-    firmadas = set(
-        db.session.scalars(
-            sa.select(Convenio.region_id).where(
-                Convenio.anio_inicio == anio_inicio,
-                Convenio.anio_fin == anio_fin,
-                Convenio.estado.in_(ESTADOS_SUSCRITOS),
-                Convenio.fecha_suscripcion <= al if al else sa.true(),
-            )
-        )
-    )
     return Cobertura(
         anio_inicio=anio_inicio,
         anio_fin=anio_fin,
         total_gores=len(gores),
-        suscritos=sum(1 for r in gores if r.id in firmadas),
-        pendientes=[r.nombre for r in gores if r.id not in firmadas],
+        suscritos=sum(1 for _nombre, si in gores if si),
+        pendientes=[nombre for nombre, si in gores if not si],
     )
 
 
 def cobertura_actual() -> Cobertura | None:
     """Coverage of the newest validity span, or None if there is no convenio yet."""
-    todos = vigencias()
-    return cobertura(*todos[0]) if todos else None
+    # The newest span only (a top-1), not every distinct span of 1,800 governments' convenios.
+    actual = db.session.execute(
+        sa.select(Convenio.anio_inicio, Convenio.anio_fin)
+        .order_by(Convenio.anio_inicio.desc(), Convenio.anio_fin.desc())
+        .limit(1)
+    ).first()
+    return cobertura(*actual) if actual else None
 
 
-def convenios_firmados(region_id: int) -> sa.Select:
-    """Select of a region's signed convenios, the one in force first when several overlap.
+def convenios_firmados(region_id: int | Iterable[int]) -> sa.Select:
+    """Select of a region's (or several regions') signed convenios, the one in force first
+    when several overlap.
 
     The newest (latest start, then latest registered) wins: the form and the import resolve a
     year to the same convenio through this one order.
     """
+    regiones = (
+        Convenio.region_id == region_id
+        if isinstance(region_id, int)
+        else Convenio.region_id.in_(list(region_id))
+    )
     return (
         sa.select(Convenio)
-        .where(Convenio.region_id == region_id, Convenio.fecha_suscripcion.is_not(None))
+        .where(regiones, Convenio.fecha_suscripcion.is_not(None))
         .order_by(Convenio.anio_inicio.desc(), Convenio.id.desc())
     )
 

@@ -18,7 +18,8 @@ from app.catalogo import queries as catalogo_queries
 from app.catalogo.models import Indicador, Region
 from app.convenios.models import Convenio, LineaReporte, Periodo, Reporte
 from app.convenios.queries.convenios import convenios_firmados
-from app.convenios.queries.metas import metas_aprobadas
+from app.convenios.queries.metas import metas_aprobadas, metas_aprobadas_de
+from app.convenios.queries.periodos import SEMESTRES
 from app.extensions import db
 
 COLUMNAS = ("region", "idg", "anio", "semestre", "estado", "programado", "ejecutado")
@@ -48,6 +49,29 @@ class Catalogo:
         self._convenios: dict[int, list[Convenio]] = {}
         self._indicadores: dict[int, dict[int, Indicador]] = {}
         self._metas: dict[tuple[int, int, int], dict] = {}
+
+    def precargar(self, filas: Iterable[tuple[str, str, str]]) -> None:
+        """Look up, in a fixed number of queries, the regions, convenios and approved goals
+        named by the file's (region, year, semester) texts, before its rows are checked one by
+        one; texts that do not read are left to the row checks."""
+        claves = set()
+        for region, anio, semestre in filas:
+            encontrada = self.region(region.strip())
+            numero = SEMESTRES.get(semestre.strip().lower())
+            if encontrada is not None and anio.strip().isdecimal() and numero is not None:
+                claves.add((encontrada.id, int(anio), numero))
+        nuevas = {r for r, _a, _s in claves} - set(self._convenios)
+        for region_id in nuevas:
+            self._convenios[region_id] = []
+        if nuevas:
+            for convenio in db.session.scalars(convenios_firmados(nuevas)):
+                self._convenios[convenio.region_id].append(convenio)
+        pendientes = set()
+        for region_id, anio, semestre in claves:
+            convenio = self.convenio(region_id, anio)
+            if convenio is not None and (convenio.id, anio, semestre) not in self._metas:
+                pendientes.add((convenio.id, anio, semestre))
+        self._metas.update(metas_aprobadas_de(pendientes))
 
     def region(self, nombre: str) -> Region | None:
         """The region named nombre (canonical name, code or alias), or None."""

@@ -220,3 +220,33 @@ def nombres_usuarios(usuario_ids: Iterable[int | None]) -> dict[int, str]:
     return dict(
         db.session.execute(sa.select(Usuario.id, Usuario.nombre).where(Usuario.id.in_(ids))).all()
     )
+
+
+def metas_aprobadas_de(
+    claves: set[tuple[int, int, int]],
+) -> dict[tuple[int, int, int], dict[int, Meta]]:
+    """`metas_aprobadas` of many (convenio id, year, semester) at once, in two queries."""
+    if not claves:
+        return {}
+    convenios = {c for c, _a, _s in claves}
+    aprobadas = set(
+        db.session.execute(
+            sa.select(ProgramacionMetas.convenio_id, ProgramacionMetas.anio).where(
+                ProgramacionMetas.convenio_id.in_(convenios),
+                ProgramacionMetas.estado == EstadoReporte.aprobado,
+            )
+        ).all()
+    )
+    resultado: dict[tuple[int, int, int], dict[int, Meta]] = {c: {} for c in claves}
+    if not aprobadas:
+        return resultado
+    for meta in db.session.scalars(
+        sa.select(Meta).where(
+            Meta.convenio_id.in_({c for c, _a in aprobadas}),
+            Meta.anio.in_({a for _c, a in aprobadas}),
+        )
+    ):
+        clave = (meta.convenio_id, meta.anio, meta.semestre)
+        if clave in resultado and (meta.convenio_id, meta.anio) in aprobadas:
+            resultado[clave][meta.indicador_id] = meta
+    return resultado

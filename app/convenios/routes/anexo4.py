@@ -4,13 +4,13 @@ from __future__ import annotations
 
 from datetime import date
 
-from flask import abort, flash, redirect, render_template, request, url_for
+from flask import abort, current_app, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 
 from app.auth.permisos import alcance_periodo
-from app.comun import calculos, listas
+from app.comun import calculos, listas, version_datos
 from app.comun.acciones import confirmar
 from app.comun.base import ahora
 from app.comun.cache_paginas import en_cache
@@ -26,7 +26,9 @@ from app.convenios.acceso import (
     reporte_o_404,
 )
 from app.convenios.forms import AccionForm, MotivoForm, ReporteForm
+from app.convenios.models import Convenio, Reporte
 from app.convenios.queries import anexo4 as queries
+from app.convenios.queries import completitud as completitud_queries
 from app.convenios.queries import convenios as convenios_queries
 from app.convenios.queries import metas as metas_queries
 from app.convenios.queries import periodos as periodos_queries
@@ -43,6 +45,10 @@ def _periodo_o_404():
     return periodo
 
 
+#: The state filter's extra choice: the expected reports nobody has started (no Anexo 4 yet).
+SIN_INICIAR = "sin_iniciar"
+
+
 @bp.route("/anexo4")
 @en_cache
 @permitido(Rol.odes, Rol.drtpe, Rol.direccion)
@@ -51,28 +57,42 @@ def anexo4():
     periodo = _periodo_o_404()
     if periodo is None:
         return render_template("convenios/anexo4_lista.html", periodo=None, periodos=[])
+    drtpe = current_user.rol is Rol.drtpe
+    estados = [(e.value, e.etiqueta) for e in EstadoReporte]
+    if not drtpe:
+        estados.append((SIN_INICIAR, _l("Sin iniciar")))
     f = listas.leer_con_periodo(
         periodo,
         periodos_queries.periodos(),
-        listas.Campo("estado", _l("Estado"), [(e.value, e.etiqueta) for e in EstadoReporte]),
-        *(() if current_user.rol is Rol.drtpe else (_campo_region(),)),
+        listas.Campo("estado", _l("Estado"), estados),
+        *(() if drtpe else (_campo_region(),)),
     )
+    # Both lists are filtered and paged in SQL (a drtpe user's: their region first): the page
+    # costs the same with 26 governments or 1,800.
+    sin_reporte = queries.consulta_sin_reporte(periodo, current_user, texto=f.q)
+    if f["estado"] == SIN_INICIAR:
+        pagina = listas.paginar_contando(sin_reporte, f, clave=Convenio.id)
+        return render_template(
+            "convenios/anexo4_lista.html",
+            periodo=periodo,
+            pagina=pagina,
+            f=f,
+            sin_iniciar=True,
+            sin_reporte=pagina.items,
+            total_sin_reporte=pagina.total,
+            form=AccionForm(),
+        )
     consulta = queries.consulta_reportes(periodo, current_user, estado=f["estado"], texto=f.q)
-    pagina = listas.paginar(consulta, f)
-    con_reporte = queries.convenios_con_reporte(periodo)
-    esperados = queries.convenios_esperados(periodo)
-    if current_user.rol is Rol.drtpe:
-        esperados = [c for c in esperados if c.region_id == current_user.region_id]
+    pagina = listas.paginar_contando(consulta, f, clave=Reporte.id)
+    primeros, total = listas.primeros(sin_reporte) if not f["estado"] else ([], 0)
     return render_template(
         "convenios/anexo4_lista.html",
         periodo=periodo,
         pagina=pagina,
         f=f,
-        sin_reporte=[
-            c
-            for c in esperados
-            if c.id not in con_reporte and not f["estado"] and listas.coincide(f.q, c.region.nombre)
-        ],
+        sin_iniciar=False,
+        sin_reporte=primeros,
+        total_sin_reporte=total,
         form=AccionForm(),
     )
 
@@ -270,8 +290,7 @@ def reabrir_anexo4(reporte_id: int):
 def completitud():
     """Expected, received, on-time, late and missing reports of a semester."""
     periodo = _periodo_o_404()
-    resultado = queries.completitud(periodo) if periodo else None
-    if resultado is None:
+    if periodo is None:
         return render_template("convenios/completitud.html", periodo=None, resultado=None)
     situaciones = {
         "a_tiempo": _l("A tiempo"),
@@ -284,23 +303,23 @@ def completitud():
         listas.Campo("situacion", _l("Situación"), list(situaciones.items()), _l("Todas")),
         _campo_region(),
     )
-    # At most 26 regions, already computed by calculos.completitud: filtered in memory.
-    filas = (
-        [(r, "a_tiempo", 0) for r in resultado.a_tiempo]
-        + [(r, "tardio", dias) for r, dias in resultado.tardios]
-        + [(r, "faltante", None) for r in resultado.faltantes]
+    # Counted, named (the first few of each situation) and paged in SQL: the lists link to the
+    # detail table filtered by their situation for the rest.
+    resultado = version_datos.memorizar(
+        ("completitud", periodo.id), lambda: completitud_queries.resumen(periodo, listas.MUESTRA)
     )
-    filas = [
-        (region, situaciones[clave], dias)
-        for region, clave, dias in sorted(filas, key=lambda fila: str(fila[0]))
-        if (not f["situacion"] or f["situacion"] == clave) and listas.coincide(f.q, region)
-    ]
+    consulta = completitud_queries.consulta_detalle(periodo, situacion=f["situacion"], texto=f.q)
+    # Without a name search the detail's length is one of the counts already made.
+    total = None
+    if not f.q:
+        total = resultado.cuentas[f["situacion"]] if f["situacion"] else resultado.esperados
     return render_template(
         "convenios/completitud.html",
         periodo=periodo,
         resultado=resultado,
+        situaciones=situaciones,
         f=f,
-        pagina=listas.paginar_lista(filas, f),
+        pagina=listas.paginar_filas(consulta, f, total=total),
     )
 
 
@@ -312,24 +331,75 @@ def resultados():
     if periodo is None:
         return render_template("convenios/resultados.html", periodo=None, periodos=[])
     alcance = alcance_periodo(current_user, periodo.id)
-    celdas = queries.celdas(periodo, alcance=alcance)
     f = listas.leer_con_periodo(periodo, periodos_queries.periodos(), _campo_region())
-    # The calculation needs every approved cell; only the rows shown are filtered and paged.
-    regiones = [r for r in dict.fromkeys(c.region for c in celdas) if listas.coincide(f.q, r)]
-    pagina = listas.paginar_lista(regiones, f)
-    idgs = sorted({c.idg for c in celdas})
+    if alcance.region_id is not None:
+        # A region's own figures (before publication): one report, read in one query.
+        celdas = queries.celdas(periodo, alcance=alcance)
+        regiones = [r for r in dict.fromkeys(c.region for c in celdas) if listas.coincide(f.q, r)]
+        pagina = listas.paginar_lista(regiones, f)
+        por_idg = calculos.promedios_por_idg(celdas)
+    else:
+        # The IdG averages are summed in SQL over every approved cell; the regions are filtered
+        # and paged in SQL, and only the page's cells are read (its averages and matrix).
+        pagina = listas.paginar_contando(
+            queries.consulta_regiones_con_celdas(periodo, alcance, texto=f.q), f
+        )
+        celdas = queries.celdas(periodo, alcance=alcance, regiones=pagina.items)
+        # One sum over the semester's cells per data version, whatever the page shown.
+        por_idg = version_datos.memorizar(
+            ("promedios_por_idg", periodo.id, alcance.clave),
+            lambda: queries.promedios_por_idg(periodo, alcance),
+        )
     return render_template(
         "convenios/resultados.html",
         periodo=periodo,
         f=f,
         pagina=pagina,
-        hay_datos=bool(celdas),
+        hay_datos=bool(por_idg),
         alcance=alcance,
         regiones=pagina.items,
-        idgs=idgs,
+        idgs=sorted(por_idg),
         por_region=calculos.desempeno_por_region(celdas),
-        por_idg=calculos.promedios_por_idg(celdas),
-        matriz={(c.region, c.idg): c for c in celdas},
-        cumplio=calculos.cumplio,
+        por_idg=por_idg,
+        matriz=_matriz(pagina.items, sorted(por_idg), celdas),
         veredicto=calculos.veredicto,
     )
+
+
+def _matriz(regiones: list[str], idgs: list[int], celdas: list[calculos.Celda]) -> list:
+    """The compliance matrix of the page's regions: per region, per IdG, (CSS class, tooltip,
+    sign).
+
+    Built here rather than in the template: Jinja pays a call per expression, and 30 regions
+    × 12 IdG are 360 cells.
+    """
+    filtro = current_app.jinja_env.filters["numero"]
+    formateados: dict = {}
+
+    def numero(valor):
+        # Goals repeat (100 %, 50 %…): each value is formatted once per page.
+        if valor not in formateados:
+            formateados[valor] = filtro(valor)
+        return formateados[valor]
+
+    # The message is looked up once and filled per cell (gettext without variables leaves
+    # its "%%" for this formatting).
+    detalle = _("Programado %(programado)s %%, ejecutado %(ejecutado)s %%")
+    sin_dato = _("sin dato")
+    por_celda = {(c.region, c.idg): c for c in celdas}
+    filas = []
+    for region in regiones:
+        fila = []
+        for idg in idgs:
+            celda = por_celda.get((region, idg))
+            cumplio = calculos.cumplio(celda) if celda else None
+            if cumplio is None:
+                fila.append((None, celda.estado.replace("_", " ") if celda else sin_dato, "—"))
+            else:
+                titulo = detalle % {
+                    "programado": numero(celda.programado),
+                    "ejecutado": numero(celda.ejecutado),
+                }
+                fila.append(("si", titulo, "✓") if cumplio else ("no", titulo, "✗"))
+        filas.append((region, fila))
+    return filas

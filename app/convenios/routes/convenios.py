@@ -11,15 +11,17 @@ from flask_login import current_user
 from werkzeug.datastructures import FileStorage
 
 from app.catalogo import queries as catalogo_queries
+from app.catalogo.models import NIVELES, TipoRegion
 from app.comun import almacenamiento, listas
 from app.comun.auditoria import historial
 from app.comun.campos import version_leida
+from app.comun.i18n import traducir
 from app.comun.opciones import opciones
 from app.comun.roles import Rol, permitido
 from app.convenios import bp
 from app.convenios.acceso import convenio_o_404
 from app.convenios.forms import AdendaDocumentoForm, AdendaForm, ConvenioForm
-from app.convenios.models import ETIQUETAS_ESTADO, EstadoConvenio
+from app.convenios.models import ETIQUETAS_ESTADO, Convenio, EstadoConvenio
 from app.convenios.queries import convenios as queries
 from app.convenios.services import convenios as services
 from app.extensions import db
@@ -65,11 +67,21 @@ def lista():
         listas.Campo("estado", _l("Estado"), [(e.value, t) for e, t in ETIQUETAS_ESTADO.items()]),
     ]
     if not drtpe:
-        regiones = catalogo_queries.regiones()
+        # The regional governments and Lima Metropolitana (plus a municipality a link asked
+        # for), not 1,800 options: municipalities are found by name or by level.
+        regiones = catalogo_queries.regiones_para_filtro(
+            region_id=listas.entero(request.args.get("region"))
+        )
         campos += [
             listas.Campo("region", _l("Región"), [(r.id, r.nombre) for r in regiones], _l("Todas")),
             listas.Campo("q", _l("Buscar"), marcador=_l("Nombre de la región")),
         ]
+        if catalogo_queries.hay_municipalidades():
+            campos.append(
+                listas.Campo(
+                    "nivel", _l("Nivel"), [(t.value, traducir(n)) for t, n in NIVELES.items()]
+                )
+            )
     f = listas.leer(*campos, por_pagina=50)
     periodo = _vigencia_param(f["periodo"]) or (vigencias[0] if vigencias else None)
     if periodo:
@@ -77,10 +89,15 @@ def lista():
     region_id = current_user.region_id if drtpe else f.entero("region")
     estado_enum = EstadoConvenio(f["estado"]) if f["estado"] else None
     consulta = queries.listar(
-        periodo=periodo, estado=estado_enum, region_id=region_id, texto=f.q or None
+        periodo=periodo,
+        estado=estado_enum,
+        region_id=region_id,
+        texto=f.q or None,
+        nivel=TipoRegion(f["nivel"]) if f["nivel"] else None,
     )
-    pagina = listas.paginar(consulta, f)
-    cobertura = queries.cobertura(*periodo) if periodo else None
+    pagina = listas.paginar_contando(consulta, f, clave=Convenio.id)
+    # A G/DRTPE user is not shown the coverage: not computed for them.
+    cobertura = queries.cobertura(*periodo) if periodo and not drtpe else None
     return render_template(
         "convenios/lista.html", pagina=pagina, f=f, periodo=periodo, cobertura=cobertura
     )

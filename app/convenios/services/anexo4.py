@@ -13,12 +13,14 @@ from typing import Any
 
 import sqlalchemy as sa
 from flask_babel import gettext as _
+from sqlalchemy.orm import selectinload
 from sqlalchemy.orm.attributes import set_committed_value
 
 from app.auth.models import Usuario
 from app.auth.permisos import mensaje_publicado, semestre_publicado
+from app.catalogo.models import Indicador
 from app.comun import flujo
-from app.comun.auditoria import cambios, registrar_evento
+from app.comun.auditoria import cambios, registrar_evento, registrar_eventos
 from app.comun.base import ahora as ahora_utc
 from app.comun.concurrencia import comprobar_version
 from app.comun.errores import ErrorNegocio
@@ -42,7 +44,7 @@ from app.convenios.services.anexo4_lineas import (
     revisar_conteos,
     revisar_linea,
 )
-from app.convenios.services.metas import aplicar_meta
+from app.convenios.services.metas import cifras_de_meta
 from app.convenios.services.periodos import fecha_texto
 from app.extensions import db
 
@@ -54,15 +56,9 @@ class ErrorAnexo4(ErrorNegocio):
 # --- Reports -------------------------------------------------------------------------------
 
 
-def obtener_o_crear_reporte(
-    convenio: Convenio, periodo: Periodo, *, usuario_id: int | None
-) -> Reporte:
-    """Return the Anexo 4 of a convenio and semester, creating the draft with one line per IdG."""
-    reporte = db.session.scalar(
-        sa.select(Reporte).filter_by(convenio_id=convenio.id, periodo_id=periodo.id)
-    )
-    if reporte is not None:
-        return reporte
+def _revisar_creacion(convenio: Convenio, periodo: Periodo, indicadores: list) -> None:
+    """Refuse a draft the convenio may not have: unsigned, not covering the semester, signed
+    after it, or a cycle without IdG."""
     if not convenio.esta_suscrito:
         raise ErrorAnexo4(_("El convenio de esta región no está suscrito."))
     if not (convenio.anio_inicio <= periodo.anio <= convenio.anio_fin):
@@ -82,24 +78,84 @@ def obtener_o_crear_reporte(
                 nombre=periodo.nombre,
             )
         )
-    if not indicadores_de(convenio):
+    if not indicadores:
         raise ErrorAnexo4(
             _("El ciclo del convenio no tiene IdG: la ODES debe definirlos antes del reporte.")
         )
-    reporte = Reporte(convenio=convenio, periodo=periodo, estado=EstadoReporte.borrador)
-    reporte.lineas = [
-        LineaReporte(indicador=i, indicador_numero=i.numero, estado=EstadoCelda.valor)
-        for i in indicadores_de(convenio)
+
+
+def obtener_o_crear_reporte(
+    convenio: Convenio, periodo: Periodo, *, usuario_id: int | None
+) -> Reporte:
+    """Return the Anexo 4 of a convenio and semester, creating the draft with one line per IdG
+    (with the year's goals approved, the programmed values are those goals, read-only)."""
+    return obtener_o_crear_reportes([(convenio, periodo)], usuario_id=usuario_id)[
+        (convenio.id, periodo.id)
     ]
-    # With the year's goals approved, the programmed values are those goals (read-only).
-    aprobadas = metas_queries.metas_aprobadas(convenio.id, periodo.anio, periodo.semestre)
-    for linea in reporte.lineas:
-        if linea.indicador.id in aprobadas:
-            aplicar_meta(linea, aprobadas[linea.indicador.id])
-    db.session.add(reporte)
-    db.session.flush()
-    registrar_evento("crear", "reporte", reporte.id, usuario_id=usuario_id)
-    return reporte
+
+
+def obtener_o_crear_reportes(
+    pares: list[tuple[Convenio, Periodo]], *, usuario_id: int | None
+) -> dict[tuple[int, int], Reporte]:
+    """`obtener_o_crear_reporte` for many convenios and semesters (a whole semester's import),
+    by (convenio id, periodo id): the same rules, lines and audit in a fixed number of
+    statements, not a handful per report."""
+    pedidos = {(c.id, p.id) for c, p in pares}
+    reportes = {
+        (r.convenio_id, r.periodo_id): r
+        for r in db.session.scalars(
+            sa.select(Reporte).where(
+                Reporte.convenio_id.in_({c for c, _p in pedidos}),
+                Reporte.periodo_id.in_({p for _c, p in pedidos}),
+            )
+        )
+        if (r.convenio_id, r.periodo_id) in pedidos
+    }
+    faltan = [(c, p) for c, p in pares if (c.id, p.id) not in reportes]
+    if not faltan:
+        return reportes
+    conjuntos = {c.conjunto_id for c, _p in faltan if c.conjunto_id is not None}
+    por_conjunto: dict[int, list] = {}
+    for indicador in db.session.scalars(
+        sa.select(Indicador).where(Indicador.conjunto_id.in_(conjuntos)).order_by(Indicador.numero)
+    ):
+        por_conjunto.setdefault(indicador.conjunto_id, []).append(indicador)
+    metas = metas_queries.metas_aprobadas_de({(c.id, p.anio, p.semestre) for c, p in faltan})
+    for convenio, periodo in faltan:
+        _revisar_creacion(convenio, periodo, por_conjunto.get(convenio.conjunto_id, []))
+    # A draft has one line per IdG of its cycle. Plain INSERTs by batch (the unit of work
+    # costs several times more per line), read back as objects with their lines in two queries.
+    ids = db.session.scalars(
+        sa.insert(Reporte).returning(Reporte.id, sort_by_parameter_order=True),
+        [
+            {"convenio_id": c.id, "periodo_id": p.id, "estado": EstadoReporte.borrador}
+            for c, p in faltan
+        ],
+    ).all()
+    lineas = []
+    for reporte_id, (convenio, periodo) in zip(ids, faltan, strict=True):
+        aprobadas = metas[(convenio.id, periodo.anio, periodo.semestre)]
+        for indicador in por_conjunto[convenio.conjunto_id]:
+            meta = aprobadas.get(indicador.id)
+            lineas.append(
+                {
+                    "reporte_id": reporte_id,
+                    "indicador_id": indicador.id,
+                    "indicador_numero": indicador.numero,
+                    "estado": EstadoCelda.valor,
+                    "programado": None,
+                    **(cifras_de_meta(meta) if meta is not None else {}),
+                }
+            )
+    db.session.execute(sa.insert(LineaReporte), lineas)
+    registrar_eventos("crear", "reporte", ids, usuario_id=usuario_id)
+    for reporte in db.session.scalars(
+        sa.select(Reporte)
+        .where(Reporte.id.in_(ids))
+        .options(selectinload(Reporte.lineas).lazyload(LineaReporte.indicador))
+    ):
+        reportes[(reporte.convenio_id, reporte.periodo_id)] = reporte
+    return reportes
 
 
 def motivo_bloqueo(reporte: Reporte, hoy: date) -> str | None:

@@ -29,7 +29,7 @@ from app.convenios.models import (
 )
 from app.convenios.queries import importacion as queries
 from app.convenios.queries.importacion import Catalogo, ClaveReporte
-from app.convenios.services.anexo4 import fijar_originales, obtener_o_crear_reporte
+from app.convenios.services.anexo4 import fijar_originales, obtener_o_crear_reportes
 from app.convenios.services.importacion_fechas import (
     LIMA,
     cambia_fecha,
@@ -170,6 +170,9 @@ def analizar(filas: list[dict[str, str]], hoy: date | None = None) -> Analisis:
     hoy = hoy or datetime.now(LIMA).date()
     analisis = Analisis()
     catalogo = Catalogo()
+    catalogo.precargar(
+        (d.get("region") or "", d.get("anio") or "", d.get("semestre") or "") for d in filas
+    )
     vistas: dict[Clave, int] = {}
     #: First fecha_envio text seen for each region × year × semester, and its row
     fechas: dict[tuple[int, int, int], tuple[str, int]] = {}
@@ -343,9 +346,15 @@ def aplicar(
         por_reporte.setdefault((fila.convenio.id, fila.anio, fila.semestre), []).append(fila)
 
     # Create the missing reports first, so the cell updates below need no query in between.
+    faltan = [
+        (filas[0].convenio, periodos[clave[1:]])
+        for clave, filas in por_reporte.items()
+        if analisis._reportes.get(clave) is None
+    ]
+    creados_o_hallados = obtener_o_crear_reportes(faltan, usuario_id=usuario_id)
     reportes = {
         clave: analisis._reportes.get(clave)
-        or obtener_o_crear_reporte(filas[0].convenio, periodos[clave[1:]], usuario_id=usuario_id)
+        or creados_o_hallados[(filas[0].convenio.id, periodos[clave[1:]].id)]
         for clave, filas in por_reporte.items()
     }
     escritos: list[tuple[Reporte, int]] = []

@@ -121,9 +121,18 @@ def _leer_xlsx(contenido: bytes) -> list[list[str]]:
         # Bounded columns: a stray cell far away (XFD1048576) would otherwise pad every row to
         # 16,384 cells; real files have a few columns.
         filas = hoja.iter_rows(values_only=True, max_col=MAX_COLUMNAS_XLSX)
-        return _tabla_acotada([_texto(v) for v in fila] for fila in filas)
+        return _tabla_acotada(_fila_texto(fila) for fila in filas)
     finally:
         libro.close()
+
+
+def _fila_texto(fila: tuple) -> list[str]:
+    """A sheet row as text, without its trailing empty cells (openpyxl pads every row to the
+    widest one: checking 64 cells where 7 hold data was most of the reading)."""
+    fin = len(fila)
+    while fin and fila[fin - 1] is None:
+        fin -= 1
+    return [_texto(v) for v in fila[:fin]]
 
 
 def _tabla_acotada(filas: Iterable[list[str]]) -> list[list[str]]:

@@ -381,9 +381,16 @@ def _aplicar_a_anexos(convenio_id: int, anio: int) -> None:
             aplicar_meta(linea, meta)
 
 
-def aplicar_meta(linea: LineaReporte, meta: Meta) -> None:
-    """An Anexo 4 line takes its approved goal: the programmed value and, when the goal is not
-    applicable or absent this semester, the cell's state."""
-    linea.programado = meta.valor
+def cifras_de_meta(meta: Meta) -> dict:
+    """What an Anexo 4 line takes from its approved goal: the programmed value and, when the
+    goal is not applicable or absent this semester, the cell's state."""
+    cifras: dict = {"programado": meta.valor}
     if meta.estado is not EstadoCelda.valor:
-        linea.estado = meta.estado
+        cifras["estado"] = meta.estado
+    return cifras
+
+
+def aplicar_meta(linea: LineaReporte, meta: Meta) -> None:
+    """An Anexo 4 line takes its approved goal (cifras_de_meta)."""
+    for campo, valor in cifras_de_meta(meta).items():
+        setattr(linea, campo, valor)

@@ -169,6 +169,18 @@ def _idgs(datos: DatosInforme | DatosFicha) -> list[int]:
     return [i.numero for i in datos.indicadores]
 
 
+def grafico_distribucion(datos: DatosInforme) -> Grafico:
+    """With many entities (datos.escala): how many fall in each band of executed average."""
+    tramos = datos.escala.tramos if datos.escala else ()
+    return Grafico(
+        Tipo.conteo,
+        "",
+        tuple(t.etiqueta for t in tramos),
+        (Serie("Entidades", tuple(float(t.entidades) for t in tramos), AZUL),),
+        etiqueta_y="Entidades evaluadas",
+    )
+
+
 def grafico_funciones(datos: DatosInforme) -> Grafico:
     """Gráfico Nº 01: the art. 48 functions transferred to each region."""
     return funciones([(f.region, f.cantidad) for f in datos.funciones_por_region])

@@ -19,8 +19,9 @@ from decimal import Decimal
 
 from app.auth.permisos import TOTAL, Alcance
 from app.catalogo import queries as catalogo_queries
-from app.catalogo.models import Region
+from app.catalogo.models import Region, TipoRegion
 from app.comun import calculos
+from app.comun import version_datos as version_de_los_datos
 from app.convenios.models import Periodo, Semestre
 from app.convenios.queries import anexo4 as anexo4_queries
 from app.convenios.queries import convenios as convenios_queries
@@ -32,6 +33,7 @@ from app.informes.informe.datos import (  # noqa: F401  (re-exported: the public
     Comparacion,
     DatosFicha,
     DatosInforme,
+    Escala,
     EvaluacionInforme,
     FilaComparacion,
     FilaConvenio,
@@ -179,6 +181,9 @@ def datos_informe(
             region=r.nombre, cantidad=len(letras.get(r.id, "")), letras=letras.get(r.id, "")
         )
         for r in regiones.values()
+        # Art. 48 LOGR transfers functions to regional governments (and Lima Metropolitana),
+        # never to a province or a district.
+        if r.tipo in (TipoRegion.gobierno_regional, TipoRegion.municipalidad_metropolitana)
     )
 
     return DatosInforme(
@@ -212,6 +217,13 @@ def datos_informe(
             (p.region.nombre, p.fecha_limite) for p in anexo4_queries.prorrogas(periodo)
         ),
         metas_reprogramadas=informe_queries.metas_reprogramadas(convenios, periodo, evaluadas),
+        escala=informe_queries.escala(
+            resultados_regiones,
+            regiones,
+            con_convenio=[c.region.nombre for c in convenios],
+            omitidas=omitidas,
+            comparacion=comparacion,
+        ),
     )
 
 
@@ -250,6 +262,18 @@ def huella(datos: DatosInforme | DatosFicha) -> str:
     contenido = {"formato": VERSION_FORMATO, "datos": _plano(datos)}
     texto = json.dumps(contenido, sort_keys=True, ensure_ascii=False, default=_canonico)
     return hashlib.sha256(texto.encode("utf-8")).hexdigest()
+
+
+def calculado(periodo: Periodo, alcance: Alcance = TOTAL) -> tuple[DatosInforme, str]:
+    """The semester's data (approved Anexo 4 only, the reader's scope) and its fingerprint,
+    computed once per data version (version_datos.memorizar) and reused by every page and
+    chart that shows them."""
+
+    def calcular() -> tuple[DatosInforme, str]:
+        datos = datos_informe(periodo, alcance=alcance)
+        return datos, huella(datos)
+
+    return version_de_los_datos.memorizar(("informe", periodo.id, alcance.clave), calcular)
 
 
 def version_datos(
@@ -301,7 +325,13 @@ def datos_ficha(
         """The region's results in semester p, if its Anexo 4 is approved."""
         if region.nombre not in informe_queries.regiones_con_reporte(p, False):
             return None
-        celdas = [c for c in anexo4_queries.celdas(p, alcance=alcance) if c.region == region.nombre]
+        # Read this region's cells only (in SQL), whatever the number of entities.
+        propias = (
+            alcance
+            if alcance.region_id is not None
+            else dataclasses.replace(alcance, region_id=region.id)
+        )
+        celdas = [c for c in anexo4_queries.celdas(p, alcance=propias) if c.region == region.nombre]
         return informe_queries.resultados_regiones(celdas, [region.nombre], regiones)[0]
 
     historial = []

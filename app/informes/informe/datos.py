@@ -124,6 +124,67 @@ class ResultadoRegion(_Porcentajes):
         return f"{self.organo_sigla} {self.region.upper()}"
 
 
+#: With more evaluated entities than this, the report and the dashboard show distributions,
+#: rankings and roll-ups instead of one chart (and one table row on paper) per entity.
+ENTIDADES_CON_GRAFICO = 40
+#: Entities in each ranking (best and worst executed average).
+RANKING = 10
+
+
+@dataclass(frozen=True)
+class Agregado(_Porcentajes):
+    """A group of evaluated entities (a region with its municipalities, or a level of
+    government): how many, and the mean of their desempeño promedio (each entity once)."""
+
+    nombre: str
+    entidades: int
+    programado: Decimal | None
+    ejecutado: Decimal | None
+    #: entities with a value (the summands of the mean)
+    n: int
+
+
+@dataclass(frozen=True)
+class Tramo:
+    """A band of executed average (e.g. "50–74 %") and how many entities fall in it."""
+
+    etiqueta: str
+    entidades: int
+
+
+@dataclass(frozen=True)
+class Grupo:
+    """How many entities of a group (a region with its municipalities, a level) have something:
+    a convenio, a report left out."""
+
+    nombre: str
+    entidades: int
+
+
+@dataclass(frozen=True)
+class ComparacionGrupo:
+    """A region's roll-up (with its municipalities) in the previous semester and this one."""
+
+    nombre: str
+    anterior: Agregado | None
+    actual: Agregado
+
+
+@dataclass(frozen=True)
+class Escala:
+    """What stands for one chart (and one row) per entity when many entities are evaluated."""
+
+    tramos: tuple[Tramo, ...]
+    mejores: tuple[ResultadoRegion, ...]
+    peores: tuple[ResultadoRegion, ...]
+    por_region: tuple[Agregado, ...]
+    por_nivel: tuple[Agregado, ...]
+    convenios_por_nivel: tuple[Grupo, ...] = ()
+    convenios_por_region: tuple[Grupo, ...] = ()
+    omitidas_por_nivel: tuple[Grupo, ...] = ()
+    comparacion_por_region: tuple[ComparacionGrupo, ...] = ()
+
+
 @dataclass(frozen=True)
 class FilaComparacion:
     """A row of Cuadro Nº 05: the region's previous and current semester."""
@@ -249,6 +310,8 @@ class DatosInforme:
     prorrogas: tuple[tuple[str, date], ...] = ()
     #: Goals of the semester (and its year) in force that differ from the ones first approved
     metas_reprogramadas: tuple[MetaReprogramada, ...] = ()
+    #: Distributions, rankings and roll-ups, when more than ENTIDADES_CON_GRAFICO are evaluated
+    escala: Escala | None = None
 
     @property
     def semestre_romano(self) -> str:
@@ -273,6 +336,12 @@ class DatosInforme:
     def resultado_region(self, nombre: str) -> ResultadoRegion | None:
         """The semester's result of one evaluated region."""
         return next((r for r in self.resultados_regiones if r.region == nombre), None)
+
+    def grafico_idg(self, numero: int) -> int:
+        """The chart number of IdG `numero`'s chart: after the functions chart (Nº 01) and one
+        per evaluated region (Gráficos 20–31 in II-2020), or after the distribution chart
+        (Nº 02) when there are too many regions for one each."""
+        return (2 if self.escala else 1 + len(self.resultados_regiones)) + numero
 
     def resultado_idg(self, numero: int) -> ResultadoIdG | None:
         """Section VIII data of one IdG."""

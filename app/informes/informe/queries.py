@@ -11,29 +11,40 @@ import sqlalchemy as sa
 from sqlalchemy.orm import joinedload, selectinload
 
 from app.catalogo.models import (
+    NIVELES,
     ConjuntoIndicadores,
     FuncionLOGR,
     FuncionTransferida,
     Indicador,
     Region,
+    TipoRegion,
     TipoUnidad,
     UnidadMTPE,
 )
 from app.comun import calculos
 from app.comun.flujo import EstadoReporte
+from app.comun.i18n import traducir
 from app.convenios.models import Convenio, Periodo, Reporte
 from app.convenios.queries import metas as metas_queries
 from app.convenios.queries import periodos as periodos_queries
 from app.extensions import db
 from app.informes.informe.datos import (
+    ENTIDADES_CON_GRAFICO,
+    RANKING,
     ActividadMatriz,
+    Agregado,
+    Comparacion,
+    ComparacionGrupo,
+    Escala,
     EvaluacionInforme,
     FilaMatriz,
+    Grupo,
     IndicadorInforme,
     ItemInforme,
     MetaReprogramada,
     RecomendacionMatriz,
     ResultadoRegion,
+    Tramo,
     ValorIdG,
 )
 from app.mejora_continua.models.evaluaciones import Evaluacion, ItemEvaluacion, TipoItem
@@ -185,6 +196,95 @@ def resultados_regiones(
             )
         )
     return tuple(resultado)
+
+
+def _raiz(region: Region, por_id: dict[int, Region]) -> Region:
+    """The top government a region rolls up to (a district's region, through its province)."""
+    vistas = {region.id}
+    while region.padre_id in por_id and region.padre_id not in vistas:
+        region = por_id[region.padre_id]
+        vistas.add(region.id)
+    return region
+
+
+def _agregado(nombre: str, grupo: list[ResultadoRegion]) -> Agregado:
+    """A group's roll-up: the mean of its entities' averages (calculos.promedio_de_promedios)."""
+    prom = calculos.promedio_de_promedios(
+        calculos.Promedio(r.programado, r.ejecutado, r.n) for r in grupo
+    )
+    return Agregado(nombre, len(grupo), prom.programado, prom.ejecutado, prom.n)
+
+
+def escala(
+    resultados: tuple[ResultadoRegion, ...],
+    regiones: dict[str, Region],
+    *,
+    con_convenio: list[str] = (),
+    omitidas: list[str] = (),
+    comparacion: Comparacion | None = None,
+) -> Escala | None:
+    """Distribution, best and worst, and roll-ups by region and by level of the evaluated
+    entities (and of the convenios, the reports left out and the semester comparison); None
+    when there are few enough for one chart each."""
+    if len(resultados) <= ENTIDADES_CON_GRAFICO:
+        return None
+    por_id = {r.id: r for r in regiones.values()}
+    raices: dict[str, Region] = {}
+
+    def raiz(nombre: str) -> Region | None:
+        if nombre not in raices and nombre in regiones:
+            raices[nombre] = _raiz(regiones[nombre], por_id)
+        return raices.get(nombre)
+
+    def orden(nombres) -> list[str]:
+        return sorted(nombres, key=lambda n: (regiones[n].orden, n))
+
+    def por_region(nombres) -> dict[str, list[str]]:
+        grupos: dict[str, list[str]] = {}
+        for nombre in nombres:
+            if (arriba := raiz(nombre)) is not None:
+                grupos.setdefault(arriba.nombre, []).append(nombre)
+        return {n: grupos[n] for n in orden(grupos)}
+
+    def por_nivel(nombres) -> dict[str, list[str]]:
+        grupos: dict[TipoRegion, list[str]] = {}
+        for nombre in nombres:
+            if nombre in regiones:
+                grupos.setdefault(regiones[nombre].tipo, []).append(nombre)
+        return {traducir(e): grupos[t] for t, e in NIVELES.items() if t in grupos}
+
+    de = {r.region: r for r in resultados}
+    cuentas = calculos.tramos(r.ejecutado_pct for r in resultados)
+    cortes = calculos.CORTES_TRAMOS
+    etiquetas = [f"{a}–{b - 1} %" for a, b in zip(cortes, cortes[1:], strict=False)]
+    etiquetas += [f"{cortes[-1]} % o más", "Sin resultado"]
+    con_valor = sorted(
+        (r for r in resultados if r.ejecutado is not None),
+        key=lambda r: (-r.ejecutado, r.region),
+    )
+    comparada = []
+    if comparacion is not None:
+        filas = {f.region: f for f in comparacion.filas}
+        for nombre, grupo in por_region(filas).items():
+            previas = [filas[n].anterior for n in grupo if filas[n].anterior is not None]
+            comparada.append(
+                ComparacionGrupo(
+                    nombre,
+                    _agregado(nombre, previas) if previas else None,
+                    _agregado(nombre, [filas[n].actual for n in grupo]),
+                )
+            )
+    return Escala(
+        tramos=tuple(Tramo(e, c) for e, c in zip(etiquetas, cuentas, strict=True)),
+        mejores=tuple(con_valor[:RANKING]),
+        peores=tuple(reversed(con_valor[-RANKING:])),
+        por_region=tuple(_agregado(n, [de[x] for x in g]) for n, g in por_region(de).items()),
+        por_nivel=tuple(_agregado(n, [de[x] for x in g]) for n, g in por_nivel(de).items()),
+        convenios_por_nivel=tuple(Grupo(n, len(g)) for n, g in por_nivel(con_convenio).items()),
+        convenios_por_region=tuple(Grupo(n, len(g)) for n, g in por_region(con_convenio).items()),
+        omitidas_por_nivel=tuple(Grupo(n, len(g)) for n, g in por_nivel(omitidas).items()),
+        comparacion_por_region=tuple(comparada),
+    )
 
 
 def conjunto(convenios: list[Convenio]) -> ConjuntoIndicadores | None:

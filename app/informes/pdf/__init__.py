@@ -42,10 +42,9 @@ def informe_pdf(
     story = Informe(datos, progreso, version=version, nota_version=nota_version).story()
     salida = io.BytesIO()
 
-    def al_avanzar(tipo, valor):
-        """Report each layout pass of ReportLab's multiBuild as the last stretch of progress."""
-        if tipo == "PASS":
-            avisar(progreso, min(0.8 + 0.06 * valor, 0.97), f"Componiendo páginas ({valor})")
+    def al_avanzar(fraccion: float, pagina: int) -> None:
+        """Report the page layout (one pass) as the last stretch of progress."""
+        avisar(progreso, 0.8 + 0.19 * fraccion, f"Componiendo la página {pagina}")
 
     titulo = (
         f"Informe situacional del ejercicio de las funciones transferidas – {datos.periodo_nombre}"
@@ -55,13 +54,12 @@ def informe_pdf(
         lema=datos.lema,
         borrador=borrador,
         progreso=al_avanzar if progreso else None,
-        varias_pasadas=True,
         title=titulo,
         author=AUTOR,
         creator=CREADOR,
         subject=f"Convenio de Gestión {datos.convenio_periodo}".strip(),
     )
-    doc.multiBuild(story)
+    doc.build(story)
     avisar(progreso, 1.0, "Informe generado")
     return salida.getvalue()
 
@@ -78,5 +76,5 @@ def ficha_region_pdf(datos: DatosFicha) -> bytes:
         author=AUTOR,
         creator=CREADOR,
     )
-    doc.multiBuild(story_ficha(datos))
+    doc.build(story_ficha(datos))
     return salida.getvalue()

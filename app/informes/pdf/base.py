@@ -172,6 +172,28 @@ def pct(valor: int | None) -> str:
 # --------------------------------------------------------------------------- flowables
 
 
+class Parrafo(Paragraph):
+    """A Paragraph that breaks its lines once per width.
+
+    ReportLab wraps a paragraph again whenever it is asked its size: a KeepTogether measures
+    its content and the frame measures each piece once more, a table wraps every cell to size
+    its rows and again to draw it (and again in each part of a split). The lines depend only
+    on the width, so a second wrap at the same width returns the first one's result.
+    """
+
+    _ancho_partido: float = -1.0
+
+    def wrap(self, availWidth, availHeight):
+        """The paragraph's size at this width, breaking its lines only if the width changed."""
+        # A table draws a cell at its column's width worked out again (it differs from the
+        # one it measured by ~1e-14); split() deletes blPara when it cannot split: wrap again.
+        if abs(availWidth - self._ancho_partido) < 1e-6 and "blPara" in self.__dict__:
+            return self.width, self.height
+        resultado = super().wrap(availWidth, availHeight)
+        self._ancho_partido = availWidth
+        return resultado
+
+
 class ReservaNotas(Flowable):
     """Footnotes referenced by the paragraph just before it.
 
@@ -186,13 +208,17 @@ class ReservaNotas(Flowable):
     def __init__(self, notas: list[tuple[int, str]]):
         super().__init__()
         self.notas = notas
+        self._medidos: tuple[float, list[tuple[Paragraph, float]]] | None = None
 
     def _parrafos(self, ancho: float) -> list[tuple[Paragraph, float]]:
-        """Each note as a paragraph with the height it takes at this width."""
+        """Each note as a paragraph with the height it takes at this width (made once)."""
+        if self._medidos is not None and self._medidos[0] == ancho:
+            return self._medidos[1]
         resultado = []
         for numero, marcado in self.notas:
-            p = Paragraph(f"<super>{numero}</super> {marcado}", ESTILOS["nota"])
+            p = Parrafo(f"<super>{numero}</super> {marcado}", ESTILOS["nota"])
             resultado.append((p, p.wrap(ancho, 10_000)[1] + 1.5))
+        self._medidos = (ancho, resultado)
         return resultado
 
     def wrap(self, aW, aH):
@@ -211,7 +237,7 @@ class ReservaNotas(Flowable):
         doc.notas_pagina.extend(parrafos)
 
 
-class Titulo(Paragraph):
+class Titulo(Parrafo):
     """A heading that becomes a table-of-contents entry and a PDF bookmark."""
 
     def __init__(self, marcado: str, estilo: ParagraphStyle, nivel: int, entrada: str, clave):
@@ -263,11 +289,11 @@ class Redactor:
     # text ------------------------------------------------------------------------
     def parrafo(self, marcado: str, estilo: str = "cuerpo", **kw) -> None:
         """Add a paragraph of markup (escape user text first, or use `bloque`)."""
-        self._con_notas(Paragraph(marcado, ESTILOS[estilo], **kw))
+        self._con_notas(Parrafo(marcado, ESTILOS[estilo], **kw))
 
     def vineta(self, marcado: str, estilo: str = "vineta") -> None:
         """Add a bullet of markup."""
-        self._con_notas(Paragraph(marcado, ESTILOS[estilo], bulletText="•"))
+        self._con_notas(Parrafo(marcado, ESTILOS[estilo], bulletText="•"))
 
     def bloque(self, texto_usuario: str, *, lista: bool = False) -> None:
         """Add a narrative text: blank-line paragraphs, "• " bullets, [^notes]."""
@@ -308,10 +334,10 @@ class Redactor:
     def cuadro(self, lineas: Iterable[str], tabla, fuente: str, *, juntos=True) -> None:
         """CUADRO Nº nn + title lines (markup) + table + "Fuente:" line."""
         self.cuadros += 1
-        bloque = [Paragraph(f"CUADRO Nº {self.cuadros:02d}", ESTILOS["leyenda"])]
-        bloque += [Paragraph(linea, ESTILOS["leyenda"]) for linea in lineas]
+        bloque = [Parrafo(f"CUADRO Nº {self.cuadros:02d}", ESTILOS["leyenda"])]
+        bloque += [Parrafo(linea, ESTILOS["leyenda"]) for linea in lineas]
         bloque.append(Spacer(1, 5))
-        pie = Paragraph(f"Fuente: {fuente}", ESTILOS["fuente"])
+        pie = Parrafo(f"Fuente: {fuente}", ESTILOS["fuente"])
         if self._pendientes:
             notas, self._pendientes = self._pendientes, []
             bloque.append(ReservaNotas(notas))
@@ -331,10 +357,10 @@ class Redactor:
     ) -> int:
         """GRÁFICO Nº nn + title lines (markup) + chart + "Fuente:" line, kept together."""
         self.graficos += 1
-        bloque = [Paragraph(f"GRÁFICO Nº {self.graficos:02d}", ESTILOS["leyenda"])]
-        bloque += [Paragraph(linea, ESTILOS["leyenda"]) for linea in lineas]
+        bloque = [Parrafo(f"GRÁFICO Nº {self.graficos:02d}", ESTILOS["leyenda"])]
+        bloque += [Parrafo(linea, ESTILOS["leyenda"]) for linea in lineas]
         bloque += [Spacer(1, 4), figura, *despues]
-        bloque.append(Paragraph(f"Fuente: {fuente}", ESTILOS["fuente"]))
+        bloque.append(Parrafo(f"Fuente: {fuente}", ESTILOS["fuente"]))
         self.story.append(KeepTogether(bloque))
         return self.graficos
 

@@ -1,15 +1,33 @@
 """The page side of every report PDF: A4 portrait and landscape templates, the header lines
 (decade and motto), the page number, the footnotes reserved by `ReservaNotas` printed at the
-foot of their page, the table-of-contents hooks and the BORRADOR watermark."""
+foot of their page, the table of contents (`Contenido`) and the BORRADOR watermark.
+
+The document is laid out once. The contents' entries are the story's headings, known before
+the build; each entry's dot leader and page number is a form XObject that its line draws by
+name and that `Documento.build` defines at the end, once every heading has found its page
+(as "page X of Y" is done in PDF).
+"""
 
 from __future__ import annotations
 
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 
 from reportlab.lib import colors
 from reportlab.lib.pagesizes import A4, landscape
+from reportlab.lib.styles import ParagraphStyle
 from reportlab.lib.units import cm
-from reportlab.platypus import BaseDocTemplate, Frame, PageTemplate, Paragraph
+from reportlab.pdfbase.pdfmetrics import stringWidth
+from reportlab.platypus import (
+    BaseDocTemplate,
+    Flowable,
+    Frame,
+    PageTemplate,
+    Paragraph,
+    Spacer,
+    Table,
+)
+from reportlab.platypus.tableofcontents import defaultTableStyle
 
 from app.informes.narrativa import DECENIO
 from app.informes.pdf.base import (
@@ -18,6 +36,7 @@ from app.informes.pdf.base import (
     FUENTE_NEGRITA,
     GRIS,
     LINEA,
+    Parrafo,
     ReservaNotas,
     texto,
 )
@@ -45,18 +64,21 @@ class Documento(BaseDocTemplate):
         *,
         lema: str,
         borrador: bool,
-        progreso=None,
-        varias_pasadas: bool = False,
+        progreso: Callable[[float, int], None] | None = None,
         **kw,
     ):
         super().__init__(destino, pagesize=A4, invariant=1, lang="es-PE", **kw)
         self.lema = lema
         self.borrador = borrador
-        #: With a table of contents the first pass only measures pages: charts are not drawn.
-        self.varias_pasadas = varias_pasadas
-        self.pasada_de_prueba = False
+        #: Told (fraction of the story laid out, page number) as each page starts.
         self._progreso = progreso
+        self._flowables = 1
+        self._hecho = 0.0
         self.notas_pagina: list[tuple[Paragraph, float]] = []
+        #: Page of each heading (by its key), noted as it is laid out.
+        self.paginas_titulo: dict[str, int] = {}
+        #: Forms drawn by name before they can be defined: (name, key, bbox, drawing).
+        self._formas: list[tuple[str, str, tuple, Callable]] = []
         plantillas = []
         for nombre, tamano, m in (
             ("vertical", A4, VERTICAL),
@@ -86,26 +108,60 @@ class Documento(BaseDocTemplate):
         self.setProgressCallBack(self._al_avanzar)
 
     def _al_avanzar(self, tipo, valor):
-        """Note whether this is the measuring pass; pass ReportLab's progress on."""
-        if tipo == "PASS":
-            # multiBuild needs at least two passes when the story has a table of contents.
-            self.pasada_de_prueba = self.varias_pasadas and valor == 1
-        if self._progreso is not None:
-            self._progreso(tipo, valor)
+        """Tell `progreso` the fraction of the story laid out as each page starts."""
+        if tipo == "SIZE_EST":
+            self._flowables = max(valor, 1)
+        elif tipo == "PROGRESS":
+            # Splitting puts pieces back in the story, so the count can step back: keep the max.
+            self._hecho = max(self._hecho, min(valor / self._flowables, 1.0))
+        elif tipo == "PAGE" and self._progreso is not None:
+            self._progreso(self._hecho, valor)
+
+    def build(self, flowables, **kw):
+        """Lay the story out once; then define the contents' page-number forms and save."""
+        todos = list(_todos(flowables))
+        # The headings, in story order, are the contents' entries (as (level, text, key)).
+        entradas = [f.toc for f in todos if getattr(f, "toc", None) is not None]
+        for f in todos:
+            if isinstance(f, Contenido):
+                f.entradas = entradas
+        self.paginas_titulo = {}
+        self._formas = []
+        self._hecho = 0.0
+        self._doSave = 0  # as multiBuild does: save only after the forms are defined
+        super().build(flowables, **kw)
+        canvas = self.canv
+        for nombre, clave, caja, dibujar in self._formas:
+            if clave not in self.paginas_titulo:
+                raise ValueError(f"El título {clave!r} del contenido no llegó a la página.")
+            canvas.beginForm(nombre, *caja)
+            dibujar(canvas, self.paginas_titulo[clave])
+            canvas.endForm()
+        canvas.save()
+
+    def multiBuild(self, story, maxPasses=10, **kw):
+        """One pass is enough here (see `build`): multiBuild's extra layouts are not needed."""
+        self.build(story, **kw)
+        return 1
+
+    def diferir(self, nombre: str, clave: str, caja: tuple, dibujar: Callable) -> None:
+        """Draw form `nombre` here; `build` defines it as dibujar(canvas, page of `clave`)."""
+        self.canv.doForm(nombre)
+        self._formas.append((nombre, clave, caja, dibujar))
 
     def beforeDocument(self):
-        """Start each layout pass with no footnotes pending."""
+        """Start the layout with no footnotes pending."""
         self.notas_pagina = []
 
     def afterFlowable(self, flowable):
-        """Turn a heading into a bookmark, an outline entry and a table-of-contents line."""
+        """Turn a heading into a bookmark and an outline entry; note its page."""
         toc = getattr(flowable, "toc", None)
         if toc is None:
             return
         nivel, entrada, clave = toc
         self.canv.bookmarkPage(clave)
         self.canv.addOutlineEntry(entrada, clave, level=nivel, closed=nivel > 0)
-        self.notify("TOCEntry", (nivel, texto(entrada), self.page, clave))
+        self.paginas_titulo.setdefault(clave, self.page)
 
     def _al_empezar(self, canvas, doc):
         """Page start: restore the frame's full height and draw the header lines."""
@@ -163,3 +219,94 @@ class Documento(BaseDocTemplate):
         canvas.rotate(50 if vertical else 30)
         canvas.drawCentredString(0, -34, "BORRADOR")
         canvas.restoreState()
+
+
+# --------------------------------------------------------------------------- contents
+
+
+def _todos(flowables: Iterable) -> Iterable:
+    """Every flowable of the story, those inside a KeepTogether (or similar group) too."""
+    for f in flowables:
+        yield f
+        contenido = getattr(f, "_content", None)
+        if isinstance(contenido, list | tuple):
+            yield from _todos(contenido)
+
+
+class Contenido(Flowable):
+    """The table of contents, laid out in the same pass as the rest of the document.
+
+    It looks like ReportLab's TableOfContents (one paragraph per heading in the level's style,
+    a dot leader and the page number right-aligned), but its entries are the story's headings,
+    which `Documento.build` hands it before the layout; the leader and number of each line
+    are a form drawn by name, defined when the heading's page is known. The whole line links
+    to the heading.
+    """
+
+    PUNTOS = " . "
+
+    def __init__(self, estilos: list[ParagraphStyle]):
+        super().__init__()
+        self.estilos = estilos
+        self.entradas: list[tuple[int, str, str]] = []
+        self._tabla: Table | None = None
+        self._hecha_para: tuple | None = None
+
+    def _estilo(self, nivel: int) -> ParagraphStyle:
+        """The style of a level (the last one for deeper levels)."""
+        return self.estilos[min(nivel, len(self.estilos) - 1)]
+
+    def wrap(self, availWidth, availHeight):
+        """A one-column table of the entries, each ending in a callback for its number."""
+        ancho = availWidth
+        self.canv.setNamedCB("numero_contenido", lambda c, _k, i: self._numero(c, ancho, int(i)))
+        # Made once per width and entries: the frame may ask the size more than once.
+        if self._hecha_para != (ancho, self.entradas):
+            filas = []
+            for i, (nivel, entrada, clave) in enumerate(self.entradas):
+                estilo = self._estilo(nivel)
+                if estilo.spaceBefore:
+                    filas.append([Spacer(1, estilo.spaceBefore)])
+                marcado = (
+                    f'<a href="#{clave}">{texto(entrada)}</a>'
+                    f'<onDraw name="numero_contenido" label="{i}"/>'
+                )
+                filas.append([Parrafo(marcado, estilo)])
+            self._tabla = Table(filas or [[""]], colWidths=(ancho,), style=defaultTableStyle)
+            self._hecha_para = (ancho, list(self.entradas))
+        self.width, self.height = self._tabla.wrapOn(self.canv, ancho, availHeight)
+        return self.width, self.height
+
+    def split(self, availWidth, availHeight):
+        """A contents longer than the page continues on the next one, as table parts."""
+        return self._tabla.splitOn(self.canv, availWidth, availHeight)
+
+    def drawOn(self, canvas, x, y, _sW=0):
+        """Draw the table (the entries' callbacks place their numbers' forms)."""
+        self._tabla.drawOn(canvas, x, y, _sW)
+
+    def _numero(self, canvas, ancho: float, i: int) -> None:
+        """At the end of entry i's text: its leader and page number (a form), and a link."""
+        nivel, _entrada, clave = self.entradas[i]
+        estilo = self._estilo(nivel)
+        x, y = canvas._curr_tx_info["cur_x"], canvas._curr_tx_info["cur_y"]
+        caja = (min(x, 0) - 10, y - 2 * estilo.leading, ancho + 10, y + 2 * estilo.leading)
+
+        def dibujar(c, pagina: int) -> None:
+            """The dot leader and the page number, as TableOfContents draws them."""
+            numero = str(pagina)
+            tam = estilo.fontSize
+            ancho_numero = stringWidth(numero, estilo.fontName, tam)
+            while ancho_numero > ancho - x and tam >= 1.0:  # a number that does not fit shrinks
+                tam *= 0.9
+                ancho_numero = stringWidth(numero, estilo.fontName, tam)
+            ancho_punto = stringWidth(self.PUNTOS, estilo.fontName, tam)
+            puntos = int((ancho - x - ancho_numero) / ancho_punto)
+            linea = c.beginText(ancho - puntos * ancho_punto - ancho_numero, y)
+            linea.setFont(estilo.fontName, tam)
+            linea.setFillColor(estilo.textColor)
+            linea.textLine(puntos * self.PUNTOS + numero)
+            c.drawText(linea)
+
+        canvas._doctemplate.diferir(f"contenido-{clave}", clave, caja, dibujar)
+        canvas.linkRect("", clave, (x, y, ancho, y + estilo.leading), relative=1)

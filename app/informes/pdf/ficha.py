@@ -3,13 +3,13 @@
 from __future__ import annotations
 
 from reportlab.lib.units import cm
-from reportlab.platypus import Paragraph, Table
+from reportlab.platypus import Table
 
 from app.comun.calculos import redondear
 from app.informes.graficos import definicion
 from app.informes.informe import DatosFicha
 from app.informes.pdf import graficos
-from app.informes.pdf.base import ESTILOS, Redactor, meta_texto, pct, texto
+from app.informes.pdf.base import ESTILOS, Parrafo, Redactor, meta_texto, pct, texto
 from app.informes.pdf.situacional import ANCHO_REGION, estilo_tabla
 
 ESTADOS = {
@@ -19,8 +19,8 @@ ESTADOS = {
 }
 
 
-def _p(valor, estilo: str = "celda") -> Paragraph:
-    return Paragraph(texto(valor), ESTILOS[estilo])
+def _p(valor, estilo: str = "celda") -> Parrafo:
+    return Parrafo(texto(valor), ESTILOS[estilo])
 
 
 def _situacion(valor) -> str:

@@ -3,10 +3,18 @@
 from __future__ import annotations
 
 from reportlab.lib.units import cm
-from reportlab.platypus import Paragraph, Table, TableStyle
+from reportlab.platypus import Table, TableStyle
 
 from app.informes.informe import DatosInforme, RecomendacionMatriz
-from app.informes.pdf.base import ESTILOS, FONDO_CABECERA, FONDO_SUAVE, LINEA, Redactor, texto
+from app.informes.pdf.base import (
+    ESTILOS,
+    FONDO_CABECERA,
+    FONDO_SUAVE,
+    LINEA,
+    Parrafo,
+    Redactor,
+    texto,
+)
 
 MESES = ("ENE", "FEB", "MAR", "ABR", "MAY", "JUN", "JUL", "AGO", "SET", "OCT", "NOV", "DIC")
 _SIN_RECOMENDACIONES = RecomendacionMatriz("Sin recomendaciones aprobadas (Anexo 5).", "")
@@ -25,11 +33,11 @@ def anexo_matriz(r: Redactor, d: DatosInforme) -> None:
 
     def h(valor):
         """A header cell."""
-        return Paragraph(texto(valor), cab)
+        return Parrafo(texto(valor), cab)
 
     def p(valor):
         """A body cell (empty when there is no value)."""
-        return Paragraph(texto(valor), mini) if valor else ""
+        return Parrafo(texto(valor), mini) if valor else ""
 
     filas = [
         [
@@ -44,7 +52,7 @@ def anexo_matriz(r: Redactor, d: DatosInforme) -> None:
             *[""] * 11,
             h("DETALLE"),
         ],
-        ["", "", "", "", "", "", "", *[Paragraph(m, ESTILOS["mes"]) for m in MESES], ""],
+        ["", "", "", "", "", "", "", *[Parrafo(m, ESTILOS["mes"]) for m in MESES], ""],
     ]
     # No row spans: an IdG's rows share borders instead, so the table can break between
     # any two rows (a spanned block taller than the page could not be laid out).
@@ -70,7 +78,7 @@ def anexo_matriz(r: Redactor, d: DatosInforme) -> None:
         inicio = len(filas)
         for i, (rec, tema, actividad) in enumerate(lineas):
             marcas = [
-                Paragraph("X", ESTILOS["mes"])
+                Parrafo("X", ESTILOS["mes"])
                 if actividad is not None and m in actividad.meses
                 else ""
                 for m in range(1, 13)
@@ -82,7 +90,7 @@ def anexo_matriz(r: Redactor, d: DatosInforme) -> None:
                     p(f"“{fila.denominacion}”") if i == 0 else "",
                     p(fila.proponente) if i == 0 else "",
                     (
-                        Paragraph(f"• {texto(rec.texto)}", mini)
+                        Parrafo(f"• {texto(rec.texto)}", mini)
                         if rec and rec is not _SIN_RECOMENDACIONES
                         else p(rec.texto if rec else "")
                     ),

@@ -12,12 +12,10 @@ from reportlab.platypus import (
     KeepTogether,
     NextPageTemplate,
     PageBreak,
-    Paragraph,
     Spacer,
     Table,
     TableStyle,
 )
-from reportlab.platypus.tableofcontents import TableOfContents
 
 from app.informes.graficos import definicion
 from app.informes.informe import DatosInforme, periodo_en_texto
@@ -35,6 +33,7 @@ from app.informes.pdf.base import (
     ESTILOS,
     FONDO_CABECERA,
     LINEA,
+    Parrafo,
     Progreso,
     Redactor,
     avisar,
@@ -42,11 +41,14 @@ from app.informes.pdf.base import (
     pct,
     texto,
 )
+from app.informes.pdf.documento import Contenido
 from app.informes.pdf.matriz import anexo_matriz
 
 ANCHO_REGION = 15.5 * cm
 ANCHO_IDG = 11.5 * cm
 ANCHO_FUNCIONES = 16 * cm
+#: "diez": the rankings' length in words, as the report writes numbers
+RANKING_TEXTO = "diez"
 FUENTE_ODES = "Elaboración propia de la Oficina de Descentralización"
 FUENTE_GDRTPE = "Elaboración propia en base a los reportes de las G/DRTPE"
 
@@ -66,16 +68,16 @@ def estilo_tabla(cabeceras: int = 1, extra: list | None = None) -> TableStyle:
     return TableStyle(comandos + (extra or []))
 
 
-def _p(valor, estilo: str = "celda") -> Paragraph:
+def _p(valor, estilo: str = "celda") -> Parrafo:
     """A table cell from plain text (escaped)."""
-    return Paragraph(texto(valor), ESTILOS[estilo])
+    return Parrafo(texto(valor), ESTILOS[estilo])
 
 
-def _c(valor) -> Paragraph:
+def _c(valor) -> Parrafo:
     return _p(valor, "celda_centro")
 
 
-def _h(valor) -> Paragraph:
+def _h(valor) -> Parrafo:
     return _p(valor, "cabecera")
 
 
@@ -106,7 +108,12 @@ def nota_entregas(d: DatosInforme) -> str:
         if n == 1
         else f"Fueron {n} Convenios de Gestión{convenios} suscritos"
     )
-    if d.regiones_omitidas:
+    if d.escala and d.regiones_omitidas:
+        nota = (
+            f"{suscritos}; omitieron remitir su informe (o no está aprobado) "
+            f"{_por_niveles(d.escala.omitidas_por_nivel)}."
+        )
+    elif d.regiones_omitidas:
         omitidas = lista_es(d.regiones_omitidas)
         if len(d.regiones_omitidas) == 1:
             detalle = f"la G/DRTPE de {omitidas} omitió remitir su respectivo informe."
@@ -119,6 +126,12 @@ def nota_entregas(d: DatosInforme) -> str:
         nota = f"{suscritos} y todas las G/DRTPE remitieron sus respectivos informes."
     else:
         nota = "No hubo Convenios de Gestión suscritos que cubran el semestre."
+    if d.escala and (d.tardias or d.prorrogas):
+        return nota + (
+            f" {len(d.tardias)} informes se recibieron fuera de plazo y se evalúan como todo "
+            f"informe recibido; {len(d.prorrogas)} entidades tuvieron prórroga (el detalle, en "
+            "la ficha de cada una)."
+        )
     if d.tardias:
         detalle = lista_es(f"{region} ({_dias(dias)})" for region, dias in d.tardias)
         if len(d.tardias) == 1:
@@ -141,6 +154,105 @@ def nota_entregas(d: DatosInforme) -> str:
             + "."
         )
     return nota
+
+
+def _por_niveles(grupos) -> str:
+    """ "3 gobiernos regionales, 50 municipalidades provinciales y 374 distritales" style."""
+    return lista_es(f"{g.entidades} ({g.nombre.lower()})" for g in grupos)
+
+
+def _cuadro_grupos(r, titulo: list[str], cabecera: str, grupos, fuente: str) -> None:
+    """A two-column table: a group (level or region) and how many entities."""
+    filas = [[_h(cabecera), _h("Entidades")]]
+    filas += [[_p(g.nombre), _c(g.entidades)] for g in grupos]
+    filas.append([_h("Total"), _h(sum(g.entidades for g in grupos))])
+    tabla = Table(filas, colWidths=[8 * cm, 3 * cm], repeatRows=1)
+    tabla.setStyle(estilo_tabla())
+    r.cuadro(titulo, tabla, fuente)
+
+
+def _cuadro_agregados(r, titulo: list[str], cabecera: str, agregados, fuente: str) -> None:
+    """Groups (levels or regions) with their entities and the mean of their averages."""
+    filas = [
+        [
+            _h(cabecera),
+            _h("Entidades evaluadas"),
+            _h("Programación Promedio"),
+            _h("Ejecución Promedio"),
+            _h("Con resultado"),
+        ],
+    ]
+    for a in agregados:
+        filas.append(
+            [
+                _p(a.nombre),
+                _c(a.entidades),
+                _c(pct(a.programado_pct)),
+                _c(pct(a.ejecutado_pct)),
+                _c(a.n),
+            ]
+        )
+    tabla = Table(filas, colWidths=[5 * cm, 2.6 * cm, 3 * cm, 3 * cm, 2.4 * cm], repeatRows=1)
+    tabla.setStyle(estilo_tabla())
+    r.cuadro(titulo, tabla, fuente)
+
+
+def _cuadro_ranking(r, titulo: list[str], resultados) -> None:
+    """Entities with their number in the report, averages and summands."""
+    filas = [
+        [
+            _h("Nº"),
+            _h("Entidad"),
+            _h("Programación Promedio"),
+            _h("Ejecución Promedio"),
+            _h("Número de sumandos"),
+        ],
+    ]
+    for res in resultados:
+        filas.append(
+            [
+                _c(res.numero),
+                _p(res.region),
+                _c(pct(res.programado_pct)),
+                _c(pct(res.ejecutado_pct)),
+                _c(res.n),
+            ]
+        )
+    tabla = Table(filas, colWidths=[1.2 * cm, 6.4 * cm, 3 * cm, 3 * cm, 2.4 * cm], repeatRows=1)
+    tabla.setStyle(estilo_tabla())
+    r.cuadro(titulo, tabla, FUENTE_GDRTPE)
+
+
+def _tabla_comparacion(cabecera: str, ant: str, act: str, filas_datos) -> Table:
+    """Cuadro Nº 05's table: (name, previous average or None, current average) rows."""
+    filas = [
+        [_h(cabecera), _h(f"{ant} Semestre"), "", _h(f"{act} Semestre"), ""],
+        [
+            "",
+            _h("Programación Promedio"),
+            _h("Ejecución Promedio"),
+            _h("Programación Promedio"),
+            _h("Ejecución Promedio"),
+        ],
+    ]
+    for nombre, previo, actual in filas_datos:
+        filas.append(
+            [
+                _p(nombre),
+                _c(pct(previo.programado_pct if previo else None)),
+                _c(pct(previo.ejecutado_pct if previo else None)),
+                _c(pct(actual.programado_pct)),
+                _c(pct(actual.ejecutado_pct)),
+            ]
+        )
+    tabla = Table(filas, colWidths=[4.6 * cm] + [2.8 * cm] * 4, repeatRows=2)
+    tabla.setStyle(
+        estilo_tabla(
+            cabeceras=2,
+            extra=[("SPAN", (0, 0), (0, 1)), ("SPAN", (1, 0), (2, 0)), ("SPAN", (3, 0), (4, 0))],
+        )
+    )
+    return tabla
 
 
 def presentaron(d: DatosInforme) -> str:
@@ -176,9 +288,12 @@ class Informe:
         self.r = Redactor()
         self.progreso = progreso
         self._graficos_hechos = 0
-        n_comp = len(datos.comparacion.filas) if datos.comparacion else 0
-        self._graficos_total = 1 + len(datos.resultados_regiones) + len(datos.resultados_idg)
-        self._graficos_total += n_comp
+        if datos.escala:  # functions, distribution and one per IdG
+            self._graficos_total = 2 + len(datos.resultados_idg)
+        else:
+            n_comp = len(datos.comparacion.filas) if datos.comparacion else 0
+            self._graficos_total = 1 + len(datos.resultados_regiones) + len(datos.resultados_idg)
+            self._graficos_total += n_comp
         self.valores = {
             "anio": str(datos.anio),
             "periodo": periodo_en_texto(datos.periodo_nombre),
@@ -247,9 +362,7 @@ class Informe:
             )
         r.story.append(PageBreak())
         r.parrafo("CONTENIDO", "h1")
-        r.story.append(
-            TableOfContents(levelStyles=[ESTILOS["toc0"], ESTILOS["toc1"]], dotsMinLevel=0)
-        )
+        r.story.append(Contenido([ESTILOS["toc0"], ESTILOS["toc1"]]))
         r.story.append(PageBreak())
 
     def reprogramaciones(self) -> None:
@@ -320,6 +433,11 @@ class Informe:
                 inicio + "para lo cual a la fecha ninguna G/DRTPE cuenta con su reporte "
                 f"aprobado{marca}."
             )
+        elif d.escala:
+            r.vineta(
+                inicio + f"por {numero_con_cifra(d.n_evaluadas, femenino=True)} entidades"
+                f"{marca}: {texto(_por_niveles(d.escala.por_nivel))}."
+            )
         elif d.n_evaluadas == 1:
             r.vineta(
                 inicio + f"por una (01) G/DRTPE del siguiente gobierno regional{marca}: "
@@ -340,7 +458,7 @@ class Informe:
         self.bloque("funciones_intro")
         for f in d.funciones:
             r.story.append(
-                Paragraph(texto(f.texto), ESTILOS["vineta"], bulletText=f"{texto(f.letra)})")
+                Parrafo(texto(f.texto), ESTILOS["vineta"], bulletText=f"{texto(f.letra)})")
             )
         figura = graficos.figura(definicion.grafico_funciones(d), ancho=ANCHO_FUNCIONES)
         self._avance("Gráfico de funciones transferidas")
@@ -382,6 +500,9 @@ class Informe:
                 " Quedaron pendiente de suscripción los Convenios de Gestión con los Gobiernos "
                 f"Regionales de {texto(lista_es(d.regiones_pendientes))}."
             )
+        if d.escala:
+            self._convenios_por_grupo()
+            return
         r.parrafo(frase)
         filas = [[_h("Nº"), _h("GOBIERNO REGIONAL"), _h("FECHA DE SUSCRIPCIÓN")]]
         for c in d.convenios:
@@ -394,6 +515,31 @@ class Informe:
         r.cuadro(
             [f"Convenio de Gestión {texto(d.convenio_periodo)} con los GORES"],
             tabla,
+            FUENTE_ODES,
+        )
+
+    def _convenios_por_grupo(self) -> None:
+        """With many entities: the semester's convenios counted by level and by region."""
+        r, e = self.r, self.d.escala
+        total = sum(g.entidades for g in e.convenios_por_nivel)
+        r.parrafo(
+            f"Reportan sobre el {texto(self.periodo)} {numero_con_cifra(total)} entidades con "
+            "Convenio de Gestión suscrito. Los cuadros siguientes los cuentan por nivel de "
+            "gobierno y por región (cada región con sus municipalidades); la relación completa, "
+            "con su fecha de suscripción, está en el libro Excel de los cuadros del informe."
+        )
+        _cuadro_grupos(
+            r,
+            ["Convenios de Gestión por nivel de gobierno"],
+            "Nivel de gobierno",
+            e.convenios_por_nivel,
+            FUENTE_ODES,
+        )
+        _cuadro_grupos(
+            r,
+            ["Convenios de Gestión por región, con sus municipalidades"],
+            "Región",
+            e.convenios_por_region,
             FUENTE_ODES,
         )
 
@@ -426,7 +572,7 @@ class Informe:
             )
             tablas.append(tabla)
         if not tablas:
-            tablas.append(Paragraph("No hay indicadores registrados.", ESTILOS["cuerpo"]))
+            tablas.append(Parrafo("No hay indicadores registrados.", ESTILOS["cuerpo"]))
         self._cuadro_varias_tablas(tablas)
 
         numero = r.siguiente_cuadro()
@@ -480,9 +626,9 @@ class Informe:
         r.story.append(
             KeepTogether(
                 [
-                    Paragraph(f"CUADRO Nº {r.cuadros:02d}", ESTILOS["leyenda"]),
-                    Paragraph(f"Indicadores de Gestión {d.anio}", ESTILOS["leyenda"]),
-                    Paragraph(
+                    Parrafo(f"CUADRO Nº {r.cuadros:02d}", ESTILOS["leyenda"]),
+                    Parrafo(f"Indicadores de Gestión {d.anio}", ESTILOS["leyenda"]),
+                    Parrafo(
                         "alineados a los objetivos estratégicos sectoriales", ESTILOS["leyenda"]
                     ),
                     Spacer(1, 5),
@@ -492,7 +638,7 @@ class Informe:
         )
         for tabla in tablas[1:]:
             r.story += [Spacer(1, 6), tabla]
-        r.story.append(Paragraph(f"Fuente: {FUENTE_ODES}", ESTILOS["fuente"]))
+        r.story.append(Parrafo(f"Fuente: {FUENTE_ODES}", ESTILOS["fuente"]))
 
     def cumplimiento(self) -> None:
         r, d = self.r, self.d
@@ -500,6 +646,9 @@ class Informe:
             f"VII. Nivel de cumplimiento al {d.semestre_romano} semestre {d.anio}, según G/DRTPE."
         )
         self.bloque("contexto_vii")
+        if d.escala:
+            self._cumplimiento_por_grupo()
+            return
         n_idg = len(d.indicadores)
         desempeno = r.nota(r.marcado(self.narrativa("nota_desempeno")))
         promedio = r.nota(
@@ -578,6 +727,54 @@ class Informe:
                 f"{texto(res.organo_sigla)}.",
             )
 
+    def _cumplimiento_por_grupo(self) -> None:
+        """With many entities: their distribution, roll-ups by level and region, the ten
+        best and worst, instead of one row and one chart each (each keeps its ficha)."""
+        r, d, e = self.r, self.d, self.d.escala
+        promedio = r.nota(
+            "Desempeño promedio de una entidad: la sumatoria de los resultados de sus IdG entre "
+            "el número de sumandos. De un grupo: la media de los desempeños promedio de sus "
+            "entidades, cada una cuenta una vez."
+        )
+        r.parrafo(
+            f"Con {numero_con_cifra(d.n_evaluadas, femenino=True)} entidades evaluadas en el "
+            f"{texto(self.periodo)}, su desempeño promedio{promedio} de metas programadas y "
+            "ejecutadas se presenta por nivel de gobierno, por región y en su distribución, con "
+            f"las {RANKING_TEXTO} de mayor y menor ejecución promedio. Cada entidad cuenta con "
+            "su ficha, y el libro Excel del informe trae el cuadro completo."
+        )
+        _cuadro_agregados(
+            r,
+            [f"DESEMPEÑO PROMEDIO DE METAS {d.semestre_romano} SEMESTRE", "POR NIVEL DE GOBIERNO"],
+            "Nivel de gobierno",
+            e.por_nivel,
+            FUENTE_GDRTPE,
+        )
+        _cuadro_agregados(
+            r,
+            [
+                f"DESEMPEÑO PROMEDIO DE METAS {d.semestre_romano} SEMESTRE",
+                "POR REGIÓN, CON SUS MUNICIPALIDADES",
+            ],
+            "Región",
+            e.por_region,
+            FUENTE_GDRTPE,
+        )
+        self.reprogramaciones()
+        figura = graficos.figura(definicion.grafico_distribucion(d), ancho=ANCHO_IDG)
+        self._avance("Gráfico de la distribución de la ejecución promedio")
+        r.grafico(
+            ["Entidades según su ejecución promedio", f"Resultados {texto(self.periodo)}"],
+            figura,
+            FUENTE_GDRTPE,
+        )
+        _cuadro_ranking(
+            r, [f"LAS {len(e.mejores)} ENTIDADES CON MAYOR EJECUCIÓN PROMEDIO"], e.mejores
+        )
+        _cuadro_ranking(
+            r, [f"LAS {len(e.peores)} ENTIDADES CON MENOR EJECUCIÓN PROMEDIO"], e.peores
+        )
+
     def avances_idg(self) -> None:
         r, d = self.r, self.d
         r.story.append(PageBreak())
@@ -594,7 +791,7 @@ class Informe:
             r.parrafo(texto(res.frase_veredicto))
             figura = graficos.figura(definicion.grafico_idg(d, res), ancho=ANCHO_IDG)
             self._avance(f"Gráfico del IdG {res.numero}")
-            detalle = Paragraph(
+            detalle = Parrafo(
                 f"Programación promedio: {pct(res.programado_pct)} · Ejecución promedio: "
                 f"{pct(res.ejecutado_pct)} · G/DRTPE con valor (sumandos): {res.n}",
                 ESTILOS["dato"],
@@ -640,54 +837,37 @@ class Informe:
                 "evaluadas, por lo que no es posible la comparación semestral."
             )
             return
-        r.parrafo(
-            "En los siguientes gráficos se visualiza el nivel de avance "
-            f"{de_los(len(d.indicadores), 'indicador de gestión', 'indicadores de gestión')} "
-            f"implementados en el año fiscal {d.anio} comparados con la meta programada, por cada "
-            f"una {de_los(d.n_evaluadas, 'G/DRTPE', 'G/DRTPE', femenino=True)} "
-            f"{texto(presentaron(d))}."
-        )
+        if d.escala:
+            r.parrafo(
+                "En el cuadro siguiente se compara, por región (con sus municipalidades), el "
+                "desempeño promedio de las entidades evaluadas en ambos semestres del año "
+                f"fiscal {d.anio}; la comparación de cada entidad está en su ficha."
+            )
+        else:
+            r.parrafo(
+                "En los siguientes gráficos se visualiza el nivel de avance "
+                f"{de_los(len(d.indicadores), 'indicador de gestión', 'indicadores de gestión')} "
+                f"implementados en el año fiscal {d.anio} comparados con la meta programada, por "
+                f"cada una {de_los(d.n_evaluadas, 'G/DRTPE', 'G/DRTPE', femenino=True)} "
+                f"{texto(presentaron(d))}."
+            )
         self.bloque("contexto_ix")
         ant, act = comp.semestre_anterior_romano, d.semestre_romano
+        if d.escala:
+            self._comparacion_por_region(ant, act)
+            return
         marca = r.nota(
             "Se obtiene al dividir la sumatoria de los resultados "
             f"{de_los(len(d.indicadores), 'IdG', 'IdG')} entre el número de sumandos"
         )
-        filas = [
-            [_h("Gobierno Regional"), _h(f"{ant} Semestre"), "", _h(f"{act} Semestre"), ""],
-            [
-                "",
-                _h("Programación Promedio"),
-                _h("Ejecución Promedio"),
-                _h("Programación Promedio"),
-                _h("Ejecución Promedio"),
-            ],
-        ]
-        for fila in comp.filas:
-            previo = fila.anterior
-            filas.append(
-                [
-                    _p(fila.region),
-                    _c(pct(previo.programado_pct if previo else None)),
-                    _c(pct(previo.ejecutado_pct if previo else None)),
-                    _c(pct(fila.actual.programado_pct)),
-                    _c(pct(fila.actual.ejecutado_pct)),
-                ]
-            )
-        tabla = Table(filas, colWidths=[4.6 * cm] + [2.8 * cm] * 4, repeatRows=2)
-        tabla.setStyle(
-            estilo_tabla(
-                cabeceras=2,
-                extra=[
-                    ("SPAN", (0, 0), (0, 1)),
-                    ("SPAN", (1, 0), (2, 0)),
-                    ("SPAN", (3, 0), (4, 0)),
-                ],
-            )
-        )
         r.cuadro(
             [f"{ant} Semestre vs {act} Semestre", f"Porcentaje Promedio{marca}"],
-            tabla,
+            _tabla_comparacion(
+                "Gobierno Regional",
+                ant,
+                act,
+                [(f.region, f.anterior, f.actual) for f in comp.filas],
+            ),
             FUENTE_GDRTPE,
         )
         r.story.append(PageBreak())
@@ -702,6 +882,23 @@ class Informe:
                 figura,
                 FUENTE_GDRTPE,
             )
+
+    def _comparacion_por_region(self, ant: str, act: str) -> None:
+        """With many entities: each region's roll-up (with its municipalities) in both
+        semesters, instead of one row and one chart per entity."""
+        self.r.cuadro(
+            [
+                f"{ant} Semestre vs {act} Semestre",
+                "Porcentaje promedio por región, con sus municipalidades",
+            ],
+            _tabla_comparacion(
+                "Región",
+                ant,
+                act,
+                [(g.nombre, g.anterior, g.actual) for g in self.d.escala.comparacion_por_region],
+            ),
+            FUENTE_GDRTPE,
+        )
 
     def matriz(self) -> None:
         self.r.story += [NextPageTemplate("apaisado"), PageBreak()]

@@ -47,7 +47,7 @@ def _enviar_png(version: str, nombre: str, dibujar):
     return respuesta
 
 
-def _grafico(periodo: Periodo, alcance: Alcance, nombre: str, definir, datos=None):
+def _grafico(periodo: Periodo, alcance: Alcance, nombre: str, definir, calculados=None):
     """Answer a chart request: from the cache when ?v= names a drawn version, else draw it.
 
     `definir(datos)` gives the chart's definition. The file's name carries the reader's scope,
@@ -58,11 +58,12 @@ def _grafico(periodo: Periodo, alcance: Alcance, nombre: str, definir, datos=Non
 
     nombre = f"{periodo.codigo}-{alcance.clave}-{nombre}.png"
     pedida = request.args.get("v", "")
-    if datos is None:
+    if calculados is None:
         if _VERSION.match(pedida) and (_carpeta_graficos(pedida) / nombre).is_file():
             return _enviar_png(pedida, nombre, None)
-        datos = datos_informe.datos_informe(periodo, alcance=alcance)
-    return _enviar_png(datos_informe.huella(datos), nombre, lambda: png.png(definir(datos)))
+        calculados = datos_informe.calculado(periodo, alcance)
+    datos, version = calculados
+    return _enviar_png(version, nombre, lambda: png.png(definir(datos)))
 
 
 @bp.route("/<periodo>/graficos/region/<codigo>.png")
@@ -88,8 +89,8 @@ def grafico_idg(periodo: str, numero: int):
     """PNG: one IdG's average programmed vs executed % across regions (Gráficos 20–31)."""
     periodo_obj = periodo_o_404(periodo)
     alcance = alcance_o_404(periodo_obj)
-    datos = datos_informe.datos_informe(periodo_obj, alcance=alcance)
-    resultado = datos.resultado_idg(numero)
+    calculados = datos_informe.calculado(periodo_obj, alcance)
+    resultado = calculados[0].resultado_idg(numero)
     if resultado is None:
         abort(404)
     return _grafico(
@@ -97,7 +98,7 @@ def grafico_idg(periodo: str, numero: int):
         alcance,
         f"idg-{numero}",
         lambda datos: definicion.grafico_idg(datos, resultado),
-        datos,
+        calculados,
     )
 
 

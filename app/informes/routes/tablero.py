@@ -20,6 +20,9 @@ from app.informes import informe as datos_informe
 from app.informes.models import EstadoInforme, Informe
 from app.informes.routes.comun import alcance, alcance_o_404, periodo_de_consulta, periodo_o_404
 
+#: Rows of each entity table per page when the semester has many (datos.escala).
+ENTIDADES_POR_PAGINA = 25
+
 
 @bp.route("/")
 @permitido()
@@ -66,20 +69,45 @@ def tablero():
             datos=None,
             no_publicado=True,
         )
-    datos = datos_informe.datos_informe(periodo, alcance=suyo)
-    codigos = dict(db.session.execute(sa.select(Region.nombre, Region.codigo)).all())
+    datos, version = datos_informe.calculado(periodo, suyo)
+    # Many entities: the entity tables are paged (and searched); their charts give way to the
+    # distribution, rankings and roll-ups of `datos.escala`.
+    f = listas.leer(
+        listas.Campo("q", _l("Buscar"), marcador=_l("Nombre de la entidad")),
+        por_pagina=ENTIDADES_POR_PAGINA,
+    )
+    filas = datos.resultados_regiones
+    if datos.escala is not None and f.q:
+        filas = tuple(r for r in filas if listas.coincide(f.q, r.region))
+    pagina = listas.paginar_lista(filas if datos.escala else (), f)
+    mostradas = pagina.items if datos.escala else filas
+    nombres = [r.region for r in mostradas]
+    if datos.escala:
+        nombres += [r.region for r in (*datos.escala.mejores, *datos.escala.peores)]
+    codigos = dict(
+        db.session.execute(
+            sa.select(Region.nombre, Region.codigo).where(Region.nombre.in_(set(nombres)))
+        ).all()
+    )
+    en_pagina = {r.region for r in mostradas}
     return render_template(
         "informes/tablero.html",
         periodo=periodo,
         periodos=periodos_queries.periodos(),
         datos=datos,
-        version=datos_informe.huella(datos),
+        version=version,
         codigos=codigos,
+        filas=mostradas,
+        pagina=pagina,
+        f=f,
+        comparacion=[c for c in datos.comparacion.filas if c.region in en_pagina]
+        if datos.comparacion
+        else [],
         idgs=[i.numero for i in datos.indicadores],
-        valores={(r.region, v.idg): v for r in datos.resultados_regiones for v in r.valores},
+        valores={(r.region, v.idg): v for r in mostradas for v in r.valores},
         informe=services.informe_de(periodo),
         alcance=suyo,
-        grafico_idg=lambda n: 1 + len(datos.resultados_regiones) + n,
+        grafico_idg=datos.grafico_idg,
     )
 
 
@@ -91,7 +119,7 @@ def excel(periodo: str):
 
     periodo_obj = periodo_o_404(periodo)
     suyo = alcance_o_404(periodo_obj)
-    contenido = excel_informe.libro_informe(datos_informe.datos_informe(periodo_obj, alcance=suyo))
+    contenido = excel_informe.libro_informe(datos_informe.calculado(periodo_obj, suyo)[0])
     return send_file(
         io.BytesIO(contenido),
         mimetype=XLSX,
