@@ -10,11 +10,13 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
+from urllib.parse import urlsplit
 
 from flask import current_app, request, url_for
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 from sqlalchemy.exc import SQLAlchemyError
+from werkzeug.exceptions import HTTPException
 
 from app.comun.roles import Rol, regla_de
 from app.notificaciones import queries as notificaciones_queries
@@ -194,6 +196,21 @@ def menu(rol: Rol, endpoint: str | None) -> list[dict]:
                 }
             )
     return grupos
+
+
+def puede_abrir(url: str) -> bool:
+    """Whether the logged-in user may open url (its view's @permitido): a breadcrumb or link
+    to a page that would answer 403 is shown as plain text instead."""
+    if not current_user.is_authenticated:
+        return True
+    ruta = urlsplit(url).path
+    if request.script_root and ruta.startswith(request.script_root):
+        ruta = ruta[len(request.script_root) :]
+    try:
+        endpoint, _argumentos = current_app.create_url_adapter(request).match(ruta)
+    except HTTPException:
+        return True  # not one of ours (or a redirect): left as it is
+    return _abre(endpoint, current_user.rol)
 
 
 def contexto() -> dict:

@@ -6,6 +6,7 @@ import re
 from datetime import date, datetime
 from decimal import Decimal
 from functools import cache
+from typing import Any
 
 from babel import Locale
 from babel.numbers import NumberPattern, parse_pattern
@@ -13,6 +14,7 @@ from flask import Flask, abort, g, render_template, request
 from flask_babel import format_date, format_datetime, get_translations
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
+from flask_wtf.csrf import CSRFError
 from sqlalchemy.exc import IntegrityError, OperationalError
 from sqlalchemy.orm.exc import StaleDataError
 from werkzeug.middleware.proxy_fix import ProxyFix
@@ -99,6 +101,8 @@ def configurar(app: Flask) -> None:
         newstyle=True,
     )
     app.jinja_env.filters["fecha"] = fecha
+    app.jinja_env.filters["valor_auditado"] = valor_auditado
+    app.jinja_env.filters["campo_auditado"] = campo_auditado
     app.jinja_env.filters["fecha_hora"] = fecha_hora
     app.jinja_env.filters["numero"] = numero
     app.jinja_env.filters["porcentaje"] = porcentaje
@@ -106,6 +110,8 @@ def configurar(app: Flask) -> None:
     from app import navegacion
 
     app.context_processor(navegacion.contexto)
+    # A global, not context: the breadcrumb macro is imported without the page's context.
+    app.jinja_env.globals["puede_abrir"] = navegacion.puede_abrir
 
 
 #: Control characters other than tab and line breaks: PostgreSQL refuses NUL, and an Excel
@@ -144,6 +150,13 @@ def _manejador(codigo: int, titulo: str, mensaje: str):
         if codigo == 500:
             db.session.rollback()
         detalle = getattr(error, "description", None) if codigo in (400, 403) else None
+        if isinstance(error, CSRFError):
+            detalle = _(
+                "El formulario caducó o le falta su código de seguridad. Vuelva a cargar la "
+                "página y envíelo otra vez; lo que escribió no se guardó."
+            )
+        elif detalle == getattr(type(error), "description", None):
+            detalle = None  # Werkzeug's own English text: the page's Spanish message says it
         return (
             render_template(
                 "error.html", codigo=codigo, titulo=titulo, mensaje=mensaje, detalle=detalle
@@ -170,6 +183,40 @@ def _traducciones():
     if traducciones is None:
         traducciones = g._traducciones = get_translations()
     return traducciones
+
+
+#: An ISO date or date-time as the audit log keeps them ("2026-12-05", "2026-12-05T17:00:00+00:00").
+_FECHA_ISO = re.compile(r"^\d{4}-\d{2}-\d{2}(T[\d:.]+([+-]\d{2}:\d{2}|Z)?)?$")
+#: A code of the system ("no_aplica", "pendiente_revision"): shown with spaces.
+_CODIGO = re.compile(r"^[a-z0-9]+(_[a-z0-9]+)+$")
+
+
+def valor_auditado(valor: Any) -> str:
+    """A value of the audit log as a person reads it: "—" for none, Sí/No, dates dd/mm/aaaa,
+    codes with spaces, lists joined; never "None" nor "True"."""
+    if valor is None or valor == "" or valor == "None":
+        return "—"
+    if isinstance(valor, bool):
+        return _("Sí") if valor else _("No")
+    if isinstance(valor, (list, tuple)):
+        return ", ".join(valor_auditado(v) for v in valor) or "—"
+    if isinstance(valor, dict):
+        return "; ".join(f"{campo_auditado(k)}: {valor_auditado(v)}" for k, v in valor.items())
+    texto = str(valor)
+    if _FECHA_ISO.match(texto):
+        try:
+            momento = datetime.fromisoformat(texto.replace("Z", "+00:00"))
+        except ValueError:
+            return texto
+        return fecha(momento.date()) if len(texto) == 10 else fecha_hora(momento)
+    if _CODIGO.match(texto):
+        return texto.replace("_", " ")
+    return texto
+
+
+def campo_auditado(campo: Any) -> str:
+    """A field name of the audit log as a label: "fecha_limite_anexo4" → "fecha limite anexo4"."""
+    return str(campo).replace("_", " ")
 
 
 def numero(valor: float | Decimal | None, decimales: int = 0) -> str:

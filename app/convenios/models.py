@@ -368,6 +368,14 @@ class Reprogramacion(TimestampMixin, db.Model):
     adenda: Mapped[Adenda | None] = relationship()
 
 
+#: Labels of Reporte.origen.
+ORIGENES_REPORTE = {
+    "formulario": N_("Formulario"),
+    "plantilla": N_("Plantilla Excel"),
+    "importacion": N_("Importación"),
+}
+
+
 class Reporte(TimestampMixin, db.Model):
     """The Anexo 4 of one convenio for one semester: programmed vs executed per IdG."""
 
@@ -407,6 +415,11 @@ class Reporte(TimestampMixin, db.Model):
     def region(self) -> Region:
         """The region that reports."""
         return self.convenio.region
+
+    @property
+    def origen_texto(self) -> str:
+        """How the report's figures arrived, as shown on screen ("Importación", not the code)."""
+        return traducir(ORIGENES_REPORTE.get(self.origen, self.origen))
 
     @property
     def bloqueado(self) -> bool:

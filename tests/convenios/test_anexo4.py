@@ -278,9 +278,10 @@ def test_grid_through_the_web(bd, reporte, client, sesion):
             f"lineas-{i}-programado": str(LORETO_PROG[i]),
             f"lineas-{i}-ejecutado": str(LORETO_EJEC[i]),
         }
-    con_coma = datos | {"lineas-0-programado": "60,5"}
-    respuesta = client.post(f"/convenios/anexo4/{reporte.id}/editar", data=con_coma)
-    assert "Use punto decimal" in respuesta.text and "no se guardó nada" in respuesta.text
+    # A thousands separator is refused; a decimal comma is read (issue 19: "60,5" = 60.5).
+    con_miles = datos | {"lineas-0-programado": "1,250.5"}
+    respuesta = client.post(f"/convenios/anexo4/{reporte.id}/editar", data=con_miles)
+    assert "sin separador de miles" in respuesta.text and "no se guardó nada" in respuesta.text
     respuesta = client.post(
         f"/convenios/anexo4/{reporte.id}/editar", data=datos, follow_redirects=True
     )

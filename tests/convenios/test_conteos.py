@@ -313,7 +313,8 @@ def test_the_form_round_trip_with_counts(bd, ciclo, reporte, client, sesion):
     con_coma = _datos_formulario(
         reporte, {linea.id: {"programado": "50", "numerador": "1,200", "denominador": "40"}}
     )
-    assert "Use punto decimal" in client.post(url, data=con_coma).text
+    # "1,200" could be twelve hundred: refused, never read as 1.2 (a decimal comma is accepted).
+    assert "sin separador de miles" in client.post(url, data=con_coma).text
     bd.session.expire_all()
     assert bd.session.get(LineaReporte, linea.id).denominador is None
 

@@ -12,13 +12,30 @@ from wtforms.validators import DataRequired, Length
 from app.comun.campos import CampoNumerico
 
 
+def coma_decimal(texto: str, ejemplo: str) -> str:
+    """The text with its decimal comma as a point ("60,5" → "60.5"), as people in Peru type
+    it; a comma beside a point, several, or one before exactly three digits ("1,200") may be a
+    thousands separator: refused (ValueError in Spanish, with `ejemplo`), never guessed."""
+    if "," not in texto:
+        return texto
+    # "1,200" may be twelve hundred written with a thousands comma: ambiguous, so refused.
+    if texto.count(",") > 1 or "." in texto or len(texto.rsplit(",", 1)[1]) == 3:
+        raise ValueError(
+            _(
+                "Escriba el número sin separador de miles (por ejemplo %(ejemplo)s).",
+                ejemplo=ejemplo,
+            )
+        )
+    return texto.replace(",", ".")
+
+
 def leer_decimal(texto: str | None) -> Decimal | None:
-    """Parse a percentage typed with a decimal point; raise ValueError with a Spanish message."""
+    """Parse a percentage typed with a decimal point or comma ("60.5", "60,5"); raise
+    ValueError with a Spanish message."""
     texto = (texto or "").strip().replace("%", "").strip()
     if not texto:
         return None
-    if "," in texto:
-        raise ValueError(_("Use punto decimal (por ejemplo 60.5), no coma."))
+    texto = coma_decimal(texto, "1250.5 o 1250,5")
     try:
         valor = Decimal(texto)
     except InvalidOperation:
@@ -31,7 +48,8 @@ def leer_decimal(texto: str | None) -> Decimal | None:
 
 
 class PorcentajeField(CampoNumerico):
-    """A percentage typed as text: accepts "60", "60.5", "-22", rejects commas with a message."""
+    """A percentage typed as text: "60", "60.5", "60,5", "-22"; a thousands separator is
+    refused with a message."""
 
     leer = staticmethod(leer_decimal)
 
@@ -44,8 +62,7 @@ def leer_conteo(texto: str | None) -> Decimal | None:
     texto = (texto or "").strip()
     if not texto:
         return None
-    if "," in texto:
-        raise ValueError(_("Use punto decimal (por ejemplo 12.5), no coma ni separador de miles."))
+    texto = coma_decimal(texto, "1250 o 12,5")
     try:
         valor = Decimal(texto)
     except InvalidOperation:
@@ -69,12 +86,8 @@ def leer_meta(texto: str | None) -> Decimal | None:
     """Parse a goal typed with a decimal point or a decimal comma ("60.5", "60,5"); ValueError
     with a Spanish message. A thousands separator is refused, never guessed."""
     texto = (texto or "").strip().replace("%", "").strip()
-    if "," in texto:
-        if texto.count(",") > 1 or "." in texto:
-            raise ValueError(
-                _("Escriba la meta sin separador de miles (por ejemplo 1250.5 o 1250,5).")
-            )
-        texto = texto.replace(",", ".")
+    if texto.count(",") > 1 or ("," in texto and "." in texto):
+        raise ValueError(_("Escriba la meta sin separador de miles (por ejemplo 1250.5 o 1250,5)."))
     return leer_decimal(texto)
 
 
