@@ -71,3 +71,15 @@ def periodo_o_ultimo(codigo: str | None) -> Periodo | None:
     if leer_codigo(codigo) is None:
         return ultimo_periodo()
     return periodo_exacto(codigo)
+
+
+def abiertos_con_plazo(plazo: sa.orm.InstrumentedAttribute) -> list[Periodo]:
+    """The open semesters with the given deadline set (Periodo.fecha_limite_anexo4 or
+    fecha_limite_anexo5), oldest first: the ones whose reminders are sent."""
+    return list(
+        db.session.scalars(
+            sa.select(Periodo)
+            .where(Periodo.abierto.is_(True), plazo.is_not(None))
+            .order_by(Periodo.anio, Periodo.semestre)
+        )
+    )

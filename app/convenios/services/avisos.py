@@ -34,6 +34,7 @@ from app.convenios.models import (
     Reprogramacion,
 )
 from app.convenios.queries import anexo4 as anexo4_queries
+from app.convenios.queries import periodos as periodos_queries
 from app.extensions import db
 from app.notificaciones import queries as destinatarios
 from app.notificaciones.models import TipoNotificacion as Tipo
@@ -271,12 +272,7 @@ def prorroga_otorgada(prorroga: Prorroga, periodo: Periodo, *, usuario_id: int |
 def recordatorios_anexo4(hoy: date) -> int:
     """Reminders of the Anexo 4 deadlines of the open semesters (see the module doc)."""
     creadas = 0
-    periodos = db.session.scalars(
-        sa.select(Periodo)
-        .where(Periodo.abierto.is_(True), Periodo.fecha_limite_anexo4.is_not(None))
-        .order_by(Periodo.anio, Periodo.semestre)
-    ).all()
-    for periodo in periodos:
+    for periodo in periodos_queries.abiertos_con_plazo(Periodo.fecha_limite_anexo4):
         creadas += _recordatorios_periodo(periodo, hoy)
     return creadas
 

@@ -24,6 +24,7 @@ from flask_babel import ngettext
 from app.auth.models import Usuario
 from app.catalogo.models import Region
 from app.convenios.models import Periodo
+from app.convenios.queries import periodos as periodos_queries
 from app.extensions import db
 from app.mejora_continua.models.evaluaciones import Evaluacion
 from app.mejora_continua.models.programacion import (
@@ -142,12 +143,7 @@ def anexo5_enviado(evaluacion: Evaluacion, *, usuario: Usuario) -> None:
 def recordatorios_anexo5(hoy: date) -> int:
     """Anexo 5 due, its deadline reminders and the overdue digest (see the module doc)."""
     creadas = 0
-    periodos = db.session.scalars(
-        sa.select(Periodo)
-        .where(Periodo.abierto.is_(True), Periodo.fecha_limite_anexo5.is_not(None))
-        .order_by(Periodo.anio, Periodo.semestre)
-    ).all()
-    for periodo in periodos:
+    for periodo in periodos_queries.abiertos_con_plazo(Periodo.fecha_limite_anexo5):
         creadas += _recordatorios_periodo(periodo, hoy)
     return creadas
 
