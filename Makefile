@@ -6,7 +6,7 @@ export FLASK_APP := app
 HOST ?= 127.0.0.1
 PORT ?= 5000
 
-.PHONY: install run test test-sqlite test-postgres lint migrate-check traducciones bench carga capturas-guia clean
+.PHONY: install run test test-sqlite test-postgres lint migrate-check traducciones bench carga capturas-guia axe-core clean
 
 $(BIN)/activate:
 	$(PYTHON) -m venv $(VENV)
@@ -65,3 +65,13 @@ carga: install
 # The user guide's screenshots (docs/guia/*.jpg): the browser journeys write them as they run.
 capturas-guia: install
 	GUIA_CAPTURAS=docs/guia EXIGIR_NAVEGADOR=1 $(BIN)/python -m pytest tests/navegador -q -p no:randomly
+
+# The accessibility engine of the browser journeys, vendored from the npm registry (no CDN):
+# `make axe-core AXE_VERSION=4.x.y` replaces tests/navegador/vendor/axe.min.js.
+AXE_VERSION ?= 4.14.1
+axe-core:
+	rm -rf .axe-tmp && mkdir .axe-tmp
+	cd .axe-tmp && npm pack --silent axe-core@$(AXE_VERSION) && tar xzf axe-core-$(AXE_VERSION).tgz
+	cp .axe-tmp/package/axe.min.js tests/navegador/vendor/axe.min.js
+	cp .axe-tmp/package/LICENSE tests/navegador/vendor/axe-core.LICENSE
+	rm -rf .axe-tmp

@@ -121,6 +121,7 @@ MENU: tuple[Grupo, ...] = (
                 ),
             ),
             Entrada(_l("Resultados"), "convenios.resultados"),
+            Entrada(_l("Tendencias"), "convenios.tendencias", _en("convenios.tendencias_excel")),
             Entrada(_l("Completitud"), "convenios.completitud"),
         ),
     ),

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 from decimal import Decimal
 from functools import cache
 from typing import Any
@@ -11,7 +11,7 @@ from typing import Any
 from babel import Locale
 from babel.numbers import NumberPattern, parse_pattern
 from flask import Flask, abort, g, render_template, request
-from flask_babel import format_date, format_datetime, get_translations
+from flask_babel import format_date, format_datetime, format_timedelta, get_translations
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_wtf.csrf import CSRFError
@@ -106,6 +106,7 @@ def configurar(app: Flask) -> None:
     app.jinja_env.filters["fecha_hora"] = fecha_hora
     app.jinja_env.filters["numero"] = numero
     app.jinja_env.filters["porcentaje"] = porcentaje
+    app.jinja_env.filters["hace_dias"] = hace_dias
 
     from app import navegacion
 
@@ -170,6 +171,11 @@ def _manejador(codigo: int, titulo: str, mensaje: str):
 def fecha(valor: date | datetime | None) -> str:
     """Format a date as dd/mm/aaaa."""
     return format_date(valor, "dd/MM/yyyy") if valor else "—"
+
+
+def hace_dias(dias: int) -> str:
+    """How long ago, as a person says it: "hace 3 días", "hace 5 años" (never "hace 1954 días")."""
+    return format_timedelta(timedelta(days=-dias), granularity="day", add_direction=True)
 
 
 def fecha_hora(valor: datetime | None) -> str:

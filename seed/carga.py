@@ -26,7 +26,7 @@ from app.catalogo.models import (
 )
 from app.comun.base import ahora
 from app.comun.roles import Rol
-from app.convenios.models import Convenio, EstadoConvenio, Periodo
+from app.convenios.models import Convenio, EstadoConvenio, Periodo, Reporte
 from app.convenios.services import importacion
 from app.extensions import db
 
@@ -239,7 +239,19 @@ def cargar_anexo4_demo(usuario_id: int | None = None, carpeta: Path = DATOS) -> 
     if analisis.errores:
         detalle = "\n".join(str(e) for e in analisis.errores)
         raise RuntimeError(f"{ANEXO4_DEMO} no se puede importar:\n{detalle}")
-    return importacion.aplicar(analisis, usuario_id=usuario_id, ahora=ahora(), archivo=archivo.name)
+    momento = ahora()
+    resumen = importacion.aplicar(
+        analisis, usuario_id=usuario_id, ahora=momento, archivo=archivo.name
+    )
+    # The documents' reports were approved in their semester, not the day the demo was loaded:
+    # each reads "aprobado" on the day it was received (the audit log keeps the real load).
+    db.session.execute(
+        sa.update(Reporte)
+        .where(Reporte.aprobado_en == momento, Reporte.enviado_en.is_not(None))
+        .values(aprobado_en=Reporte.enviado_en)
+        .execution_options(synchronize_session="fetch")
+    )
+    return resumen
 
 
 def cargar_usuarios_demo() -> list[tuple[str, str, str]]:

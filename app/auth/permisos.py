@@ -6,7 +6,7 @@ the data inside a page to the reader's scope (docs/security.md).
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Collection
 from dataclasses import dataclass
 
 from flask import abort
@@ -78,13 +78,25 @@ def _nunca(periodo_id: int) -> bool:
 
 #: How to tell whether a semester's report is published. The reports module, a layer above,
 #: sets it when it is imported (app/informes/__init__.py) so the layers below need not import
-#: it; until then nothing counts as published (the narrower scope).
-publicacion: dict[str, Callable[[int], bool]] = {"publicado": _nunca}
+#: it; until then nothing counts as published (the narrower scope). "publicado" answers for one
+#: semester; "publicados", when set, for many at once (a set of the published ids).
+publicacion: dict[str, Callable] = {"publicado": _nunca}
 
 
 def semestre_publicado(periodo_id: int) -> bool:
     """Whether the semester's report is published: its data is then frozen."""
     return publicacion["publicado"](periodo_id)
+
+
+def semestres_publicados(periodo_ids: Collection[int]) -> set[int]:
+    """Which of these semesters have their report published: in one query when the reports
+    module registered one for many ("publicados"), else one by one."""
+    if not periodo_ids:
+        return set()
+    varios = publicacion.get("publicados")
+    if varios is not None:
+        return set(varios(list(periodo_ids)))
+    return {i for i in periodo_ids if semestre_publicado(i)}
 
 
 def mensaje_publicado() -> str:

@@ -1,4 +1,5 @@
-"""The one spreadsheet-safety rule, for every Excel cell and CSV field the app writes.
+"""The one spreadsheet-safety rule, for every Excel cell and CSV field the app writes, and the
+one format of the date cells of its workbooks (see "Dates" below).
 
 Rule (OWASP, "CSV injection"): a text whose first character is = + - @, a tab or a carriage
 return (or a line feed, see below) is one a spreadsheet may run as a formula (=HYPERLINK to a
@@ -24,12 +25,21 @@ text, one that already starts with apostrophes before a formula character ("'=1"
 more, so the reader never takes the user's own apostrophe for ours. A line feed counts as a
 formula start too: an .xlsx file stores a carriage return as a line feed, so "\\r=1" comes back
 as "\\n=1" and its apostrophe must still come off.
+
+Dates: every date cell the app writes is a real date (sums, filters and sorting work) shown
+dd/mm/aaaa, as the pages show it (app/web.py, filter `fecha`), and a date-time dd/mm/aaaa hh:mm.
+Without a format openpyxl writes yyyy-mm-dd; a fixed "dd.mm.yyyy" was also used. Each workbook
+goes through `fechas_legibles` just before it is saved, so no writer can forget a date cell.
 """
 
 from __future__ import annotations
 
 import re
-from typing import TypeVar
+from datetime import date, datetime
+from typing import TYPE_CHECKING, TypeVar
+
+if TYPE_CHECKING:
+    from openpyxl import Workbook
 
 #: First characters that make a spreadsheet read a text as a formula (LF: see above).
 #: The media type of every .xlsx the app serves or accepts.
@@ -62,3 +72,22 @@ def restaurar(texto: str) -> str:
     if texto.startswith(APOSTROFO) and parece_formula(texto[1:]):
         return texto[1:]
     return texto
+
+
+#: The number format of every date cell (dd/mm/aaaa, as the pages show dates) and of every
+#: date-time cell.
+FORMATO_FECHA = "DD/MM/YYYY"
+FORMATO_FECHA_HORA = "DD/MM/YYYY HH:MM"
+
+
+def fechas_legibles(libro: Workbook) -> Workbook:
+    """Give every date cell of the workbook the format dd/mm/aaaa (dd/mm/aaaa hh:mm with a time);
+    the values stay dates. Call it on each workbook just before saving it."""
+    for hoja in libro.worksheets:
+        # The stored cells only: iter_rows() would create every empty cell of the range.
+        for celda in hoja._cells.values():
+            if isinstance(celda.value, datetime):
+                celda.number_format = FORMATO_FECHA_HORA
+            elif isinstance(celda.value, date):
+                celda.number_format = FORMATO_FECHA
+    return libro

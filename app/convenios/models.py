@@ -128,27 +128,10 @@ def nombre_semestre(anio: int, semestre: int) -> str:
     return f"{Semestre(semestre).romano} Semestre {anio}"
 
 
-class Periodo(TimestampMixin, db.Model):
-    """A reporting semester with its due dates; ODES opens and closes it."""
-
-    __tablename__ = "periodo"
-
-    id: Mapped[int] = mapped_column(primary_key=True)
-    anio: Mapped[int]
-    semestre: Mapped[int]
-    #: Anexo 4 received on or before this date is on time
-    fecha_limite_anexo4: Mapped[date | None]
-    #: After this date regions can no longer edit or submit (None = no hard close)
-    fecha_cierre_anexo4: Mapped[date | None]
-    #: Anexo 5 (directorates' evaluations) due date
-    fecha_limite_anexo5: Mapped[date | None]
-    #: Closed periods accept no change from regions or directorates
-    abierto: Mapped[bool] = mapped_column(default=True)
-
-    __table_args__ = (
-        sa.UniqueConstraint("anio", "semestre"),
-        sa.CheckConstraint("semestre IN (1, 2)", name="semestre_valido"),
-    )
+class CalendarioSemestre:
+    """Name, code and dates of a semester from its ``anio`` and ``semestre``: a Periodo's, and
+    any plain record of one (the trends' columns). No annotations here: the ORM would read
+    them as columns."""
 
     @property
     def nombre(self) -> str:
@@ -169,6 +152,29 @@ class Periodo(TimestampMixin, db.Model):
     def fin(self) -> date:
         """The semester's last day (30 June or 31 December): what is known "as of" it."""
         return date(self.anio, 6, 30) if self.semestre == 1 else date(self.anio, 12, 31)
+
+
+class Periodo(CalendarioSemestre, TimestampMixin, db.Model):
+    """A reporting semester with its due dates; ODES opens and closes it."""
+
+    __tablename__ = "periodo"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    anio: Mapped[int]
+    semestre: Mapped[int]
+    #: Anexo 4 received on or before this date is on time
+    fecha_limite_anexo4: Mapped[date | None]
+    #: After this date regions can no longer edit or submit (None = no hard close)
+    fecha_cierre_anexo4: Mapped[date | None]
+    #: Anexo 5 (directorates' evaluations) due date
+    fecha_limite_anexo5: Mapped[date | None]
+    #: Closed periods accept no change from regions or directorates
+    abierto: Mapped[bool] = mapped_column(default=True)
+
+    __table_args__ = (
+        sa.UniqueConstraint("anio", "semestre"),
+        sa.CheckConstraint("semestre IN (1, 2)", name="semestre_valido"),
+    )
 
     def __repr__(self) -> str:
         return f"<Periodo {self.codigo}>"

@@ -19,3 +19,4 @@ from app.informes.services import publicacion  # noqa: E402
 
 # The scope rules below this layer ask here whether a semester's report is published.
 permisos.publicacion["publicado"] = publicacion.publicado
+permisos.publicacion["publicados"] = publicacion.publicados

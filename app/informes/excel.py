@@ -3,8 +3,8 @@
 
 Formats only what `informe.datos_informe()` computed (the same data the PDF and the web
 dashboard show); nothing is recomputed here. Cell values go through app.comun.hojas, which
-neutralises text a spreadsheet would run as a formula. The file is byte-for-byte deterministic:
-same data, same bytes.
+neutralises text a spreadsheet would run as a formula and shows dates dd/mm/aaaa. The file is
+byte-for-byte deterministic: same data, same bytes.
 """
 
 from __future__ import annotations
@@ -19,7 +19,7 @@ from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.worksheet import Worksheet
 
-from app.comun.hojas import texto_seguro
+from app.comun.hojas import fechas_legibles, texto_seguro
 from app.informes.informe import DatosInforme, ResultadoRegion
 
 #: Fixed timestamp for the package and its entries (determinism).
@@ -140,12 +140,11 @@ def _cuadro_01(libro: Workbook, datos: DatosInforme) -> None:
         f"CUADRO Nº 01 – Convenio de Gestión {datos.convenio_periodo} con los GORES",
         ["Nº", "GOBIERNO REGIONAL", "FECHA DE SUSCRIPCIÓN"],
     )
+    # The signing dates are date cells, shown dd/mm/aaaa (fechas_legibles, at the end).
     fila = _filas(
         hoja,
         [(c.numero, c.region.upper(), c.fecha_suscripcion) for c in datos.convenios],
     )
-    for (celda,) in hoja.iter_rows(min_row=4, max_row=fila - 1, min_col=3, max_col=3):
-        celda.number_format = "dd.mm.yyyy"
     _fuente(hoja, fila, "Elaboración propia de la Oficina de Descentralización")
     _anchos(hoja, [6, 30, 22])
 
@@ -391,7 +390,7 @@ def libro_informe(datos: DatosInforme) -> bytes:
     libro.properties.creator = "MTPE – Oficina de Descentralización"
     libro.properties.title = texto_seguro(f"Informe situacional {datos.periodo_nombre}")
     salida = io.BytesIO()
-    libro.save(salida)
+    fechas_legibles(libro).save(salida)
     return _determinista(salida.getvalue())
 
 

@@ -10,7 +10,7 @@ from app.comun.cache_paginas import en_cache
 from app.comun.roles import Rol, permitido, publico
 from app.convenios.queries import anexo4 as anexo4_queries
 from app.convenios.queries import convenios as convenios_queries
-from app.convenios.queries import periodos as periodos_queries
+from app.convenios.routes.comun import periodo_de_pagina
 from app.main import bp
 from app.main import queries as tablero_queries
 from app.main import salud as preparacion
@@ -62,7 +62,8 @@ def tablero():
     """Show the logged-in user's dashboard: coverage and what is pending for them."""
     # The same for every user and day: computed once per data version.
     cobertura = version_datos.memorizar(("cobertura",), convenios_queries.cobertura_actual)
-    periodo = periodos_queries.ultimo_periodo()
+    inicial = periodo_de_pagina()
+    periodo = inicial.periodo
     hoy = date.today()
     rol = current_user.rol
     return render_template(
@@ -77,6 +78,7 @@ def tablero():
         cobertura=cobertura,
         pendientes=anexo4_queries.pendientes(current_user),
         periodo=periodo,
+        inicial=inicial,
         anexo5=anexo5_queries.resumen(periodo)
         if periodo and current_user.rol.value != "drtpe"
         else None,

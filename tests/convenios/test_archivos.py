@@ -389,20 +389,24 @@ def test_rule_errors_from_the_anexo4_checks_write_nothing(bd, reporte, client, s
     assert reporte.origen == "formulario"
 
 
-def test_comma_decimal_and_unknown_state_are_refused_with_their_cells(bd, reporte, client, sesion):
+def test_ambiguous_number_and_unknown_state_are_refused_with_their_cells(
+    bd, reporte, client, sesion
+):
+    """A decimal comma is read (tests/convenios/test_plantilla_coma_decimal.py); a comma that
+    may be a thousands one is refused with its cell."""
     sesion.entrar(Rol.drtpe)
     libro = _descargar(client, reporte)
     hoja = libro["Anexo 4"]
     filas = _filas(hoja)
     hoja.cell(filas[1], plantilla.COL_PROGRAMADO, 50)
-    hoja.cell(filas[2], plantilla.COL_EJECUTADO, "45,5")
+    hoja.cell(filas[2], plantilla.COL_EJECUTADO, "45,500")
     hoja.cell(filas[4], plantilla.COL_ESTADO, "tal vez")
     hoja.cell(filas[5], plantilla.COL_PROGRAMADO, "mucho")
     antes = bd.session.scalar(sa.select(sa.func.count(Evento.id)))
     pagina = _cargar(client, reporte, _bytes(libro), follow_redirects=True).text
     assert "No se guardó la plantilla" in pagina
-    assert f"Fila {filas[2]}, columna G (Ejecutado (%)): «45,5» usa coma decimal" in pagina
-    assert "use punto decimal (45.5)" in pagina
+    assert f"Fila {filas[2]}, columna G (Ejecutado (%)): «45,500» es ambiguo" in pagina
+    assert "sin separador de miles" in pagina
     assert f"Fila {filas[4]}, columna C (Estado): «tal vez» no es un estado válido" in pagina
     assert f"Fila {filas[5]}, columna D (Programado (%)): «mucho» no es un número" in pagina
     bd.session.expire_all()

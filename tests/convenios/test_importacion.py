@@ -194,7 +194,7 @@ def test_bad_file_lists_every_error_by_row_and_column_and_writes_nothing(bd):
         _csv(
             "Atlántida,1,2020,2,valor,10,10",  # 2: unknown region
             "Loreto,1,2020,2,lleno,10,10",  # 3: bad state
-            'Loreto,2,2020,2,valor,"60,5",45',  # 4: decimal comma
+            'Loreto,2,2020,2,valor,"60,500",45',  # 4: a comma that may be a thousands one
             "Loreto,3,2020,2,valor,-5,30",  # 5: negative on a percentage IdG
             "Loreto,5,2020,2,valor,89,89",  # 6: fine
             "Loreto,5,2020,2,valor,89,89",  # 7: duplicate of row 6
@@ -225,7 +225,7 @@ def test_bad_file_lists_every_error_by_row_and_column_and_writes_nothing(bd):
     mensajes = {(e.fila, e.columna): e.mensaje for e in analisis.errores}
     assert "Atlántida" in mensajes[(2, "region")]
     assert "lleno" in mensajes[(3, "estado")]
-    assert "punto" in mensajes[(4, "programado")]
+    assert "ambiguo" in mensajes[(4, "programado")]
     assert "negativos" in mensajes[(5, "programado")]
     assert "fila 6" in mensajes[(7, "idg")]
     assert "convenio suscrito" in mensajes[(9, "region")]
@@ -857,10 +857,10 @@ def test_web_preview_then_confirm(client, sesion, bd, archivos):
 def test_web_shows_errors_and_saves_nothing(client, sesion, bd, archivos):
     sesion.entrar(Rol.odes)
     antes = _conteos(bd)
-    respuesta = _subir(client, _csv('Loreto,1,2020,2,valor,"60,5",1'), "malo.csv")
+    respuesta = _subir(client, _csv('Loreto,1,2020,2,valor,"1,200",1'), "malo.csv")
     assert respuesta.status_code == 200
     assert "El archivo tiene 1 error" in respuesta.text
-    assert "usa coma decimal" in respuesta.text
+    assert "«1,200» es ambiguo" in respuesta.text
     assert "Confirmar importación" not in respuesta.text
     assert not archivos.exists() or list(archivos.iterdir()) == []
     respuesta = _subir(client, b"x", "datos.txt")

@@ -16,6 +16,7 @@ from app.comun.roles import Rol
 from app.extensions import db
 from app.informes import informe
 from app.informes.graficos import definicion, dibujo, png
+from app.informes.graficos import tendencias as grafico_tendencia
 from app.informes.graficos.definicion import Tipo
 from app.informes.graficos.dibujo import Rectangulo
 from app.informes.pdf import graficos as pdf_graficos
@@ -87,9 +88,12 @@ def test_the_web_serves_the_same_charts_as_the_pdf(datos, client, sesion):
 def test_the_ficha_draws_the_region_chart_of_the_report(datos):
     loreto = datos.resultado_region("Loreto")
     ficha = informe.datos_ficha("Loreto", "2020-2")
-    (figura,) = _figuras(story_ficha(ficha))
+    figura, tendencia = _figuras(story_ficha(ficha))
     del_informe = definicion.grafico_region(datos, "Loreto", loreto.organo_sigla, loreto)
     assert figura.dibujo == dibujo.dibujar(del_informe)
+    # Then the region's trend, the very chart of the web's trend page (I-2020 and II-2020).
+    assert [s.codigo for s in ficha.tendencia.semestres] == ["2020-1", "2020-2"]
+    assert tendencia.dibujo == grafico_tendencia.dibujar(grafico_tendencia.definir(ficha.tendencia))
 
 
 def test_the_definitions_hold_the_published_figures(datos):

@@ -616,7 +616,11 @@ def test_dashboard_card_and_list_page(demo, client, sesion):
     cargar_anexo5_demo()
     demo.session.commit()
     sesion.entrar(Rol.odes)
+    # The home page opens on the newest semester with data (II-2020: every evaluation in) …
     pagina = client.get("/tablero").text
+    assert "Anexo 5 · II Semestre 2020" in pagina and "12 de 12" in pagina
+    # … and the open semester, one click away, lists who has yet to send theirs.
+    pagina = client.get("/tablero?periodo=2021-1").text
     assert "Anexo 5 · I Semestre 2021" in pagina and "0 de 12" in pagina
     assert "DNCCL: IdG 3" in pagina
     pagina = client.get("/mejora-continua/anexo5?periodo=2020-2").text

@@ -22,6 +22,17 @@ CLAVE = "demo-convenios-2020"
 GUIA = os.environ.get("GUIA_CAPTURAS")
 #: The guide's images are cut at this height (px) to stay small; the viewport is 1280 wide.
 ALTO_GUIA = 1200
+#: axe-core, vendored from the npm registry (tests/navegador/vendor/README.md).
+AXE = (Path(__file__).parent / "vendor" / "axe.min.js").read_text(encoding="utf-8")
+#: The widths every visited page is checked at: a laptop and a phone (issue 19).
+ANCHOS_AXE = ((1366, 900), (390, 844))
+#: Run axe on the page; answer its serious and critical violations, each with a few targets.
+AXE_REVISAR = """async () => {
+  const r = await axe.run(document, {resultTypes: ['violations']});
+  return r.violations.filter(v => v.impact === 'serious' || v.impact === 'critical')
+    .map(v => ({id: v.id, impacto: v.impact, ayuda: v.help,
+                nodos: v.nodes.slice(0, 3).map(n => n.target.join(' '))}));
+}"""
 
 
 def pytest_collection_modifyitems(config, items):
@@ -97,17 +108,69 @@ def navegador():
         browser.close()
 
 
+def _sin_fragmento(url: str) -> str:
+    return url.split("#", 1)[0]
+
+
 class Recorrido:
-    """A logged-in page plus helpers to take named screenshots."""
+    """A logged-in page plus helpers to take named screenshots.
+
+    Every page the journey visits is checked with axe-core at 1366 px and at 390 px: before the
+    journey leaves it through a helper (ir, entrar, menu, captura) and, for pages it only
+    passed through by clicking, by opening them again when the journey ends (`revisar_todo`).
+    A serious or critical violation fails the journey.
+    """
 
     def __init__(self, pagina, base: str, nombre: str):
         self.pagina = pagina
         self.base = base
         self.nombre = nombre
         self.numero = 0
+        self.visitadas: list[str] = []
+        self.revisadas: set[str] = set()
+        self.violaciones: dict[str, list] = {}
+        pagina.on("load", lambda: self.visitadas.append(_sin_fragmento(pagina.url)))
+
+    def revisar_accesibilidad(self) -> None:
+        """Run axe on the current page (once per address) at both widths; record violations."""
+        url = _sin_fragmento(self.pagina.url)
+        if not url.startswith(self.base) or url in self.revisadas:
+            return
+        self.revisadas.add(url)
+        tamano = self.pagina.viewport_size
+        try:
+            # evaluate runs over DevTools, outside the page's Content-Security-Policy.
+            if not self.pagina.evaluate("() => typeof axe !== 'undefined'"):
+                self.pagina.evaluate(AXE)
+            for ancho, alto in ANCHOS_AXE:
+                self.pagina.set_viewport_size({"width": ancho, "height": alto})
+                self.pagina.wait_for_timeout(250)  # js/tablas.js re-lays tables 150 ms after
+                encontradas = self.pagina.evaluate(AXE_REVISAR)
+                if encontradas:
+                    self.violaciones[f"{url} @ {ancho}px"] = encontradas
+        finally:
+            # Back to the journey's width, once the page's resize handlers (menu, tables) ran.
+            self.pagina.set_viewport_size(tamano)
+            self.pagina.wait_for_timeout(250)
+
+    def revisar_todo(self) -> None:
+        """Check the pages visited but not yet checked (opened again), then fail on violations."""
+        self.revisar_accesibilidad()
+        for url in dict.fromkeys(self.visitadas):
+            if url not in self.revisadas and url.startswith(self.base):
+                respuesta = self.pagina.goto(url)
+                if respuesta is not None and respuesta.ok:
+                    self.revisar_accesibilidad()
+        assert not self.violaciones, "axe: violaciones graves o críticas:\n" + "\n".join(
+            f"{pagina}: {v['id']} ({v['impacto']}) {v['ayuda']} → {v['nodos']}"
+            for pagina, lista in self.violaciones.items()
+            for v in lista
+        )
 
     def ir(self, ruta: str):
+        self.revisar_accesibilidad()
         self.pagina.goto(self.base + ruta)
+        self.revisar_accesibilidad()
         return self.pagina
 
     def entrar(self, email: str):
@@ -119,6 +182,7 @@ class Recorrido:
 
     def menu(self, texto: str):
         """Follow a main-menu link as a user would, opening the menu and group that hold it."""
+        self.revisar_accesibilidad()
         nav = self.pagina.locator("nav.nav-principal, nav[aria-label='Navegación principal']")
         # CSS, not get_by_role: a link inside a closed <details> is not in the accessibility tree.
         nombre = self.pagina.locator("a", has_text=re.compile(rf"^\s*{re.escape(texto)}\s*$"))
@@ -135,6 +199,7 @@ class Recorrido:
 
     def captura(self, titulo: str, guia: str | None = None):
         """Save a full-page PNG artifact; with `guia` and GUIA_CAPTURAS, also the guide's JPEG."""
+        self.revisar_accesibilidad()
         self.numero += 1
         ARTEFACTOS.mkdir(parents=True, exist_ok=True)
         self.pagina.screenshot(
@@ -160,14 +225,34 @@ def recorrido(navegador, servidor, request):
     contexto = navegador.new_context(viewport={"width": 1280, "height": 900}, locale="es-PE")
     pagina = contexto.new_page()
     pagina.set_default_timeout(15000)
-    yield Recorrido(pagina, servidor, request.node.name.removeprefix("test_"))
-    contexto.close()
+    recorrido = Recorrido(pagina, servidor, request.node.name.removeprefix("test_"))
+    yield recorrido
+    try:
+        if paso(request):
+            recorrido.revisar_todo()
+    finally:
+        contexto.close()
+
+
+def paso(request) -> bool:
+    """Whether the journey itself passed (its failure is the one to report, not axe's)."""
+    informe = getattr(request.node, "rep_call", None)
+    return informe is not None and informe.passed
+
+
+@pytest.hookimpl(wrapper=True)
+def pytest_runtest_makereport(item, call):
+    """Keep each phase's report on the test item, for the fixtures' teardown to read."""
+    informe = yield
+    setattr(item, f"rep_{informe.when}", informe)
+    return informe
 
 
 @pytest.fixture
 def otra_sesion(navegador, servidor, request):
     """Factory of logged-in journeys for a second actor (own context, closed at the end)."""
     contextos = []
+    abiertos: list[Recorrido] = []
 
     def abrir(email: str, sufijo: str) -> Recorrido:
         contexto = navegador.new_context(viewport={"width": 1280, "height": 900}, locale="es-PE")
@@ -176,12 +261,18 @@ def otra_sesion(navegador, servidor, request):
         pagina.set_default_timeout(15000)
         nombre = request.node.name.removeprefix("test_")
         otro = Recorrido(pagina, servidor, f"{nombre}-{sufijo}")
+        abiertos.append(otro)
         otro.entrar(email)
         return otro
 
-    yield abrir
-    for contexto in contextos:
-        contexto.close()
+    try:
+        yield abrir
+        if paso(request):
+            for otro in abiertos:
+                otro.revisar_todo()
+    finally:
+        for contexto in contextos:
+            contexto.close()
 
 
 def chromium_disponible() -> bool:

@@ -43,7 +43,7 @@ import sqlalchemy as sa
 from playwright.sync_api import expect
 from werkzeug.serving import make_server
 
-from tests.navegador.conftest import CLAVE, Recorrido
+from tests.navegador.conftest import CLAVE, Recorrido, paso
 
 LIMA = ZoneInfo("America/Lima")
 #: Wider than the other journeys' 1280: the goal and Anexo 4 grids at a common office width.
@@ -138,9 +138,11 @@ def servidor_catalogo(tmp_path_factory):
 
 
 @pytest.fixture
-def actores(navegador, servidor_catalogo):
-    """Open one logged-in browser context per actor on demand (closed at the end)."""
+def actores(navegador, servidor_catalogo, request):
+    """Open one logged-in browser context per actor on demand (closed at the end, after axe has
+    checked every page each actor visited)."""
     contextos = []
+    abiertos: list[Recorrido] = []
 
     def abrir(email: str, nombre: str) -> Recorrido:
         contexto = navegador.new_context(viewport={"width": ANCHO, "height": 900}, locale="es-PE")
@@ -148,12 +150,18 @@ def actores(navegador, servidor_catalogo):
         pagina = contexto.new_page()
         pagina.set_default_timeout(15000)
         actor = Recorrido(pagina, servidor_catalogo.base, f"ciclo-2022-{nombre}")
+        abiertos.append(actor)
         actor.entrar(email)
         return actor
 
-    yield abrir
-    for contexto in contextos:
-        contexto.close()
+    try:
+        yield abrir
+        if paso(request):
+            for actor in abiertos:
+                actor.revisar_todo()
+    finally:
+        for contexto in contextos:
+            contexto.close()
 
 
 # --- Helpers ---------------------------------------------------------------------------------
@@ -782,4 +790,4 @@ def test_a_new_cycle_2022_2023_run_entirely_through_the_web_interface(actores, s
         "tbody tr", has=odes.pagina.get_by_role("cell", name="Publicado")
     )
     expect(publicado).to_have_count(1)
-    expect(publicado).to_contain_text("(datos actuales)")
+    expect(publicado).to_contain_text("Los actuales")

@@ -1144,6 +1144,7 @@ def test_huge_ids_and_years_in_urls_are_not_found_never_a_500(reiniciar, client,
         respuesta = getattr(client, metodo)(url, data={"motivo": "x"} if metodo == "post" else None)
         assert respuesta.status_code == 404, url
     assert client.get(f"/mejora-continua/matriz?anio={enorme}").status_code == 200
+    assert client.get(f"/convenios/anexo4/tendencias?idg={enorme}&region=x").status_code == 200
     assert client.get(f"/convenios/?periodo={enorme}-{enorme}").status_code == 200
 
 

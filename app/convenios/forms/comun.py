@@ -1,7 +1,8 @@
 """What the convenios forms share: the numbers typed as text (a percentage, a count, a goal),
-read with a Spanish message on a typing error, and the bare action and reason forms."""
+read by the one rule of app.comun.numeros (the Excel template and the bulk import use it too)
+with a Spanish message on a typing error, and the bare action and reason forms."""
 
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
@@ -10,23 +11,26 @@ from wtforms import TextAreaField
 from wtforms.validators import DataRequired, Length
 
 from app.comun.campos import CampoNumerico
+from app.comun.numeros import NoEsNumero, NumeroAmbiguo, leer_numero
 
 
-def coma_decimal(texto: str, ejemplo: str) -> str:
-    """The text with its decimal comma as a point ("60,5" → "60.5"), as people in Peru type
-    it; a comma beside a point, several, or one before exactly three digits ("1,200") may be a
-    thousands separator: refused (ValueError in Spanish, with `ejemplo`), never guessed."""
-    if "," not in texto:
-        return texto
-    # "1,200" may be twelve hundred written with a thousands comma: ambiguous, so refused.
-    if texto.count(",") > 1 or "." in texto or len(texto.rsplit(",", 1)[1]) == 3:
+def leer_texto_numero(texto: str, ejemplo: str, no_es_numero: str) -> Decimal:
+    """The number of a text typed with a decimal point or comma, by the one rule of
+    app.comun.numeros ("60,5" → 60.5, "1 200,5" → 1200.5); a thousands comma or point ("1,200",
+    "1.200,5") may mean two numbers: refused (ValueError in Spanish, with `ejemplo`), never
+    guessed; a text that is no number: ValueError(no_es_numero)."""
+    try:
+        valor = leer_numero(texto)
+    except NumeroAmbiguo:
         raise ValueError(
             _(
                 "Escriba el número sin separador de miles (por ejemplo %(ejemplo)s).",
                 ejemplo=ejemplo,
             )
-        )
-    return texto.replace(",", ".")
+        ) from None
+    except NoEsNumero:
+        raise ValueError(no_es_numero) from None
+    return valor
 
 
 def leer_decimal(texto: str | None) -> Decimal | None:
@@ -35,13 +39,9 @@ def leer_decimal(texto: str | None) -> Decimal | None:
     texto = (texto or "").strip().replace("%", "").strip()
     if not texto:
         return None
-    texto = coma_decimal(texto, "1250.5 o 1250,5")
-    try:
-        valor = Decimal(texto)
-    except InvalidOperation:
-        raise ValueError(_("Escriba un número (por ejemplo 60 o 60.5).")) from None
-    if not valor.is_finite():
-        raise ValueError(_("Escriba un número (por ejemplo 60 o 60.5)."))
+    valor = leer_texto_numero(
+        texto, "1250.5 o 1250,5", _("Escriba un número (por ejemplo 60 o 60.5).")
+    )
     if abs(valor) >= 10_000_000:  # the columns are NUMERIC(9, 2); quantize would fail too
         raise ValueError(_("El número es demasiado grande (máximo 9 999 999.99)."))
     return valor.quantize(Decimal("0.01"))
@@ -62,13 +62,7 @@ def leer_conteo(texto: str | None) -> Decimal | None:
     texto = (texto or "").strip()
     if not texto:
         return None
-    texto = coma_decimal(texto, "1250 o 12,5")
-    try:
-        valor = Decimal(texto)
-    except InvalidOperation:
-        raise ValueError(_("Escriba un número (por ejemplo 12 o 40).")) from None
-    if not valor.is_finite():
-        raise ValueError(_("Escriba un número (por ejemplo 12 o 40)."))
+    valor = leer_texto_numero(texto, "1250 o 12,5", _("Escriba un número (por ejemplo 12 o 40)."))
     if abs(valor) >= 1_000_000_000_000:  # the columns are NUMERIC(14, 2)
         raise ValueError(_("El número es demasiado grande (máximo 999 999 999 999.99)."))
     if valor != valor.quantize(Decimal("0.01")):

@@ -9,7 +9,7 @@ from decimal import Decimal
 import sqlalchemy as sa
 
 from app.catalogo.models import Indicador, Region
-from app.comun.hojas import texto_seguro
+from app.comun.hojas import fechas_legibles, texto_seguro
 from app.convenios.models import Convenio, LineaReporte, Periodo, Reporte
 from app.convenios.queries.importacion import COLUMNAS, OPCIONALES, numero_texto
 from app.extensions import db
@@ -145,5 +145,5 @@ def a_xlsx(filas: list[dict]) -> bytes:
     for indice, columna in enumerate(cabecera, start=1):
         hoja.column_dimensions[get_column_letter(indice)].width = anchos.get(columna, 12)
     salida = io.BytesIO()
-    libro.save(salida)
+    fechas_legibles(libro).save(salida)
     return salida.getvalue()

@@ -32,18 +32,10 @@ from app.convenios.queries import completitud as completitud_queries
 from app.convenios.queries import convenios as convenios_queries
 from app.convenios.queries import metas as metas_queries
 from app.convenios.queries import periodos as periodos_queries
+from app.convenios.routes.comun import periodo_de_pagina
 from app.convenios.services import anexo4 as services
 from app.convenios.services.anexo4_lineas import advertencias
 from app.extensions import db
-
-
-def _periodo_o_404():
-    """The semester named in ?periodo= (the newest when absent); 404 if it doesn't exist."""
-    periodo = periodos_queries.periodo_o_ultimo(request.args.get("periodo"))
-    if periodo is None and request.args.get("periodo"):
-        abort(404)
-    return periodo
-
 
 #: The state filter's extra choice: the expected reports nobody has started (no Anexo 4 yet).
 SIN_INICIAR = "sin_iniciar"
@@ -54,7 +46,8 @@ SIN_INICIAR = "sin_iniciar"
 @permitido(Rol.odes, Rol.drtpe, Rol.direccion)
 def anexo4():
     """Show a semester's Anexo 4 reports (a region sees its own) and what is missing."""
-    periodo = _periodo_o_404()
+    inicial = periodo_de_pagina(con_pendientes=True)
+    periodo = inicial.periodo
     if periodo is None:
         return render_template("convenios/anexo4_lista.html", periodo=None, periodos=[])
     drtpe = current_user.rol is Rol.drtpe
@@ -75,6 +68,7 @@ def anexo4():
         return render_template(
             "convenios/anexo4_lista.html",
             periodo=periodo,
+            inicial=inicial,
             pagina=pagina,
             f=f,
             sin_iniciar=True,
@@ -88,6 +82,7 @@ def anexo4():
     return render_template(
         "convenios/anexo4_lista.html",
         periodo=periodo,
+        inicial=inicial,
         pagina=pagina,
         f=f,
         sin_iniciar=False,
@@ -289,7 +284,8 @@ def reabrir_anexo4(reporte_id: int):
 @permitido(Rol.odes, Rol.direccion, Rol.revisor)
 def completitud():
     """Expected, received, on-time, late and missing reports of a semester."""
-    periodo = _periodo_o_404()
+    inicial = periodo_de_pagina()
+    periodo = inicial.periodo
     if periodo is None:
         return render_template("convenios/completitud.html", periodo=None, resultado=None)
     situaciones = {
@@ -316,6 +312,7 @@ def completitud():
     return render_template(
         "convenios/completitud.html",
         periodo=periodo,
+        inicial=inicial,
         resultado=resultado,
         situaciones=situaciones,
         f=f,
@@ -327,7 +324,8 @@ def completitud():
 @permitido(Rol.odes, Rol.drtpe, Rol.direccion, Rol.revisor)
 def resultados():
     """Average performance per region and per IdG, with n and goal compliance (approved data)."""
-    periodo = _periodo_o_404()
+    inicial = periodo_de_pagina()
+    periodo = inicial.periodo
     if periodo is None:
         return render_template("convenios/resultados.html", periodo=None, periodos=[])
     alcance = alcance_periodo(current_user, periodo.id)
@@ -353,6 +351,7 @@ def resultados():
     return render_template(
         "convenios/resultados.html",
         periodo=periodo,
+        inicial=inicial,
         f=f,
         pagina=pagina,
         hay_datos=bool(por_idg),

@@ -1,14 +1,37 @@
-"""What the convenios views share: going back to a report and flashing a list of messages."""
+"""What the convenios views share: the semester a page shows, going back to a report and
+flashing a list of messages."""
 
 from __future__ import annotations
 
-from flask import flash, redirect, url_for
-from flask_babel import gettext as _
+from collections.abc import Iterable
 
-from app.convenios.models import LineaReporte
+from flask import abort, flash, redirect, request, url_for
+from flask_babel import gettext as _
+from flask_login import current_user
+
+from app.convenios.models import LineaReporte, Periodo
+from app.convenios.queries import periodo_inicial
 
 #: Flash at most this many messages for one upload; the rest are summarised
 MAXIMO_AVISOS = 15
+
+
+def periodo_de_pagina(
+    *, con_pendientes: bool = False, otros_pendientes: Iterable[Periodo] = ()
+) -> periodo_inicial.PeriodoInicial:
+    """The semester of ?periodo= (404 when it names none), else the one the overview opens on
+    for the current user (queries.periodo_inicial); `.periodo` is None only with no semester."""
+    eleccion = periodo_inicial.elegir(
+        request.args.get("periodo"),
+        current_user,
+        con_pendientes=con_pendientes,
+        otros_pendientes=otros_pendientes,
+    )
+    # A code that names no semester (unknown or unreadable) is a wrong address, never another
+    # semester's page.
+    if request.args.get("periodo") and (eleccion.por_defecto or eleccion.periodo is None):
+        abort(404)
+    return eleccion
 
 
 def volver_al_reporte(reporte_id: int, linea: LineaReporte | None = None):

@@ -8,7 +8,6 @@ re-exported here with the rest of the file's kind (COLUMNAS_METAS, revisar_metas
 from __future__ import annotations
 
 import functools
-import re
 from dataclasses import dataclass, field
 from decimal import Decimal
 
@@ -18,6 +17,7 @@ from flask_babel import gettext as _
 from app.catalogo import queries as catalogo_queries
 from app.catalogo.models import ConjuntoIndicadores, Indicador
 from app.comun.flujo import EstadoReporte
+from app.comun.numeros import NoEsNumero, NumeroAmbiguo, decimales_escritos, leer_numero
 from app.convenios.models import ANUAL, Convenio, EstadoCelda
 from app.convenios.queries import metas as metas_queries
 from app.convenios.services import metas as metas_services
@@ -43,7 +43,6 @@ COLUMNAS_METAS = ("region", "ciclo", "idg", "anio", "semestre", "estado", "progr
 ESTADOS = {e.value: e for e in EstadoCelda}
 #: 0 is the annual goal; the semesters also as the documents write them.
 SEMESTRES = {"0": ANUAL, "anual": ANUAL, "1": 1, "i": 1, "2": 2, "ii": 2}
-_NUMERO = re.compile(r"-?[0-9]+(\.[0-9]+)?")
 #: Goals are NUMERIC(9, 2).
 LIMITE = Decimal(10_000_000)
 
@@ -102,29 +101,36 @@ def _programado(fila: Fila, estado: EstadoCelda | None, indicador: Indicador | N
             ),
         )
         return None
-    # A decimal comma is read as a point; a second separator would be a thousands one.
-    numero = texto.replace(",", ".") if texto.count(",") == 1 and "." not in texto else texto
-    if "," in numero:
-        mensaje = _(
-            "«%(valor)s»: escriba la meta sin separador de miles (por ejemplo 1250.5 o 1250,5).",
-            valor=texto,
-        )
-    elif numero.endswith("%"):
+    # The forms' rule (app.comun.numeros): a decimal point or comma ("60.5", "60,5"), spaces
+    # between thousands; a thousands comma or point ("1,200", "1.250,5") is refused.
+    numero = None
+    if texto.endswith("%"):
         mensaje = _("«%(valor)s»: escriba solo el número, sin el signo %%.", valor=texto)
-    elif not _NUMERO.fullmatch(numero):
-        mensaje = _("«%(valor)s» no es un número (por ejemplo 60, 60.5 o 60,5).", valor=texto)
-    elif "." in numero and len(numero.split(".")[1]) > 2:
+    else:
+        try:
+            numero = leer_numero(texto)
+        except NumeroAmbiguo:
+            mensaje = _(
+                "«%(valor)s»: escriba la meta sin separador de miles (por ejemplo 1250.5 o "
+                "1250,5).",
+                valor=texto,
+            )
+        except NoEsNumero:
+            mensaje = _("«%(valor)s» no es un número (por ejemplo 60, 60.5 o 60,5).", valor=texto)
+    if numero is None:
+        pass  # mensaje says why
+    elif decimales_escritos(texto) > 2:
         mensaje = _("«%(valor)s» tiene más de dos decimales.", valor=texto)
-    elif abs(Decimal(numero)) >= LIMITE:
+    elif abs(numero) >= LIMITE:
         mensaje = _("«%(valor)s» es demasiado grande (máximo 9 999 999.99).", valor=texto)
-    elif Decimal(numero) < 0 and indicador is not None and not indicador.admite_negativo:
+    elif numero < 0 and indicador is not None and not indicador.admite_negativo:
         mensaje = _(
             "El %(idg)s no admite metas negativas (se leyó «%(valor)s»).",
             idg=indicador.etiqueta,
             valor=texto,
         )
     else:
-        return Decimal(numero).quantize(Decimal("0.01"))
+        return numero.quantize(Decimal("0.01"))
     fila.error("programado", mensaje)
     return None
 

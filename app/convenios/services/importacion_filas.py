@@ -15,6 +15,7 @@ from decimal import Decimal
 from flask_babel import gettext as _
 
 from app.catalogo.models import Indicador, Region
+from app.comun.numeros import NoEsNumero, NumeroAmbiguo, decimales_escritos, leer_numero
 from app.convenios.models import Convenio, EstadoCelda, LineaReporte, Periodo
 from app.convenios.queries.importacion import COLUMNAS, OPCIONALES, ORIGENES, Catalogo
 from app.convenios.queries.periodos import SEMESTRES
@@ -24,7 +25,6 @@ from app.convenios.services.anexo4_lineas import (
     revisar_linea,
 )
 
-_NUMERO = re.compile(r"^-?\d+(\.\d+)?$")
 _ENTERO = re.compile(r"^\d+$")
 _FECHA = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 CONTEOS = ("numerador", "denominador")
@@ -75,24 +75,31 @@ class FilaValida:
 
 
 def _decimal(texto: str, columna: str, errores: list[ErrorFila], fila: int) -> Decimal | None:
-    """Parse a percentage written with a decimal point; record an error and return None."""
+    """Parse a percentage or count typed with a decimal point or comma, by the forms' rule
+    (app.comun.numeros: "60,5" and "60.5" alike, spaces between thousands); a thousands comma
+    or point that could be a decimal one ("1,200") is refused, never guessed. Record an error
+    and return None."""
     if not texto:
         return None
-    if "," in texto:
-        mensaje = _(
-            "«%(texto)s» usa coma decimal: escriba los decimales con punto (por ejemplo 60.5).",
-            texto=texto,
-        )
-    elif texto.endswith("%"):
+    if texto.endswith("%"):
         mensaje = _("«%(texto)s»: escriba solo el número, sin el signo %%.", texto=texto)
-    elif not _NUMERO.match(texto):
-        mensaje = _(
-            "«%(texto)s» no es un número (use punto decimal, por ejemplo 60.5).", texto=texto
-        )
-    elif "." in texto and len(texto.split(".")[1]) > 2:
-        mensaje = _("«%(texto)s» tiene más de dos decimales.", texto=texto)
     else:
-        return Decimal(texto)
+        try:
+            numero = leer_numero(texto)
+        except NumeroAmbiguo:
+            mensaje = _(
+                "«%(texto)s» es ambiguo: la coma o el punto puede separar los miles o los "
+                "decimales. Escriba el número sin separador de miles (por ejemplo 1200 o "
+                "1200.5).",
+                texto=texto,
+            )
+        except NoEsNumero:
+            mensaje = _("«%(texto)s» no es un número (por ejemplo 60, 60.5 o 60,5).", texto=texto)
+        else:
+            # Typed decimals, not the value's: "1.200" (maybe a thousands point) is refused.
+            if decimales_escritos(texto) <= 2:
+                return numero
+            mensaje = _("«%(texto)s» tiene más de dos decimales.", texto=texto)
     errores.append(ErrorFila(fila, columna, mensaje))
     return None
 

@@ -10,7 +10,6 @@ module only turns cells into values and reports, by row and column, what it cann
 from __future__ import annotations
 
 import io
-import re
 from datetime import date
 from decimal import Decimal, InvalidOperation
 from typing import Any
@@ -27,7 +26,8 @@ from app.auth.models import Usuario
 from app.catalogo.models import normalizar
 from app.comun.auditoria import registrar_evento
 from app.comun.errores import ErrorNegocio
-from app.comun.hojas import restaurar, texto_seguro
+from app.comun.hojas import fechas_legibles, restaurar, texto_seguro
+from app.comun.numeros import NoEsNumero, NumeroAmbiguo, decimales_escritos, leer_numero
 from app.convenios.models import EstadoCelda, LineaReporte, Reporte
 from app.convenios.services.anexo4 import (
     ErrorAnexo4,
@@ -66,9 +66,6 @@ ESTADOS_ACEPTADOS = {e.value: e for e in EstadoCelda} | {
 LARGO_TEXTO = 4000
 MAXIMO_ERRORES = 30
 
-_NUMERO = re.compile(r"^[+-]?\d+(\.\d+)?$")
-_NUMERO_COMA = re.compile(r"^[+-]?\d+,\d+$")
-
 
 class ErrorPlantilla(ErrorNegocio):
     """An uploaded template can't be read; errores lists every problem found (in Spanish)."""
@@ -100,8 +97,9 @@ def plantilla_xlsx(reporte: Reporte) -> bytes:
         ("Convenio de Gestión", reporte.convenio.periodo),
         (
             "Instrucciones",
-            "Complete Estado, Programado, Ejecutado y los comentarios. Use punto decimal "
-            "(por ejemplo 45.5). En los IdG que se miden como razón escriba Numerador y "
+            "Complete Estado, Programado, Ejecutado y los comentarios. Use coma o punto "
+            "decimal (45,5 o 45.5), sin separador de miles (o sepárelos con un espacio: "
+            "1 200,5). En los IdG que se miden como razón escriba Numerador y "
             "Denominador (conteos) y deje Ejecutado en blanco: el sistema lo calcula. No cambie "
             "el N°, ni agregue o quite filas o columnas.",
         ),
@@ -117,7 +115,7 @@ def plantilla_xlsx(reporte: Reporte) -> bytes:
         hoja.cell(fila, 2, texto_seguro(valor))
         hoja.merge_cells(start_row=fila, start_column=2, end_row=fila, end_column=len(ENCABEZADOS))
         hoja.cell(fila, 2).alignment = Alignment(wrap_text=True, vertical="top")
-    hoja.row_dimensions[5].height = 45
+    hoja.row_dimensions[5].height = 60
     hoja.row_dimensions[6].height = 30
 
     borde = Border(*(Side(style="thin", color="999999"),) * 4)
@@ -183,7 +181,7 @@ def plantilla_xlsx(reporte: Reporte) -> bytes:
     control.sheet_state = "veryHidden"
 
     salida = io.BytesIO()
-    libro.save(salida)
+    fechas_legibles(libro).save(salida)
     return salida.getvalue()
 
 
@@ -212,10 +210,17 @@ def _texto_celda(valor: Any) -> str:
 
 def _leer_numero(celda: Cell, errores: list[str], *, conteo: bool = False) -> Decimal | None:
     """A percentage cell (or, with conteo, a count) as a Decimal with at most 2 decimals (None
-    when blank)."""
+    when blank).
+
+    A number cell is taken as it is; a text cell ("60,5", "60.5", " 1 200,5 ") is read by the
+    one rule of the forms (app.comun.numeros: decimal point or comma, spaces between thousands)
+    and a thousands comma or point that could be a decimal one ("1,200", "1.200,5") is refused
+    with its row and column, never guessed.
+    """
     valor = celda.value
     if valor is None or (isinstance(valor, str) and not valor.strip()):
         return None
+    decimales = 0
     if isinstance(valor, bool):
         numero = None
     elif isinstance(valor, int | float):
@@ -225,17 +230,23 @@ def _leer_numero(celda: Cell, errores: list[str], *, conteo: bool = False) -> De
             numero *= 100
     elif isinstance(valor, str):
         texto = valor.strip().removesuffix("%").strip()
-        if _NUMERO_COMA.match(texto):
+        try:
+            numero = leer_numero(texto)
+        except NumeroAmbiguo:
             errores.append(
                 _(
-                    "%(lugar)s: «%(valor)s» usa coma decimal; use punto decimal (%(sugerido)s).",
+                    "%(lugar)s: «%(valor)s» es ambiguo: la coma o el punto puede separar los "
+                    "miles o los decimales. Escriba el número sin separador de miles (por "
+                    "ejemplo 1200 o 1200,5).",
                     lugar=_lugar(celda),
                     valor=valor,
-                    sugerido=texto.replace(",", "."),
                 )
             )
             return None
-        numero = Decimal(texto) if _NUMERO.match(texto) else None
+        except NoEsNumero:
+            numero = None
+        # "1.200" typed is three decimals (maybe a thousands point), never 1.2 silently.
+        decimales = decimales_escritos(texto)
     else:
         numero = None
     if numero is None or not numero.is_finite():
@@ -250,7 +261,7 @@ def _leer_numero(celda: Cell, errores: list[str], *, conteo: bool = False) -> De
             _("%(lugar)s: «%(valor)s» no es un valor admisible.", lugar=_lugar(celda), valor=valor)
         )
         return None
-    if redondo != numero:
+    if redondo != numero or decimales > 2:
         errores.append(
             _("%(lugar)s: «%(valor)s» tiene más de 2 decimales.", lugar=_lugar(celda), valor=valor)
         )

@@ -26,6 +26,7 @@ from app.convenios.models import Periodo, Semestre
 from app.convenios.queries import anexo4 as anexo4_queries
 from app.convenios.queries import convenios as convenios_queries
 from app.convenios.queries import periodos as periodos_queries
+from app.convenios.queries import tendencias as tendencias_queries
 from app.informes.informe import queries as informe_queries
 from app.informes.informe.datos import (  # noqa: F401  (re-exported: the public data types)
     VERSION_FORMATO,
@@ -308,10 +309,12 @@ def datos_ficha(
     *,
     lema: str | None = None,
     alcance: Alcance = TOTAL,
+    lector=None,
 ):
-    """One G/DRTPE's results of the semester (approved Anexo 4), its history of averages,
-    the Anexo 5 items naming it and the recommendations addressed to it so far (for a
-    directorate's ``alcance``, from the IdG it proposes alone)."""
+    """One G/DRTPE's results of the semester (approved Anexo 4), its history of averages and
+    its trend per IdG, the Anexo 5 items naming it and the recommendations addressed to it so
+    far (for a directorate's ``alcance``, from the IdG it proposes alone; the trend within the
+    ``lector``'s scope in each semester, everything without one)."""
     region = _resolver_region(region)
     periodo = informe_queries.resolver_periodo(periodo)
     convenios = anexo4_queries.convenios_esperados(periodo)
@@ -383,5 +386,10 @@ def datos_ficha(
         recomendaciones_pendientes=tuple(pendientes),
         metas_reprogramadas=informe_queries.metas_reprogramadas(
             [c for c in convenios if c.region_id == region.id], periodo, [region.nombre]
+        ),
+        tendencia=tendencias_queries.tendencia(
+            lector,
+            region=tendencias_queries.region_tendencia(region),
+            hasta=(periodo.anio, periodo.semestre),
         ),
     )

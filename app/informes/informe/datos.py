@@ -6,6 +6,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
+from typing import Any
 
 from app.comun import calculos
 from app.convenios.models import Semestre
@@ -387,6 +388,9 @@ class DatosFicha:
     recomendaciones_pendientes: tuple[ItemFicha, ...] = field(default=())
     #: The region's goals of the semester reprogrammed after approval (original and in force)
     metas_reprogramadas: tuple[MetaReprogramada, ...] = field(default=())
+    #: The region's IdG across the semesters up to this one, as its reader may see them
+    #: (convenios.queries.tendencias.Tendencia); None when not asked for
+    tendencia: Any = None
 
     @property
     def organo(self) -> str:

@@ -14,7 +14,7 @@ from xml.sax.saxutils import escape
 import matplotlib
 from reportlab import rl_config
 from reportlab.lib import colors
-from reportlab.lib.enums import TA_CENTER, TA_JUSTIFY, TA_LEFT
+from reportlab.lib.enums import TA_CENTER, TA_JUSTIFY, TA_LEFT, TA_RIGHT
 from reportlab.lib.styles import ParagraphStyle
 from reportlab.pdfbase import pdfmetrics
 from reportlab.pdfbase.ttfonts import TTFont
@@ -23,7 +23,9 @@ from reportlab.platypus import (
     KeepTogether,
     Paragraph,
     Spacer,
+    Table,
 )
+from reportlab.platypus.flowables import _listWrapOn
 
 Progreso = Callable[[float, str], None]
 
@@ -137,6 +139,11 @@ ESTILOS = {
     "fuente": _estilo(
         "fuente", fontSize=7.5, leading=9.5, textColor=GRIS, spaceBefore=3, spaceAfter=10
     ),
+    # A chart's own note ("— : sin valor …"): the size of the source lines, not the chart's
+    # small print (5.2 pt once the chart is scaled to the page).
+    "nota_grafico": _estilo(
+        "nota_grafico", fontSize=7.5, leading=9.5, textColor=GRIS, alignment=TA_RIGHT
+    ),
     "dato": _estilo("dato", fontSize=8, leading=10, alignment=TA_CENTER, textColor=GRIS),
     "celda": _estilo("celda", fontSize=8, leading=10),
     "celda_centro": _estilo("celda_centro", fontSize=8, leading=10, alignment=TA_CENTER),
@@ -192,6 +199,164 @@ class Parrafo(Paragraph):
         resultado = super().wrap(availWidth, availHeight)
         self._ancho_partido = availWidth
         return resultado
+
+
+_ETIQUETA = re.compile(r"(<[^>]*>)")
+_ENTIDADES = {"&amp;": "&", "&lt;": "<", "&gt;": ">", "&quot;": '"', "&#39;": "'"}
+
+
+def _visible(marcado: str) -> str:
+    """Markup text as printed (tags removed, the escapes `texto` makes undone)."""
+    plano = _ETIQUETA.sub("", marcado)
+    for entidad, caracter in _ENTIDADES.items():
+        plano = plano.replace(entidad, caracter)
+    return plano
+
+
+def _cortar(palabra: str, separador: str, ancho: float, medir: Callable[[str], float]) -> list:
+    """A word cut into lines after its `separador`s, each line as long as fits in `ancho`."""
+    lineas, actual = [], ""
+    for parte in re.split(f"(?<={re.escape(separador)})", palabra):
+        if actual and medir(_visible(actual + parte)) > ancho:
+            lineas.append(actual)
+            actual = parte
+        else:
+            actual += parte
+    lineas.append(actual)
+    return lineas
+
+
+def _trozos(palabra: str, ancho: float, medir: Callable[[str], float]) -> list[str]:
+    """A word wider than `ancho` as lines: cut after its "/", and a line still too wide (the
+    "MTPE-DGDFSST-CONSSAT" of "DRTPE/MTPE-DGDFSST-CONSSAT") after its "-". A piece with
+    neither stays whole (ReportLab then cuts it where it must)."""
+    lineas = []
+    for linea in _cortar(palabra, "/", ancho, medir):
+        lineas += _cortar(linea, "-", ancho, medir) if medir(_visible(linea)) > ancho else [linea]
+    return lineas
+
+
+class Celda(Parrafo):
+    """A table cell's paragraph whose too-wide words break where a reader expects.
+
+    ReportLab cuts a word wider than its column between any two letters ("DRTPE/MTPE-DGNFE"
+    and "CCL" on the next line). At the width it is laid out at, a Celda breaks such a word
+    after its "/" (or, if still too wide, after a "-") instead: "DRTPE/" above
+    "MTPE-DGNFECCL". Words that fit are left alone, so a wide column prints the text as is.
+    """
+
+    def __init__(self, text, style=None, *args, **kw):
+        super().__init__(text, style, *args, **kw)
+        # Only the cell as written: the pieces of a split cell come with their lines made.
+        self._marcado = text if isinstance(text, str) else None
+        self._analizado = self._marcado  # the markup its lines now come from
+        self._partido_para: float | None = None
+
+    def _con_texto(self, marcado: str) -> None:
+        """Parse `marcado` again as this paragraph's text (its lines to be broken anew)."""
+        Paragraph.__init__(
+            self,
+            marcado,
+            self.style,
+            bulletText=self.bulletText,
+            caseSensitive=self.caseSensitive,
+            encoding=self.encoding,
+        )
+        self.__dict__.pop("blPara", None)
+        self._ancho_partido = -1.0
+        self._analizado = marcado
+
+    def _partido(self, ancho_total: float) -> str:
+        """The text as written, with a line break inside each word wider than the cell."""
+        estilo = self.style
+        ancho = ancho_total - estilo.leftIndent - estilo.rightIndent
+        ancho -= max(estilo.firstLineIndent, 0)
+
+        def medir(cadena: str) -> float:
+            return pdfmetrics.stringWidth(cadena, estilo.fontName, estilo.fontSize)
+
+        partes = _ETIQUETA.split(self._marcado)
+        for i in range(0, len(partes), 2):  # the text between the tags
+            if "/" not in partes[i] and "-" not in partes[i]:
+                continue
+            palabras = re.split(r"(\s+)", partes[i])
+            for k in range(0, len(palabras), 2):
+                if palabras[k] and medir(_visible(palabras[k])) > ancho:
+                    palabras[k] = "<br/>".join(_trozos(palabras[k], ancho, medir))
+            partes[i] = "".join(palabras)
+        return "".join(partes)
+
+    def wrap(self, availWidth, availHeight):
+        """The cell's size at this width, its too-wide words broken after "/" or "-"."""
+        if self._marcado and (
+            self._partido_para is None or abs(availWidth - self._partido_para) >= 1e-6
+        ):
+            partido = self._partido(availWidth)
+            if partido != self._analizado:
+                self._con_texto(partido)
+            self._partido_para = availWidth
+        return super().wrap(availWidth, availHeight)
+
+
+class Bloque(KeepTogether):
+    """A caption, its table and the lines under it (source, notes), laid out as a reader
+    expects a long table: all on this page when it fits; otherwise, when the caption and at
+    least `AL_EMPEZAR` rows fit, the table starts here and goes on on the next page with its
+    header rows repeated, at least `AL_TERMINAR` rows going with the lines under it. Only
+    when not even the caption and its first rows fit does the whole block move to the next
+    page (as a KeepTogether does), so no page is left half empty before a long table.
+    """
+
+    AL_EMPEZAR = 2
+    AL_TERMINAR = 2
+
+    def __init__(self, cabeza: list, tabla: Table, pie: list):
+        super().__init__([*cabeza, tabla, *pie])
+        self.cabeza, self.tabla, self.pie = list(cabeza), tabla, list(pie)
+
+    def _notas(self, aW: float) -> float:
+        """The footnotes the caption reserves (they take room at the foot of the page)."""
+        return sum(f.wrap(aW, 0)[1] for f in self.cabeza if isinstance(f, ReservaNotas))
+
+    def split(self, aW, aH):
+        """The block whole if it fits; else the table split here; else on the next page."""
+        if getattr(self, "_wrapInfo", None) != (aW, aH):
+            self.wrap(aW, aH)
+        if self._H + self._notas(aW) <= aH:
+            return list(self._content)
+        partes = self._partir(aW, aH)
+        return partes if partes else super().split(aW, aH)
+
+    def _partir(self, aW: float, aH: float) -> list:
+        """[caption…, the rows that fit, Bloque(rest of the table, lines under it)] or []."""
+        tabla = self.tabla
+        if not isinstance(tabla.repeatRows, int):
+            return []
+        cabecera = tabla.repeatRows
+        filas = len(tabla._cellvalues) - cabecera
+        if filas < self.AL_EMPEZAR + self.AL_TERMINAR:
+            return []
+        arriba = _listWrapOn(self.cabeza, aW, self.canv)[1] if self.cabeza else 0
+        disponible = aH - arriba - self._notas(aW) - 1  # 1 pt: rounding in the frame
+        if disponible <= 0:
+            return []
+        tabla.wrapOn(self.canv, aW, disponible)
+        alturas = list(tabla._rowHeights)
+        # The most rows that fit, leaving AL_TERMINAR for the next page.
+        cabe = cabecera
+        usado = sum(alturas[:cabecera])
+        while cabe < len(alturas) - self.AL_TERMINAR and usado + alturas[cabe] <= disponible:
+            usado += alturas[cabe]
+            cabe += 1
+        if cabe - cabecera < self.AL_EMPEZAR:
+            return []
+        partes = tabla.splitOn(self.canv, aW, usado + 0.5)
+        if len(partes) != 2:
+            return []
+        primera, resto = partes
+        if len(primera._cellvalues) - cabecera < self.AL_EMPEZAR:
+            return []  # a row span kept the split further up
+        return [*self.cabeza, primera, Bloque([], resto, self.pie)]
 
 
 class ReservaNotas(Flowable):
@@ -331,8 +496,10 @@ class Redactor:
         """Number the next CUADRO will get (for text that refers to it first)."""
         return self.cuadros + 1
 
-    def cuadro(self, lineas: Iterable[str], tabla, fuente: str, *, juntos=True) -> None:
-        """CUADRO Nº nn + title lines (markup) + table + "Fuente:" line."""
+    def cuadro(self, lineas: Iterable[str], tabla, fuente: str) -> None:
+        """CUADRO Nº nn + title lines (markup) + table + "Fuente:" line, as a `Bloque`: a
+        table that does not fit in the rest of the page starts there (caption with its first
+        rows) and goes on on the next with its header repeated."""
         self.cuadros += 1
         bloque = [Parrafo(f"CUADRO Nº {self.cuadros:02d}", ESTILOS["leyenda"])]
         bloque += [Parrafo(linea, ESTILOS["leyenda"]) for linea in lineas]
@@ -341,11 +508,7 @@ class Redactor:
         if self._pendientes:
             notas, self._pendientes = self._pendientes, []
             bloque.append(ReservaNotas(notas))
-        if juntos:
-            self.story.append(KeepTogether([*bloque, tabla, pie]))
-        else:
-            self.story.append(KeepTogether(bloque))
-            self.story += [tabla, pie]
+        self.story.append(Bloque(bloque, tabla, [pie]))
 
     def grafico(
         self,
@@ -353,11 +516,13 @@ class Redactor:
         figura: Flowable,
         fuente: str,
         *,
+        antes: Iterable = (),
         despues: Iterable = (),
     ) -> int:
-        """GRÁFICO Nº nn + title lines (markup) + chart + "Fuente:" line, kept together."""
+        """GRÁFICO Nº nn + title lines (markup) + chart + "Fuente:" line, kept together (with
+        `antes`, the sentence that introduces it, if any)."""
         self.graficos += 1
-        bloque = [Parrafo(f"GRÁFICO Nº {self.graficos:02d}", ESTILOS["leyenda"])]
+        bloque = [*antes, Parrafo(f"GRÁFICO Nº {self.graficos:02d}", ESTILOS["leyenda"])]
         bloque += [Parrafo(linea, ESTILOS["leyenda"]) for linea in lineas]
         bloque += [Spacer(1, 4), figura, *despues]
         bloque.append(Parrafo(f"Fuente: {fuente}", ESTILOS["fuente"]))

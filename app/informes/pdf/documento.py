@@ -77,6 +77,9 @@ class Documento(BaseDocTemplate):
         self.notas_pagina: list[tuple[Paragraph, float]] = []
         #: Page of each heading (by its key), noted as it is laid out.
         self.paginas_titulo: dict[str, int] = {}
+        #: Room (points) each page left unused at its foot, above its footnotes: how well the
+        #: layout fills the pages (read by the tests).
+        self.libre_al_pie: list[float] = []
         #: Forms drawn by name before they can be defined: (name, key, bbox, drawing).
         self._formas: list[tuple[str, str, tuple, Callable]] = []
         plantillas = []
@@ -152,6 +155,7 @@ class Documento(BaseDocTemplate):
     def beforeDocument(self):
         """Start the layout with no footnotes pending."""
         self.notas_pagina = []
+        self.libre_al_pie = []
 
     def afterFlowable(self, flowable):
         """Turn a heading into a bookmark and an outline entry; note its page."""
@@ -184,6 +188,7 @@ class Documento(BaseDocTemplate):
         """Page end: print the page's footnotes, the page number and the watermark."""
         ancho, _alto = canvas._pagesize
         marco = doc.pageTemplate.frames[0]
+        self.libre_al_pie.append(max(marco._y - marco._y1p, 0.0))
         if self.notas_pagina:
             total = sum(h for _p, h in self.notas_pagina) + ReservaNotas.SEPARADOR
             y = marco._y1 + total

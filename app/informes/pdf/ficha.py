@@ -6,10 +6,12 @@ from reportlab.lib.units import cm
 from reportlab.platypus import Table
 
 from app.comun.calculos import redondear
+from app.convenios.queries.tendencias import Tendencia
 from app.informes.graficos import definicion
+from app.informes.graficos import tendencias as grafico_tendencia
 from app.informes.informe import DatosFicha
 from app.informes.pdf import graficos
-from app.informes.pdf.base import ESTILOS, Parrafo, Redactor, meta_texto, pct, texto
+from app.informes.pdf.base import ESTILOS, Celda, Redactor, meta_texto, pct, texto
 from app.informes.pdf.situacional import ANCHO_REGION, estilo_tabla
 
 ESTADOS = {
@@ -19,8 +21,8 @@ ESTADOS = {
 }
 
 
-def _p(valor, estilo: str = "celda") -> Parrafo:
-    return Parrafo(texto(valor), ESTILOS[estilo])
+def _p(valor, estilo: str = "celda") -> Celda:
+    return Celda(texto(valor), ESTILOS[estilo])
 
 
 def _situacion(valor) -> str:
@@ -84,7 +86,6 @@ def story_ficha(datos: DatosFicha) -> list:
             [f"Programación y ejecución por indicador – {texto(datos.periodo_nombre)}"],
             tabla,
             f"Anexo 4 aprobado de la {texto(datos.organo_sigla)}.",
-            juntos=False,
         )
         figura = graficos.figura(
             definicion.grafico_region(datos, datos.region, datos.organo_sigla, res),
@@ -125,6 +126,8 @@ def story_ficha(datos: DatosFicha) -> list:
     else:
         r.parrafo("No hay semestres con Anexo 4 aprobado.")
 
+    _seccion_tendencia(r, datos, datos.tendencia)
+
     r.titulo(f"Conclusiones y recomendaciones del Anexo 5 que nombran a {datos.region}")
     if datos.items_anexo5:
         for item in datos.items_anexo5:
@@ -152,3 +155,104 @@ def story_ficha(datos: DatosFicha) -> list:
     else:
         r.parrafo("No hay recomendaciones aprobadas dirigidas a esta G/DRTPE.")
     return r.story
+
+
+# --------------------------------------------------------------------------- Tendencia
+
+#: Semesters the trend table shows at most (the latest up to the ficha's): the page's width.
+SEMESTRES_FICHA = 6
+#: What a trend cell prints when the region has no figure that semester.
+SIN_DATO = "—"
+
+
+def _marca(valor) -> str:
+    """A cell's executed % with its compliance sign ("38% ✗")."""
+    signo = "" if valor.cumplio is None else (" ✓" if valor.cumplio else " ✗")
+    return f"{pct(redondear(valor.ejecutado))}{signo}"
+
+
+def _celdas_tendencia(valor, fuera: bool) -> list:
+    if fuera:
+        return [_p(""), _p("")]
+    if valor is None or not valor.con_valor:
+        return [_p(SIN_DATO, "celda_centro"), _p(SIN_DATO, "celda_centro")]
+    return [_p(pct(redondear(valor.programado)), "celda_centro"), _p(_marca(valor), "celda_centro")]
+
+
+def _seccion_tendencia(r: Redactor, datos: DatosFicha, t: Tendencia | None) -> None:
+    """The region's IdG × semesters (programmed, executed, ✓/✗), the cycles over their
+    semesters, and its desempeño promedio as a line chart: the web's /anexo4/tendencias."""
+    r.titulo("Tendencia")
+    if t is None or not t.hay_datos:
+        r.parrafo("No hay semestres con Anexo 4 aprobado para mostrar la tendencia de la región.")
+        return
+    semestres = list(t.semestres[-SEMESTRES_FICHA:])
+    desde = len(t.semestres) - len(semestres)
+    ciclos = {s.ciclo for s in semestres}
+    recorte = (
+        f" Se muestran los últimos {len(semestres)} semestres; la tabla completa está en la "
+        "página Tendencias del sistema."
+        if desde
+        else ""
+    )
+    r.parrafo(
+        "Programación y ejecución de cada indicador en cada semestre, con los Anexos 4 "
+        "aprobados: ✓ cumplió la meta (ejecutado ≥ programado), ✗ no la cumplió, "
+        f"{SIN_DATO} sin dato en el semestre; en blanco, el indicador no es de ese ciclo." + recorte
+    )
+    grupos: list[tuple[str, int]] = []
+    for s in semestres:
+        if grupos and grupos[-1][0] == s.ciclo.etiqueta:
+            grupos[-1] = (grupos[-1][0], grupos[-1][1] + 1)
+        else:
+            grupos.append((s.ciclo.etiqueta, 1))
+    fila_ciclos, fila_semestres, fila_columnas = [_p("IdG", "cabecera")], [""], [""]
+    estilo = [("SPAN", (0, 0), (0, 2))]
+    columna = 1
+    for etiqueta, cuantos in grupos:
+        fila_ciclos += [_p(etiqueta, "cabecera")] + [""] * (2 * cuantos - 1)
+        estilo.append(("SPAN", (columna, 0), (columna + 2 * cuantos - 1, 0)))
+        columna += 2 * cuantos
+    for k, s in enumerate(semestres):
+        fila_semestres += [_p(s.nombre, "cabecera"), ""]
+        fila_columnas += [_p("Prog.", "cabecera"), _p("Ejec.", "cabecera")]
+        estilo.append(("SPAN", (1 + 2 * k, 1), (2 + 2 * k, 1)))
+    filas = [fila_ciclos, fila_semestres, fila_columnas]
+    for fila in t.filas:
+        if fila.ciclo not in ciclos:
+            continue
+        valores = fila.valores[desde:]
+        celdas = [_p(fila.etiqueta, "celda_centro")]
+        for s, valor in zip(semestres, valores, strict=True):
+            celdas += _celdas_tendencia(valor, fila.ciclo != s.ciclo)
+        filas.append(celdas)
+    if t.resumen:
+        promedio = [_p("Prom.", "cabecera")]
+        for valor in t.resumen[0].valores[desde:]:
+            if valor is None:
+                promedio += [_p(SIN_DATO, "cabecera"), _p(SIN_DATO, "cabecera")]
+            else:
+                promedio += [
+                    _p(pct(valor.programado_pct), "cabecera"),
+                    _p(
+                        pct(valor.ejecutado_pct)
+                        + ("" if valor.cumplio is None else (" ✓" if valor.cumplio else " ✗")),
+                        "cabecera",
+                    ),
+                ]
+        filas.append(promedio)
+    ancho = (16.4 * cm - 1.4 * cm) / (2 * len(semestres))
+    tabla = Table(filas, colWidths=[1.4 * cm] + [ancho] * (2 * len(semestres)), repeatRows=3)
+    tabla.setStyle(estilo_tabla(cabeceras=3, extra=estilo))
+    r.cuadro(
+        [f"Tendencia por indicador y semestre – {texto(datos.organo)}"],
+        tabla,
+        f"Anexos 4 aprobados de la {texto(datos.organo_sigla)}.",
+    )
+    if t.hay_grafico:
+        dibujo = grafico_tendencia.dibujar(grafico_tendencia.definir(t))
+        r.grafico(
+            [texto(datos.organo), "Tendencia del desempeño promedio por semestre"],
+            graficos.Figura(dibujo, ANCHO_REGION),
+            f"Anexos 4 aprobados de la {texto(datos.organo_sigla)}.",
+        )

@@ -15,17 +15,26 @@ from reportlab.platypus import Flowable
 
 from app.informes.graficos.definicion import Grafico
 from app.informes.graficos.dibujo import Dibujo, Linea, Rectangulo, Texto, dibujar
-from app.informes.pdf.base import FUENTE, FUENTE_NEGRITA
+from app.informes.pdf.base import ESTILOS, FUENTE, FUENTE_NEGRITA, Parrafo, texto
 
 
 class Figura(Flowable):
-    """A laid-out chart, drawn in its own size in points and scaled to `ancho`."""
+    """A laid-out chart, drawn in its own size in points and scaled to `ancho`.
 
-    def __init__(self, dibujo: Dibujo, ancho: float):
+    The chart's note ("— : sin valor …"), which the layout puts in small print at its foot,
+    is printed under it instead at the size of the report's other notes (`nota_grafico`):
+    scaled with the chart it came out at 5.2 pt.
+    """
+
+    def __init__(self, dibujo: Dibujo, ancho: float, nota: str = ""):
         super().__init__()
         self.dibujo = dibujo
         self.ancho = ancho
-        self.alto = ancho * dibujo.alto / dibujo.ancho
+        self.alto_dibujo = ancho * dibujo.alto / dibujo.ancho
+        self.nota = nota
+        self._nota = Parrafo(texto(nota), ESTILOS["nota_grafico"]) if nota else None
+        self.alto_nota = self._nota.wrap(ancho, 10_000)[1] if self._nota else 0.0
+        self.alto = self.alto_dibujo + self.alto_nota
         self.hAlign = "CENTER"
 
     def wrap(self, aW, aH):
@@ -34,17 +43,21 @@ class Figura(Flowable):
     def draw(self):
         c = self.canv
         c.saveState()
-        c.scale(self.ancho / self.dibujo.ancho, self.alto / self.dibujo.alto)
-        pintar(c, self.dibujo)
+        c.translate(0, self.alto_nota)
+        c.scale(self.ancho / self.dibujo.ancho, self.alto_dibujo / self.dibujo.alto)
+        pintar(c, self.dibujo, sin=self.nota)
         c.restoreState()
+        if self._nota is not None:
+            self._nota.wrapOn(c, self.ancho, self.alto_nota)
+            self._nota.drawOn(c, 0, 0)
 
     def __repr__(self):
         return f"Figura({self.dibujo.titulo!r})"
 
 
 def figura(grafico: Grafico, *, ancho: float) -> Figura:
-    """A chart definition as a PDF flowable `ancho` points wide."""
-    return Figura(dibujar(grafico), ancho)
+    """A chart definition as a PDF flowable `ancho` points wide (its note under it)."""
+    return Figura(dibujar(grafico), ancho, grafico.nota)
 
 
 @functools.cache
@@ -52,8 +65,8 @@ def _color(hexadecimal: str) -> Color:
     return HexColor(hexadecimal)
 
 
-def pintar(c, dibujo: Dibujo) -> None:
-    """Put a laid-out chart's shapes on a ReportLab canvas, in points."""
+def pintar(c, dibujo: Dibujo, sin: str = "") -> None:
+    """Put a laid-out chart's shapes on a ReportLab canvas, in points (but a text `sin`)."""
     # The canvas writes every state change it is told; setting only what changed keeps the
     # page's content stream (and the file) small.
     estado = _Estado(c)
@@ -64,6 +77,8 @@ def pintar(c, dibujo: Dibujo) -> None:
         elif isinstance(forma, Linea):
             estado.trazo(forma.color, forma.grosor)
             c.line(forma.x0, forma.y0, forma.x1, forma.y1)
+        elif sin and forma.cadena == sin:
+            continue  # the note: printed under the chart at the report's note size
         elif forma.rotacion:
             c.saveState()
             c.translate(forma.x, forma.y)

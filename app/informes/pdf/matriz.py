@@ -11,6 +11,7 @@ from app.informes.pdf.base import (
     FONDO_CABECERA,
     FONDO_SUAVE,
     LINEA,
+    Celda,
     Parrafo,
     Redactor,
     texto,
@@ -18,6 +19,64 @@ from app.informes.pdf.base import (
 
 MESES = ("ENE", "FEB", "MAR", "ABR", "MAY", "JUN", "JUL", "AGO", "SET", "OCT", "NOV", "DIC")
 _SIN_RECOMENDACIONES = RecomendacionMatriz("Sin recomendaciones aprobadas (Anexo 5).", "")
+#: Columns that name the IdG of a row: sector, number and denomination.
+COLUMNAS_IDENTIDAD = (0, 1, 2)
+
+
+def _identidad(fila, *, continua: bool = False) -> list:
+    """The sector, number and denomination cells of an IdG's rows ("(cont.)" on a page
+    where its rows go on)."""
+    numero = f"N° {fila.numero}" + (" (cont.)" if continua else "")
+    return [
+        Celda(texto(fila.sector), ESTILOS["celda_mini"]) if fila.sector else "",
+        Celda(texto(numero), ESTILOS["cabecera_mini"]),
+        Celda(f"“{texto(fila.denominacion)}”", ESTILOS["celda_mini"]),
+    ]
+
+
+class TablaMatriz(Table):
+    """The annex matrix: an IdG's rows share one sector, number and denomination, printed
+    on its first row only (no row spans, so the table can break between any two rows). When
+    a page break falls inside an IdG's rows, the first row on the next page prints them
+    again, its number marked "(cont.)", so every page says which indicator its rows are of.
+
+    `filas_idg[i]` is the matrix row (IdG) of table row i (None for the header rows), and
+    `primeras` the rows that open an IdG; a split hands its parts theirs.
+    """
+
+    filas_idg: list = []
+    primeras: frozenset = frozenset()
+
+    def split(self, availWidth, availHeight):
+        """Split as a Table does; the continuation's first row names its IdG again."""
+        partes = super().split(availWidth, availHeight)
+        if len(partes) != 2 or not self.filas_idg:
+            return partes
+        primera, resto = partes
+        cabecera = self.repeatRows
+        # A row split in two (splitInRow) appears in both parts.
+        partida = len(primera._cellvalues) + len(resto._cellvalues) - cabecera > len(
+            self._cellvalues
+        )
+        n = len(primera._cellvalues) - (1 if partida else 0)  # first row of the rest
+        primera.filas_idg = self.filas_idg[: len(primera._cellvalues)]
+        primera.primeras = frozenset(i for i in self.primeras if i < len(primera._cellvalues))
+        resto.filas_idg = self.filas_idg[:cabecera] + self.filas_idg[n:]
+        resto.primeras = frozenset(
+            i - n + cabecera for i in self.primeras if i > n or (i == n and not partida)
+        )
+        fila = resto.filas_idg[cabecera] if len(resto.filas_idg) > cabecera else None
+        if fila is not None and cabecera not in resto.primeras:
+            valores = list(resto._cellvalues[cabecera])  # a copy: rows are shared
+            for columna, celda in zip(
+                COLUMNAS_IDENTIDAD, _identidad(fila, continua=True), strict=True
+            ):
+                valores[columna] = celda
+            resto._cellvalues[cabecera] = valores
+            # The row's height was measured without them: measure it again.
+            resto._argH = list(resto._argH)
+            resto._argH[cabecera] = None
+        return partes
 
 
 def anexo_matriz(r: Redactor, d: DatosInforme) -> None:
@@ -37,7 +96,7 @@ def anexo_matriz(r: Redactor, d: DatosInforme) -> None:
 
     def p(valor):
         """A body cell (empty when there is no value)."""
-        return Parrafo(texto(valor), mini) if valor else ""
+        return Celda(texto(valor), mini) if valor else ""
 
     filas = [
         [
@@ -73,9 +132,12 @@ def anexo_matriz(r: Redactor, d: DatosInforme) -> None:
     ]
     for c in range(19):
         comandos.append(("LINEAFTER", (c, 2), (c, -1), 0.5, LINEA))
+    filas_idg: list = [None, None]
+    primeras: set[int] = set()
     for fila in d.matriz:
         lineas = _lineas_matriz(fila)
         inicio = len(filas)
+        primeras.add(inicio)
         for i, (rec, tema, actividad) in enumerate(lineas):
             marcas = [
                 Parrafo("X", ESTILOS["mes"])
@@ -83,14 +145,13 @@ def anexo_matriz(r: Redactor, d: DatosInforme) -> None:
                 else ""
                 for m in range(1, 13)
             ]
+            filas_idg.append(fila)
             filas.append(
                 [
-                    p(fila.sector) if i == 0 else "",
-                    h(f"N° {fila.numero}") if i == 0 else "",
-                    p(f"“{fila.denominacion}”") if i == 0 else "",
+                    *(_identidad(fila) if i == 0 else ["", "", ""]),
                     p(fila.proponente) if i == 0 else "",
                     (
-                        Parrafo(f"• {texto(rec.texto)}", mini)
+                        Celda(f"• {texto(rec.texto)}", mini)
                         if rec and rec is not _SIN_RECOMENDACIONES
                         else p(rec.texto if rec else "")
                     ),
@@ -113,8 +174,9 @@ def anexo_matriz(r: Redactor, d: DatosInforme) -> None:
     # A row taller than a page (a recommendation of 4 000 characters) is split across pages
     # instead of failing the whole report; rows that fit move whole, as before (the split
     # needs at least 200 points left on the page).
-    tabla = Table(filas, colWidths=anchos, repeatRows=2, splitInRow=200)
+    tabla = TablaMatriz(filas, colWidths=anchos, repeatRows=2, splitInRow=200)
     tabla.setStyle(TableStyle(comandos))
+    tabla.filas_idg, tabla.primeras = filas_idg, frozenset(primeras)
     r.story.append(tabla)
     r.parrafo(
         f"Fuente: Anexo 5 de los Convenios de Gestión {texto(d.convenio_periodo)} "

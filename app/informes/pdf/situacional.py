@@ -33,6 +33,8 @@ from app.informes.pdf.base import (
     ESTILOS,
     FONDO_CABECERA,
     LINEA,
+    Bloque,
+    Celda,
     Parrafo,
     Progreso,
     Redactor,
@@ -68,16 +70,16 @@ def estilo_tabla(cabeceras: int = 1, extra: list | None = None) -> TableStyle:
     return TableStyle(comandos + (extra or []))
 
 
-def _p(valor, estilo: str = "celda") -> Parrafo:
+def _p(valor, estilo: str = "celda") -> Celda:
     """A table cell from plain text (escaped)."""
-    return Parrafo(texto(valor), ESTILOS[estilo])
+    return Celda(texto(valor), ESTILOS[estilo])
 
 
-def _c(valor) -> Parrafo:
+def _c(valor) -> Celda:
     return _p(valor, "celda_centro")
 
 
-def _h(valor) -> Parrafo:
+def _h(valor) -> Celda:
     return _p(valor, "cabecera")
 
 
@@ -615,30 +617,28 @@ class Informe:
             ],
             tabla,
             FUENTE_ODES,
-            juntos=False,
         )
         self.bloque("servicios_cierre")
 
     def _cuadro_varias_tablas(self, tablas: list) -> None:
-        """Cuadro Nº 02: one table per vice-ministry, under one caption and source line."""
+        """Cuadro Nº 02: one table per vice-ministry, under one caption and source line; each
+        table may go on on the next page (`Bloque`), the caption with the first one's rows."""
         r, d = self.r, self.d
         r.cuadros += 1
-        r.story.append(
-            KeepTogether(
-                [
-                    Parrafo(f"CUADRO Nº {r.cuadros:02d}", ESTILOS["leyenda"]),
-                    Parrafo(f"Indicadores de Gestión {d.anio}", ESTILOS["leyenda"]),
-                    Parrafo(
-                        "alineados a los objetivos estratégicos sectoriales", ESTILOS["leyenda"]
-                    ),
-                    Spacer(1, 5),
-                    tablas[0],
-                ]
-            )
-        )
-        for tabla in tablas[1:]:
-            r.story += [Spacer(1, 6), tabla]
-        r.story.append(Parrafo(f"Fuente: {FUENTE_ODES}", ESTILOS["fuente"]))
+        cabeza = [
+            Parrafo(f"CUADRO Nº {r.cuadros:02d}", ESTILOS["leyenda"]),
+            Parrafo(f"Indicadores de Gestión {d.anio}", ESTILOS["leyenda"]),
+            Parrafo("alineados a los objetivos estratégicos sectoriales", ESTILOS["leyenda"]),
+            Spacer(1, 5),
+        ]
+        pie = Parrafo(f"Fuente: {FUENTE_ODES}", ESTILOS["fuente"])
+        for i, tabla in enumerate(tablas):
+            ultima = i == len(tablas) - 1
+            arriba = cabeza if i == 0 else [Spacer(1, 6)]
+            if isinstance(tabla, Table):
+                r.story.append(Bloque(arriba, tabla, [pie] if ultima else []))
+            else:
+                r.story.append(KeepTogether([*arriba, tabla, *([pie] if ultima else [])]))
 
     def cumplimiento(self) -> None:
         r, d = self.r, self.d
@@ -709,12 +709,16 @@ class Informe:
         self.reprogramaciones()
         if not d.resultados_regiones:
             return
-        r.parrafo(
-            "Los resultados obtenidos en este periodo por cada una de las G/DRTPE se muestran a "
-            "continuación en forma gráfica:"
-        )
-        r.story.append(PageBreak())
-        for res in d.resultados_regiones:
+        # The charts follow on the same page (a page break here left half of it empty); the
+        # sentence that introduces them is kept with the first one.
+        introduccion = [
+            Parrafo(
+                "Los resultados obtenidos en este periodo por cada una de las G/DRTPE se muestran "
+                "a continuación en forma gráfica:",
+                ESTILOS["cuerpo"],
+            )
+        ]
+        for i, res in enumerate(d.resultados_regiones):
             figura = graficos.figura(
                 definicion.grafico_region(d, res.region, res.organo_sigla, res),
                 ancho=ANCHO_REGION,
@@ -725,6 +729,7 @@ class Informe:
                 figura,
                 f"Elaboración propia en base al reporte presentado por la "
                 f"{texto(res.organo_sigla)}.",
+                antes=introduccion if i == 0 else (),
             )
 
     def _cumplimiento_por_grupo(self) -> None:
@@ -777,7 +782,9 @@ class Informe:
 
     def avances_idg(self) -> None:
         r, d = self.r, self.d
-        r.story.append(PageBreak())
+        # Like every other section, VIII starts where the previous one ends when its heading
+        # and first lines fit (a page break left the last region chart alone on its page).
+        r.story.append(CondPageBreak(6 * cm))
         r.titulo(
             f"VIII. Avances en el cumplimiento de los Indicadores de Gestión {d.anio} – "
             f"{self.periodo}. Conclusiones y Recomendaciones de las DDGG del MTPE"
@@ -870,7 +877,7 @@ class Informe:
             ),
             FUENTE_GDRTPE,
         )
-        r.story.append(PageBreak())
+        # The comparison charts follow on the same page (no page break: see cumplimiento).
         for fila in comp.filas:
             figura = graficos.figura(
                 definicion.grafico_comparacion(d, fila.region, fila.organo_sigla),

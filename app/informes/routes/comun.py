@@ -10,6 +10,7 @@ from app.auth.permisos import Alcance, alcance_periodo
 from app.catalogo.models import Region
 from app.convenios.models import Periodo
 from app.convenios.queries import periodos as periodos_queries
+from app.convenios.routes.comun import periodo_de_pagina
 from app.extensions import db
 
 
@@ -22,11 +23,12 @@ def periodo_o_404(codigo: str) -> Periodo:
 
 
 def periodo_de_consulta() -> Periodo | None:
-    """?periodo= (404 if given and unknown), else the newest semester (None if there is none)."""
+    """?periodo= (404 if given and unknown), else the newest semester with figures this reader
+    may see (None if there is no semester)."""
     codigo = request.args.get("periodo")
     if codigo:
         return periodo_o_404(codigo)
-    return periodos_queries.ultimo_periodo()
+    return periodo_de_pagina().periodo
 
 
 def region_o_404(codigo: str) -> Region:

@@ -6,6 +6,7 @@ import io
 
 from flask import abort, render_template, send_file
 from flask_babel import lazy_gettext as _l
+from flask_login import current_user
 
 from app.auth.permisos import es
 from app.comun import almacenamiento, listas
@@ -75,7 +76,7 @@ def ficha(codigo: str):
     alcance = alcance_o_404(periodo, region)
     lema = services.lema_de(services.informe_de(periodo), periodo)
     contenido = pdf.ficha_region_pdf(
-        datos_informe.datos_ficha(region, periodo, alcance=alcance, lema=lema)
+        datos_informe.datos_ficha(region, periodo, alcance=alcance, lema=lema, lector=current_user)
     )
     return send_file(
         io.BytesIO(contenido),

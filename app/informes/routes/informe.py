@@ -16,7 +16,7 @@ from app.convenios.models import Periodo
 from app.extensions import db
 from app.informes import bp, services
 from app.informes.models import ArchivoInforme, EstadoGeneracion, GeneracionInforme, Informe
-from app.informes.routes.comun import periodo_o_404
+from app.informes.routes.comun import alcance, periodo_o_404
 
 
 def _volver(periodo: Periodo):
@@ -30,6 +30,8 @@ def _contexto_informe(periodo: Periodo, informe_obj: Informe | None, **extra) ->
         "periodo": periodo,
         "informe": informe_obj,
         "archivo_publicado": informe_obj.archivo_publicado if informe_obj else None,
+        # The tables' Excel holds figures: offered only to a reader who may see some.
+        "con_cifras": not alcance(periodo).ninguno,
         "fichas": db.session.execute(
             sa.select(Region.codigo, Region.nombre).order_by(Region.orden, Region.nombre)
         ).all(),

@@ -7,18 +7,21 @@ import io
 import sqlalchemy as sa
 from flask import render_template, send_file
 from flask_babel import lazy_gettext as _l
+from flask_login import current_user
 
+from app.auth.permisos import alcance_cifras
 from app.catalogo.models import Region
 from app.comun import listas
 from app.comun.hojas import XLSX
 from app.comun.roles import permitido
 from app.convenios.models import Periodo
 from app.convenios.queries import periodos as periodos_queries
+from app.convenios.routes.comun import periodo_de_pagina
 from app.extensions import db
 from app.informes import bp, services
 from app.informes import informe as datos_informe
 from app.informes.models import EstadoInforme, Informe
-from app.informes.routes.comun import alcance, alcance_o_404, periodo_de_consulta, periodo_o_404
+from app.informes.routes.comun import alcance, alcance_o_404, periodo_o_404
 
 #: Rows of each entity table per page when the semester has many (datos.escala).
 ENTIDADES_POR_PAGINA = 25
@@ -50,14 +53,25 @@ def indice():
             sa.select(Informe).where(Informe.periodo_id.in_(ids)).order_by(Informe.id)
         )
     }
-    return render_template("informes/indice.html", pagina=pagina, f=f, informes=informes)
+    # The tables' Excel holds figures: offered only for semesters the reader sees some of.
+    con_cifras = {
+        p.id
+        for p in pagina.items
+        if not alcance_cifras(
+            current_user, publicado=p.id in informes and informes[p.id].publicado
+        ).ninguno
+    }
+    return render_template(
+        "informes/indice.html", pagina=pagina, f=f, informes=informes, con_cifras=con_cifras
+    )
 
 
 @bp.route("/tablero")
 @permitido()
 def tablero():
     """Show the report's tables and charts for a semester (approved Anexo 4 only)."""
-    periodo = periodo_de_consulta()
+    inicial = periodo_de_pagina()
+    periodo = inicial.periodo
     if periodo is None:
         return render_template("informes/tablero.html", periodo=None, periodos=[], datos=None)
     suyo = alcance(periodo)
@@ -65,6 +79,7 @@ def tablero():
         return render_template(
             "informes/tablero.html",
             periodo=periodo,
+            inicial=inicial,
             periodos=periodos_queries.periodos(),
             datos=None,
             no_publicado=True,
@@ -93,6 +108,7 @@ def tablero():
     return render_template(
         "informes/tablero.html",
         periodo=periodo,
+        inicial=inicial,
         periodos=periodos_queries.periodos(),
         datos=datos,
         version=version,

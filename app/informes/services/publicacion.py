@@ -28,6 +28,18 @@ def publicado(periodo_id: int) -> bool:
     )
 
 
+def publicados(periodo_ids: list[int]) -> set[int]:
+    """Which of these semesters have their report published, in one query (`publicado` for
+    many semesters at once)."""
+    return set(
+        db.session.scalars(
+            sa.select(Informe.periodo_id).where(
+                Informe.periodo_id.in_(periodo_ids), Informe.estado == EstadoInforme.publicado
+            )
+        )
+    )
+
+
 def consulta_publicados(anio: int | None = None) -> sa.Select:
     """Select of the reports with a published version (withdrawn ones keep their earlier
     versions public), newest semester first, optionally of one year."""

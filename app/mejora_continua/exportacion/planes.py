@@ -14,7 +14,7 @@ from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.worksheet import Worksheet
 
-from app.comun.hojas import texto_seguro
+from app.comun.hojas import fechas_legibles, texto_seguro
 from app.mejora_continua.models.planes import (
     LineaPresupuesto,
     NivelCausa,
@@ -299,9 +299,7 @@ def _hoja_seguimiento(libro: Workbook, plan: PlanMejora) -> None:
             texto_seguro(actual.usuario.nombre) if actual and actual.usuario else None,
         ]
         for columna, valor in enumerate(valores, start=1):
-            celda = hoja.cell(fila, columna, valor)
-            if columna == 5 and valor is not None:
-                celda.number_format = "DD/MM/YYYY"
+            hoja.cell(fila, columna, valor)
         fila += 1
     _anchos(hoja, [70, 18, 40, 16, 12, 40, 25])
     _ajustar(hoja)
@@ -317,5 +315,5 @@ def libro_plan(plan: PlanMejora) -> bytes:
     _hoja_presupuesto(libro, plan)
     _hoja_seguimiento(libro, plan)
     salida = io.BytesIO()
-    libro.save(salida)
+    fechas_legibles(libro).save(salida)
     return salida.getvalue()

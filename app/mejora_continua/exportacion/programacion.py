@@ -16,7 +16,7 @@ from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.worksheet import Worksheet
 
-from app.comun.hojas import texto_seguro
+from app.comun.hojas import fechas_legibles, texto_seguro
 from app.mejora_continua.models.programacion import (
     MESES_CORTOS,
     EstadoProgramacion,
@@ -89,9 +89,9 @@ def _marcas(hoja: Worksheet, fila: int, primera: int, meses: set[int]) -> None:
 
 
 def _guardar(libro: Workbook) -> bytes:
-    """The workbook as bytes."""
+    """The workbook as bytes, its date cells shown dd/mm/aaaa."""
     salida = io.BytesIO()
-    libro.save(salida)
+    fechas_legibles(libro).save(salida)
     return salida.getvalue()
 
 
@@ -277,9 +277,7 @@ def libro_programa(
             p.nota,
         )
         for columna, valor in enumerate(valores, start=1):
-            celda = _poner(hoja, fila, columna, valor)
-            if isinstance(valor, date):
-                celda.number_format = "DD/MM/YYYY"
+            _poner(hoja, fila, columna, valor)
     _anchos(hoja, (18, 8, 5, 50, 14, 12, 12, 14, 12, 12, 40, 40))
     hoja.freeze_panes = "A5"
     _apaisado(hoja, 4)

@@ -263,6 +263,12 @@ def pendientes(usuario: Usuario) -> dict[str, list]:
     return resultado
 
 
+def periodos_pendientes(usuario: Usuario) -> list[Periodo]:
+    """The semesters where an Anexo 5 waits for this user (to review, present or correct)."""
+    suyos = pendientes(usuario)
+    return [e.periodo for e in suyos["por_revisar"]] + [p for p, _f in suyos["por_presentar"]]
+
+
 def _por_presentar(unidad_id: int) -> list[tuple[Periodo, FilaEvaluacion]]:
     """The unit's IdG of every open semester whose evaluation is missing, a draft or returned.
 

@@ -11,6 +11,7 @@ from sqlalchemy.orm import selectinload
 
 from app.catalogo.models import Indicador, Region, UnidadMTPE
 from app.catalogo.queries import regiones
+from app.comun import calculos
 from app.extensions import db
 from app.mejora_continua.models.programacion import (
     Actividad,
@@ -101,10 +102,11 @@ class Avance:
         return self.programadas - self.ejecutadas - self.canceladas
 
     @property
-    def porcentaje(self) -> float | None:
-        """Executed runs over runs not cancelled, in %; None when nothing is due."""
+    def porcentaje(self) -> int | None:
+        """Executed runs over runs not cancelled, in whole % as every page prints a share
+        (calculos.redondear, halves up); None when nothing is due."""
         base = self.programadas - self.canceladas
-        return round(100 * self.ejecutadas / base, 1) if base else None
+        return calculos.redondear(calculos.porcentaje(self.ejecutadas, base)) if base else None
 
     def sumar(self, p: ProgramacionRegional, hoy: date | None, anio: int) -> None:
         """Count one run."""

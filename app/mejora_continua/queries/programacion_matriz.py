@@ -7,6 +7,7 @@ queries.programacion), grouped by vice-ministry as the annex prints it.
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 
 import sqlalchemy as sa
@@ -17,7 +18,13 @@ from app.comun.flujo import EstadoReporte
 from app.convenios.models import Convenio, Periodo, Reporte
 from app.extensions import db
 from app.mejora_continua.models.evaluaciones import Evaluacion
-from app.mejora_continua.models.programacion import ProgramaCapacidades
+from app.mejora_continua.models.programacion import (
+    Actividad,
+    EstadoProgramacion,
+    ProgramaCapacidades,
+    ProgramacionRegional,
+)
+from app.mejora_continua.queries.evaluaciones import RecomendacionAprobada
 from app.mejora_continua.queries.evaluaciones import recomendaciones_aprobadas as aprobadas
 from app.mejora_continua.queries.programacion import (
     ActividadMatriz,
@@ -26,6 +33,7 @@ from app.mejora_continua.queries.programacion import (
     cronograma,
     detalle,
     programa_por_anio,
+    vigentes,
 )
 
 #: Title and note of the annex matrix, as printed (004:L3168-3196).
@@ -166,3 +174,177 @@ def matriz(anio: int, periodo: Periodo | None = None) -> Matriz:
         titulo=TITULO_MATRIZ.format(periodo=_periodo_convenio(anio_periodo)),
         nota=NOTA_MATRIZ.format(evaluadas=evaluadas) if evaluadas else "",
     )
+
+
+# --- The matrix on screen: one section per IdG (issue 19) ----------------------------------
+#
+# The annex's 22-column table does not read on a screen. The page shows one section per IdG
+# (its identity as the heading, its recommendations, its activities with a month strip) and
+# narrows it by region, unit and month. Everything below reads the Matriz already assembled
+# by matriz() (no SQL): the PDF and the Excel keep reading matriz() unchanged.
+
+
+@dataclass(frozen=True)
+class MesCronograma:
+    """One month of an activity's schedule: its runs (not cancelled) and the executed ones."""
+
+    mes: int
+    corridas: int
+    ejecutadas: int
+
+    @property
+    def estado(self) -> str:
+        """Whether every run of the month was executed ("ejecutado"), some ("parcial") or none."""
+        if self.ejecutadas and self.ejecutadas >= self.corridas:
+            return "ejecutado"
+        return "parcial" if self.ejecutadas else "programado"
+
+
+@dataclass
+class ActividadEnPantalla:
+    """An activity as its IdG section shows it, over the runs in scope (a region or all)."""
+
+    actividad: Actividad
+    meses: dict[int, MesCronograma]
+    detalle: str
+    #: Runs in scope that still count (not cancelled), and how many of them were executed
+    corridas: int
+    ejecutadas: int
+    #: Numbers (R1, R2…) of the IdG's recommendations shown that the activity answers
+    atiende: list[int]
+
+    @property
+    def avance(self) -> float | None:
+        """Executed runs as a percentage of the runs in scope (None without runs)."""
+        return 100 * self.ejecutadas / self.corridas if self.corridas else None
+
+
+@dataclass(frozen=True)
+class RecomendacionEnPantalla:
+    """A recommendation with its number within the IdG (R1, R2…), as the activities cite it."""
+
+    numero: int
+    recomendacion: RecomendacionAprobada
+
+
+@dataclass
+class IndicadorEnPantalla:
+    """One IdG section: identity, recommendations and activities left by the filters."""
+
+    fila: FilaMatriz
+    sector: str
+    recomendaciones: list[RecomendacionEnPantalla]
+    actividades: list[ActividadEnPantalla]
+
+    @property
+    def indicador(self) -> Indicador:
+        """The IdG."""
+        return self.fila.indicador
+
+    @property
+    def meses(self) -> set[int]:
+        """Months in which some activity shown runs."""
+        return {m for a in self.actividades for m in a.meses}
+
+
+@dataclass
+class SectorEnPantalla:
+    """The IdG sections of one vice-ministry."""
+
+    sigla: str
+    titulo: str
+    indicadores: list[IndicadorEnPantalla]
+
+
+@dataclass(frozen=True)
+class _Corridas:
+    """Runs of an activity narrowed to a region, in the shape detalle() reads."""
+
+    programaciones: list[ProgramacionRegional]
+
+
+def _actividad_en_pantalla(
+    fila: ActividadMatriz,
+    region_id: int | None,
+    numeros: dict[int, int],
+    total_regiones: int,
+) -> ActividadEnPantalla:
+    """An activity's month strip, DETALLE and progress over the runs of a region (or all)."""
+    corridas = [
+        p
+        for p in vigentes(fila.actividad.programaciones)
+        if region_id is None or p.region_id == region_id
+    ]
+    por_mes: dict[int, list[int]] = {}
+    for p in corridas:
+        cuenta = por_mes.setdefault(p.mes_vigente, [0, 0])
+        cuenta[0] += 1
+        cuenta[1] += p.estado is EstadoProgramacion.ejecutada
+    texto = (
+        fila.detalle
+        if region_id is None
+        else detalle(_Corridas(corridas), total_regiones=total_regiones)
+    )
+    return ActividadEnPantalla(
+        actividad=fila.actividad,
+        meses={m: MesCronograma(m, n, e) for m, (n, e) in sorted(por_mes.items())},
+        detalle=texto,
+        corridas=len(corridas),
+        ejecutadas=sum(p.estado is EstadoProgramacion.ejecutada for p in corridas),
+        atiende=sorted(numeros[r.id] for r in fila.actividad.recomendaciones if r.id in numeros),
+    )
+
+
+def en_pantalla(
+    bloques: Iterable[BloqueSector],
+    *,
+    region_id: int | None = None,
+    unidad_id: int | None = None,
+    mes: int | None = None,
+    total_regiones: int | None = None,
+) -> list[SectorEnPantalla]:
+    """The matrix's IdG sections narrowed to a region, a unit and a month.
+
+    - region: the activities with a run in the region (their month strip, DETALLE and
+      progress count only that region's runs) and the recommendations that name the region
+      or name none (general ones);
+    - unit: the activities the unit runs (Actividad.unidad, "Unidad responsable");
+    - month: the activities with a run (in the region, when given) in that month.
+
+    Without any of them every IdG is kept, as the annex prints them all. With a unit or a
+    month an IdG is kept only with some activity left; with a region alone, also with some
+    recommendation left.
+    """
+    total = total_regiones if total_regiones is not None else len(regiones())
+    acotada = region_id is not None or unidad_id is not None or mes is not None
+    sectores = []
+    for bloque in bloques:
+        indicadores = []
+        for fila in bloque.filas:
+            recomendaciones = [
+                RecomendacionEnPantalla(i, r)
+                for i, r in enumerate(fila.recomendaciones, start=1)
+                if region_id is None
+                or not r.item.regiones
+                or any(region.id == region_id for region in r.item.regiones)
+            ]
+            numeros = {r.recomendacion.item.id: r.numero for r in recomendaciones}
+            actividades = [
+                _actividad_en_pantalla(a, region_id, numeros, total)
+                for a in fila.actividades
+                if unidad_id is None or a.actividad.unidad_id == unidad_id
+            ]
+            actividades = [
+                a
+                for a in actividades
+                if (region_id is None or a.corridas) and (mes is None or mes in a.meses)
+            ]
+            solo_region = unidad_id is None and mes is None
+            if acotada and not actividades and not (solo_region and recomendaciones):
+                continue
+            indicadores.append(
+                IndicadorEnPantalla(fila, bloque.sigla, recomendaciones, actividades)
+            )
+        if indicadores:
+            sectores.append(SectorEnPantalla(bloque.sigla, bloque.titulo, indicadores))
+    return sectores

@@ -19,6 +19,7 @@ from app.comun.flujo import EstadoReporte
 from app.comun.roles import Rol, permitido
 from app.convenios.models import ETIQUETAS_CELDA
 from app.convenios.queries import periodos as periodos_queries
+from app.convenios.routes.comun import periodo_de_pagina
 from app.extensions import db
 from app.mejora_continua import acceso, bp
 from app.mejora_continua.forms.evaluaciones import (
@@ -35,14 +36,6 @@ from app.mejora_continua.services import evaluaciones as services
 ETIQUETAS_ESTADO_CELDA = {estado.value: etiqueta for estado, etiqueta in ETIQUETAS_CELDA.items()}
 
 
-def _periodo_o_404():
-    """The semester named in ?periodo= (the newest when absent); 404 if it doesn't exist."""
-    periodo = periodos_queries.periodo_o_ultimo(request.args.get("periodo"))
-    if periodo is None and request.args.get("periodo"):
-        abort(404)
-    return periodo
-
-
 def _anexo4(evaluacion: Evaluacion) -> list[tuple[str, calculos.Celda, bool | None]]:
     """The IdG's approved Anexo 4 rows: region, cell, goal met."""
     return [
@@ -55,7 +48,10 @@ def _anexo4(evaluacion: Evaluacion) -> list[tuple[str, calculos.Celda, bool | No
 @permitido(Rol.odes, Rol.direccion, Rol.revisor)
 def evaluaciones():
     """List the semester's IdG with their Anexo 5 state and completeness by unit."""
-    periodo = _periodo_o_404()
+    inicial = periodo_de_pagina(
+        con_pendientes=True, otros_pendientes=queries.periodos_pendientes(current_user)
+    )
+    periodo = inicial.periodo
     if periodo is None:
         return render_template("mejora_continua/evaluacion_lista.html", periodo=None, periodos=[])
     filas = queries.evaluaciones(periodo)
@@ -83,6 +79,7 @@ def evaluaciones():
     return render_template(
         "mejora_continua/evaluacion_lista.html",
         periodo=periodo,
+        inicial=inicial,
         f=filtros,
         pagina=listas.paginar_lista(visibles_filas, filtros),
         filas=filas,

@@ -1,4 +1,5 @@
-"""Views of the recommendation implementation matrix (the report's annex) and its Excel file."""
+"""Views of the recommendation implementation matrix (the report's annex): on screen one section
+per IdG, a print view, and the Excel file laid out as the annex."""
 
 from __future__ import annotations
 
@@ -8,15 +9,17 @@ from datetime import date
 
 from flask import abort, render_template, request, send_file
 from flask_babel import lazy_gettext as _l
+from flask_login import current_user
 
+from app.catalogo import queries as catalogo_queries
 from app.comun import listas
 from app.comun.hojas import XLSX
 from app.comun.roles import Rol, permitido
 from app.convenios.queries import periodos as periodos_queries
-from app.mejora_continua import bp
+from app.mejora_continua import acceso, bp
 from app.mejora_continua.exportacion import programacion as excel_programa
 from app.mejora_continua.forms.programacion import leer_anio
-from app.mejora_continua.models.programacion import MESES_CORTOS
+from app.mejora_continua.models.programacion import MESES_CORTOS, nombre_mes
 from app.mejora_continua.queries import programacion as queries
 from app.mejora_continua.queries import programacion_matriz as queries_matriz
 
@@ -35,23 +38,31 @@ def _matriz():
     return anio, queries_matriz.matriz(anio, periodo)
 
 
-def _fila_coincide(fila, filtros: listas.Filtros) -> bool:
-    """True when a matrix row (one IdG) passes the IdG and text filters."""
-    if filtros.entero("idg") and fila.indicador.numero != filtros.entero("idg"):
-        return False
-    textos = [fila.indicador.nombre]
-    textos += [getattr(r, "texto", "") for r in fila.recomendaciones]
-    textos += [a.actividad.nombre for a in fila.actividades]
-    return listas.coincide(filtros.q, *textos)
+def _coincide(seccion: queries_matriz.IndicadorEnPantalla, q: str) -> bool:
+    """True when the searched text is in what an IdG section shows (its name, the
+    recommendations and activities left by the other filters)."""
+    textos = [seccion.indicador.nombre]
+    textos += [r.recomendacion.texto for r in seccion.recomendaciones]
+    textos += [a.actividad.nombre for a in seccion.actividades]
+    return listas.coincide(q, *textos)
 
 
 @bp.route("/matriz")
 @permitido(Rol.odes, Rol.drtpe, Rol.direccion, Rol.revisor)
 def matriz():
-    """The recommendation implementation matrix as the report's annex lays it out."""
+    """The recommendation implementation matrix, one section per IdG (?vista=imprimir: the
+    same sections without menu nor filters, laid out for a landscape page).
+
+    Filters: anio and periodo (fixed), idg, sector, region (code), unidad (acronym of the unit
+    that runs the activity), mes (1–12) and q. A drtpe user always sees their own region.
+    """
     anio, matriz = _matriz()
     programas = queries.programas()
     anios = [p.anio for p in programas] or [anio]
+    region_propia = acceso.region_del_usuario(current_user)
+    todas = catalogo_queries.regiones()
+    regiones = [r for r in todas if region_propia is None or r.id == region_propia]
+    unidades = queries.unidades_con_actividades(matriz.programa) if matriz.programa else []
     filtros = listas.leer(
         listas.Campo("anio", _l("Programación"), [(a, a) for a in anios], fijo=True),
         listas.Campo(
@@ -66,27 +77,65 @@ def matriz():
         listas.Campo(
             "sector", _l("Sector"), [(b.sigla, b.sigla) for b in matriz.bloques if b.sigla]
         ),
+        listas.Campo(
+            "region",
+            _l("Región"),
+            [(r.codigo, r.nombre) for r in regiones],
+            _l("Todas"),
+            fijo=region_propia is not None,
+        ),
+        listas.Campo(
+            "unidad", _l("Unidad responsable"), [(u.sigla, u.sigla) for u in unidades], _l("Todas")
+        ),
+        listas.Campo("mes", _l("Mes"), [(m, nombre_mes(m)) for m in range(1, 13)], _l("Todos")),
         listas.Campo("q", _l("Buscar"), marcador=_l("Texto de la recomendación o actividad")),
     )
     filtros.fijar("anio", anio)
     filtros.fijar("periodo", matriz.periodo.codigo if matriz.periodo else "")
+    if region_propia is not None:
+        # A G/DRTPE reads its own region's activities only, whatever the address says.
+        filtros.fijar("region", regiones[0].codigo)
+    region = next((r for r in regiones if r.codigo == filtros["region"]), None)
+    unidad = next((u for u in unidades if u.sigla == filtros["unidad"]), None)
+    mes = filtros.entero("mes")
     # The annex has one row per IdG (about a dozen): its blocks are filtered in memory.
+    idg = filtros.entero("idg")
     bloques = [
-        dataclasses.replace(b, filas=[f for f in b.filas if _fila_coincide(f, filtros)])
+        dataclasses.replace(b, filas=[f for f in b.filas if not idg or f.indicador.numero == idg])
         for b in matriz.bloques
         if not filtros["sector"] or b.sigla == filtros["sector"]
     ]
-    bloques = [b for b in bloques if b.filas]
+    sectores = queries_matriz.en_pantalla(
+        [b for b in bloques if b.filas],
+        region_id=region.id if region else None,
+        unidad_id=unidad.id if unidad else None,
+        mes=mes,
+        total_regiones=len(todas),
+    )
+    if filtros.q:
+        sectores = [
+            dataclasses.replace(
+                s, indicadores=[i for i in s.indicadores if _coincide(i, filtros.q)]
+            )
+            for s in sectores
+        ]
+        sectores = [s for s in sectores if s.indicadores]
     return render_template(
         "mejora_continua/matriz.html",
         anio=anio,
         matriz=matriz,
-        bloques=bloques,
+        sectores=sectores,
         fl=filtros,
-        mostradas=sum(len(b.filas) for b in bloques),
-        programas=queries.programas(),
-        periodos=periodos_queries.periodos(),
+        region=region,
+        unidad=unidad,
+        mes=mes,
+        region_fija=region_propia is not None,
+        imprimir=request.args.get("vista") == "imprimir",
+        indicadores=sum(len(s.indicadores) for s in sectores),
+        actividades=sum(len(i.actividades) for s in sectores for i in s.indicadores),
+        recomendaciones=sum(len(i.recomendaciones) for s in sectores for i in s.indicadores),
         meses=MESES_CORTOS,
+        nombre_mes=nombre_mes,
         encabezados=excel_programa.ENCABEZADOS_MATRIZ,
     )
 
