@@ -1,6 +1,6 @@
 """Catalogue edit forms (ODES)."""
 
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
@@ -23,6 +23,7 @@ from app.catalogo.models import (
     TipoValor,
     normalizar,
 )
+from app.comun import numeros
 from app.comun.campos import REQUERIDO, CampoNumerico
 from app.comun.opciones import opciones
 
@@ -94,19 +95,19 @@ class UnidadForm(FlaskForm):
 
 
 def leer_linea_base(texto: str | None) -> Decimal | None:
-    """Parse a baseline typed with a decimal comma ("60,5") or point ("60.5"); ValueError in
-    Spanish."""
-    texto = (texto or "").strip().replace("%", "").replace(" ", "")
+    """Parse a baseline typed with a decimal comma ("60,5") or point ("60.5") by the one rule
+    for typed numbers (app/comun/numeros.py); ValueError in Spanish."""
+    texto = (texto or "").strip().replace("%", "").strip()
     if not texto:
         return None
-    if "," in texto and "." in texto or texto.count(",") > 1:
-        raise ValueError(_("Escriba el número sin separador de miles (por ejemplo 1250,5)."))
     try:
-        valor = Decimal(texto.replace(",", "."))
-    except InvalidOperation:
+        valor = numeros.leer_numero(texto)
+    except numeros.NumeroAmbiguo:
+        raise ValueError(
+            _("Escriba el número sin separador de miles (por ejemplo 1250,5).")
+        ) from None
+    except numeros.NoEsNumero:
         raise ValueError(_("Escriba un número (por ejemplo 60 o 60,5).")) from None
-    if not valor.is_finite():
-        raise ValueError(_("Escriba un número (por ejemplo 60 o 60,5)."))
     if abs(valor) >= 1_000_000_000_000:  # the column is NUMERIC(14, 2)
         raise ValueError(_("El número es demasiado grande (máximo 999 999 999 999,99)."))
     if valor != valor.quantize(Decimal("0.01")):

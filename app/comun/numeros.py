@@ -103,3 +103,52 @@ def decimales_escritos(texto: str) -> int:
     except NumeroAmbiguo:
         return 0
     return len(normalizado.partition(SIMBOLO_DECIMAL)[2].partition("e")[0].partition("E")[0])
+
+
+#: An amount's marks once its space groups are gone: digits with "," and "." in any order.
+_IMPORTE = re.compile(r"[+-]?\d[\d.,]*", re.ASCII)
+_MILES_COMA = re.compile(r"\d{1,3}(?:,\d{3})+", re.ASCII)
+_MILES_PUNTO = re.compile(r"\d{1,3}(?:\.\d{3})+", re.ASCII)
+
+
+def leer_importe(texto: str) -> Decimal:
+    """An amount of money as people write it in Peru, any of "8 000.00", "8,000.00", "8000,50",
+    "8.000,50" or "8000": raise NoEsNumero otherwise.
+
+    An amount has at most two decimals (céntimos), which settles what a general number must
+    refuse (leer_numero): a comma followed by three digits ("1,200") can only separate thousands;
+    with both marks the last one is the decimal mark ("1,200.50" as in es_PE, "1.200,50" as in
+    Spain); a lone comma with one or two digits after it is a decimal comma ("8000,5"); a lone
+    point is es_PE's decimal point ("8000.50", "6 000.000" as the documents print it). Whether
+    the decimals are too many is the caller's to say."""
+    limpio = texto.strip(_ESPACIOS)
+    if _AGRUPADO.fullmatch(limpio):
+        limpio = re.sub(f"[{_ESPACIOS}]", "", limpio)
+        # After space groups the one mark left is the decimal mark.
+        if "," in limpio and "." not in limpio:
+            limpio = limpio.replace(",", ".")
+    if not _IMPORTE.fullmatch(limpio) or len(limpio) > _LARGO_MAXIMO:
+        raise NoEsNumero(texto)
+    signo, cuerpo = ("-", limpio[1:]) if limpio[:1] in "+-" else ("", limpio)
+    coma, punto = cuerpo.rfind(","), cuerpo.rfind(".")
+    if coma >= 0 and punto >= 0:
+        decimal_es_coma = coma > punto
+        enteros, decimales = cuerpo.rsplit("," if decimal_es_coma else ".", 1)
+        miles = _MILES_PUNTO if decimal_es_coma else _MILES_COMA
+        if not miles.fullmatch(enteros) and not enteros.isdigit():
+            raise NoEsNumero(texto)
+        cuerpo = enteros.replace(".", "").replace(",", "") + "." + decimales
+    elif coma >= 0:
+        if _MILES_COMA.fullmatch(cuerpo):
+            cuerpo = cuerpo.replace(",", "")
+        elif cuerpo.count(",") == 1 and len(cuerpo.rsplit(",", 1)[1]) in (1, 2):
+            cuerpo = cuerpo.replace(",", ".")
+        else:
+            raise NoEsNumero(texto)
+    elif cuerpo.count(".") > 1:
+        if not _MILES_PUNTO.fullmatch(cuerpo):
+            raise NoEsNumero(texto)
+        cuerpo = cuerpo.replace(".", "")
+    if not _CANONICO.fullmatch(cuerpo) or "e" in cuerpo.lower():
+        raise NoEsNumero(texto)
+    return parse_decimal(signo + cuerpo, locale=_LOCALE)

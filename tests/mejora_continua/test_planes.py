@@ -217,6 +217,15 @@ def test_loading_the_plan_twice_changes_nothing(plan, bd):
         ("41 700.00", Decimal("41700.00")),
         ("8,000.00", Decimal("8000.00")),
         ("2", Decimal("2.00")),
+        # Typed in Peru either way (issue 19): a decimal comma, Spain's thousands point, a
+        # comma before three digits (only thousands: an amount has two decimals at most).
+        ("8000,50", Decimal("8000.50")),
+        ("1,5", Decimal("1.50")),
+        ("8.000,50", Decimal("8000.50")),
+        ("119,700", Decimal("119700.00")),
+        ("1.200.000", Decimal("1200000.00")),
+        ("8 000,50", Decimal("8000.50")),
+        ("-1 200,5", Decimal("-1200.50")),
         ("-", None),
         ("", None),
         ("No se ha determinado", None),
@@ -226,7 +235,10 @@ def test_printed_amounts_are_read(texto, esperado):
     assert presupuesto.leer_importe(texto) == esperado
 
 
-@pytest.mark.parametrize("texto", ["8.005", "1,5", "ocho mil", "8 00.00", "1e3"])
+@pytest.mark.parametrize(
+    "texto",
+    ["8.005", "1,234,5", "1.20,50", "1,2345", "12,34.5", "ocho mil", "8 00.00", "1e3", "1,5.5.5"],
+)
 def test_malformed_amounts_are_refused(texto):
     with pytest.raises(ValueError):
         presupuesto.leer_importe(texto)

@@ -9,12 +9,13 @@ from __future__ import annotations
 
 import re
 from datetime import date
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 from typing import Any
 
 from flask_babel import gettext as _
 
 from app.auth.models import Usuario
+from app.comun import numeros
 from app.extensions import db
 from app.mejora_continua.acceso import puede_seguir_accion
 from app.mejora_continua.models.planes import (
@@ -35,7 +36,6 @@ from app.mejora_continua.services.planes import (
 
 #: Placeholders the documents print instead of an amount.
 MARCADORES_VACIOS = {"", "-", "–", "—", "no se ha determinado"}
-_IMPORTE = re.compile(r"^-?(\d{1,3}(?:[ \u00a0]\d{3})+|\d{1,3}(?:,\d{3})+|\d+)(\.\d+)?$")
 _CLASIFICADOR = re.compile(r"^\d+(\.\d+)+$")
 _MONEDA = re.compile(r"^[A-Z]{3}$")
 
@@ -44,20 +44,18 @@ _MONEDA = re.compile(r"^[A-Z]{3}$")
 
 
 def leer_importe(texto: str | None) -> Decimal | None:
-    """Parse an amount as printed ("8 000.00", "6 000.000", "20000.00", "-" = none).
+    """Parse an amount as printed or typed ("8 000.00", "6 000.000", "8,000.00", "8000,50",
+    "-" = none), by the one rule for amounts (app/comun/numeros.py, leer_importe).
 
-    Thousands may be separated by spaces or commas; the decimal separator is the point.
     Raises ValueError with a Spanish message when the text is not an amount.
     """
     limpio = " ".join((texto or "").replace("\u00a0", " ").split())
     if limpio.lower() in MARCADORES_VACIOS:
         return None
-    if not _IMPORTE.match(limpio):
-        raise ValueError(_("Escriba un monto con punto decimal, por ejemplo 8000.00 u 8 000.00."))
     try:
-        valor = Decimal(limpio.replace(" ", "").replace(",", ""))
-    except InvalidOperation:  # pragma: no cover - the pattern already rules this out
-        raise ValueError(_("Escriba un monto con punto decimal, por ejemplo 8000.00.")) from None
+        valor = numeros.leer_importe(limpio)
+    except numeros.NoEsNumero:
+        raise ValueError(_("Escriba un monto, por ejemplo 8000,50, 8000.50 u 8 000.50.")) from None
     if abs(valor) >= 10**12:  # the columns are NUMERIC(14, 2); quantize would fail too
         raise ValueError(_("El monto es demasiado grande (máximo 999 999 999 999.99)."))
     redondeado = valor.quantize(CENTIMO)
