@@ -6,7 +6,8 @@ its links lead to (a report, a region, an evaluation, a download…), is opened.
   per row (app/static/js/tablas.js); a grid kept on purpose (`.no-apilar`, e.g. the trend over
   semesters) scrolls inside a box that the keyboard can reach.
 - No link answers an error: a link shown to a role is a link that role may follow (4xx and 5xx
-  fail, whatever the page).
+  fail, whatever the page). Every link is followed; one page of each kind is also read for
+  its own links and cells.
 Nothing here names a page: a new page or link is covered when a menu or page shows it.
 """
 
@@ -79,6 +80,7 @@ def test_every_page_a_role_reaches_reads_on_a_phone_and_no_link_fails(navegador,
         pagina.wait_for_url("**/tablero")
 
         vistos: dict[str, str] = {}  # kind → the first link of that kind
+        comprobados: set[str] = {"/tablero"}  # every link followed
         por_visitar = ["/tablero"]
         errores, fuera_de_pantalla = [], {}
         while por_visitar:
@@ -94,11 +96,19 @@ def test_every_page_a_role_reaches_reads_on_a_phone_and_no_link_fails(navegador,
             if celdas:
                 fuera_de_pantalla[ruta] = celdas
             for enlace in pagina.evaluate(ENLACES):
-                tipo = _tipo(enlace)
-                if NO_SEGUIR.match(enlace) or tipo in vistos:
+                if NO_SEGUIR.match(enlace) or enlace in comprobados:
                     continue
-                vistos[tipo] = enlace
-                por_visitar.append(enlace)
+                comprobados.add(enlace)
+                tipo = _tipo(enlace)
+                if tipo not in vistos:
+                    # The first link of a kind is opened and read in turn …
+                    vistos[tipo] = enlace
+                    por_visitar.append(enlace)
+                    continue
+                # … every other one is followed for its answer alone.
+                estado = pagina.request.get(servidor + enlace, max_redirects=5).status
+                if estado >= 400:
+                    errores.append(f"{enlace} → {estado}")
 
         assert len(vistos) >= 10, sorted(vistos)  # the crawl did reach the role's pages
         assert not errores, "enlaces que responden con error:\n" + "\n".join(errores)
