@@ -103,6 +103,7 @@ def configurar(app: Flask) -> None:
     app.jinja_env.filters["fecha"] = fecha
     app.jinja_env.filters["valor_auditado"] = valor_auditado
     app.jinja_env.filters["campo_auditado"] = campo_auditado
+    app.jinja_env.filters["accion_auditada"] = accion_auditada
     app.jinja_env.filters["fecha_hora"] = fecha_hora
     app.jinja_env.filters["numero"] = numero
     app.jinja_env.filters["porcentaje"] = porcentaje
@@ -218,6 +219,22 @@ def valor_auditado(valor: Any) -> str:
     if _CODIGO.match(texto):
         return texto.replace("_", " ")
     return texto
+
+
+#: Audit actions whose code does not read as Spanish once its underscores are spaces.
+ACCIONES_AUDITADAS = {
+    "cargar_demo": _l("carga de los datos de demostración"),
+    "aplicar_borrador": _l("aplicar el borrador"),
+    "login_bloqueado": _l("ingreso bloqueado"),
+    "cerrar_sesiones": _l("cierre de sesiones"),
+}
+
+
+def accion_auditada(accion: Any) -> str:
+    """An audit action as a person reads it ("cargar_demo" → "carga de los datos de
+    demostración"; a plain verb stays as it is)."""
+    etiqueta = ACCIONES_AUDITADAS.get(str(accion))
+    return str(etiqueta) if etiqueta is not None else campo_auditado(accion)
 
 
 def campo_auditado(campo: Any) -> str:

@@ -112,3 +112,15 @@ def test_numbers_typed_with_a_decimal_comma_are_read(demo):
             leer_decimal(texto)
     with pytest.raises(ValueError, match="separador de miles"):
         leer_conteo("1,200")
+
+
+def test_a_history_names_the_action_in_words(demo, client, sesion):
+    """«cargar demo» was the demo loader's code with its underscore removed."""
+    periodo = db.session.scalar(sa.select(Periodo).filter_by(anio=2021, semestre=1))
+    registrar_evento("cargar_demo", "periodo", periodo.id, despues={"abierto": True})
+    db.session.commit()
+    sesion.entrar(Rol.odes)
+    pagina = client.get(f"/convenios/periodos/{periodo.id}").text
+    historial = pagina.split("Historial de cambios")[1]
+    assert "carga de los datos de demostración" in historial
+    assert "cargar demo" not in historial and "cargar_demo" not in historial
