@@ -124,3 +124,17 @@ def test_a_history_names_the_action_in_words(demo, client, sesion):
     historial = pagina.split("Historial de cambios")[1]
     assert "carga de los datos de demostración" in historial
     assert "cargar demo" not in historial and "cargar_demo" not in historial
+
+
+def test_opening_a_locked_anexo4_for_editing_says_why_once(demo, client, sesion):
+    """The approval notice was shown twice (a flash and the page's own banner)."""
+    from app.convenios.models import Convenio, Reporte
+
+    loreto = sesion.entrar(Rol.drtpe)
+    reporte = db.session.scalar(
+        sa.select(Reporte)
+        .join(Convenio, Reporte.convenio_id == Convenio.id)
+        .where(Convenio.region_id == loreto.region_id)
+    )
+    pagina = client.get(f"/convenios/anexo4/{reporte.id}/editar", follow_redirects=True).text
+    assert pagina.count("El Anexo 4 está aprobado y bloqueado") == 1

@@ -165,7 +165,7 @@ def editar_anexo4(reporte_id: int):
     reporte = reporte_editable_o_404(reporte_id)
     bloqueo = services.motivo_bloqueo(reporte, date.today())
     if bloqueo:
-        flash(bloqueo, "error")
+        # The report page states why it is locked (no flash: it would say it twice).
         return redirect(url_for("convenios.ver_anexo4", reporte_id=reporte.id))
     form = ReporteForm()
     if request.method == "GET":
