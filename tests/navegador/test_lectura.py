@@ -8,6 +8,7 @@ its links lead to (a report, a region, an evaluation, a download…), is opened.
 - No link answers an error: a link shown to a role is a link that role may follow (4xx and 5xx
   fail, whatever the page). Every link is followed; one page of each kind is also read for
   its own links and cells.
+- axe-core finds no serious or critical violation on any of those pages, at 1366 and 390 px.
 Nothing here names a page: a new page or link is covered when a menu or page shows it.
 """
 
@@ -79,6 +80,7 @@ def test_every_page_a_role_reaches_reads_on_a_phone_and_no_link_fails(navegador,
         pagina.get_by_role("button", name="Ingresar").click()
         pagina.wait_for_url("**/tablero")
 
+        revision = Recorrido(pagina, servidor, "recorrido-" + email.split("@")[0])
         vistos: dict[str, str] = {}  # kind → the first link of that kind
         comprobados: set[str] = {"/tablero"}  # every link followed
         por_visitar = ["/tablero"]
@@ -95,6 +97,7 @@ def test_every_page_a_role_reaches_reads_on_a_phone_and_no_link_fails(navegador,
             celdas = pagina.evaluate(CELDAS_FUERA, ANCHO)
             if celdas:
                 fuera_de_pantalla[ruta] = celdas
+            revision.revisar_accesibilidad()  # axe at 1366 and 390 px, back to the phone
             for enlace in pagina.evaluate(ENLACES):
                 if NO_SEGUIR.match(enlace) or enlace in comprobados:
                     continue
@@ -113,6 +116,11 @@ def test_every_page_a_role_reaches_reads_on_a_phone_and_no_link_fails(navegador,
         assert len(vistos) >= 10, sorted(vistos)  # the crawl did reach the role's pages
         assert not errores, "enlaces que responden con error:\n" + "\n".join(errores)
         assert not fuera_de_pantalla, f"celdas fuera de la pantalla: {fuera_de_pantalla}"
+        assert not revision.violaciones, "axe: violaciones graves o críticas:\n" + "\n".join(
+            f"{url}: {v['id']} {v['nodos']}"
+            for url, lista in revision.violaciones.items()
+            for v in lista
+        )
     finally:
         contexto.close()
 
