@@ -138,3 +138,15 @@ def test_opening_a_locked_anexo4_for_editing_says_why_once(demo, client, sesion)
     )
     pagina = client.get(f"/convenios/anexo4/{reporte.id}/editar", follow_redirects=True).text
     assert pagina.count("El Anexo 4 está aprobado y bloqueado") == 1
+
+
+def test_user_guide_images_exist_at_both_widths():
+    """Every screenshot the guide shows exists, and each laptop capture has its phone twin."""
+    guia = (RAIZ / "docs" / "guia-usuario.md").read_text(encoding="utf-8")
+    citadas = set(re.findall(r"\(guia/([a-z0-9-]+\.jpg)\)", guia))
+    assert citadas, "the guide shows no screenshot"
+    en_disco = {p.name for p in (RAIZ / "docs" / "guia").glob("*.jpg")}
+    assert sorted(citadas - en_disco) == []
+    assert sorted(en_disco - citadas) == [], "images nobody shows"
+    portatil = {n for n in en_disco if not n.endswith("-telefono.jpg")}
+    assert sorted(n for n in portatil if n.replace(".jpg", "-telefono.jpg") not in en_disco) == []

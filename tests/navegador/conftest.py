@@ -20,8 +20,10 @@ ARTEFACTOS = Path(os.environ.get("ARTEFACTOS_DIR", "artifacts")) / "capturas"
 CLAVE = "demo-convenios-2020"
 #: Folder for the user guide's images (`make capturas-guia` sets it to docs/guia); unset = none.
 GUIA = os.environ.get("GUIA_CAPTURAS")
-#: The guide's images are cut at this height (px) to stay small; the viewport is 1280 wide.
+#: The guide's images are cut at this height (px) to stay small.
 ALTO_GUIA = 1200
+#: Each guide image at a laptop's and a phone's width (issue 19): «x.jpg», «x-telefono.jpg».
+ANCHOS_GUIA = (("", 1366, 900), ("-telefono", 390, 844))
 #: axe-core, vendored from the npm registry (tests/navegador/vendor/README.md).
 AXE = (Path(__file__).parent / "vendor" / "axe.min.js").read_text(encoding="utf-8")
 #: The widths every visited page is checked at: a laptop and a phone (issue 19).
@@ -206,17 +208,27 @@ class Recorrido:
             path=str(ARTEFACTOS / f"{self.nombre}-{self.numero:02d}-{titulo}.png"), full_page=True
         )
         if guia and GUIA:
-            Path(GUIA).mkdir(parents=True, exist_ok=True)
-            ancho = self.pagina.viewport_size["width"]
-            alto = self.pagina.evaluate("document.documentElement.scrollHeight")
-            self.pagina.screenshot(
-                path=str(Path(GUIA) / f"{guia}.jpg"),
-                type="jpeg",
-                quality=70,
-                full_page=True,
-                clip={"x": 0, "y": 0, "width": ancho, "height": min(alto, ALTO_GUIA)},
-                caret="hide",
-            )
+            self.captura_guia(guia)
+
+    def captura_guia(self, guia: str):
+        """Write the guide's JPEGs of this page at both widths, then restore the viewport."""
+        Path(GUIA).mkdir(parents=True, exist_ok=True)
+        original = self.pagina.viewport_size
+        try:
+            for sufijo, ancho, alto_vista in ANCHOS_GUIA:
+                self.pagina.set_viewport_size({"width": ancho, "height": alto_vista})
+                self.pagina.wait_for_timeout(150)  # let the layout settle at the new width
+                alto = self.pagina.evaluate("document.documentElement.scrollHeight")
+                self.pagina.screenshot(
+                    path=str(Path(GUIA) / f"{guia}{sufijo}.jpg"),
+                    type="jpeg",
+                    quality=70,
+                    full_page=True,
+                    clip={"x": 0, "y": 0, "width": ancho, "height": min(alto, ALTO_GUIA)},
+                    caret="hide",
+                )
+        finally:
+            self.pagina.set_viewport_size(original)
 
 
 @pytest.fixture

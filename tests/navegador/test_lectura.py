@@ -163,7 +163,7 @@ def test_a_directorate_reads_a_trend_and_the_matrix_and_a_region_its_results_on_
         expect(telefono.pagina.locator(".periodo-mostrado")).to_contain_text("II Semestre 2020")
         assert telefono.pagina.evaluate(CELDAS_FUERA, ANCHO) == []
         expect(telefono.pagina.locator("table.apilada").first).to_be_visible()
-        telefono.captura("resultados", guia="drtpe-telefono-resultados")
+        telefono.captura("resultados", guia="drtpe-resultados")
         telefono.revisar_todo()
     finally:
         contexto.close()
