@@ -6,7 +6,7 @@ export FLASK_APP := app
 HOST ?= 127.0.0.1
 PORT ?= 5000
 
-.PHONY: install run test test-sqlite test-postgres lint migrate-check traducciones bench carga capturas-guia axe-core clean
+.PHONY: install run test test-sqlite test-postgres lint migrate-check traducciones bench carga capturas-guia axe-core swagger-ui clean
 
 $(BIN)/activate:
 	$(PYTHON) -m venv $(VENV)
@@ -75,3 +75,12 @@ axe-core:
 	cp .axe-tmp/package/axe.min.js tests/navegador/vendor/axe.min.js
 	cp .axe-tmp/package/LICENSE tests/navegador/vendor/axe-core.LICENSE
 	rm -rf .axe-tmp
+
+# The API documentation page's Swagger UI, vendored from the npm registry (no CDN):
+# `make swagger-ui SWAGGER_UI_VERSION=5.x.y` replaces app/static/vendor/swagger-ui/.
+SWAGGER_UI_VERSION ?= 5.36.0
+swagger-ui:
+	rm -rf .swagger-tmp && mkdir .swagger-tmp
+	cd .swagger-tmp && npm pack --silent swagger-ui-dist@$(SWAGGER_UI_VERSION) && tar xzf swagger-ui-dist-$(SWAGGER_UI_VERSION).tgz
+	cp .swagger-tmp/package/swagger-ui-bundle.js .swagger-tmp/package/swagger-ui.css .swagger-tmp/package/LICENSE app/static/vendor/swagger-ui/
+	rm -rf .swagger-tmp

@@ -20,6 +20,9 @@ class Config:
     PERMANENT_SESSION_LIFETIME = timedelta(hours=8)
     MAX_CONTENT_LENGTH = 16 * 1024 * 1024
     ITEMS_POR_PAGINA = 25
+    # REST API (docs/api.md): calls per token (Flask-Limiter syntax; shared through Redis
+    # when REDIS_URL is set, so every worker and host counts together).
+    API_LIMITE = os.environ.get("API_LIMITE") or "300 per minute"
     # Evidence files and generated reports, outside static/; None = instance/archivos.
     ARCHIVOS_DIR = os.environ.get("ARCHIVOS_DIR")
     # Rendered read pages (app/comun/cache_paginas.py), in each worker's memory: at most

@@ -60,6 +60,10 @@ def create_app(config_class: type[Config] | None = None) -> Flask:
     app.register_blueprint(publicaciones_bp)
     app.register_blueprint(notificaciones_bp)
 
+    from app import api
+
+    api.iniciar(app)
+
     from app.auth.cli import usuarios_cli
     from app.catalogo.cli import catalogo_cli
     from app.comun.almacenamiento.cli import archivos_cli

@@ -164,7 +164,7 @@ MENU: tuple[Grupo, ...] = (
             Entrada(
                 _l("Usuarios"),
                 "auth.usuarios",
-                _en("auth.nuevo_usuario", "auth.editar_usuario"),
+                _en("auth.nuevo_usuario", "auth.editar_usuario", "auth.tokens_usuario"),
             ),
             Entrada(_l("Correos enviados"), "notificaciones.envios"),
         ),

@@ -17,10 +17,12 @@ from flask_babel import lazy_gettext as _l
 from flask_wtf.csrf import CSRFError
 from sqlalchemy.exc import IntegrityError, OperationalError
 from sqlalchemy.orm.exc import StaleDataError
+from werkzeug.exceptions import HTTPException
 from werkzeug.middleware.proxy_fix import ProxyFix
 from werkzeug.routing import IntegerConverter
 
-from app.comun import concurrencia
+from app.api import errores as errores_api
+from app.comun import concurrencia, hojas
 from app.comun.roles import exigir_regla_declarada
 from app.extensions import db, login_manager
 
@@ -88,6 +90,9 @@ def configurar(app: Flask) -> None:
     # rolled back, logged, and the form sent back with the concurrency message (app/concurrencia).
     for error in (StaleDataError, IntegrityError, OperationalError):
         app.register_error_handler(error, concurrencia.atender)
+    # Any other HTTP error: JSON under /api (an unknown path or method has no blueprint to
+    # answer it), Werkzeug's own response elsewhere, as before.
+    app.register_error_handler(HTTPException, _error_http)
 
     from app.comun.campos import acelerar_widgets
 
@@ -116,9 +121,8 @@ def configurar(app: Flask) -> None:
     app.jinja_env.globals["puede_abrir"] = navegacion.puede_abrir
 
 
-#: Control characters other than tab and line breaks: PostgreSQL refuses NUL, and an Excel
-#: file can't hold the others (openpyxl raises), so no stored text may contain them.
-CONTROLES = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f]")
+#: Control characters no stored text may contain (the rule lives with the spreadsheet one).
+CONTROLES = hojas.CONTROLES
 
 
 def rechazar_caracteres_nulos():
@@ -147,10 +151,17 @@ def cabeceras_de_seguridad(respuesta):
     return respuesta
 
 
+def _error_http(error: HTTPException):
+    """An HTTP error without a page of its own: JSON for the API, else Werkzeug's answer."""
+    return errores_api.atender(error) if errores_api.es_api() else error
+
+
 def _manejador(codigo: int, titulo: str, mensaje: str):
     def manejar(error):
         if codigo == 500:
             db.session.rollback()
+        if errores_api.es_api():
+            return errores_api.atender(error) if codigo != 500 else errores_api.respuesta(500)
         detalle = getattr(error, "description", None) if codigo in (400, 403) else None
         if isinstance(error, CSRFError):
             detalle = _(

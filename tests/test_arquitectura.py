@@ -27,6 +27,7 @@ CAPAS: tuple[tuple[str, tuple[str, ...]], ...] = (
     ("mejora_continua", ("app.mejora_continua",)),
     ("informes", ("app.informes",)),
     ("main", ("app.main",)),
+    ("api", ("app.api",)),
     ("aplicacion", ("app", "app.web", "app.navegacion", "seed")),
 )
 

@@ -1,9 +1,17 @@
-"""Login and user-management forms."""
+"""Login, user-management and access-token forms."""
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import BooleanField, EmailField, PasswordField, SelectField, StringField
-from wtforms.validators import DataRequired, Email, Length, Optional
+from wtforms import (
+    BooleanField,
+    EmailField,
+    HiddenField,
+    IntegerField,
+    PasswordField,
+    SelectField,
+    StringField,
+)
+from wtforms.validators import DataRequired, Email, InputRequired, Length, Optional
 
 from app.comun.campos import REQUERIDO
 from app.comun.opciones import opciones
@@ -57,3 +65,38 @@ class UsuarioForm(FlaskForm):
             "unidad_id": self.unidad_id.data or None,
             "activo": bool(self.activo.data),
         }
+
+
+class TokenForm(FlaskForm):
+    """Create a personal access token for the REST API (its rules: services.crear_token)."""
+
+    nombre = StringField(
+        _l("Nombre del token"),
+        validators=[
+            DataRequired(_l("Indique para qué es el token.")),
+            Length(max=80, message=_l("Máximo 80 caracteres.")),
+        ],
+        description=_l("Para qué o para qué sistema es, por ejemplo «Sistema regional»."),
+    )
+    solo_lectura = BooleanField(
+        _l("Solo lectura"),
+        default=True,
+        description=_l("Un token de solo lectura consulta datos pero no puede modificarlos."),
+    )
+    dias = IntegerField(
+        _l("Días de vigencia"),
+        default=90,
+        validators=[InputRequired(_l("Indique los días de vigencia (de 1 a 365)."))],
+        description=_l("De 1 a 365 días; al vencer deja de funcionar."),
+    )
+
+
+class RevocarTokenForm(FlaskForm):
+    """Revoke one token: its id travels in the form, not in the URL."""
+
+    token_id = HiddenField()
+
+    def id_elegido(self) -> int | None:
+        """The token id sent, or None when it is not a plausible id."""
+        texto = (self.token_id.data or "").strip()
+        return int(texto) if texto.isdecimal() and len(texto) < 10 else None

@@ -1,17 +1,27 @@
-"""Login, logout and user management views."""
+"""Login, logout, user management and personal access token views."""
 
 from __future__ import annotations
 
 from urllib.parse import urlsplit
 
 import sqlalchemy as sa
-from flask import current_app, flash, redirect, render_template, request, session, url_for
+from flask import (
+    abort,
+    current_app,
+    flash,
+    make_response,
+    redirect,
+    render_template,
+    request,
+    session,
+    url_for,
+)
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user, login_user, logout_user
 
-from app.auth import bp, services
-from app.auth.forms import LoginForm, UsuarioForm
+from app.auth import bp, queries, services
+from app.auth.forms import LoginForm, RevocarTokenForm, TokenForm, UsuarioForm
 from app.auth.models import Usuario
 from app.catalogo import queries as catalogo_queries
 from app.comun import listas
@@ -183,3 +193,98 @@ def cerrar_sesiones(usuario_id: int):
     db.session.commit()
     flash(_("Se cerraron todas las sesiones de %(nombre)s.", nombre=usuario.nombre), "exito")
     return redirect(url_for("auth.editar_usuario", usuario_id=usuario.id))
+
+
+# --- Personal access tokens (the REST API) ---------------------------------------------------
+
+
+def _pagina_tokens(usuario: Usuario, *, propio: bool):
+    """The token page of `usuario`: the list, the creation form and, right after creating,
+    the token text, rendered (never redirected: the text must not travel in a URL or in the
+    session cookie's flashed messages) and shown this once only."""
+    form = TokenForm()
+    nuevo = None
+    if form.validate_on_submit():
+        try:
+            _token, nuevo = services.crear_token(
+                usuario,
+                nombre=form.nombre.data,
+                solo_lectura=bool(form.solo_lectura.data),
+                dias=form.dias.data,
+                creado_por=current_user._get_current_object(),
+            )
+        except services.ErrorToken as error:
+            db.session.rollback()
+            if error.campo:
+                getattr(form, error.campo).errors.append(error.mensaje)
+            else:
+                flash(error.mensaje, "error")
+        else:
+            db.session.commit()
+            form = TokenForm(formdata=None)
+    respuesta = make_response(
+        render_template(
+            "auth/tokens.html",
+            usuario=usuario,
+            propio=propio,
+            tokens=queries.tokens_de(usuario.id),
+            form=form,
+            revocar_form=RevocarTokenForm(formdata=None),
+            nuevo=nuevo,
+        )
+    )
+    if nuevo:
+        respuesta.headers["Cache-Control"] = "no-store"
+    return respuesta
+
+
+def _revocar(usuario: Usuario, volver: str):
+    """Revoke the token named in the form if it belongs to `usuario` (another's: 404)."""
+    elegido = RevocarTokenForm().id_elegido()
+    if elegido is None:
+        flash(_("El token indicado no existe."), "error")
+        return redirect(volver)
+    token = queries.token_de(usuario.id, elegido)
+    if token is None:
+        abort(404)
+    try:
+        services.revocar_token(token, por=current_user._get_current_object())
+    except services.ErrorToken as error:
+        db.session.rollback()
+        flash(error.mensaje, "error")
+    else:
+        db.session.commit()
+        flash(
+            _("Token «%(nombre)s» revocado: ya no da acceso a la API.", nombre=token.nombre),
+            "exito",
+        )
+    return redirect(volver)
+
+
+@bp.route("/cuenta/tokens", methods=["GET", "POST"])
+@permitido()
+def tokens():
+    """The user's own API access tokens: list them, create one (shown once), revoke."""
+    return _pagina_tokens(current_user._get_current_object(), propio=True)
+
+
+@bp.route("/cuenta/tokens/revocar", methods=["POST"])
+@permitido()
+def revocar_token():
+    """Revoke one of the user's own API access tokens."""
+    return _revocar(current_user._get_current_object(), url_for("auth.tokens"))
+
+
+@bp.route("/usuarios/<int:usuario_id>/tokens", methods=["GET", "POST"])
+@permitido(Rol.odes)
+def tokens_usuario(usuario_id: int):
+    """A user's API access tokens for integrations: list, create for them (shown once), revoke."""
+    return _pagina_tokens(db.get_or_404(Usuario, usuario_id), propio=False)
+
+
+@bp.route("/usuarios/<int:usuario_id>/tokens/revocar", methods=["POST"])
+@permitido(Rol.odes)
+def revocar_token_usuario(usuario_id: int):
+    """Revoke one of a user's API access tokens."""
+    usuario = db.get_or_404(Usuario, usuario_id)
+    return _revocar(usuario, url_for("auth.tokens_usuario", usuario_id=usuario.id))

@@ -1,8 +1,11 @@
-"""Account writes and authentication; the caller commits."""
+"""Account writes and authentication (passwords and API tokens); the caller commits."""
 
 from __future__ import annotations
 
+import hashlib
+import hmac
 import math
+import re
 import secrets
 from datetime import UTC, datetime, timedelta
 from functools import cache
@@ -14,7 +17,7 @@ from flask_babel import gettext as _
 from flask_babel import ngettext
 from werkzeug.security import check_password_hash, generate_password_hash
 
-from app.auth.models import Usuario
+from app.auth.models import TokenAcceso, Usuario
 from app.comun.auditoria import Evento, cambios, registrar_evento
 from app.comun.base import ahora as ahora_utc
 from app.comun.errores import ErrorNegocio
@@ -204,3 +207,133 @@ def autenticar(
 def _aware(momento: datetime) -> datetime:
     """SQLite hands back naive UTC timestamps; make them comparable."""
     return momento if momento.tzinfo else momento.replace(tzinfo=UTC)
+
+
+# --- Personal access tokens (the REST API) ---------------------------------------------------
+
+#: Days a token may live: at least one, at most a year.
+DIAS_MINIMOS, DIAS_MAXIMOS = 1, 365
+#: A token's use is recorded at most once per this interval (one write a minute, not per call).
+INTERVALO_USO = timedelta(minutes=1)
+#: The token text: "cg_", the public prefix (8 hex), "_", the secret (token_urlsafe(32): 43
+#: characters). Anything else is refused before touching the database.
+PATRON_TOKEN = re.compile(r"cg_([0-9a-f]{8})_[A-Za-z0-9_-]{43}")
+
+
+class ErrorToken(ErrorNegocio):
+    """A token rule was broken; the message is shown next to the field (or as a notice)."""
+
+    def __init__(self, mensaje: str, campo: str | None = None):
+        super().__init__(mensaje, campo)
+
+
+def _huella(texto: str) -> str:
+    """SHA-256 (hex) of a token's whole text.
+
+    A fast hash is right here, as GitHub does for its tokens: the text carries 256 random bits,
+    so no guessing or dictionary can reverse it, unlike a password (which needs scrypt).
+    """
+    return hashlib.sha256(texto.encode()).hexdigest()
+
+
+def _prefijo_libre() -> str:
+    """A new public prefix no token has (4 random bytes; a clash is retried)."""
+    while True:
+        prefijo = secrets.token_hex(4)
+        if not db.session.scalar(sa.select(TokenAcceso.id).filter_by(prefijo=prefijo)):
+            return prefijo
+
+
+def crear_token(
+    usuario: Usuario, *, nombre: str, solo_lectura: bool, dias: int, creado_por: Usuario
+) -> tuple[TokenAcceso, str]:
+    """Create a token for `usuario`; answer (row, the token text shown once). Audited."""
+    nombre = (nombre or "").strip()
+    if not nombre:
+        raise ErrorToken(_("Indique para qué es el token."), "nombre")
+    if len(nombre) > 80:
+        raise ErrorToken(_("El nombre del token admite como máximo 80 caracteres."), "nombre")
+    if (
+        isinstance(dias, bool)
+        or not isinstance(dias, int)
+        or not (DIAS_MINIMOS <= dias <= DIAS_MAXIMOS)
+    ):
+        raise ErrorToken(
+            _(
+                "La vigencia debe ser de %(minimo)d a %(maximo)d días.",
+                minimo=DIAS_MINIMOS,
+                maximo=DIAS_MAXIMOS,
+            ),
+            "dias",
+        )
+    if not usuario.activo:
+        raise ErrorToken(_("La cuenta está inactiva: no puede recibir tokens de acceso."))
+    prefijo = _prefijo_libre()
+    texto = f"cg_{prefijo}_{secrets.token_urlsafe(32)}"
+    momento = ahora_utc()
+    token = TokenAcceso(
+        usuario=usuario,
+        nombre=nombre,
+        prefijo=prefijo,
+        hash_secreto=_huella(texto),
+        solo_lectura=bool(solo_lectura),
+        expira_en=momento + timedelta(days=dias),
+        creado_en=momento,
+        creado_por_id=creado_por.id,
+    )
+    db.session.add(token)
+    db.session.flush()
+    # The public prefix only: the secret is in no row, log or audit record.
+    registrar_evento(
+        "crear",
+        "token_acceso",
+        token.id,
+        usuario_id=creado_por.id,
+        despues={
+            "usuario": usuario.email,
+            "nombre": nombre,
+            "prefijo": prefijo,
+            "solo_lectura": token.solo_lectura,
+            "expira_en": token.expira_en,
+        },
+    )
+    return token, texto
+
+
+def autenticar_token(texto: str) -> TokenAcceso | None:
+    """The valid token for this text (constant-time compare), or None; records last use (1/min)."""
+    if not isinstance(texto, str) or len(texto) > 64:
+        return None
+    formato = PATRON_TOKEN.fullmatch(texto)
+    if formato is None:
+        return None
+    token = db.session.scalar(sa.select(TokenAcceso).filter_by(prefijo=formato.group(1)))
+    huella = _huella(texto)
+    if token is None or not hmac.compare_digest(token.hash_secreto, huella):
+        return None
+    if not token.vigente:
+        return None
+    momento = ahora_utc()
+    if token.ultimo_uso_en is None or momento - _aware(token.ultimo_uso_en) >= INTERVALO_USO:
+        # Only token_acceso is written (declared sin_paginas): stored pages are kept.
+        token.ultimo_uso_en = momento
+        db.session.flush()
+    return token
+
+
+def revocar_token(token: TokenAcceso, *, por: Usuario) -> None:
+    """Revoke; audited."""
+    if token.revocado_en is not None:
+        raise ErrorToken(_("Este token ya estaba revocado."))
+    estado = token.estado
+    token.revocado_en = ahora_utc()
+    token.revocado_por_id = por.id
+    db.session.flush()
+    registrar_evento(
+        "revocar",
+        "token_acceso",
+        token.id,
+        usuario_id=por.id,
+        antes={"estado": estado},
+        despues={"estado": "revocado", "usuario": token.usuario.email, "prefijo": token.prefijo},
+    )

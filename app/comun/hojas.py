@@ -54,6 +54,12 @@ _INOFENSIVO = re.compile(r"-|-\d+(\.\d+)?")
 V = TypeVar("V")
 
 
+#: Control characters other than tab and line breaks: PostgreSQL refuses NUL, and an Excel
+#: file can't hold the others (openpyxl raises), so no stored text may contain them (the web's
+#: forms and the API's JSON are refused when they carry one).
+CONTROLES = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f]")
+
+
 def parece_formula(texto: str) -> bool:
     """Whether a spreadsheet could run this text (after any apostrophes) as a formula."""
     sin_apostrofos = texto.lstrip(APOSTROFO)

@@ -55,6 +55,35 @@ ESPERADO: dict[str, set[Rol] | str] = {
     "auth.nuevo_usuario": {ODES},
     "auth.editar_usuario": {ODES},
     "auth.cerrar_sesiones": {ODES},
+    "auth.tokens": TODOS,
+    "auth.revocar_token": TODOS,
+    "auth.tokens_usuario": {ODES},
+    "auth.revocar_token_usuario": {ODES},
+    # The REST API (issue 20): walked with a token of each role instead of a session.
+    "api_documentacion.openapi": PUBLICO,
+    "api_documentacion.documentacion": PUBLICO,
+    "api_catalogo.regiones": TODOS,
+    "api_catalogo.unidades": TODOS,
+    "api_catalogo.objetivos": TODOS,
+    "api_catalogo.servicios": TODOS,
+    "api_catalogo.ciclos": TODOS,
+    "api_catalogo.ciclo": TODOS,
+    "api_convenios.convenios": TODOS,
+    "api_convenios.convenio": TODOS,
+    "api_convenios.periodos": TODOS,
+    "api_convenios.metas": TODOS,
+    "api_anexo4.reportes": {ODES, Rol.drtpe, Rol.direccion},
+    "api_anexo4.reporte": {ODES, Rol.drtpe, Rol.direccion},
+    "api_anexo4.iniciar": {Rol.drtpe},
+    "api_anexo4.guardar_lineas": {Rol.drtpe},
+    "api_anexo4.enviar": {Rol.drtpe},
+    "api_anexo4.subir_evidencia": {Rol.drtpe},
+    "api_cifras.celdas": TODOS,
+    "api_cifras.resultados": TODOS,
+    "api_cifras.completitud": {ODES, Rol.direccion, Rol.revisor},
+    "api_mejora_continua.evaluaciones": {ODES, Rol.direccion, Rol.revisor},
+    "api_mejora_continua.programas": TODOS,
+    "api_mejora_continua.programa": TODOS,
     "catalogo.indice": TODOS,
     "catalogo.regiones": TODOS,
     "catalogo.region": TODOS,
@@ -169,6 +198,14 @@ ESPERADO: dict[str, set[Rol] | str] = {
     "informes.ficha": TODOS,
     "publicaciones.lista": PUBLICO,
     "publicaciones.archivo": PUBLICO,
+    "publicaciones.semestre": PUBLICO,
+    "publicaciones.diccionario": PUBLICO,
+    "publicaciones.datos_csv": PUBLICO,
+    "publicaciones.datos_json": PUBLICO,
+    "publicaciones.datos_xlsx": PUBLICO,
+    "publicaciones.grafico_region": PUBLICO,
+    "publicaciones.grafico_idg": PUBLICO,
+    "publicaciones.grafico_comparacion": PUBLICO,
     "notificaciones.lista": TODOS,
     "notificaciones.leer": TODOS,
     "notificaciones.leer_todas": TODOS,
@@ -278,6 +315,7 @@ def _argumentos(bd) -> dict[str, object]:
         "parte_id": accion.id,
         "periodo": periodo.codigo,
         "numero": 1,
+        "idg": 1,
         "generacion_id": generacion.id,
         # A queued import (run at once in the tests; its waiting file is gone: it failed).
         "id_tarea": tareas.encolar(importacion_tarea.FUNCION, "0" * 32, "x.csv", drtpe.id),
@@ -307,8 +345,39 @@ def _rutas(app):
     for regla in app.url_map.iter_rules():
         if regla.endpoint == "static":
             continue
-        metodo = "GET" if "GET" in regla.methods else "POST"
+        metodo = next(m for m in ("GET", "POST", "PUT") if m in regla.methods)
         yield regla, metodo
+
+
+def _token(rol: Rol | None) -> dict:
+    """The API's Authorization header for a token of the role (none for anonymous)."""
+    if rol is None:
+        return {}
+    from app.auth.services import crear_token
+    from app.extensions import db
+
+    usuario = usuario_demo(rol)
+    _fila, texto = crear_token(
+        usuario, nombre="rutas", solo_lectura=False, dias=1, creado_por=usuario
+    )
+    db.session.commit()
+    return {"Authorization": f"Bearer {texto}"}
+
+
+def _revisar_api(regla, rol, respuesta) -> None:
+    """An API route answers a token as the web answers a session: 401 without one, 403 to a
+    role the view does not admit, and otherwise the view's own answer (a write with an empty
+    body is refused for its data, 4xx, never for the role)."""
+    esperado, estado = ESPERADO[regla.endpoint], respuesta.status_code
+    assert respuesta.mimetype in ("application/json", "text/html"), regla.endpoint
+    if esperado == PUBLICO:
+        assert estado == 200, (regla.endpoint, rol, estado)
+    elif rol is None:
+        assert estado == 401, regla.endpoint
+    elif rol in esperado:
+        assert estado < 500 and estado not in (401, 403), (regla.endpoint, rol, estado)
+    else:
+        assert estado == 403, (regla.endpoint, rol, estado)
 
 
 @pytest.mark.parametrize("rol", [None, *Rol], ids=lambda r: r.value if r else "anonimo")
@@ -316,10 +385,14 @@ def test_walk_every_route_with_every_role(app, client, sesion, bd, rol):
     if rol:
         sesion.entrar(rol)
     argumentos = _argumentos(bd)
+    token = _token(rol)
     for regla, metodo in _rutas(app):
         url = app.url_for(regla.endpoint, **{a: argumentos[a] for a in regla.arguments})
         if regla.endpoint in ("auth.logout", "auth.cerrar_sesiones"):
             continue  # would end the session being walked (user 1 is ODES); covered below
+        if regla.rule.startswith("/api/"):
+            _revisar_api(regla, rol, client.open(url, method=metodo, json={}, headers=token))
+            continue
         respuesta = client.open(url, method=metodo, data={})
         esperado = ESPERADO[regla.endpoint]
         if esperado == PUBLICO:

@@ -12,6 +12,7 @@ import pytest
 import sqlalchemy as sa
 from sqlalchemy import event
 
+from app.auth.models import Usuario
 from app.catalogo.models import Indicador, Region
 from app.comun.roles import Rol
 from app.convenios.models import Convenio, Periodo, Reporte
@@ -23,6 +24,7 @@ from app.mejora_continua.models.planes import PlanMejora
 from app.mejora_continua.models.programacion import Actividad, ProgramacionRegional
 from bench.datos_grandes import generar
 from seed.comandos import _cargar_mejora_continua
+from tests.conftest import publicar_informe
 
 LORETO = "drtpe.loreto@demo.trabajo.gob.pe"
 
@@ -63,6 +65,7 @@ def _ids() -> dict[str, int | str]:
             .where(ProgramacionRegional.region_id == loreto.id)
             .order_by(ProgramacionRegional.id)
         ),
+        "usuario_loreto": db.session.scalar(sa.select(Usuario.id).filter_by(email=LORETO)),
     }
 
 
@@ -101,6 +104,12 @@ PAGINAS: list[tuple[str, Rol, Callable[[dict], str]]] = [
     ("plan", Rol.odes, lambda i: f"/mejora-continua/planes/{i['plan']}"),
     ("informes", Rol.odes, lambda i: "/informes/"),
     ("informe tablero", Rol.odes, lambda i: "/informes/tablero?periodo=2020-2"),
+    # Open data: II-2020 is published by the fixture (the open-data pages answer 404 otherwise).
+    ("publicacion", Rol.revisor, lambda i: "/publicaciones/2020-2"),
+    ("datos abiertos csv", Rol.revisor, lambda i: "/publicaciones/2020-2/datos/resultados.csv"),
+    ("datos abiertos json", Rol.revisor, lambda i: "/publicaciones/2020-2/datos/resultados.json"),
+    ("datos abiertos xlsx", Rol.revisor, lambda i: "/publicaciones/2020-2/datos/resultados.xlsx"),
+    ("diccionario de datos", Rol.revisor, lambda i: "/publicaciones/datos/diccionario"),
     ("catalogo", Rol.odes, lambda i: "/catalogo/"),
     ("regiones", Rol.odes, lambda i: "/catalogo/regiones"),
     ("region", Rol.odes, lambda i: "/catalogo/regiones/loreto"),
@@ -110,6 +119,8 @@ PAGINAS: list[tuple[str, Rol, Callable[[dict], str]]] = [
     ("funciones", Rol.odes, lambda i: "/catalogo/funciones"),
     ("objetivos y servicios", Rol.odes, lambda i: "/catalogo/objetivos-y-servicios"),
     ("usuarios", Rol.odes, lambda i: "/usuarios"),
+    ("tokens usuario", Rol.odes, lambda i: f"/usuarios/{i['usuario_loreto']}/tokens"),
+    ("tokens", Rol.drtpe, lambda i: "/cuenta/tokens"),
 ]
 
 
@@ -147,13 +158,15 @@ def _contar(app, client, sesion) -> dict[str, int]:
 
 @pytest.fixture
 def datos(demo):
-    """Demo data, Anexo 5 and programme, and Loreto's draft Anexo 4 of the open I-2021."""
+    """Demo data, Anexo 5 and programme, Loreto's draft Anexo 4 of the open I-2021, and
+    II-2020's report published."""
     _cargar_mejora_continua()
     periodo = db.session.scalar(sa.select(Periodo).filter_by(anio=2021, semestre=1))
     loreto = db.session.scalar(sa.select(Region).filter_by(codigo="loreto"))
     convenio = convenio_vigente(loreto.id, 2021)
     anexo4_services.obtener_o_crear_reporte(convenio, periodo, usuario_id=None)
     db.session.commit()
+    publicar_informe(2020, 2)  # the open-data pages show published semesters only
     return db
 
 

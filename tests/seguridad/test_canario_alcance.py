@@ -28,6 +28,7 @@ import sqlalchemy as sa
 from werkzeug.routing import IntegerConverter
 
 from app.auth.models import Usuario
+from app.auth.services import crear_token
 from app.catalogo.models import Indicador, Region, UnidadMTPE
 from app.comun.auditoria import registrar_evento
 from app.comun.roles import Rol
@@ -272,6 +273,15 @@ def _sembrar(bd) -> Canarios:
         )
         bd.session.flush()
         c.id("envio_id", bd.session.scalar(sa.select(sa.func.max(EnvioCorreo.id))))
+        # An API token of the account, named with a marker (its list: the user and ODES).
+        crear_token(
+            usuario,
+            nombre=c.marca("TOKEN", b=es_b, v=not es_b),
+            solo_lectura=True,
+            dias=30,
+            creado_por=usuario,
+        )
+        c.id("usuario_id", usuario.id)
     bd.session.commit()
     assert c.de_b and c.de_v and c.cifras_b and c.cifras_v, "no se sembraron canarios"
     return c
@@ -413,9 +423,14 @@ def _urls_del_mapa(app, c: Canarios, periodos: list[str], regiones: list[str]) -
 
             for valores in combinaciones:
                 try:
-                    urls.append(url_for(regla.endpoint, **valores))
+                    url = url_for(regla.endpoint, **valores)
                 except Exception:  # a value the rule's converter refuses
                     continue
+                urls.append(url)
+                if regla.rule.startswith("/api/") and "periodo" not in regla.arguments:
+                    # The API's lists read the newest semester unless told: every semester,
+                    # whole (the API has no forms or links for the crawl to follow).
+                    urls += [f"{url}?periodo={p}&por_pagina=500" for p in periodos]
     return urls
 
 
@@ -530,10 +545,24 @@ def _cambiadas(client, rastreo: Rastreo) -> list[str]:
 
 
 def _entrar(client, usuario: Usuario | None) -> None:
+    """Sign the reader in, and give every request its API token too (the API reads with a
+    token of the reader's scope, never with the session)."""
     if usuario is None:
         return
     respuesta = client.post("/login", data={"email": usuario.email, "clave": CLAVE})
     assert respuesta.status_code == 302, respuesta.text
+    fila, texto = crear_token(
+        usuario, nombre="rastreo", solo_lectura=True, dias=1, creado_por=usuario
+    )
+    # Its last use is set once, ahead: the crawl's own calls must not move the reader's token
+    # page between the two readings (that page is compared like every other).
+    from datetime import timedelta
+
+    from app.comun.base import ahora
+
+    fila.ultimo_uso_en = ahora() + timedelta(days=1)
+    db.session.commit()
+    client.environ_base["HTTP_AUTHORIZATION"] = f"Bearer {texto}"
 
 
 def _fugas(rastreo: Rastreo, marcas: set[str], cifras: set[Decimal]) -> list[str]:
@@ -609,6 +638,9 @@ def test_the_crawl_finds_every_marker_as_odes(reiniciar, app):
     assert not faltan, f"el rastreo no encontró marcas de tipo {sorted(faltan)}"
     assert _fugas(rastreo, set(), c.cifras_b), "el rastreo no encontró las cifras de B"
     assert rastreo.imagenes, "el rastreo no encontró gráficos"
+    # The API is read with the token: B's figures are in its JSON too.
+    api = Rastreo(textos={u: t for u, t in rastreo.textos.items() if u.startswith("/api/")})
+    assert _fugas(api, set(), c.cifras_b), "el rastreo no leyó las cifras de B en la API"
     # And the second reading sees figures move where they are shown.
     tablero = f"/informes/tablero?periodo={c.periodo.codigo}"
     antes = Rastreo(textos={tablero: _texto(client.get(tablero))})

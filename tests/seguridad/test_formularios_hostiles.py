@@ -23,6 +23,8 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from werkzeug.datastructures import MultiDict
 
+from app.auth import services as auth_services
+from app.auth.models import TokenAcceso
 from app.catalogo import services as catalogo_services
 from app.catalogo.models import (
     ConjuntoIndicadores,
@@ -228,6 +230,17 @@ def _aviso_loreto(bd) -> None:
             url=ruta("convenios.anexo4"),
         )
         bd.session.commit()
+
+
+def _token(bd, email: str) -> int:
+    """A valid API token of the account with email (created once); its user's id."""
+    usuario = usuario_demo(Rol.drtpe, email)
+    if not bd.session.scalar(sa.select(TokenAcceso.id).filter_by(usuario_id=usuario.id)):
+        auth_services.crear_token(
+            usuario, nombre="Sistema regional", solo_lectura=True, dias=30, creado_por=usuario
+        )
+        bd.session.commit()
+    return usuario.id
 
 
 def _correo_fallido(bd) -> EnvioCorreo:
@@ -841,6 +854,24 @@ CASOS: list[Caso] = [
             lambda bd: f"/notificaciones/envios/{_correo_fallido(bd).id}/reintentar",
         ),
     ),
+    # --- API access tokens (creation: CUBIERTOS_APARTE) ---
+    Caso(
+        "auth.revocar_token",
+        _objetivo(
+            Rol.drtpe,
+            lambda bd: (_token(bd, LORETO), "/cuenta/tokens")[1],
+            "/cuenta/tokens/revocar",
+            email=LORETO,
+        ),
+    ),
+    Caso(
+        "auth.revocar_token_usuario",
+        _objetivo(
+            Rol.odes,
+            lambda bd: f"/usuarios/{_token(bd, PUNO)}/tokens",
+            lambda bd: f"/usuarios/{_token(bd, PUNO)}/tokens/revocar",
+        ),
+    ),
     Caso(
         "informes.despublicar",
         lambda bd: (
@@ -932,6 +963,8 @@ def _diferencias(antes, despues):
 CUBIERTOS_APARTE = {
     "auth.login": "test_formularios_hostiles.py::test_login_and_logout_with_hostile_input",
     "auth.logout": "test_formularios_hostiles.py::test_login_and_logout_with_hostile_input",
+    "auth.tokens": "tests/auth/test_tokens.py::test_hostile_input_on_the_creation_forms",
+    "auth.tokens_usuario": "tests/auth/test_tokens.py::test_hostile_input_on_the_creation_forms",
     "convenios.nuevo": "test_entradas_hostiles.py::test_convenio_form_never_fails…",
     "convenios.subir_evidencia": "test_formularios_hostiles.py::test_hostile_uploads…",
     "convenios.eliminar_evidencia": "test_formularios_hostiles.py::test_hostile_uploads…",
@@ -939,11 +972,19 @@ CUBIERTOS_APARTE = {
     "convenios.importar_anexo4": "test_formularios_hostiles.py::test_hostile_uploads…",
     "convenios.confirmar_importacion": "test_formularios_hostiles.py::test_hostile_uploads…",
     "convenios.importar_ciclo": "test_ciclo_importacion.py::test_hostile_cycle_uploads…",
+    # The API's writes: Schemathesis sends them invalid bodies with a token of every role,
+    # and tests/api/test_api.py the hostile texts (NUL, control characters, huge values).
+    "api_anexo4.iniciar": "tests/api/test_esquema.py, tests/api/test_api.py::test_hostile_json",
+    "api_anexo4.guardar_lineas": "tests/api/test_esquema.py, test_api.py::test_hostile_json",
+    "api_anexo4.enviar": "tests/api/test_esquema.py, tests/api/test_api.py::test_hostile_json",
+    "api_anexo4.subir_evidencia": "tests/api/test_esquema.py, test_api.py::test_evidence_upload",
 }
 
 
 def test_every_post_endpoint_has_a_hostile_input_test(app):
-    con_post = {r.endpoint for r in app.url_map.iter_rules() if "POST" in (r.methods or ())}
+    # Every write: POST, and the API's PUT/PATCH/DELETE.
+    escrituras = {"POST", "PUT", "PATCH", "DELETE"}
+    con_post = {r.endpoint for r in app.url_map.iter_rules() if escrituras & (r.methods or set())}
     cubiertos = {c.endpoint for c in CASOS} | set(CUBIERTOS_APARTE)
     assert con_post - cubiertos == set(), "endpoints POST sin prueba de entradas hostiles"
     assert cubiertos - con_post == set(), "casos de endpoints que ya no existen"

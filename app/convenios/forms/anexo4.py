@@ -46,6 +46,19 @@ class LineaForm(Form):
         }
 
 
+def valores_de(linea) -> dict:
+    """A saved line's values as the grid's row form holds them (the web's GET and the API)."""
+    return {
+        "estado": linea.estado.value,
+        "programado": linea.programado,
+        "ejecutado": linea.ejecutado,
+        "numerador": linea.numerador,
+        "denominador": linea.denominador,
+        "comentario": linea.comentario,
+        "motivo_estado": linea.motivo_estado,
+    }
+
+
 class ReporteForm(FlaskForm):
     """The Anexo 4 grid: one LineaForm per IdG, plus the version read (optimistic locking)."""
 

@@ -26,6 +26,7 @@ from app.convenios.acceso import (
     reporte_o_404,
 )
 from app.convenios.forms import AccionForm, MotivoForm, ReporteForm
+from app.convenios.forms.anexo4 import valores_de
 from app.convenios.models import Convenio, Reporte
 from app.convenios.queries import anexo4 as queries
 from app.convenios.queries import completitud as completitud_queries
@@ -171,18 +172,7 @@ def editar_anexo4(reporte_id: int):
     if request.method == "GET":
         form.version.data = str(reporte.version)
         for linea in reporte.lineas:
-            form.lineas.append_entry(
-                {
-                    "linea_id": linea.id,
-                    "estado": linea.estado.value,
-                    "programado": linea.programado,
-                    "ejecutado": linea.ejecutado,
-                    "numerador": linea.numerador,
-                    "denominador": linea.denominador,
-                    "comentario": linea.comentario,
-                    "motivo_estado": linea.motivo_estado,
-                }
-            )
+            form.lineas.append_entry({"linea_id": linea.id, **valores_de(linea)})
     revisiones = {}
     if form.validate_on_submit():
         datos = {int(f.linea_id.data): f.datos() for f in form.lineas}

@@ -66,15 +66,10 @@ def _grafico(periodo: Periodo, alcance: Alcance, nombre: str, definir, calculado
     return _enviar_png(version, nombre, lambda: png.png(definir(datos)))
 
 
-@bp.route("/<periodo>/graficos/region/<codigo>.png")
-@permitido()
-def grafico_region(periodo: str, codigo: str):
-    """PNG: programmed vs executed % per IdG of one G/DRTPE (Gráficos 02–19)."""
-    periodo_obj = periodo_o_404(periodo)
-    region = region_o_404(codigo)
-    alcance = alcance_o_404(periodo_obj, region)
+def png_region(periodo: Periodo, alcance: Alcance, region):
+    """Answer for one G/DRTPE's chart (programmed vs executed % per IdG)."""
     return _grafico(
-        periodo_obj,
+        periodo,
         alcance,
         f"region-{region.codigo}",
         lambda datos: definicion.grafico_region(
@@ -83,23 +78,46 @@ def grafico_region(periodo: str, codigo: str):
     )
 
 
-@bp.route("/<periodo>/graficos/idg/<int:numero>.png")
-@permitido()
-def grafico_idg(periodo: str, numero: int):
-    """PNG: one IdG's average programmed vs executed % across regions (Gráficos 20–31)."""
-    periodo_obj = periodo_o_404(periodo)
-    alcance = alcance_o_404(periodo_obj)
-    calculados = datos_informe.calculado(periodo_obj, alcance)
+def png_idg(periodo: Periodo, alcance: Alcance, numero: int):
+    """Answer for one IdG's chart across regions (404 when the semester has no such IdG)."""
+    calculados = datos_informe.calculado(periodo, alcance)
     resultado = calculados[0].resultado_idg(numero)
     if resultado is None:
         abort(404)
     return _grafico(
-        periodo_obj,
+        periodo,
         alcance,
         f"idg-{numero}",
         lambda datos: definicion.grafico_idg(datos, resultado),
         calculados,
     )
+
+
+def png_comparacion(periodo: Periodo, alcance: Alcance, region):
+    """Answer for one G/DRTPE's previous semester against this one, per IdG."""
+    return _grafico(
+        periodo,
+        alcance,
+        f"comparacion-{region.codigo}",
+        lambda datos: definicion.grafico_comparacion(datos, region.nombre, sigla(region)),
+    )
+
+
+@bp.route("/<periodo>/graficos/region/<codigo>.png")
+@permitido()
+def grafico_region(periodo: str, codigo: str):
+    """PNG: programmed vs executed % per IdG of one G/DRTPE (Gráficos 02–19)."""
+    periodo_obj = periodo_o_404(periodo)
+    region = region_o_404(codigo)
+    return png_region(periodo_obj, alcance_o_404(periodo_obj, region), region)
+
+
+@bp.route("/<periodo>/graficos/idg/<int:numero>.png")
+@permitido()
+def grafico_idg(periodo: str, numero: int):
+    """PNG: one IdG's average programmed vs executed % across regions (Gráficos 20–31)."""
+    periodo_obj = periodo_o_404(periodo)
+    return png_idg(periodo_obj, alcance_o_404(periodo_obj), numero)
 
 
 @bp.route("/<periodo>/graficos/comparacion/<codigo>.png")
@@ -108,10 +126,4 @@ def grafico_comparacion(periodo: str, codigo: str):
     """PNG: one G/DRTPE's previous semester against this one, per IdG (Gráficos 32–49)."""
     periodo_obj = periodo_o_404(periodo)
     region = region_o_404(codigo)
-    alcance = alcance_o_404(periodo_obj, region)
-    return _grafico(
-        periodo_obj,
-        alcance,
-        f"comparacion-{region.codigo}",
-        lambda datos: definicion.grafico_comparacion(datos, region.nombre, sigla(region)),
-    )
+    return png_comparacion(periodo_obj, alcance_o_404(periodo_obj, region), region)
