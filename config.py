@@ -23,6 +23,8 @@ class Config:
     # REST API (docs/api.md): calls per token (Flask-Limiter syntax; shared through Redis
     # when REDIS_URL is set, so every worker and host counts together).
     API_LIMITE = os.environ.get("API_LIMITE") or "300 per minute"
+    # …and per client address over all tokens (made-up tokens are each a bucket of their own).
+    API_LIMITE_DIRECCION = os.environ.get("API_LIMITE_DIRECCION") or "1200 per minute"
     # Evidence files and generated reports, outside static/; None = instance/archivos.
     ARCHIVOS_DIR = os.environ.get("ARCHIVOS_DIR")
     # Rendered read pages (app/comun/cache_paginas.py), in each worker's memory: at most

@@ -8,6 +8,7 @@ any write. The rate limit counts per token (per address when there is none).
 
 from __future__ import annotations
 
+import hashlib
 import re
 
 from flask import current_app, g, request
@@ -31,15 +32,24 @@ def texto_token() -> str | None:
 
 
 def clave_limite() -> str:
-    """The rate limit's key: the token's prefix when the header has one's shape."""
+    """The rate limit's key: a hash of the whole token text when the header has a token's
+    shape (never its public prefix alone: anyone who saw «cg_ab12cd34_…» could otherwise spend
+    that token's allowance), else the client's address."""
     texto = texto_token()
-    coincidencia = FORMA.match(texto or "")
-    return f"token:{coincidencia.group(1)}" if coincidencia else f"ip:{get_remote_address()}"
+    if texto and FORMA.match(texto):
+        return "token:" + hashlib.sha256(texto.encode()).hexdigest()[:32]
+    return f"ip:{get_remote_address()}"
 
 
 def limite() -> str:
     """The per-token limit (API_LIMITE, e.g. "300 per minute")."""
     return current_app.config.get("API_LIMITE", "300 per minute")
+
+
+def limite_direccion() -> str:
+    """The per-address limit over every token (API_LIMITE_DIRECCION): made-up tokens, each a
+    bucket of its own, cannot flood the API from one address."""
+    return current_app.config.get("API_LIMITE_DIRECCION", "1200 per minute")
 
 
 def autenticar() -> None:

@@ -4,11 +4,13 @@ from __future__ import annotations
 
 import copy
 import hashlib
+import re
 from math import ceil
 
 import sqlalchemy as sa
 from flask import Response, request
 from flask_babel import gettext as _
+from flask_limiter.util import get_remote_address
 from flask_smorest import Blueprint
 from sqlalchemy.exc import IntegrityError, OperationalError
 from sqlalchemy.orm.exc import StaleDataError
@@ -47,6 +49,7 @@ def blueprint(nombre: str, titulo: str, descripcion: str) -> Blueprint:
         bp.register_error_handler(error, _conflicto)
     csrf.exempt(bp)
     limiter.limit(autenticacion.limite, key_func=autenticacion.clave_limite)(bp)
+    limiter.limit(autenticacion.limite_direccion, key_func=get_remote_address)(bp)
     BLUEPRINTS.append(bp)
     TITULOS[bp.name] = titulo
     return bp
@@ -65,23 +68,27 @@ def documento(spec: dict) -> dict:
 
 
 def _textos(valor):
-    """Every string inside a decoded JSON value (keys included)."""
-    if isinstance(valor, str):
-        yield valor
-    elif isinstance(valor, dict):
-        for clave, dentro in valor.items():
-            yield clave
-            yield from _textos(dentro)
-    elif isinstance(valor, list):
-        for dentro in valor:
-            yield from _textos(dentro)
+    """Every string inside a decoded JSON value (keys included), without recursion."""
+    pendientes = [valor]
+    while pendientes:
+        actual = pendientes.pop()
+        if isinstance(actual, str):
+            yield actual
+        elif isinstance(actual, dict):
+            pendientes.extend(actual.keys())
+            pendientes.extend(actual.values())
+        elif isinstance(actual, list):
+            pendientes.extend(actual)
 
 
 def rechazar_controles() -> None:
     """Refuse (400) a JSON body with NUL or other control characters, as the web refuses them
     in forms (PostgreSQL can't store NUL; an Excel cell can't hold the others)."""
     if request.method in ("POST", "PUT", "PATCH") and request.is_json:
-        datos = request.get_json(silent=True)
+        try:
+            datos = request.get_json(silent=True)
+        except RecursionError as error:  # nested deeper than the parser goes
+            raise ErrorApi(400) from error
         if any(hojas.CONTROLES.search(texto) for texto in _textos(datos)):
             raise ErrorApi(400, _("La solicitud contiene caracteres no válidos."))
 
@@ -131,17 +138,28 @@ def modificado(reporte) -> str:
     return http_date(momento if momento.tzinfo else momento.replace(tzinfo=UTC))
 
 
-def etag_reporte(reporte) -> str:
-    """The ETag of an Anexo 4: its id and version (a write raises the version)."""
-    return f'"anexo4-{reporte.id}-v{reporte.version}"'
+#: An Anexo 4's ETag: its id, its version (what If-Match checks) and a hash of what was shown.
+ETAG_REPORTE = re.compile(r'^(?:W/)?"anexo4-(\d+)-v(\d+)(?:-[0-9a-f]+)?"$')
 
 
-def exigir_if_match(actual: str) -> None:
-    """Refuse a write without If-Match (428) or with a stale one (412)."""
-    if not request.headers.get("If-Match"):
+def etag_reporte(reporte, cuerpo: bytes = b"") -> str:
+    """The ETag of an Anexo 4 answer: its version, and a hash of the body, so a read changes
+    whenever anything shown changes (evidence, warnings, whether it is editable today)."""
+    huella = hashlib.sha256(cuerpo).hexdigest()[:12] if cuerpo else "0"
+    return f'"anexo4-{reporte.id}-v{reporte.version}-{huella}"'
+
+
+def exigir_if_match(reporte) -> None:
+    """Refuse a write without If-Match (428) or with a tag of another version (412); "*" is
+    no read, so it is refused too."""
+    valor = request.headers.get("If-Match", "").strip()
+    if not valor:
         raise ErrorApi(428)
-    if not (request.if_match.star_tag or request.if_match.contains_raw(actual)):
-        raise ErrorApi(412)
+    for etiqueta in (v.strip() for v in valor.split(",")):
+        coincide = ETAG_REPORTE.match(etiqueta)
+        if coincide and (int(coincide[1]), int(coincide[2])) == (reporte.id, reporte.version):
+            return
+    raise ErrorApi(412)
 
 
 def condicional(respuesta: Response) -> Response:

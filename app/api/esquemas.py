@@ -297,6 +297,15 @@ class Linea(Schema):
     )
 
 
+def _motivo_vigente(reporte) -> str | None:
+    """The observation's reason while the report is observed (the web shows it only then)."""
+    if isinstance(reporte, dict):
+        estado, motivo = reporte.get("estado"), reporte.get("motivo_observacion")
+    else:
+        estado, motivo = reporte.estado, reporte.motivo_observacion
+    return motivo if estado is EstadoReporte.observado else None
+
+
 class Reporte(Schema):
     id = fields.Integer(required=True)
     periodo = fields.String(required=True, attribute="periodo.codigo")
@@ -311,7 +320,15 @@ class Reporte(Schema):
     origen = fields.String(required=True)
     enviado_en = Momento(allow_none=True)
     aprobado_en = Momento(allow_none=True)
-    motivo_observacion = fields.String(allow_none=True)
+    motivo_observacion = fields.Function(
+        lambda r: _motivo_vigente(r),
+        allow_none=True,
+        metadata={
+            "type": "string",
+            "nullable": True,
+            "description": "Motivo de la observación, mientras el reporte está observado.",
+        },
+    )
     version = fields.Integer(
         required=True, metadata={"description": "Sube con cada cambio (la ETag la contiene)."}
     )

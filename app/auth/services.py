@@ -268,6 +268,16 @@ def crear_token(
         )
     if not usuario.activo:
         raise ErrorToken(_("La cuenta está inactiva: no puede recibir tokens de acceso."))
+    if creado_por.id != usuario.id and not solo_lectura:
+        # Writing as another account (a region's Anexo 4) is that account's own decision:
+        # the ODES can give an integration a reading token, never one that writes for it.
+        raise ErrorToken(
+            _(
+                "Un token creado para otra cuenta es de solo lectura; uno que registre datos "
+                "lo crea la propia cuenta al entrar con su contraseña."
+            ),
+            "solo_lectura",
+        )
     prefijo = _prefijo_libre()
     texto = f"cg_{prefijo}_{secrets.token_urlsafe(32)}"
     momento = ahora_utc()

@@ -212,6 +212,15 @@ def test_hostile_json(api_de, demo):
     assert 400 <= r.status_code < 500
     r = cliente.post("/api/v1/anexo4", json={"periodo": "2021-1\x00"})
     assert r.status_code == 400
+    # Nested deeper than the JSON parser goes: 400, not a 500 (review of issue 20).
+    profundo = "[" * 5000 + "]" * 5000
+    cabeceras = {"If-Match": etag, "Content-Type": "application/json"}
+    assert cliente.put(url, data=profundo, headers=cabeceras).status_code == 400
+    # "*" is no read of the report: refused like a stale tag.
+    r = cliente.put(
+        url, json={"lineas": [{"idg": idg, "estado": "valor"}]}, headers={"If-Match": "*"}
+    )
+    assert r.status_code == 412
     assert db.session.scalar(sa.select(sa.func.count()).select_from(Evento)) == antes
 
 
@@ -224,16 +233,28 @@ def test_evidence_upload(api_de, demo):
     cliente = api_de(Rol.drtpe)
     reporte = cliente.post("/api/v1/anexo4", json={"periodo": "2021-1"}).get_json()
     url = f"/api/v1/anexo4/{reporte['id']}/lineas/1/evidencias"
+    antes = cliente.get(f"/api/v1/anexo4/{reporte['id']}").headers["ETag"]
     pdf = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
     r = cliente.post(url, data={"archivo": (io.BytesIO(pdf), "acta.pdf")})
     assert r.status_code == 201, r.get_json()
     assert r.get_json()["nombre"] == "acta.pdf" and r.get_json()["tamanio"] == len(pdf)
+    nueva = r.headers["ETag"]  # the report's new ETag, the one a GET now answers
+    assert cliente.get(f"/api/v1/anexo4/{reporte['id']}").headers["ETag"] == nueva
     linea = next(
         li
         for li in cliente.get(f"/api/v1/anexo4/{reporte['id']}").get_json()["lineas"]
         if li["idg"] == 1
     )
     assert [e["nombre"] for e in linea["evidencias"]] == ["acta.pdf"]
+    # The evidence moves the report's version: the old ETag neither matches a read (no 304)
+    # nor a write (412).
+    r = cliente.get(f"/api/v1/anexo4/{reporte['id']}", headers={"If-None-Match": antes})
+    assert r.status_code == 200 and r.headers["ETag"] != antes
+    lineas = {"lineas": [{"idg": 1, "estado": "valor"}]}
+    r = cliente.put(
+        f"/api/v1/anexo4/{reporte['id']}/lineas", json=lineas, headers={"If-Match": antes}
+    )
+    assert r.status_code == 412
     assert db.session.scalar(
         sa.select(Evento).filter_by(accion="subir_evidencia", objeto_id=reporte["id"])
     )
@@ -282,6 +303,14 @@ def test_programme_runs_within_the_region(api_de, mejora):
     assert {c["region"] for a in propias["actividades"] for c in a["corridas"]} <= {"Loreto"}
     assert len(propias["actividades"]) == len(todas["actividades"])
     assert api_de(Rol.revisor).get("/api/v1/programas/1900").status_code == 404
+    # A run's observation: ODES reads it, a reviewer does not (the web's agenda hides it).
+    from app.mejora_continua.models.programacion import ProgramacionRegional
+
+    corrida = db.session.scalar(sa.select(ProgramacionRegional).limit(1))
+    corrida.observacion = "OBSERVACION-MARCA"
+    db.session.commit()
+    assert "OBSERVACION-MARCA" in api_de(Rol.odes).get(url).text
+    assert "OBSERVACION-MARCA" not in api_de(Rol.revisor).get(url).text
 
 
 def test_convenios_by_cycle_and_year(api_de, demo):
@@ -297,3 +326,23 @@ def test_convenios_by_cycle_and_year(api_de, demo):
     assert api_de(Rol.odes).get("/api/v1/convenios?anio=1990").get_json()["total"] == 0
     propios = api_de(Rol.drtpe).get("/api/v1/convenios?por_pagina=500").get_json()["elementos"]
     assert propios and {c["region"] for c in propios} == {"Loreto"}
+
+
+def test_observation_reason_only_while_observed(api_de, demo):
+    """The reason of an observation is shown while the report is observed, not after it is
+    sent again (as on the web)."""
+    from app.comun.flujo import EstadoReporte
+
+    reporte = db.session.scalar(sa.select(Reporte).limit(1))
+    reporte.estado, reporte.motivo_observacion = EstadoReporte.observado, "MOTIVO-MARCA"
+    db.session.commit()
+    cliente = api_de(Rol.odes)
+    periodo = reporte.periodo.codigo
+    assert "MOTIVO-MARCA" in cliente.get(f"/api/v1/anexo4/{reporte.id}").text
+    assert "MOTIVO-MARCA" in cliente.get(f"/api/v1/anexo4?periodo={periodo}&por_pagina=500").text
+    reporte.estado = EstadoReporte.enviado
+    db.session.commit()
+    assert "MOTIVO-MARCA" not in cliente.get(f"/api/v1/anexo4/{reporte.id}").text
+    assert (
+        "MOTIVO-MARCA" not in cliente.get(f"/api/v1/anexo4?periodo={periodo}&por_pagina=500").text
+    )

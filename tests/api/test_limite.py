@@ -20,6 +20,7 @@ def app_limitada(tmp_path):
     class ConfigLimitada(TestingConfig):
         RATELIMIT_ENABLED = True
         API_LIMITE = "3 per minute"
+        API_LIMITE_DIRECCION = "8 per minute"
         SQLALCHEMY_DATABASE_URI = f"sqlite:///{tmp_path / 'limite.db'}"
 
     limitada = create_app(ConfigLimitada)
@@ -53,3 +54,33 @@ def test_each_token_has_its_own_limit(app_limitada):
     assert "espere" in r.get_json()["mensaje"]
     r = cliente.get("/api/v1/unidades", headers={"Authorization": f"Bearer {dos}"})
     assert r.status_code == 200
+
+
+def test_a_known_prefix_does_not_spend_the_token(app_limitada):
+    """Calls with a token's public prefix and a wrong secret count apart from the token."""
+    uno, _dos = app_limitada.config["TOKENS"]
+    prefijo = uno[: len("cg_12345678_")]
+    cliente = app_limitada.test_client()
+    for i in range(3):
+        falso = prefijo + f"{i}" * 43
+        r = cliente.get("/api/v1/unidades", headers={"Authorization": f"Bearer {falso}"})
+        assert r.status_code == 401
+    r = cliente.get("/api/v1/unidades", headers={"Authorization": f"Bearer {uno}"})
+    assert r.status_code == 200
+
+
+def test_one_address_is_capped_over_all_tokens(app_limitada):
+    """Made-up tokens from one address: past the per-address cap, 429; another address is not
+    affected."""
+    cliente = app_limitada.test_client()
+    estados = [
+        cliente.get(
+            "/api/v1/unidades",
+            headers={"Authorization": f"Bearer cg_0000000{i % 10}_" + "x" * 43},
+            environ_base={"REMOTE_ADDR": "10.0.0.1"},
+        ).status_code
+        for i in range(9)
+    ]
+    assert estados[:8] == [401] * 8 and estados[8] == 429
+    r = cliente.get("/api/v1/unidades", environ_base={"REMOTE_ADDR": "10.0.0.2"})
+    assert r.status_code == 401

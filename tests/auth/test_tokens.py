@@ -227,12 +227,19 @@ def test_odes_creates_and_revokes_a_token_for_another_user(client, sesion):
     drtpe = usuario_demo(Rol.drtpe)
     url = f"/usuarios/{drtpe.id}/tokens"
     assert f'href="{url}"' in client.get(f"/usuarios/{drtpe.id}").text
+    # A write token for another account is refused (review of issue 20): only the account
+    # itself may let a system write in its name.
     respuesta = client.post(url, data={"nombre": "Integración regional", "dias": "365"})
+    assert respuesta.status_code == 200 and "es de solo lectura" in respuesta.text
+    assert not PATRON.findall(respuesta.text)
+    respuesta = client.post(
+        url, data={"nombre": "Integración regional", "dias": "365", "solo_lectura": "y"}
+    )
     assert respuesta.status_code == 200
     (texto_token,) = set(PATRON.findall(respuesta.text))
     token = services.autenticar_token(texto_token)
     assert token.usuario_id == drtpe.id and token.creado_por_id == odes.id
-    assert not token.solo_lectura  # the box was left unticked
+    assert token.solo_lectura
     expira = token.expira_en if token.expira_en.tzinfo else token.expira_en.replace(tzinfo=UTC)
     assert expira > ahora() + timedelta(days=364)
     respuesta = client.post(f"{url}/revocar", data={"token_id": str(token.id)})

@@ -1,6 +1,7 @@
-"""Round trip through the API (issue 20): ODES gives a regional system an account and a token;
-the system fills, documents and sends its Anexo 4 through the API; ODES approves it in the
-browser, generates and publishes the report; the open-data CSV carries the value sent.
+"""Round trip through the API (issue 20): ODES gives a regional system an account; the account
+creates its own read-write token (ODES may only give it a reading one); the system fills,
+documents and sends its Anexo 4 through the API; ODES approves it in the browser, generates and
+publishes the report; the open-data CSV carries the value sent.
 
 Last of the journeys (file order): it publishes I-2021, which freezes that semester.
 """
@@ -12,6 +13,8 @@ import io
 import re
 
 from playwright.sync_api import expect
+
+from tests.navegador.conftest import CLAVE
 
 ODES = "odes@demo.trabajo.gob.pe"
 SISTEMA = "sistema.cusco@demo.trabajo.gob.pe"
@@ -27,13 +30,21 @@ def test_a_regional_system_sends_its_anexo4_through_the_api(recorrido, navegador
     pagina.get_by_label("Nombre completo").fill("Sistema regional de Cusco")
     pagina.get_by_label("Rol").select_option("drtpe")
     pagina.get_by_label("Región (solo G/DRTPE)").select_option(label="Cusco")
-    pagina.get_by_label("Contraseña").fill("clave-del-sistema-2021")
+    pagina.get_by_label("Contraseña").fill(CLAVE)
     pagina.get_by_role("button", name="Guardar").click()
     expect(pagina.get_by_text(SISTEMA).first).to_be_visible()
     recorrido.ir("/usuarios")
     fila = pagina.get_by_role("row").filter(has_text=SISTEMA)
     fila.get_by_role("link", name="Editar").click()
     pagina.get_by_role("link", name="Ver sus tokens de acceso").click()
+    # For another account the ODES creates reading tokens only: the page says so.
+    expect(pagina.get_by_text(re.compile("es de solo lectura"))).to_be_visible()
+    expect(pagina.get_by_label("Solo lectura")).to_have_count(0)
+    pagina.get_by_role("button", name="Cerrar sesión").click()
+
+    # The account itself creates its read-write token, shown once.
+    recorrido.entrar(SISTEMA)
+    pagina.get_by_role("link", name="Tokens de acceso (API)").click()
     pagina.get_by_label("Nombre del token").fill("Sistema regional de Cusco")
     pagina.get_by_label("Solo lectura").uncheck()
     pagina.get_by_role("button", name="Crear token").click()
@@ -41,6 +52,7 @@ def test_a_regional_system_sends_its_anexo4_through_the_api(recorrido, navegador
     token = pagina.locator("#token-nuevo-texto").input_value()
     assert re.fullmatch(r"cg_[0-9a-f]{8}_[A-Za-z0-9_-]{43}", token)
     recorrido.captura("token-integracion")
+    pagina.get_by_role("button", name="Cerrar sesión").click()
 
     # The regional system, with no browser session: only its token.
     sistema = navegador.new_context(base_url=recorrido.base)
@@ -69,12 +81,14 @@ def test_a_regional_system_sends_its_anexo4_through_the_api(recorrido, navegador
         headers=auth,
     )
     assert r.status == 201, r.text()
+    etag = r.headers["etag"]  # the evidence moved the report's version
     r = api.post(url + "/enviar", headers={**auth, "If-Match": etag})
     assert r.status == 200, r.text()
     assert r.json()["estado"] == "enviado"
     sistema.close()
 
     # ODES approves it in the browser, then generates and publishes the semester's report.
+    recorrido.entrar(ODES)
     recorrido.ir("/convenios/anexo4?periodo=2021-1")
     pagina.get_by_role("link", name=re.compile("Cusco")).first.click()
     expect(pagina.get_by_text("Cargado por el sistema regional.").first).to_be_visible()

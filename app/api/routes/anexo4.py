@@ -5,6 +5,7 @@ carries the report's version)."""
 
 from __future__ import annotations
 
+import json
 from datetime import date
 
 from flask_login import current_user
@@ -114,8 +115,10 @@ def _linea(linea) -> dict:
 
 
 def con_etag(reporte: Reporte, cuerpo: dict, estado: int = 200):
-    """The report's body with its ETag header."""
-    return cuerpo, estado, {"ETag": etag_reporte(reporte), "Last-Modified": modificado(reporte)}
+    """The report's body with its ETag (version and a hash of the body) and Last-Modified."""
+    texto = json.dumps(esquemas.ReporteDetalle().dump(cuerpo), sort_keys=True, default=str)
+    etiqueta = etag_reporte(reporte, texto.encode())
+    return cuerpo, estado, {"ETag": etiqueta, "Last-Modified": modificado(reporte)}
 
 
 @bp.route("/anexo4")
@@ -180,7 +183,7 @@ def guardar_lineas(datos, reporte_id: int):
     reporte = reporte_o_404(reporte_id)
     if not puede_editar_reporte(reporte, current_user):
         raise ErrorApi(404)
-    exigir_if_match(etag_reporte(reporte))
+    exigir_if_match(reporte)
     bloqueo = services.motivo_bloqueo(reporte, date.today())
     if bloqueo:
         raise ErrorApi(409, bloqueo, codigo="reporte_bloqueado")
@@ -235,7 +238,11 @@ def _formulario(linea, entrada: dict) -> LineaForm:
 @bp.doc(summary="Adjuntar un medio de verificación a una línea del borrador")
 @permitido(Rol.drtpe)
 @bp.arguments(esquemas.ArchivoEvidencia, location="files")
-@bp.response(201, esquemas.Evidencia)
+@bp.response(
+    201,
+    esquemas.Evidencia,
+    headers={"ETag": {"description": "La nueva ETag del reporte.", "schema": {"type": "string"}}},
+)
 @bp.alt_response(404, schema=esquemas.Error, description="el reporte o el IdG no está a su alcance")
 @bp.alt_response(409, schema=esquemas.Error, description="el reporte está bloqueado")
 @bp.alt_response(
@@ -261,7 +268,9 @@ def subir_evidencia(archivos, reporte_id: int, idg: int):
         db.session.rollback()
         raise ErrorApi(422, error.mensaje, errores={"archivo": [error.mensaje]}) from error
     db.session.commit()
-    return evidencia
+    # The report's version moved: its new ETag, for the next write's If-Match.
+    _cuerpo, _estado, cabeceras = con_etag(reporte, detalle(reporte))
+    return evidencia, 201, {"ETag": cabeceras["ETag"]}
 
 
 @bp.route("/anexo4/<int:reporte_id>/enviar", methods=["POST"])
@@ -274,7 +283,7 @@ def enviar(reporte_id: int):
     reporte = reporte_o_404(reporte_id)
     if not puede_editar_reporte(reporte, current_user):
         raise ErrorApi(404)
-    exigir_if_match(etag_reporte(reporte))
+    exigir_if_match(reporte)
     try:
         services.enviar(reporte, usuario=current_user, ahora=ahora())
     except services.ErrorAnexo4 as error:

@@ -60,9 +60,13 @@ def programa(anio: int):
     if programa is None:
         raise ErrorApi(404)
     actividades = []
+    # A reviewer sees when and how many, not the runs' observations (as on the web's agenda).
+    con_observacion = current_user.rol is not Rol.revisor
     for actividad in queries.actividades(programa):
         corridas = [
-            c for c in actividad.programaciones if acceso.puede_ver_programacion(c, current_user)
+            _corrida(c, con_observacion)
+            for c in actividad.programaciones
+            if acceso.puede_ver_programacion(c, current_user)
         ]
         actividades.append(
             {
@@ -70,10 +74,20 @@ def programa(anio: int):
                 "indicador": actividad.indicador,
                 "unidad": actividad.unidad,
                 "recomendaciones": actividad.recomendaciones,
-                "corridas": sorted(corridas, key=lambda c: (c.mes, c.region.orden)),
+                "corridas": sorted(corridas, key=lambda c: (c["mes"], c["region"].orden)),
             }
         )
     return {
         **{c: getattr(programa, c) for c in ("id", "anio", "nombre", "estado", "aprobado_en")},
         "actividades": actividades,
     }
+
+
+def _corrida(corrida, con_observacion: bool) -> dict:
+    """A run as the API shows it (its observation only to those who see it on the web)."""
+    campos = ("id", "region_id", "region", "mes", "mes_reprogramado", "estado")
+    datos = {c: getattr(corrida, c) for c in campos}
+    datos["fecha_ejecucion"] = corrida.fecha_ejecucion
+    datos["participantes"] = corrida.participantes
+    datos["observacion"] = corrida.observacion if con_observacion else None
+    return datos

@@ -21,6 +21,7 @@ from werkzeug.utils import secure_filename
 from app.auth.models import Usuario
 from app.comun import almacenamiento
 from app.comun.auditoria import registrar_evento
+from app.comun.base import ahora
 from app.comun.errores import ErrorNegocio
 from app.comun.hojas import XLSX
 from app.convenios.models import Evidencia, LineaReporte
@@ -165,6 +166,8 @@ def guardar_evidencia(
         subido_por_id=usuario.id,
     )
     db.session.add(evidencia)
+    # The report's version moves with its evidence (an API client's ETag and If-Match see it).
+    linea.reporte.actualizado_en = ahora()
     db.session.flush()
     registrar_evento(
         "subir_evidencia",
@@ -200,5 +203,6 @@ def eliminar_evidencia(evidencia: Evidencia, *, usuario: Usuario, hoy: date) -> 
         },
     )
     db.session.delete(evidencia)
+    linea.reporte.actualizado_en = ahora()
     db.session.flush()
     almacenamiento.borrar_al_confirmar(CARPETA, evidencia.archivo)

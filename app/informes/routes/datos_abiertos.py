@@ -9,6 +9,7 @@ figures are everyone's), and the charts are the dashboard's drawings.
 
 from __future__ import annotations
 
+import dataclasses
 import io
 
 import sqlalchemy as sa
@@ -25,6 +26,7 @@ from app.extensions import db
 from app.informes import informe as datos_informe
 from app.informes import publicaciones_bp, services
 from app.informes.exportacion import datos_abiertos
+from app.informes.informe import queries as informe_queries
 from app.informes.routes import graficos
 from app.informes.routes.comun import periodo_o_404, region_o_404
 from app.informes.services import publicacion
@@ -39,6 +41,13 @@ def periodo_publicado_o_404(codigo: str) -> Periodo:
     if not publicacion.publicado(periodo.id):
         abort(404)
     return periodo
+
+
+def comparacion_publica(periodo: Periodo) -> bool:
+    """Whether the comparison may be shown: the semester before this one (the comparison's)
+    has its report published, or there is none (a first semester compares nothing)."""
+    anterior = informe_queries.periodo_anterior(periodo)
+    return anterior is None or publicacion.publicado(anterior.id)
 
 
 def _codigos(nombres: list[str]) -> dict[str, str]:
@@ -56,6 +65,10 @@ def semestre(periodo: str):
     """Show a published semester: its PDF versions, open datasets and public dashboard."""
     periodo_obj = periodo_publicado_o_404(periodo)
     datos, version = datos_informe.calculado(periodo_obj, TOTAL)
+    if not comparacion_publica(periodo_obj):
+        # The comparison reads the previous semester's live figures: public only once that
+        # semester's own report is (its PDF keeps the figures as printed then).
+        datos = dataclasses.replace(datos, comparacion=None)
     nombres = [r.region for r in datos.resultados_regiones]
     if datos.escala:
         nombres = [r.region for r in (*datos.escala.mejores, *datos.escala.peores)]
@@ -164,4 +177,6 @@ def grafico_idg(periodo: str, numero: int):
 def grafico_comparacion(periodo: str, codigo: str):
     """PNG: a G/DRTPE's previous semester against this one, of a published semester."""
     periodo_obj = periodo_publicado_o_404(periodo)
+    if not comparacion_publica(periodo_obj):
+        abort(404)
     return graficos.png_comparacion(periodo_obj, TOTAL, region_o_404(codigo))
