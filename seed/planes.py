@@ -1,10 +1,11 @@
 """Idempotent loader of the Puno 2015 Acciones de Mejora Continua plan (document 002).
 
 Every part is upserted by its natural key (plan; problem number; cause level + letter;
-alternative level + letter + number; matrix and budget position), so running it twice
-changes nothing. The budget amounts are stored in the JSON exactly as printed ("8 000.00",
-"6 000.000", "-") and parsed here; a printed total that disagrees with unit × quantity or
-with the sum of an activity's cost lines stops the load.
+alternative level + letter + number; matrix and budget position; prose section key), so
+running it twice changes nothing. A plan loaded for the first time is approved: document 002 is
+signed (the workflow then only moves when ODES reopens it). The budget amounts are stored in
+the JSON exactly as printed ("8 000.00", "6 000.000", "-") and parsed here; a printed total
+that disagrees with unit × quantity or with the sum of an activity's cost lines stops the load.
 """
 
 from __future__ import annotations
@@ -17,6 +18,7 @@ from typing import Any
 import sqlalchemy as sa
 
 from app.catalogo.models import Region, UnidadMTPE
+from app.comun.flujo import EstadoReporte
 from app.extensions import db
 from app.mejora_continua.models.planes import (
     Alternativa,
@@ -30,6 +32,7 @@ from app.mejora_continua.models.planes import (
     Plazo,
     Problema,
     ResponsableAccion,
+    SeccionPlan,
     TipoFila,
 )
 from app.mejora_continua.services.planes_presupuesto import leer_importe
@@ -84,7 +87,10 @@ def _plan(datos: dict[str, Any]) -> PlanMejora:
     )
     if plan is None:
         plan = PlanMejora(
-            titulo=datos["titulo"], region=region, periodo_evaluado=datos["periodo_evaluado"]
+            titulo=datos["titulo"],
+            region=region,
+            periodo_evaluado=datos["periodo_evaluado"],
+            estado=EstadoReporte.aprobado,
         )
         db.session.add(plan)
     _asignar(
@@ -97,6 +103,14 @@ def _plan(datos: dict[str, Any]) -> PlanMejora:
     )
     db.session.flush()
     return plan
+
+
+def _secciones(plan: PlanMejora, filas: list[dict[str, Any]]) -> None:
+    """Upsert the prose sections by key, in the document's order."""
+    for orden, fila in enumerate(filas, start=1):
+        seccion = _obtener(SeccionPlan, plan_id=plan.id, clave=fila["clave"])
+        _asignar(seccion, titulo=fila["titulo"], texto=fila["texto"], orden=orden)
+    db.session.flush()
 
 
 def _responsables(plan: PlanMejora, filas: list[dict[str, Any]]) -> dict[str, ResponsableAccion]:
@@ -236,6 +250,7 @@ def cargar_plan_puno(archivo: Path = ARCHIVO_PUNO) -> PlanMejora:
     """Load (or update) the Puno 2015 plan; the caller commits."""
     datos = json.loads(archivo.read_text(encoding="utf-8"))
     plan = _plan(datos["plan"])
+    _secciones(plan, datos["secciones"])
     responsables = _responsables(plan, datos["responsables"])
     _diagnostico(plan, datos["problemas"])
     _matriz(plan, datos["matriz"], responsables)

@@ -25,7 +25,13 @@ from app.informes.models import (
     Informe,
 )
 from app.informes.services.archivos import CARPETA as CARPETA_INFORMES
-from app.mejora_continua.models.planes import FilaMatrizLogica, NivelGobierno, PlanMejora, TipoFila
+from app.mejora_continua.models.planes import (
+    FilaMatrizLogica,
+    NivelGobierno,
+    PlanMejora,
+    SeccionPlan,
+    TipoFila,
+)
 from app.mejora_continua.models.programacion import (
     Actividad,
     EstadoPrograma,
@@ -181,6 +187,11 @@ ESPERADO: dict[str, set[Rol] | str] = {
     "mejora_continua.plan_parte_eliminar": {ODES},
     "mejora_continua.plan_seguimiento": {ODES, Rol.drtpe},
     "mejora_continua.plan_excel": TODOS,
+    "mejora_continua.plan_seccion_editar": {ODES},
+    "mejora_continua.plan_enviar": {ODES},
+    "mejora_continua.plan_observar": {ODES},
+    "mejora_continua.plan_aprobar": {ODES},
+    "mejora_continua.plan_reabrir": {ODES},
     "informes.indice": TODOS,
     "informes.tablero": TODOS,
     "informes.grafico_region": TODOS,
@@ -237,7 +248,8 @@ def _argumentos(bd) -> dict[str, object]:
     accion = FilaMatrizLogica(
         plan=plan, nivel=NivelGobierno.regional, tipo=TipoFila.actividad, objetivo="Acción"
     )
-    bd.session.add_all([plan, accion])
+    seccion = SeccionPlan(plan=plan, clave="A.V", titulo="V. FINALIDAD", texto="Texto", orden=1)
+    bd.session.add_all([plan, accion, seccion])
     # The semester's report, published with a stored final file, and one build job.
     informe = Informe(periodo=periodo, estado=EstadoInforme.publicado, publicado_en=ahora())
     archivo = ArchivoInforme(
@@ -311,6 +323,7 @@ def _argumentos(bd) -> dict[str, object]:
         "filename": "css/app.css",
         "evaluacion_id": evaluacion.id,
         "plan_id": plan.id,
+        "seccion_id": seccion.id,
         "parte": "matriz",
         "parte_id": accion.id,
         "periodo": periodo.codigo,

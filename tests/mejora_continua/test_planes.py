@@ -11,6 +11,7 @@ import sqlalchemy as sa
 from openpyxl import load_workbook
 
 from app.comun.auditoria import Evento
+from app.comun.flujo import EstadoReporte
 from app.comun.roles import Rol
 from app.mejora_continua import acceso
 from app.mejora_continua.exportacion.planes import COLUMNAS_PRESUPUESTO
@@ -41,8 +42,9 @@ CISTPE_1041 = "Propuesta de actualizar del Reglamento de la CISTPE"
 
 @pytest.fixture
 def plan(bd) -> PlanMejora:
-    """The Puno 2015 plan of document 002, seeded."""
+    """The Puno 2015 plan of document 002, seeded (approved), reopened as a draft to edit it."""
     cargado = cargar_plan_puno()
+    cargado.estado = EstadoReporte.borrador
     bd.session.commit()
     return bd.session.get(PlanMejora, cargado.id)
 
@@ -188,6 +190,7 @@ def test_loading_the_plan_twice_changes_nothing(plan, bd):
         "fila_matriz_logica",
         "linea_presupuesto",
         "responsable_accion",
+        "seccion_plan",
     ]
 
     def contenido():
@@ -534,6 +537,7 @@ def test_excel_budget_has_the_documents_columns_and_totals(client, sesion, plan)
     sesion.entrar(Rol.revisor)
     libro = _libro(client, plan)
     assert libro.sheetnames == [
+        "Secciones",
         "Problemas y causas",
         "Alternativas",
         "Matriz lógica",

@@ -350,8 +350,13 @@ def _run_loreto(bd) -> ProgramacionRegional:
     return run
 
 
-def _plan(bd) -> PlanMejora:
-    return _uno(bd, sa.select(PlanMejora).order_by(PlanMejora.id))
+def _plan(bd, estado: EstadoReporte = EstadoReporte.borrador) -> PlanMejora:
+    """The seeded plan in a workflow state (a draft by default: its parts may change)."""
+    plan = _uno(bd, sa.select(PlanMejora).order_by(PlanMejora.id))
+    if plan.estado is not estado:
+        plan.estado = estado
+        bd.session.commit()
+    return plan
 
 
 PARTES = {
@@ -466,6 +471,31 @@ def _casos_planes() -> list[Caso]:
                     lambda bd, p=parte: f"{_PLAN}/{_ids(bd, p)[0]}/{p}/{_ids(bd, p)[1]}/editar",
                 ),
                 nombre=f"plan_parte_editar[{parte}]",
+            )
+        )
+    casos.append(
+        Caso(
+            "mejora_continua.plan_seccion_editar",
+            _objetivo(
+                Rol.odes,
+                lambda bd: f"{_PLAN}/{_plan(bd).id}/secciones/{_plan(bd).secciones[0].id}/editar",
+            ),
+        )
+    )
+    for accion, estado in (
+        ("enviar", EstadoReporte.borrador),
+        ("observar", EstadoReporte.enviado),
+        ("aprobar", EstadoReporte.enviado),
+        ("reabrir", EstadoReporte.aprobado),
+    ):
+        casos.append(
+            Caso(
+                f"mejora_continua.plan_{accion}",
+                _objetivo(
+                    Rol.odes,
+                    lambda bd, e=estado: f"{_PLAN}/{_plan(bd, e).id}",
+                    lambda bd, e=estado, a=accion: f"{_PLAN}/{_plan(bd, e).id}/{a}",
+                ),
             )
         )
     return casos
@@ -883,7 +913,7 @@ CASOS: list[Caso] = [
 
 
 @pytest.mark.parametrize("caso", CASOS, ids=lambda c: c.nombre)
-@settings(AJUSTES, max_examples=4)  # × 71 forms: the whole file stays under a minute
+@settings(AJUSTES, max_examples=4)  # × 80 forms: the whole file stays under a minute
 @given(datos=st.data())
 def test_every_form_refuses_or_stores_hostile_input_without_failing(
     reiniciar, client, sesion, caso, datos

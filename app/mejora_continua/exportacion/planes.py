@@ -42,6 +42,7 @@ COLUMNAS_MATRIZ = [
     "LÍNEA DE BASE",
     "METAS",
 ]
+COLUMNAS_SECCIONES = ["Clave", "Título", "Texto"]
 NO_DETERMINADO = "No se ha determinado"
 GUION = "-"
 FORMATO_MONTO = "#,##0.00"
@@ -79,6 +80,18 @@ def _ajustar(hoja: Worksheet) -> None:
         for celda in fila:
             if celda.alignment is None or not celda.alignment.wrap_text:
                 celda.alignment = AJUSTE
+
+
+def _hoja_secciones(libro: Workbook, plan: PlanMejora) -> None:
+    """The prose sections in the document's order: key, heading, text."""
+    hoja = libro.create_sheet("Secciones")
+    _cabecera(hoja, 1, COLUMNAS_SECCIONES)
+    for fila, seccion in enumerate(plan.secciones, start=2):
+        for columna, valor in enumerate((seccion.clave, seccion.titulo, seccion.texto), start=1):
+            hoja.cell(fila, columna, texto_seguro(valor))
+    _anchos(hoja, [10, 50, 120])
+    _ajustar(hoja)
+    hoja.freeze_panes = "A2"
 
 
 def _hoja_problemas(libro: Workbook, plan: PlanMejora) -> None:
@@ -306,9 +319,10 @@ def _hoja_seguimiento(libro: Workbook, plan: PlanMejora) -> None:
 
 
 def libro_plan(plan: PlanMejora) -> bytes:
-    """The plan as an .xlsx workbook: problems, alternatives, matrix, budget, follow-up."""
+    """The plan as an .xlsx workbook, one sheet per part: sections first, follow-up last."""
     libro = Workbook()
     libro.remove(libro.active)
+    _hoja_secciones(libro, plan)
     _hoja_problemas(libro, plan)
     _hoja_alternativas(libro, plan)
     _hoja_matriz(libro, plan)

@@ -1,9 +1,12 @@
-# Over ~400 lines: one aggregate, eight tables whose relationships and type hints name each other.
+# Over ~400 lines: one aggregate, nine tables whose relationships and type hints name each other.
 """Acciones de Mejora Continua (AMC) plans: diagnosis, logic matrix, budget and follow-up.
 
 A plan (e.g. the Puno 2015 plan, seed 002) answers the SD-PCM evaluation of one transferred
 service: problems → causes per level (MTPE / DRTPE, keyed by letter) → alternatives →
-logic-matrix rows → budget lines → responsible organs and the follow-up of each action.
+logic-matrix rows → budget lines → responsible organs and the follow-up of each action, with
+the document's prose sections (introduction, Part A, the prose of Part B). The plan follows the
+review workflow of app/comun/flujo.py: drafted by ODES, agreed by the intergovernmental team
+(`enviado`), approved by ODES (read-only until reopened).
 """
 
 from __future__ import annotations
@@ -18,6 +21,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from app.catalogo.models import Region, UnidadMTPE
 from app.comun.base import TimestampMixin, ahora
+from app.comun.flujo import EstadoReporte
 from app.comun.i18n import N_, traducir
 from app.extensions import db
 
@@ -153,8 +157,23 @@ class PlanMejora(TimestampMixin, db.Model):
     equipo: Mapped[str | None] = mapped_column(sa.Text)
     #: Data problems of the source document and the choices made when loading it
     observaciones: Mapped[str | None] = mapped_column(sa.Text)
+    #: Review workflow, like the Anexo 5: borrador → enviado (agreed by the intergovernmental
+    #: team) → observado/aprobado; an approved plan is read-only until ODES reopens it
+    estado: Mapped[EstadoReporte] = mapped_column(
+        sa.Enum(EstadoReporte, name="estado_plan", native_enum=False, length=20),
+        default=EstadoReporte.borrador,
+        index=True,
+    )
+    enviado_en: Mapped[datetime | None] = mapped_column(sa.DateTime(timezone=True))
+    aprobado_en: Mapped[datetime | None] = mapped_column(sa.DateTime(timezone=True))
+    aprobado_por_id: Mapped[int | None] = mapped_column(sa.ForeignKey("usuario.id"))
+    motivo_observacion: Mapped[str | None] = mapped_column(sa.Text)
+    version: Mapped[int] = mapped_column(default=1)
 
     region: Mapped[Region | None] = relationship(lazy="joined")
+    secciones: Mapped[list[SeccionPlan]] = relationship(
+        back_populates="plan", cascade="all, delete-orphan", order_by="SeccionPlan.orden"
+    )
     problemas: Mapped[list[Problema]] = relationship(
         back_populates="plan", cascade="all, delete-orphan", order_by="Problema.numero"
     )
@@ -174,6 +193,15 @@ class PlanMejora(TimestampMixin, db.Model):
         order_by="(ResponsableAccion.nivel, ResponsableAccion.funcion, ResponsableAccion.id)",
     )
 
+    __mapper_args__ = {"version_id_col": version}
+
+    @property
+    def estado_etiqueta(self) -> str:
+        """The workflow state as the plan page shows it (enviado = agreed by the team)."""
+        if self.estado is EstadoReporte.enviado:
+            return traducir(N_("Concordado por el equipo técnico intergubernamental"))
+        return self.estado.etiqueta
+
     @property
     def ambito(self) -> str:
         """Region name, or "Nacional" for a plan without region."""
@@ -188,6 +216,28 @@ class PlanMejora(TimestampMixin, db.Model):
     def acciones(self) -> list[FilaMatrizLogica]:
         """The logic-matrix activities: the actions whose implementation is followed up."""
         return [f for f in self.filas if f.tipo is TipoFila.actividad]
+
+
+class SeccionPlan(db.Model):
+    """A prose section of the plan document (e.g. "A.I" MARCO LEGAL, "B.14"), in its order."""
+
+    __tablename__ = "seccion_plan"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    plan_id: Mapped[int] = mapped_column(
+        sa.ForeignKey("plan_mejora.id", ondelete="CASCADE"), index=True
+    )
+    #: Key in the plan: "INTRO", "A", "A.I" … "A.XII", "B.3" … "B.18"
+    clave: Mapped[str] = mapped_column(sa.String(20))
+    #: Heading as printed in the document, e.g. "V. FINALIDAD"
+    titulo: Mapped[str] = mapped_column(sa.String(300))
+    #: Paragraphs separated by a blank line; list items as lines starting with "- "
+    texto: Mapped[str] = mapped_column(sa.Text)
+    orden: Mapped[int] = mapped_column(default=0)
+
+    plan: Mapped[PlanMejora] = relationship(back_populates="secciones")
+
+    __table_args__ = (sa.UniqueConstraint("plan_id", "clave"),)
 
 
 class Problema(db.Model):

@@ -16,6 +16,7 @@ from flask_login import current_user
 from app.catalogo import queries as catalogo_queries
 from app.comun import listas
 from app.comun.auditoria import historial
+from app.comun.flujo import EstadoReporte
 from app.comun.hojas import XLSX
 from app.comun.roles import Rol, permitido
 from app.extensions import db
@@ -32,6 +33,7 @@ from app.mejora_continua.forms.planes import (
     PlanResponsableForm,
     llenar_opciones,
 )
+from app.mejora_continua.forms.planes_flujo import PlanAccionForm, PlanMotivoForm
 from app.mejora_continua.forms.planes_presupuesto import PlanLineaForm, PlanSeguimientoForm
 from app.mejora_continua.models.planes import (
     Alternativa,
@@ -198,8 +200,9 @@ def plan_nuevo():
 @bp.route("/planes/<int:plan_id>")
 @permitido(Rol.odes, Rol.drtpe, Rol.direccion, Rol.revisor)
 def plan_ver(plan_id: int):
-    """Show a plan: diagnosis, logic matrix, budget with totals, organs and follow-up."""
+    """Show a plan: state, prose sections, diagnosis, matrix, budget, organs and follow-up."""
     plan = acceso.plan_o_404(plan_id)
+    odes = current_user.rol is Rol.odes
     return render_template(
         "mejora_continua/plan_ver.html",
         plan=plan,
@@ -208,9 +211,11 @@ def plan_ver(plan_id: int):
         resumen=queries.resumen_presupuesto(plan),
         estados=queries.conteo_estados(plan),
         puede_seguir={f.id: acceso.puede_seguir_accion(f, current_user) for f in plan.acciones},
-        editable=current_user.rol is Rol.odes,
-        eventos=historial(services.OBJETO, plan.id) if current_user.rol is Rol.odes else [],
+        editable=odes and plan.estado is not EstadoReporte.aprobado,
+        eventos=historial(services.OBJETO, plan.id) if odes else [],
         niveles=list(NivelGobierno),
+        form_accion=PlanAccionForm(version=plan.version) if odes else None,
+        form_motivo=PlanMotivoForm(formdata=None, version=plan.version) if odes else None,
     )
 
 

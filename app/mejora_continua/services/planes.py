@@ -4,7 +4,8 @@ The heading, the diagnosis (problems, causes, alternatives), the logic matrix an
 responsible organs; the budget and the follow-up of the actions are in
 services.planes_presupuesto. Services take plain data and model objects, never the request;
 the route commits. Every change is audited on the plan ("plan_mejora", plan id) so the plan
-page shows one history.
+page shows one history. An approved plan is read-only (`exigir_editable`) until ODES reopens it
+(services.planes_flujo: its prose sections and review workflow).
 """
 
 from __future__ import annotations
@@ -17,6 +18,7 @@ from flask_babel import gettext as _
 
 from app.comun.auditoria import cambios, registrar_evento
 from app.comun.errores import ErrorNegocio
+from app.comun.flujo import EstadoReporte
 from app.extensions import db
 from app.mejora_continua.models.planes import (
     Alternativa,
@@ -66,6 +68,17 @@ def auditar(
         despues={"parte": parte, **(despues or {})},
         motivo=motivo,
     )
+
+
+def exigir_editable(plan: PlanMejora) -> None:
+    """Refuse any change to an approved plan (read-only until ODES reopens it)."""
+    if plan.estado is EstadoReporte.aprobado:
+        raise ErrorPlan(
+            _(
+                "El plan está aprobado y no se puede modificar. "
+                "La ODES puede reabrirlo indicando el motivo."
+            )
+        )
 
 
 def editar_parte(
@@ -119,6 +132,7 @@ def crear_plan(datos: dict[str, Any], *, usuario_id: int | None) -> PlanMejora:
 
 def editar_plan(plan: PlanMejora, datos: dict[str, Any], *, usuario_id: int | None) -> None:
     """Change the plan's heading data."""
+    exigir_editable(plan)
     validar_plan(datos, plan.id)
     editar_parte(plan, plan, datos, "plan", usuario_id)
 
@@ -151,6 +165,7 @@ def _validar_problema(plan: PlanMejora, datos: dict[str, Any], actual: Problema 
 
 def crear_problema(plan: PlanMejora, datos: dict[str, Any], *, usuario_id: int | None) -> Problema:
     """Add a problem to the diagnosis."""
+    exigir_editable(plan)
     _validar_problema(plan, datos, None)
     problema = Problema(plan=plan, **datos)
     db.session.add(problema)
@@ -163,6 +178,7 @@ def editar_problema(
     plan: PlanMejora, problema: Problema, datos: dict[str, Any], *, usuario_id: int | None
 ) -> None:
     """Change a problem's number or text."""
+    exigir_editable(plan)
     _validar_problema(plan, datos, problema)
     editar_parte(plan, problema, datos, f"Problema P{problema.numero}", usuario_id)
 
@@ -193,6 +209,7 @@ def _validar_causa(plan: PlanMejora, datos: dict[str, Any], actual: Causa | None
 
 def crear_causa(plan: PlanMejora, datos: dict[str, Any], *, usuario_id: int | None) -> Causa:
     """Add a cause (level MTPE or DRTPE, keyed by letter) to a problem of the plan."""
+    exigir_editable(plan)
     _validar_causa(plan, datos, None)
     causa = Causa(**datos)
     db.session.add(causa)
@@ -205,6 +222,7 @@ def editar_causa(
     plan: PlanMejora, causa: Causa, datos: dict[str, Any], *, usuario_id: int | None
 ) -> None:
     """Change a cause."""
+    exigir_editable(plan)
     _validar_causa(plan, datos, causa)
     editar_parte(plan, causa, datos, f"Causa {causa.etiqueta}", usuario_id)
 
@@ -262,6 +280,7 @@ def crear_alternativa(
     plan: PlanMejora, datos: dict[str, Any], *, usuario_id: int | None
 ) -> Alternativa:
     """Add a solution alternative (numbered within its letter) to a problem of the plan."""
+    exigir_editable(plan)
     _validar_alternativa(plan, datos, None)
     alternativa = Alternativa(**datos)
     db.session.add(alternativa)
@@ -276,6 +295,7 @@ def editar_alternativa(
     plan: PlanMejora, alternativa: Alternativa, datos: dict[str, Any], *, usuario_id: int | None
 ) -> None:
     """Change an alternative (text, prioritised flag, term…)."""
+    exigir_editable(plan)
     _validar_alternativa(plan, datos, alternativa)
     editar_parte(plan, alternativa, datos, f"Alternativa {alternativa.literal}", usuario_id)
 
@@ -301,6 +321,7 @@ def crear_fila(
     plan: PlanMejora, datos: dict[str, Any], *, usuario_id: int | None
 ) -> FilaMatrizLogica:
     """Add a row to the logic matrix of one level of government."""
+    exigir_editable(plan)
     _validar_fila(plan, datos)
     fila = FilaMatrizLogica(plan=plan, **datos)
     db.session.add(fila)
@@ -313,6 +334,7 @@ def editar_fila(
     plan: PlanMejora, fila: FilaMatrizLogica, datos: dict[str, Any], *, usuario_id: int | None
 ) -> None:
     """Change a logic-matrix row."""
+    exigir_editable(plan)
     _validar_fila(plan, datos)
     if fila.seguimientos and datos.get("tipo") is not TipoFila.actividad:
         raise ErrorPlan(
@@ -332,6 +354,7 @@ def crear_responsable(
     plan: PlanMejora, datos: dict[str, Any], *, usuario_id: int | None
 ) -> ResponsableAccion:
     """Add a responsible organ (implementation or follow-up) to the plan."""
+    exigir_editable(plan)
     _validar_responsable(datos)
     responsable = ResponsableAccion(plan=plan, **datos)
     db.session.add(responsable)
@@ -350,6 +373,7 @@ def editar_responsable(
     usuario_id: int | None,
 ) -> None:
     """Change a responsible organ."""
+    exigir_editable(plan)
     _validar_responsable(datos)
     editar_parte(plan, responsable, datos, f"Responsable {responsable.organo}", usuario_id)
 
@@ -359,6 +383,7 @@ def editar_responsable(
 
 def eliminar(plan: PlanMejora, objeto: Any, parte: str, *, usuario_id: int | None) -> None:
     """Delete one part of the plan, refusing when other parts still depend on it."""
+    exigir_editable(plan)
     if isinstance(objeto, Problema) and (objeto.causas or objeto.alternativas):
         raise ErrorPlan(_("Elimine primero las causas y alternativas de este problema."))
     if isinstance(objeto, Causa) and db.session.scalar(

@@ -31,6 +31,7 @@ from app.mejora_continua.services.planes import (
     ErrorPlan,
     auditar,
     editar_parte,
+    exigir_editable,
     texto_limpio,
 )
 
@@ -190,6 +191,7 @@ def crear_linea(
     plan: PlanMejora, datos: dict[str, Any], *, usuario_id: int | None
 ) -> tuple[LineaPresupuesto, list[str]]:
     """Add a budget line (activity or cost line); returns the line and the warnings."""
+    exigir_editable(plan)
     avisos = _validar_linea(plan, datos, None)
     linea = LineaPresupuesto(plan=plan, **datos)
     db.session.add(linea)
@@ -202,6 +204,7 @@ def editar_linea(
     plan: PlanMejora, linea: LineaPresupuesto, datos: dict[str, Any], *, usuario_id: int | None
 ) -> list[str]:
     """Change a budget line; returns the warnings (e.g. a possible duplicate)."""
+    exigir_editable(plan)
     avisos = _validar_linea(plan, datos, linea)
     editar_parte(plan, linea, datos, f"Presupuesto línea {linea.id}", usuario_id)
     return avisos
