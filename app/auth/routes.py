@@ -209,7 +209,8 @@ def _pagina_tokens(usuario: Usuario, *, propio: bool):
             _token, nuevo = services.crear_token(
                 usuario,
                 nombre=form.nombre.data,
-                solo_lectura=bool(form.solo_lectura.data),
+                # For another account the page offers read-only tokens only (no box to untick).
+                solo_lectura=bool(form.solo_lectura.data) or not propio,
                 dias=form.dias.data,
                 creado_por=current_user._get_current_object(),
             )
