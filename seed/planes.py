@@ -17,7 +17,7 @@ from typing import Any
 
 import sqlalchemy as sa
 
-from app.catalogo.models import Region, UnidadMTPE
+from app.catalogo.models import Region, ServicioPublico, UnidadMTPE
 from app.comun.flujo import EstadoReporte
 from app.extensions import db
 from app.mejora_continua.models.planes import (
@@ -34,6 +34,12 @@ from app.mejora_continua.models.planes import (
     ResponsableAccion,
     SeccionPlan,
     TipoFila,
+)
+from app.mejora_continua.models.planes_diseno import (
+    AlineamientoPlan,
+    FaseRol,
+    IndicadorResumenPlan,
+    RolPlan,
 )
 from app.mejora_continua.services.planes_presupuesto import leer_importe
 
@@ -80,6 +86,10 @@ def _plan(datos: dict[str, Any]) -> PlanMejora:
     region = db.session.scalar(sa.select(Region).filter_by(codigo=datos["region"]))
     if region is None:
         raise RuntimeError(f"Cargue primero el catálogo: falta la región «{datos['region']}».")
+    # The evaluated service (seed 002, "2. SERVICIO EVALUADO") joins the catalogue's services.
+    servicio = _obtener(ServicioPublico, codigo=datos["servicio"]["codigo"])
+    _asignar(servicio, nombre=datos["servicio"]["nombre"])
+    db.session.flush()
     plan = db.session.scalar(
         sa.select(PlanMejora).filter_by(
             titulo=datos["titulo"], region_id=region.id, periodo_evaluado=datos["periodo_evaluado"]
@@ -95,6 +105,8 @@ def _plan(datos: dict[str, Any]) -> PlanMejora:
         db.session.add(plan)
     _asignar(
         plan,
+        servicio_id=servicio.id,
+        anio=datos["anio"],
         sector=datos["sector"],
         servicio_evaluado=datos["servicio_evaluado"],
         metodologia=datos["metodologia"],
@@ -109,7 +121,24 @@ def _secciones(plan: PlanMejora, filas: list[dict[str, Any]]) -> None:
     """Upsert the prose sections by key, in the document's order."""
     for orden, fila in enumerate(filas, start=1):
         seccion = _obtener(SeccionPlan, plan_id=plan.id, clave=fila["clave"])
-        _asignar(seccion, titulo=fila["titulo"], texto=fila["texto"], orden=orden)
+        _asignar(
+            seccion,
+            titulo=fila["titulo"],
+            texto=fila["texto"],
+            orden=orden,
+            tabla=fila.get("tabla"),
+        )
+    db.session.flush()
+
+
+def _tabla(plan: PlanMejora, modelo: type, filas: list[dict[str, Any]], **convertir: Any) -> None:
+    """Upsert the rows of one of Part B's printed tables by position (src_line is provenance)."""
+    for orden, fila in enumerate(filas, start=1):
+        objeto = _obtener(modelo, plan_id=plan.id, orden=orden)
+        valores = {k: v for k, v in fila.items() if k != "src_line"}
+        for campo, funcion in convertir.items():
+            valores[campo] = funcion(valores[campo])
+        _asignar(objeto, **valores)
     db.session.flush()
 
 
@@ -185,6 +214,7 @@ def _matriz(
             linea_base=datos["linea_base"],
             meta=datos["meta"],
             responsable_id=responsable.id if responsable else None,
+            capacitacion=datos.get("capacitacion", False),
             nota=datos["nota"],
         )
     db.session.flush()
@@ -255,5 +285,8 @@ def cargar_plan_puno(archivo: Path = ARCHIVO_PUNO) -> PlanMejora:
     _diagnostico(plan, datos["problemas"])
     _matriz(plan, datos["matriz"], responsables)
     _presupuesto(plan, datos["presupuesto"])
+    _tabla(plan, AlineamientoPlan, datos["alineamiento"])
+    _tabla(plan, RolPlan, datos["roles"], fase=FaseRol)
+    _tabla(plan, IndicadorResumenPlan, datos["indicadores_resumen"])
     db.session.expire(plan)
     return plan

@@ -168,3 +168,56 @@ def test_upgrade_0011_from_the_previous_release_with_data(bd_vacia):
         ("lima-metropolitana", "150100", None),
         ("otra", None, None),
     ]
+
+
+def test_upgrade_0014_from_the_previous_release_with_data(bd_vacia):
+    """A 0013 database with a plan, a section and an action upgrades: the action is not a
+    training action and has no months, the section prints no table, the plan has no links;
+    the months are checked; downgrading back to 0013 keeps the rows."""
+    from flask_migrate import downgrade
+
+    class Config(TestingConfig):
+        SQLALCHEMY_DATABASE_URI = bd_vacia
+
+    app = create_app(Config)
+    with app.app_context():
+        upgrade(revision="0013")
+        with db.engine.begin() as c:
+            c.execute(
+                sa.text(
+                    "INSERT INTO plan_mejora (id, titulo, servicio_evaluado, sector, estado, "
+                    "version, creado_en, actualizado_en) VALUES (1, 'Plan', 'Servicio', "
+                    "'Sector', 'aprobado', 1, CURRENT_TIMESTAMP, CURRENT_TIMESTAMP)"
+                )
+            )
+            c.execute(
+                sa.text(
+                    "INSERT INTO seccion_plan (id, plan_id, clave, titulo, texto, orden) "
+                    "VALUES (1, 1, 'A.I', 'I. MARCO LEGAL', 'Texto', 1)"
+                )
+            )
+            c.execute(
+                sa.text(
+                    "INSERT INTO fila_matriz_logica (id, plan_id, nivel, tipo, orden, objetivo) "
+                    "VALUES (1, 1, 'nacional', 'actividad', 1, 'Capacitar')"
+                )
+            )
+        upgrade()
+        with db.engine.connect() as c:
+            fila = c.execute(
+                sa.text("SELECT capacitacion, mes_inicio, mes_fin FROM fila_matriz_logica")
+            ).one()
+            tabla = c.execute(sa.text("SELECT tabla FROM seccion_plan")).scalar()
+            plan = c.execute(
+                sa.text("SELECT servicio_id, anio, plan_origen_id FROM plan_mejora")
+            ).one()
+            enlaces = c.execute(sa.text("SELECT count(*) FROM plan_indicador")).scalar()
+        with pytest.raises(sa.exc.IntegrityError), db.engine.begin() as c:
+            c.execute(sa.text("UPDATE fila_matriz_logica SET mes_inicio = 13"))
+        downgrade(revision="0013")
+        with db.engine.connect() as c:
+            quedan = c.execute(sa.text("SELECT count(*) FROM fila_matriz_logica")).scalar()
+        db.engine.dispose()
+    assert (bool(fila[0]), fila[1], fila[2]) == (False, None, None)
+    assert tabla is None and tuple(plan) == (None, None, None) and enlaces == 0
+    assert quedan == 1

@@ -128,6 +128,19 @@ def accion_o_404(plan: PlanMejora, fila_id: int) -> FilaMatrizLogica:
     return fila
 
 
+def accion_a_programar_o_404(accion_id: str | int | None) -> FilaMatrizLogica | None:
+    """The plan action a new programme activity schedules (None when none is named): a
+    training or technical-assistance action of a plan the user reads, or answer 404."""
+    if accion_id in (None, ""):
+        return None
+    if not str(accion_id).isdecimal():
+        abort(404)
+    fila = db.session.get(FilaMatrizLogica, int(accion_id))
+    if fila is None or not fila.capacitacion or not puede_ver_plan(fila.plan, current_user):
+        abort(404)
+    return fila
+
+
 # --- Capacity-building programme -----------------------------------------------------------
 
 

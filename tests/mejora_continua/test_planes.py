@@ -543,6 +543,10 @@ def test_excel_budget_has_the_documents_columns_and_totals(client, sesion, plan)
         "Matriz lógica",
         "Presupuesto",
         "Seguimiento",
+        "Alineamiento",
+        "Roles",
+        "Indicadores (13)",
+        "Cronograma",
     ]
     hoja = libro["Presupuesto"]
     assert [c.value for c in hoja[1]] == COLUMNAS_PRESUPUESTO

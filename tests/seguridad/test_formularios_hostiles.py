@@ -61,6 +61,11 @@ from app.mejora_continua.models.planes import (
     Problema,
     ResponsableAccion,
 )
+from app.mejora_continua.models.planes_diseno import (
+    AlineamientoPlan,
+    IndicadorResumenPlan,
+    RolPlan,
+)
 from app.mejora_continua.models.programacion import (
     Actividad,
     EstadoPrograma,
@@ -366,6 +371,9 @@ PARTES = {
     "matriz": FilaMatrizLogica,
     "presupuesto": LineaPresupuesto,
     "responsable": ResponsableAccion,
+    "alineamiento": AlineamientoPlan,
+    "rol": RolPlan,
+    "indicador": IndicadorResumenPlan,
 }
 
 
@@ -480,6 +488,20 @@ def _casos_planes() -> list[Caso]:
                 Rol.odes,
                 lambda bd: f"{_PLAN}/{_plan(bd).id}/secciones/{_plan(bd).secciones[0].id}/editar",
             ),
+        )
+    )
+    casos.append(
+        Caso(
+            "mejora_continua.plan_enlaces",
+            _objetivo(
+                Rol.odes, lambda bd: f"{_PLAN}/{_plan(bd, EstadoReporte.borrador).id}/enlaces"
+            ),
+        )
+    )
+    casos.append(
+        Caso(
+            "mejora_continua.plan_copiar",
+            _objetivo(Rol.odes, lambda bd: f"{_PLAN}/{_plan(bd).id}/copiar"),
         )
     )
     for accion, estado in (

@@ -30,6 +30,7 @@ from app.convenios.queries import tendencias as tendencias_queries
 from app.informes.informe import queries as informe_queries
 from app.informes.informe.datos import (  # noqa: F401  (re-exported: the public data types)
     VERSION_FORMATO,
+    AccionPlanFicha,
     ActividadMatriz,
     Comparacion,
     DatosFicha,
@@ -45,6 +46,7 @@ from app.informes.informe.datos import (  # noqa: F401  (re-exported: the public
     ItemFicha,
     ItemInforme,
     MetaReprogramada,
+    PlanVigente,
     PuntoHistorial,
     RecomendacionMatriz,
     ResultadoIdG,
@@ -54,6 +56,8 @@ from app.informes.informe.datos import (  # noqa: F401  (re-exported: the public
 from app.informes.informe.queries import frase_veredicto, periodo_en_texto  # noqa: F401
 from app.informes.narrativa import LEMA_POR_DEFECTO, narrativa_completa
 from app.mejora_continua.models.evaluaciones import TipoItem
+from app.mejora_continua.models.programacion import EstadoProgramacion
+from app.mejora_continua.queries import planes as planes_queries
 
 # --------------------------------------------------------------------------- public API
 
@@ -225,6 +229,7 @@ def datos_informe(
             omitidas=omitidas,
             comparacion=comparacion,
         ),
+        planes=planes_vigentes(None),
     )
 
 
@@ -392,4 +397,44 @@ def datos_ficha(
             region=tendencias_queries.region_tendencia(region),
             hasta=(periodo.anio, periodo.semestre),
         ),
+        planes=planes_vigentes(region),
     )
+
+
+def planes_vigentes(region: Region | None) -> tuple[PlanVigente, ...]:
+    """The continuous-improvement plans in force of the region (every one without region),
+    with their actions' follow-up and the training actions' runs in that region."""
+    resultado = []
+    for plan in planes_queries.planes_vigentes(region.id if region else None):
+        estados = Counter(a.estado.etiqueta for a in plan.acciones)
+        acciones = []
+        for accion in plan.acciones_capacitacion:
+            corridas = tuple(
+                f"{c.mes_nombre} {c.actividad.programa.anio} ({c.region.nombre}): "
+                + (
+                    f"{c.estado.etiqueta} el {c.fecha_ejecucion:%d/%m/%Y}"
+                    if c.estado is EstadoProgramacion.ejecutada and c.fecha_ejecucion
+                    else c.estado.etiqueta
+                )
+                for c in planes_queries.corridas(accion)
+                if region is None or c.region_id == region.id
+            )
+            if corridas:
+                acciones.append(
+                    AccionPlanFicha(
+                        accion=accion.objetivo or accion.indicador or "",
+                        estado=accion.estado.etiqueta,
+                        corridas=corridas,
+                    )
+                )
+        resultado.append(
+            PlanVigente(
+                titulo=plan.titulo,
+                ambito=plan.ambito,
+                servicio=plan.servicio.nombre if plan.servicio else plan.servicio_evaluado,
+                anio=plan.anio,
+                estados=tuple(sorted(estados.items())),
+                acciones=tuple(acciones),
+            )
+        )
+    return tuple(resultado)

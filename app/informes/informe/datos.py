@@ -276,6 +276,29 @@ class FilaMatriz:
 
 
 @dataclass(frozen=True)
+class AccionPlanFicha:
+    """A training action of a plan in force and its runs in the region."""
+
+    accion: str
+    estado: str
+    #: "Marzo 2021: Ejecutada el 18/03/2021" … one per run in the region
+    corridas: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class PlanVigente:
+    """An approved AMC plan for the region (or national): its service and follow-up."""
+
+    titulo: str
+    ambito: str
+    servicio: str
+    anio: int | None
+    #: Follow-up state label → number of actions
+    estados: tuple[tuple[str, int], ...]
+    acciones: tuple[AccionPlanFicha, ...]
+
+
+@dataclass(frozen=True)
 class DatosInforme:
     """All the report shows, computed once (no ORM objects)."""
 
@@ -313,6 +336,8 @@ class DatosInforme:
     metas_reprogramadas: tuple[MetaReprogramada, ...] = ()
     #: Distributions, rankings and roll-ups, when more than ENTIDADES_CON_GRAFICO are evaluated
     escala: Escala | None = None
+    #: The continuous-improvement plans in force (approved) when the report is built
+    planes: tuple[PlanVigente, ...] = ()
 
     @property
     def semestre_romano(self) -> str:
@@ -391,6 +416,8 @@ class DatosFicha:
     #: The region's IdG across the semesters up to this one, as its reader may see them
     #: (convenios.queries.tendencias.Tendencia); None when not asked for
     tendencia: Any = None
+    #: The continuous-improvement plans in force for the region (approved)
+    planes: tuple[PlanVigente, ...] = field(default=())
 
     @property
     def organo(self) -> str:

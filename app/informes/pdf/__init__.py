@@ -1,11 +1,13 @@
-"""PDF of the situational report and of a region's ficha (ReportLab platypus).
+"""PDF of the situational report, of a region's ficha and of an AMC plan (ReportLab platypus).
 
     informe_pdf(datos, *, borrador=False, progreso=None) -> bytes
     ficha_region_pdf(datos) -> bytes
+    plan_pdf(datos) -> bytes
 
-Both are pure: they format a `DatosInforme` / `DatosFicha` (app.informes.informe) and never
-touch the database, so they can run outside a request. Output is deterministic (ReportLab's
-invariant mode, fixed metadata, deterministic charts): the same data gives the same bytes.
+All are pure: they format a `DatosInforme` / `DatosFicha` (app.informes.informe) or a
+`DatosPlan` (app.informes.informe.plan) and never touch the database, so they can run outside
+a request. Output is deterministic (ReportLab's invariant mode, fixed metadata, deterministic
+charts): the same data gives the same bytes.
 """
 
 from __future__ import annotations
@@ -13,15 +15,17 @@ from __future__ import annotations
 import io
 
 from app.informes.informe import DatosFicha, DatosInforme
+from app.informes.informe.plan import DatosPlan
 from app.informes.pdf.base import Progreso, avisar, registrar_fuentes
 from app.informes.pdf.documento import Documento
 from app.informes.pdf.ficha import story_ficha
+from app.informes.pdf.plan import Plan, encabezado
 from app.informes.pdf.situacional import Informe
 
 AUTOR = "Oficina de Descentralización – MTPE"
 CREADOR = "Sistema de Convenios de Gestión – MTPE"
 
-__all__ = ["ficha_region_pdf", "informe_pdf"]
+__all__ = ["ficha_region_pdf", "informe_pdf", "plan_pdf"]
 
 
 def informe_pdf(
@@ -77,4 +81,21 @@ def ficha_region_pdf(datos: DatosFicha) -> bytes:
         creator=CREADOR,
     )
     doc.build(story_ficha(datos))
+    return salida.getvalue()
+
+
+def plan_pdf(datos: DatosPlan) -> bytes:
+    """Build an AMC plan's document: cover, contents and its outline with its tables."""
+    registrar_fuentes()
+    salida = io.BytesIO()
+    doc = Documento(
+        salida,
+        borrador=False,
+        encabezado=encabezado(datos),
+        title=datos.titulo,
+        author=AUTOR,
+        creator=CREADOR,
+        subject=f"Acciones de Mejora Continua – {datos.ambito}",
+    )
+    doc.build(Plan(datos).story())
     return salida.getvalue()

@@ -1,6 +1,7 @@
 """The page side of every report PDF: A4 portrait and landscape templates, the header lines
-(decade and motto), the page number, the footnotes reserved by `ReservaNotas` printed at the
-foot of their page, the table of contents (`Contenido`) and the BORRADOR watermark.
+(decade and motto, or the lines a document gives), the page number, the footnotes reserved
+by `ReservaNotas` printed at the foot of their page, the table of contents (`Contenido`)
+and the BORRADOR watermark.
 
 The document is laid out once. The contents' entries are the story's headings, known before
 the build; each entry's dot leader and page number is a form XObject that its line draws by
@@ -10,7 +11,7 @@ name and that `Documento.build` defines at the end, once every heading has found
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 
 from reportlab.lib import colors
@@ -56,19 +57,28 @@ APAISADO = Margenes(1.5 * cm, 1.5 * cm, 2.2 * cm, 1.6 * cm)
 
 class Documento(BaseDocTemplate):
     """A4 document with a portrait and a landscape template; header lines, page numbers,
-    footnotes at the foot of the page and an optional BORRADOR watermark on every page."""
+    footnotes at the foot of the page and an optional BORRADOR watermark on every page.
+
+    The header prints the decade's motto and the year's (`lema`), each in quotes, unless
+    `encabezado` gives the header's lines (printed as given, e.g. a plan's scope).
+    """
 
     def __init__(
         self,
         destino,
         *,
-        lema: str,
+        lema: str = "",
         borrador: bool,
         progreso: Callable[[float, int], None] | None = None,
+        encabezado: Sequence[str] | None = None,
         **kw,
     ):
         super().__init__(destino, pagesize=A4, invariant=1, lang="es-PE", **kw)
         self.lema = lema
+        #: The header's lines, top down
+        self.encabezado = (
+            tuple(encabezado) if encabezado is not None else (f"“{DECENIO}”", f"“{lema}”")
+        )
         self.borrador = borrador
         #: Told (fraction of the story laid out, page number) as each page starts.
         self._progreso = progreso
@@ -177,8 +187,8 @@ class Documento(BaseDocTemplate):
         canvas.setFillColor(GRIS)
         canvas.setFont(FUENTE_CURSIVA, 7)
         arriba = alto - 1.0 * cm
-        canvas.drawCentredString(ancho / 2, arriba, f"“{DECENIO}”")
-        canvas.drawCentredString(ancho / 2, arriba - 9, f"“{self.lema}”")
+        for i, linea in enumerate(self.encabezado):
+            canvas.drawCentredString(ancho / 2, arriba - 9 * i, linea)
         canvas.setStrokeColor(LINEA)
         canvas.setLineWidth(0.5)
         canvas.line(1.5 * cm, arriba - 14, ancho - 1.5 * cm, arriba - 14)

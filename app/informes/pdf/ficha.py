@@ -12,7 +12,7 @@ from app.informes.graficos import tendencias as grafico_tendencia
 from app.informes.informe import DatosFicha
 from app.informes.pdf import graficos
 from app.informes.pdf.base import ESTILOS, Celda, Redactor, meta_texto, pct, texto
-from app.informes.pdf.situacional import ANCHO_REGION, estilo_tabla
+from app.informes.pdf.situacional import ANCHO_REGION, estilo_tabla, planes_vigentes
 
 ESTADOS = {
     "no_aplica": "No aplica",
@@ -154,6 +154,11 @@ def story_ficha(datos: DatosFicha) -> list:
             )
     else:
         r.parrafo("No hay recomendaciones aprobadas dirigidas a esta G/DRTPE.")
+
+    r.titulo("Planes de mejora continua vigentes")
+    planes_vigentes(r, datos.planes)
+    if not datos.planes:
+        r.parrafo("No hay planes de mejora continua aprobados para esta G/DRTPE.")
     return r.story
 
 

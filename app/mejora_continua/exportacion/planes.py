@@ -1,3 +1,4 @@
+# Over ~400 lines: one short builder per sheet of a single workbook, in the document's order.
 """Excel export of an AMC plan, one sheet per table of the document (002) and laid out like it.
 
 Amounts are numbers (two decimals), never text; free text goes through app.comun.hojas, which
@@ -43,6 +44,35 @@ COLUMNAS_MATRIZ = [
     "METAS",
 ]
 COLUMNAS_SECCIONES = ["Clave", "Título", "Texto"]
+#: "11.2": the columns every alignment table prints before its year-bearing ones.
+COLUMNAS_ALINEAMIENTO = ["N°", "Indicador", "Fórmula del indicador", "Fuente"]
+#: The year-bearing alignment fields in printed order, with their heading when none is given.
+CAMPOS_ALINEAMIENTO = [
+    ("linea_base", "Línea de base"),
+    ("tendencia", "Tendencia"),
+    ("meta_intermedia", "Meta intermedia"),
+    ("meta_final", "Meta final"),
+]
+#: "12": the roles table's columns, as printed.
+COLUMNAS_ROLES = ["FASES", "NACIONAL MTPE", "REGIONAL G/DRTPE", "LOCAL"]
+#: "13": the value chain's indicator summary, as printed.
+COLUMNAS_INDICADORES = [
+    "RESULTADO INTERMEDIO",
+    "PRODUCTO",
+    "INDICADOR",
+    "META",
+    "GN MTPE",
+    "GR DRTPE",
+    "GL",
+]
+MESES_CORTOS = ["ENE", "FEB", "MAR", "ABR", "MAY", "JUN", "JUL", "AGO", "SET", "OCT", "NOV", "DIC"]
+SIN_CRONOGRAMA = (
+    "El plan no tiene cronograma registrado: ninguna acción tiene meses previstos ni está "
+    "programada."
+)
+LEYENDA_CRONOGRAMA = (
+    "P: previsto en el plan · X: programado en el programa de capacidades · E: ejecutado."
+)
 NO_DETERMINADO = "No se ha determinado"
 GUION = "-"
 FORMATO_MONTO = "#,##0.00"
@@ -318,8 +348,101 @@ def _hoja_seguimiento(libro: Workbook, plan: PlanMejora) -> None:
     _ajustar(hoja)
 
 
+def _hoja_alineamiento(libro: Workbook, plan: PlanMejora) -> None:
+    """11.2: one block per national objective, its year columns headed as printed."""
+    hoja = libro.create_sheet("Alineamiento")
+    grupos: dict[str, list] = {}
+    for fila in plan.alineamientos:
+        grupos.setdefault(fila.objetivo, []).append(fila)
+    fila_hoja = 1
+    for objetivo, filas in grupos.items():
+        hoja.cell(fila_hoja, 1, texto_seguro(objetivo)).font = NEGRITA
+        fila_hoja += 1
+        campos = [
+            (campo, titulo)
+            for campo, titulo in CAMPOS_ALINEAMIENTO
+            if any(getattr(f, campo) is not None for f in filas)
+        ]
+        impresos = next((f.encabezados for f in filas if f.encabezados), None)
+        titulos = [t.strip() for t in impresos.split("|")] if impresos else []
+        if len(titulos) != len(campos):
+            titulos = [titulo for _campo, titulo in campos]
+        _cabecera(hoja, fila_hoja, COLUMNAS_ALINEAMIENTO + titulos)
+        fila_hoja += 1
+        for fila in filas:
+            valores = [fila.numero, fila.indicador, fila.formula, fila.fuente]
+            valores += [getattr(fila, campo) for campo, _titulo in campos]
+            for columna, valor in enumerate(valores, start=1):
+                hoja.cell(fila_hoja, columna, texto_seguro(valor))
+            fila_hoja += 1
+        fila_hoja += 1
+    _anchos(hoja, [8, 40, 35, 18, 16, 16, 16, 16])
+    _ajustar(hoja)
+
+
+def _hoja_roles(libro: Workbook, plan: PlanMejora) -> None:
+    """12: what each level of government does in each phase (the phase on every row)."""
+    hoja = libro.create_sheet("Roles")
+    _cabecera(hoja, 1, COLUMNAS_ROLES)
+    for fila, rol in enumerate(plan.roles, start=2):
+        valores = [rol.fase.etiqueta, rol.nacional, rol.regional, rol.local]
+        for columna, valor in enumerate(valores, start=1):
+            hoja.cell(fila, columna, texto_seguro(valor))
+    _anchos(hoja, [22, 60, 60, 40])
+    _ajustar(hoja)
+    hoja.freeze_panes = "A2"
+
+
+def _hoja_indicadores(libro: Workbook, plan: PlanMejora) -> None:
+    """13: the value chain's indicators, goals and each level's part, as printed."""
+    hoja = libro.create_sheet("Indicadores (13)")
+    _cabecera(hoja, 1, COLUMNAS_INDICADORES)
+    for fila, indicador in enumerate(plan.indicadores_resumen, start=2):
+        valores = [
+            indicador.resultado_intermedio,
+            indicador.producto,
+            indicador.indicador,
+            indicador.meta,
+            indicador.rol_nacional,
+            indicador.rol_regional,
+            indicador.rol_local,
+        ]
+        for columna, valor in enumerate(valores, start=1):
+            hoja.cell(fila, columna, texto_seguro(valor))
+    _anchos(hoja, [35, 35, 50, 20, 45, 45, 30])
+    _ajustar(hoja)
+    hoja.freeze_panes = "A2"
+
+
+def _hoja_cronograma(libro: Workbook, plan: PlanMejora) -> None:
+    """The timeline by year: each action × month, planned (P), scheduled (X), executed (E)."""
+    hoja = libro.create_sheet("Cronograma")
+    cronograma = queries.cronograma(plan)
+    if not cronograma:
+        hoja.cell(1, 1, SIN_CRONOGRAMA)
+        _anchos(hoja, [100])
+        return
+    _cabecera(hoja, 1, ["Año", "Acción", "Nivel de Gobierno", *MESES_CORTOS])
+    fila = 2
+    for anio, filas in cronograma.items():
+        for renglon in filas:
+            accion = renglon.accion
+            hoja.cell(fila, 1, anio)
+            hoja.cell(fila, 2, texto_seguro(accion.objetivo or accion.indicador))
+            hoja.cell(fila, 3, accion.nivel.etiqueta)
+            for mes, marca in renglon.meses.items():
+                celda = hoja.cell(fila, 3 + mes, marca)
+                celda.alignment = Alignment(horizontal="center", vertical="top")
+            fila += 1
+    hoja.cell(fila + 1, 1, LEYENDA_CRONOGRAMA)
+    _anchos(hoja, [8, 70, 18, *[6] * 12])
+    _ajustar(hoja)
+    hoja.freeze_panes = "B2"
+
+
 def libro_plan(plan: PlanMejora) -> bytes:
-    """The plan as an .xlsx workbook, one sheet per part: sections first, follow-up last."""
+    """The plan as an .xlsx workbook, one sheet per part: sections first, then the diagnosis,
+    matrix, budget and follow-up, then the alignment, roles, indicators and timeline."""
     libro = Workbook()
     libro.remove(libro.active)
     _hoja_secciones(libro, plan)
@@ -328,6 +451,11 @@ def libro_plan(plan: PlanMejora) -> bytes:
     _hoja_matriz(libro, plan)
     _hoja_presupuesto(libro, plan)
     _hoja_seguimiento(libro, plan)
+    # Part B's design tables and the timeline, after the sheets the workbook always had.
+    _hoja_alineamiento(libro, plan)
+    _hoja_roles(libro, plan)
+    _hoja_indicadores(libro, plan)
+    _hoja_cronograma(libro, plan)
     salida = io.BytesIO()
     fechas_legibles(libro).save(salida)
     return salida.getvalue()

@@ -29,6 +29,7 @@ from app.mejora_continua.models.planes import (
     Plazo,
     TipoFila,
 )
+from app.mejora_continua.models.programacion import nombre_mes
 from app.mejora_continua.queries.planes import recorte, unidades_por_sigla
 
 
@@ -67,6 +68,11 @@ class PlanMejoraForm(FlaskForm):
         validators=[Optional(), Length(max=40, message=_l("Máximo 40 caracteres."))],
         description=_l("Por ejemplo 2014."),
     )
+    anio = IntegerField(
+        _l("Año de las acciones de corto plazo"),
+        validators=[Optional(), NumberRange(2000, 2100, _l("Entre 2000 y 2100."))],
+        description=_l("El año del cronograma del plan, por ejemplo 2015."),
+    )
     metodologia = TextAreaField(
         _l("Metodología y normas"), validators=[Optional(), Length(max=4000)]
     )
@@ -86,6 +92,7 @@ class PlanMejoraForm(FlaskForm):
             "sector": self.sector.data.strip(),
             "region_id": id_o_nada(self.region_id.data),
             "periodo_evaluado": texto_o_nada(self.periodo_evaluado.data),
+            "anio": self.anio.data,
             "metodologia": texto_o_nada(self.metodologia.data),
             "equipo": texto_o_nada(self.equipo.data),
             "observaciones": texto_o_nada(self.observaciones.data),
@@ -227,11 +234,26 @@ class PlanFilaForm(FlaskForm):
         validators=[Optional(), Length(max=300, message=_l("Máximo 300 caracteres."))],
     )
     responsable_id = SelectField(_l("Órgano responsable"), coerce=int)
+    capacitacion = BooleanField(
+        _l("Es una acción de asistencia técnica o capacitación"),
+        description=_l("Se puede programar en el programa de desarrollo de capacidades."),
+    )
+    mes_inicio = SelectField(_l("Mes de inicio (cronograma)"), coerce=int)
+    mes_fin = SelectField(_l("Mes de término (cronograma)"), coerce=int)
     nota = TextAreaField(_l("Nota"), validators=[Optional(), Length(max=2000)])
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        meses = [(0, "—")] + [(m, nombre_mes(m)) for m in range(1, 13)]
+        self.mes_inicio.choices = meses
+        self.mes_fin.choices = meses
 
     def datos(self) -> dict:
         """Return the row's fields as plain data for the service."""
         return {
+            "capacitacion": bool(self.capacitacion.data),
+            "mes_inicio": self.mes_inicio.data or None,
+            "mes_fin": self.mes_fin.data or None,
             "nivel": NivelGobierno(self.nivel.data),
             "tipo": TipoFila(self.tipo.data),
             "orden": self.orden.data or 0,

@@ -96,11 +96,15 @@ class ActividadForm(FlaskForm):
         invalid_value_message=VALOR_NO_VALIDO,
         description=_l("Solo recomendaciones del mismo indicador de gestión."),
     )
+    #: The AMC plan action the new activity schedules (set by the plan's "Programar" button)
+    accion_plan_id = HiddenField()
     version = HiddenField()
 
     def datos(self) -> dict:
         """Return the activity as plain data for services.programacion_actividades."""
+        accion = (self.accion_plan_id.data or "").strip()
         return {
+            "accion_plan_id": int(accion) if accion.isdecimal() else None,
             "indicador_id": self.indicador_id.data,
             "unidad_id": self.unidad_id.data,
             "numero": self.numero.data,

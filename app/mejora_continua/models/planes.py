@@ -19,11 +19,21 @@ from decimal import Decimal
 import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from app.catalogo.models import Region, UnidadMTPE
+from app.catalogo.models import Indicador, Region, ServicioPublico, UnidadMTPE
 from app.comun.base import TimestampMixin, ahora
 from app.comun.flujo import EstadoReporte
 from app.comun.i18n import N_, traducir
 from app.extensions import db
+from app.mejora_continua.models.planes_diseno import (
+    AlineamientoPlan,
+    IndicadorResumenPlan,
+    RolPlan,
+    plan_indicador,
+    plan_recomendacion,
+)
+
+# ItemEvaluacion and Actividad (the relationships' targets below) are resolved by name from
+# the mapper registry: their modules import this one, so importing them here would be circular.
 
 CERO = Decimal("0.00")
 CENTIMO = Decimal("0.01")
@@ -145,6 +155,16 @@ class PlanMejora(TimestampMixin, db.Model):
     titulo: Mapped[str] = mapped_column(sa.Text)
     #: "2. SERVICIO EVALUADO", e.g. "Promoción del Empleo e Igualdad de Oportunidades"
     servicio_evaluado: Mapped[str] = mapped_column(sa.String(200))
+    #: The catalogue's public service the plan is for (None = not in the catalogue yet)
+    servicio_id: Mapped[int | None] = mapped_column(
+        sa.ForeignKey("servicio_publico.id"), index=True
+    )
+    #: Year the short-term actions run in (the plan's "AÑO 2015"); the timeline's months are of it
+    anio: Mapped[int | None]
+    #: The plan this one was started from (copy, then edit), to compare them
+    plan_origen_id: Mapped[int | None] = mapped_column(
+        sa.ForeignKey("plan_mejora.id", ondelete="SET NULL"), index=True
+    )
     #: "1. SECTOR", e.g. "Ministerio de Trabajo y Promoción del Empleo"
     sector: Mapped[str] = mapped_column(sa.String(200))
     #: Regional government that designed it with the MTPE (None = national plan)
@@ -171,6 +191,23 @@ class PlanMejora(TimestampMixin, db.Model):
     version: Mapped[int] = mapped_column(default=1)
 
     region: Mapped[Region | None] = relationship(lazy="joined")
+    servicio: Mapped[ServicioPublico | None] = relationship()
+    plan_origen: Mapped[PlanMejora | None] = relationship(remote_side="PlanMejora.id")
+    indicadores: Mapped[list[Indicador]] = relationship(
+        secondary=plan_indicador, order_by=Indicador.numero
+    )
+    recomendaciones = relationship(
+        "ItemEvaluacion", secondary=plan_recomendacion, order_by="ItemEvaluacion.id"
+    )
+    alineamientos: Mapped[list[AlineamientoPlan]] = relationship(
+        back_populates="plan", cascade="all, delete-orphan", order_by=AlineamientoPlan.orden
+    )
+    roles: Mapped[list[RolPlan]] = relationship(
+        back_populates="plan", cascade="all, delete-orphan", order_by=(RolPlan.orden, RolPlan.id)
+    )
+    indicadores_resumen: Mapped[list[IndicadorResumenPlan]] = relationship(
+        back_populates="plan", cascade="all, delete-orphan", order_by=IndicadorResumenPlan.orden
+    )
     secciones: Mapped[list[SeccionPlan]] = relationship(
         back_populates="plan", cascade="all, delete-orphan", order_by="SeccionPlan.orden"
     )
@@ -217,6 +254,11 @@ class PlanMejora(TimestampMixin, db.Model):
         """The logic-matrix activities: the actions whose implementation is followed up."""
         return [f for f in self.filas if f.tipo is TipoFila.actividad]
 
+    @property
+    def acciones_capacitacion(self) -> list[FilaMatrizLogica]:
+        """The technical-assistance and training actions (section 14), schedulable as activities."""
+        return [f for f in self.acciones if f.capacitacion]
+
 
 class SeccionPlan(db.Model):
     """A prose section of the plan document (e.g. "A.I" MARCO LEGAL, "B.14"), in its order."""
@@ -234,10 +276,41 @@ class SeccionPlan(db.Model):
     #: Paragraphs separated by a blank line; list items as lines starting with "- "
     texto: Mapped[str] = mapped_column(sa.Text)
     orden: Mapped[int] = mapped_column(default=0)
+    #: The structured table printed after the text (a key of TABLAS_SECCION), if any
+    tabla: Mapped[str | None] = mapped_column(sa.String(20))
 
     plan: Mapped[PlanMejora] = relationship(back_populates="secciones")
 
     __table_args__ = (sa.UniqueConstraint("plan_id", "clave"),)
+
+    @property
+    def profundidad(self) -> int:
+        """Heading level: 0 for the introduction and the parts, 1 for A's and B's Roman
+        chapters, 2 for B's numbered sections, 3 for their subsections (11.1, 13.2)."""
+        partes = self.clave.split(".")
+        if len(partes) == 1:
+            return 0
+        if not partes[1].isdigit():
+            return 1
+        return len(partes)
+
+
+#: The structured tables a section can print after its text, in the words of the plan page.
+TABLAS_SECCION = {
+    "responsables": N_("Órganos responsables"),
+    "problemas": N_("Problemas identificados"),
+    "causas": N_("Análisis causal"),
+    "alternativas": N_("Alternativas de solución"),
+    "priorizadas": N_("Alternativas priorizadas"),
+    "alineamiento": N_("Alineamiento"),
+    "roles": N_("Roles por nivel de gobierno"),
+    "indicadores": N_("Indicadores de la cadena de valor"),
+    "matriz_nacional": N_("Matriz lógica del Gobierno Nacional"),
+    "matriz_regional": N_("Matriz lógica del Gobierno Regional"),
+    "presupuesto": N_("Presupuesto"),
+    "asistencia": N_("Acciones de asistencia técnica y capacitación"),
+    "cronograma": N_("Cronograma"),
+}
 
 
 class Problema(db.Model):
@@ -403,6 +476,12 @@ class FilaMatrizLogica(db.Model):
     linea_base: Mapped[str | None] = mapped_column(sa.String(200))
     meta: Mapped[str | None] = mapped_column(sa.String(200))
     medio_verificacion: Mapped[str | None] = mapped_column(sa.String(300))
+    #: A technical-assistance or training action (section 14): it can be scheduled in the
+    #: capacity programme, whose execution flows back into its follow-up
+    capacitacion: Mapped[bool] = mapped_column(default=False)
+    #: Planned months of the timeline (1–12 of the plan's year), when the plan gives them
+    mes_inicio: Mapped[int | None]
+    mes_fin: Mapped[int | None]
     #: Organ responsible for the action (activities)
     responsable_id: Mapped[int | None] = mapped_column(
         sa.ForeignKey("responsable_accion.id", ondelete="SET NULL"), index=True
@@ -417,6 +496,22 @@ class FilaMatrizLogica(db.Model):
         cascade="all, delete-orphan",
         order_by="(SeguimientoAccion.fecha.desc(), SeguimientoAccion.id.desc())",
     )
+    #: Capacity-programme activities that schedule this action
+    actividades = relationship("Actividad", back_populates="accion_plan", order_by="Actividad.id")
+
+    __table_args__ = (
+        sa.CheckConstraint(
+            "mes_inicio IS NULL OR mes_inicio BETWEEN 1 AND 12", name="mes_inicio_valido"
+        ),
+        sa.CheckConstraint("mes_fin IS NULL OR mes_fin BETWEEN 1 AND 12", name="mes_fin_valido"),
+    )
+
+    @property
+    def meses_previstos(self) -> range:
+        """The planned months (empty when the plan gives none)."""
+        if self.mes_inicio is None:
+            return range(0)
+        return range(self.mes_inicio, (self.mes_fin or self.mes_inicio) + 1)
 
     @property
     def seguimiento_actual(self) -> SeguimientoAccion | None:

@@ -20,6 +20,7 @@ from app.comun.base import TimestampMixin, ahora
 from app.comun.i18n import N_, traducir
 from app.extensions import db
 from app.mejora_continua.models.evaluaciones import ItemEvaluacion
+from app.mejora_continua.models.planes import FilaMatrizLogica
 
 #: Month abbreviations as the matrix prints them (column headers ENE…DIC).
 MESES_CORTOS = ("ENE", "FEB", "MAR", "ABR", "MAY", "JUN", "JUL", "AGO", "SET", "OCT", "NOV", "DIC")
@@ -157,9 +158,15 @@ class Actividad(TimestampMixin, db.Model):
     descripcion: Mapped[str | None] = mapped_column(sa.Text)
     #: Remarks taken from the documents (e.g. reprogrammings without regions)
     nota: Mapped[str | None] = mapped_column(sa.Text)
+    #: The AMC plan action (a training or technical-assistance action) this activity schedules;
+    #: its executions are recorded in that action's follow-up
+    accion_plan_id: Mapped[int | None] = mapped_column(
+        sa.ForeignKey("fila_matriz_logica.id", ondelete="SET NULL"), index=True
+    )
     version: Mapped[int] = mapped_column(default=1)
 
     programa: Mapped[ProgramaCapacidades] = relationship(back_populates="actividades")
+    accion_plan: Mapped[FilaMatrizLogica | None] = relationship(back_populates="actividades")
     indicador: Mapped[Indicador] = relationship(lazy="joined")
     unidad: Mapped[UnidadMTPE] = relationship(lazy="joined")
     recomendaciones: Mapped[list[ItemEvaluacion]] = relationship(
@@ -257,6 +264,11 @@ class ProgramacionRegional(db.Model):
     def mes_vigente(self) -> int:
         """The month it is currently planned for (the reprogrammed one, if any)."""
         return self.mes_reprogramado or self.mes
+
+    @property
+    def mes_nombre(self) -> str:
+        """The month it is currently planned for, by name (e.g. "Setiembre")."""
+        return nombre_mes(self.mes_vigente)
 
     @property
     def pendiente(self) -> bool:

@@ -18,6 +18,7 @@ from sqlalchemy.orm import selectinload
 
 from app.auth.models import Usuario
 from app.catalogo.models import Region, UnidadMTPE, normalizar
+from app.comun.flujo import EstadoReporte
 from app.comun.roles import Rol
 from app.extensions import db
 from app.mejora_continua.models.planes import (
@@ -31,6 +32,12 @@ from app.mejora_continua.models.planes import (
     Problema,
     TipoFila,
     totales_por_nivel,
+)
+from app.mejora_continua.models.programacion import (
+    Actividad,
+    EstadoProgramacion,
+    ProgramaCapacidades,
+    ProgramacionRegional,
 )
 
 #: Two costed activities of one level whose wording is this similar may be one thing budgeted
@@ -244,3 +251,95 @@ def advertencias_presupuesto(plan: PlanMejora) -> list[str]:
                     )
                 )
     return avisos
+
+
+# --- Training actions in the capacity programme, and the timeline --------------------------
+
+
+def corridas(accion: FilaMatrizLogica) -> list[ProgramacionRegional]:
+    """The regional runs of every programme activity that schedules the action."""
+    return corridas_del_plan(accion.plan).get(accion.id, [])
+
+
+def corridas_del_plan(plan: PlanMejora) -> dict[int, list[ProgramacionRegional]]:
+    """Action id → the runs of the programme activities scheduling it, in one query, by year,
+    month and region."""
+    consulta = (
+        sa.select(ProgramacionRegional)
+        .join(Actividad, ProgramacionRegional.actividad_id == Actividad.id)
+        .join(FilaMatrizLogica, Actividad.accion_plan_id == FilaMatrizLogica.id)
+        .join(ProgramaCapacidades, Actividad.programa_id == ProgramaCapacidades.id)
+        .join(Region, ProgramacionRegional.region_id == Region.id)
+        .where(FilaMatrizLogica.plan_id == plan.id)
+        .options(selectinload(ProgramacionRegional.actividad).selectinload(Actividad.programa))
+        .order_by(
+            ProgramaCapacidades.anio,
+            sa.func.coalesce(ProgramacionRegional.mes_reprogramado, ProgramacionRegional.mes),
+            Region.orden,
+            ProgramacionRegional.id,
+        )
+    )
+    resultado: dict[int, list[ProgramacionRegional]] = {}
+    for corrida in db.session.scalars(consulta):
+        resultado.setdefault(corrida.actividad.accion_plan_id, []).append(corrida)
+    return resultado
+
+
+@dataclass(frozen=True)
+class FilaCronograma:
+    """One action in one year of the timeline: per month, planned / scheduled / executed."""
+
+    accion: FilaMatrizLogica
+    #: month → marks: "P" planned in the plan, "X" scheduled in the programme, "E" executed
+    meses: dict[int, str]
+
+
+def cronograma(plan: PlanMejora) -> dict[int, list[FilaCronograma]]:
+    """The plan's timeline by year: its planned months and its actions' programme runs."""
+    marcas: dict[int, dict[int, dict[int, set[str]]]] = {}
+    todas = corridas_del_plan(plan)
+    for accion in plan.acciones:
+        if plan.anio:
+            for mes in accion.meses_previstos:
+                marcas.setdefault(plan.anio, {}).setdefault(accion.id, {}).setdefault(
+                    mes, set()
+                ).add("P")
+        for corrida in todas.get(accion.id, []):
+            if corrida.estado is EstadoProgramacion.cancelada:
+                continue
+            anio = corrida.actividad.programa.anio
+            ejecutada = corrida.estado is EstadoProgramacion.ejecutada
+            mes = (
+                corrida.fecha_ejecucion.month
+                if ejecutada and corrida.fecha_ejecucion
+                else corrida.mes_reprogramado or corrida.mes
+            )
+            marcas.setdefault(anio, {}).setdefault(accion.id, {}).setdefault(mes, set()).add(
+                "E" if ejecutada else "X"
+            )
+    por_id = {a.id: a for a in plan.acciones}
+    return {
+        anio: [
+            FilaCronograma(
+                por_id[accion_id],
+                {mes: "".join(sorted(m, key="PXE".index)) for mes, m in meses.items()},
+            )
+            for accion_id, meses in sorted(filas.items(), key=lambda x: por_id[x[0]].orden)
+        ]
+        for anio, filas in sorted(marcas.items())
+    }
+
+
+def planes_vigentes(region_id: int | None) -> list[PlanMejora]:
+    """The plans in force (approved) of a region or, with no region, every approved plan
+    (national ones first); by region then title. A region's page never lists national plans:
+    its G/DRTPE does not read them (acceso.puede_ver_plan)."""
+    consulta = (
+        sa.select(PlanMejora)
+        .outerjoin(Region, PlanMejora.region_id == Region.id)
+        .where(PlanMejora.estado == EstadoReporte.aprobado)
+        .order_by(Region.orden.nulls_first(), PlanMejora.titulo, PlanMejora.id)
+    )
+    if region_id is not None:
+        consulta = consulta.where(PlanMejora.region_id == region_id)
+    return list(db.session.scalars(consulta))

@@ -33,6 +33,11 @@ from app.mejora_continua.forms.planes import (
     PlanResponsableForm,
     llenar_opciones,
 )
+from app.mejora_continua.forms.planes_diseno import (
+    PlanAlineamientoForm,
+    PlanIndicadorResumenForm,
+    PlanRolForm,
+)
 from app.mejora_continua.forms.planes_flujo import PlanAccionForm, PlanMotivoForm
 from app.mejora_continua.forms.planes_presupuesto import PlanLineaForm, PlanSeguimientoForm
 from app.mejora_continua.models.planes import (
@@ -45,8 +50,11 @@ from app.mejora_continua.models.planes import (
     Problema,
     ResponsableAccion,
 )
+from app.mejora_continua.models.planes_diseno import AlineamientoPlan, IndicadorResumenPlan, RolPlan
 from app.mejora_continua.queries import planes as queries
+from app.mejora_continua.queries import programacion as programacion_queries
 from app.mejora_continua.services import planes as services
+from app.mejora_continua.services import planes_diseno as diseno
 from app.mejora_continua.services import planes_presupuesto as presupuesto
 
 
@@ -119,6 +127,31 @@ PARTES = {
         presupuesto.editar_linea,
         "presupuesto",
         ("padre_id", "nivel"),
+    ),
+    "alineamiento": Parte(
+        _l("Fila de alineamiento"),
+        AlineamientoPlan,
+        PlanAlineamientoForm,
+        diseno.crear(AlineamientoPlan, "Alineamiento"),
+        diseno.editar(AlineamientoPlan, "Alineamiento"),
+        "diseno",
+    ),
+    "rol": Parte(
+        _l("Rol por nivel de gobierno"),
+        RolPlan,
+        PlanRolForm,
+        diseno.crear(RolPlan, "Rol"),
+        diseno.editar(RolPlan, "Rol"),
+        "diseno",
+        ("fase",),
+    ),
+    "indicador": Parte(
+        _l("Indicador de la cadena de valor"),
+        IndicadorResumenPlan,
+        PlanIndicadorResumenForm,
+        diseno.crear(IndicadorResumenPlan, "Indicador de la cadena de valor"),
+        diseno.editar(IndicadorResumenPlan, "Indicador de la cadena de valor"),
+        "diseno",
     ),
     "responsable": Parte(
         _l("Órgano responsable"),
@@ -214,6 +247,16 @@ def plan_ver(plan_id: int):
         editable=odes and plan.estado is not EstadoReporte.aprobado,
         eventos=historial(services.OBJETO, plan.id) if odes else [],
         niveles=list(NivelGobierno),
+        origen=plan.plan_origen
+        if plan.plan_origen and acceso.puede_ver_plan(plan.plan_origen, current_user)
+        else None,
+        cronograma=queries.cronograma(plan),
+        otros_planes=[
+            p for p in db.session.scalars(queries.consulta_planes(current_user)) if p.id != plan.id
+        ],
+        corridas=queries.corridas_del_plan(plan),
+        programas=programacion_queries.programas(),
+        puede_programar=current_user.rol in (Rol.odes, Rol.direccion),
         form_accion=PlanAccionForm(version=plan.version) if odes else None,
         form_motivo=PlanMotivoForm(formdata=None, version=plan.version) if odes else None,
     )

@@ -26,6 +26,7 @@ from app.mejora_continua.forms.programacion import (
     ProgramarActividadForm,
     ReprogramacionForm,
 )
+from app.mejora_continua.models.planes import FilaMatrizLogica
 from app.mejora_continua.models.programacion import (
     MESES_CORTOS,
     EstadoProgramacion,
@@ -67,6 +68,11 @@ def nueva_actividad(anio: int):
     """Add an activity to a programme (a directorate adds its own unit's activities)."""
     programa = acceso.programa_o_404(anio)
     form = ActividadForm()
+    accion = acceso.accion_a_programar_o_404(
+        request.args.get("accion_plan") or form.accion_plan_id.data
+    )
+    if accion is not None and request.method == "GET":
+        _de_la_accion(form, accion, programa.anio)
     _opciones_actividad(form, programa.anio, form.indicador_id.data or None)
     if current_user.rol is Rol.direccion and request.method == "GET":
         form.unidad_id.data = current_user.unidad_id
@@ -88,7 +94,21 @@ def nueva_actividad(anio: int):
         actividad=None,
         form=form,
         elige_unidad=current_user.rol is Rol.odes,
+        accion=accion,
     )
+
+
+def _de_la_accion(form: ActividadForm, accion: FilaMatrizLogica, anio: int) -> None:
+    """Preset a new activity from the plan action it schedules: its name, the plan's IdG of
+    the programme's cycle and the unit of the action's responsible organ."""
+    form.accion_plan_id.data = str(accion.id)
+    form.nombre.data = accion.objetivo or accion.indicador
+    ciclo = ciclo_de_anio(anio)
+    del_ciclo = [i for i in accion.plan.indicadores if ciclo and i in ciclo.indicadores]
+    if del_ciclo:
+        form.indicador_id.data = del_ciclo[0].id
+    if accion.responsable and accion.responsable.unidad_id:
+        form.unidad_id.data = accion.responsable.unidad_id
 
 
 @bp.route("/actividades/<int:actividad_id>")

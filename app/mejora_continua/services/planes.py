@@ -315,6 +315,13 @@ def _validar_fila(plan: PlanMejora, datos: dict[str, Any]) -> None:
             raise ErrorPlan(_("Seleccione un órgano responsable de este plan."), "responsable_id")
     if datos.get("responsable_id") and datos.get("tipo") is not TipoFila.actividad:
         raise ErrorPlan(_("Solo las actividades tienen órgano responsable."), "responsable_id")
+    if datos.get("capacitacion") and datos.get("tipo") is not TipoFila.actividad:
+        raise ErrorPlan(_("Solo las actividades pueden ser acciones de capacitación."), "tipo")
+    inicio, fin = datos.get("mes_inicio"), datos.get("mes_fin")
+    if fin and not inicio:
+        raise ErrorPlan(_("Indique también el mes de inicio."), "mes_inicio")
+    if inicio and fin and fin < inicio:
+        raise ErrorPlan(_("El mes de término no puede ser anterior al de inicio."), "mes_fin")
 
 
 def crear_fila(

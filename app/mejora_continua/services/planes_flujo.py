@@ -89,21 +89,54 @@ def enviar(plan: PlanMejora, *, usuario: Usuario, ahora: datetime, version: int 
     flujo.enviar(plan, tipo=OBJETO, usuario_id=usuario.id, ahora=ahora)
 
 
-def observar(plan: PlanMejora, *, usuario: Usuario, motivo: str, version: int | None) -> None:
-    """ODES returns a sent plan to draft work with a required reason."""
-    _exigir_odes(usuario, _("Solo la ODES observa un plan."))
-    if plan.estado is not EstadoReporte.enviado:
-        raise ErrorPlan(_("Solo se puede observar un plan concordado (enviado)."))
-    motivo = _motivo(motivo, _("Indique el motivo de la observación."))
+def _devolver(
+    plan: PlanMejora,
+    *,
+    usuario: Usuario,
+    motivo: str,
+    version: int | None,
+    accion: str,
+    desde: EstadoReporte,
+    mensajes: tuple[str, str, str],
+    aviso: str,
+) -> None:
+    """Send the plan back to observado from `desde` with a required reason (observe, reopen).
+
+    `mensajes`: who may do it, which state it needs, and the missing-reason error; `aviso` is
+    the notice's text, where %(motivo)s stands for the reason.
+    """
+    solo_odes, estado, falta = mensajes
+    _exigir_odes(usuario, solo_odes)
+    if plan.estado is not desde:
+        raise ErrorPlan(estado)
+    motivo = _motivo(motivo, falta)
     comprobar_version(plan, version)
     flujo.devolver_a_observado(
         plan,
         tipo=OBJETO,
+        accion=accion,
+        desde=desde,
+        motivo=motivo,
+        aviso=aviso % {"motivo": motivo},
+        usuario_id=usuario.id,
+    )
+
+
+def observar(plan: PlanMejora, *, usuario: Usuario, motivo: str, version: int | None) -> None:
+    """ODES returns a sent plan to draft work with a required reason."""
+    _devolver(
+        plan,
+        usuario=usuario,
+        motivo=motivo,
+        version=version,
         accion="observar",
         desde=EstadoReporte.enviado,
-        motivo=motivo,
-        aviso=motivo,
-        usuario_id=usuario.id,
+        mensajes=(
+            _("Solo la ODES observa un plan."),
+            _("Solo se puede observar un plan concordado (enviado)."),
+            _("Indique el motivo de la observación."),
+        ),
+        aviso="%(motivo)s",
     )
 
 
@@ -118,17 +151,17 @@ def aprobar(plan: PlanMejora, *, usuario: Usuario, ahora: datetime, version: int
 
 def reabrir(plan: PlanMejora, *, usuario: Usuario, motivo: str, version: int | None) -> None:
     """ODES reopens an approved plan (back to observado) with a reason."""
-    _exigir_odes(usuario, _("Solo la ODES puede reabrir un plan aprobado."))
-    if plan.estado is not EstadoReporte.aprobado:
-        raise ErrorPlan(_("Solo se reabre un plan aprobado."))
-    motivo = _motivo(motivo, _("Indique el motivo de la reapertura."))
-    comprobar_version(plan, version)
-    flujo.devolver_a_observado(
+    _devolver(
         plan,
-        tipo=OBJETO,
+        usuario=usuario,
+        motivo=motivo,
+        version=version,
         accion="reabrir",
         desde=EstadoReporte.aprobado,
-        motivo=motivo,
-        aviso=_("Reabierto por la ODES: %(motivo)s", motivo=motivo),
-        usuario_id=usuario.id,
+        mensajes=(
+            _("Solo la ODES puede reabrir un plan aprobado."),
+            _("Solo se reabre un plan aprobado."),
+            _("Indique el motivo de la reapertura."),
+        ),
+        aviso=_("Reabierto por la ODES: %(motivo)s", motivo="%(motivo)s"),
     )

@@ -33,6 +33,7 @@ from app.mejora_continua.models.programacion import (
     ProgramacionRegional,
     nombre_mes,
 )
+from app.mejora_continua.services import planes_enlaces
 
 #: Longest free text accepted for reasons and notes.
 LARGO_MOTIVO = 2000
@@ -251,6 +252,8 @@ def registrar_ejecucion(
             "evidencia": programacion.evidencia_nombre,
         },
     )
+    # The plan action this activity schedules (if any) gets the execution in its follow-up.
+    planes_enlaces.seguimiento_desde_programa(programacion, usuario=usuario, hoy=hoy)
     return programacion
 
 

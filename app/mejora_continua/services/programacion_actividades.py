@@ -24,6 +24,7 @@ from app.comun.roles import Rol
 from app.extensions import db
 from app.mejora_continua.acceso import puede_gestionar_actividad
 from app.mejora_continua.models.evaluaciones import ItemEvaluacion, TipoItem
+from app.mejora_continua.models.planes import FilaMatrizLogica
 from app.mejora_continua.models.programacion import (
     MESES,
     Actividad,
@@ -207,6 +208,18 @@ def _validar_actividad(programa: ProgramaCapacidades, datos: dict[str, Any], exc
         )
 
 
+def _accion_plan(accion_id: int | None) -> FilaMatrizLogica | None:
+    """The AMC plan action an activity schedules: a training or technical-assistance action."""
+    if not accion_id:
+        return None
+    accion = db.session.get(FilaMatrizLogica, accion_id)
+    if accion is None or not accion.capacitacion:
+        raise ErrorProgramacion(
+            _("La acción del plan no existe o no es de asistencia técnica o capacitación.")
+        )
+    return accion
+
+
 def _recomendaciones(ids: Iterable[int], indicador_id: int) -> list[ItemEvaluacion]:
     """The recommendation items of ids; each must be a recommendation of the same IdG."""
     items = []
@@ -262,7 +275,10 @@ def crear_actividad(
     # Looked up before the activity exists: attached to the programme but not yet in the
     # session, it would be caught half-added by the autoflush of these lookups.
     recomendaciones = _recomendaciones(datos.get("recomendacion_ids") or [], limpio["indicador_id"])
-    actividad = Actividad(programa=programa, recomendaciones=recomendaciones, **limpio)
+    accion = _accion_plan(datos.get("accion_plan_id"))
+    actividad = Actividad(
+        programa=programa, recomendaciones=recomendaciones, accion_plan=accion, **limpio
+    )
     db.session.add(actividad)
     db.session.flush()
     registrar_evento(
@@ -273,6 +289,7 @@ def crear_actividad(
         despues={
             **limpio,
             "recomendaciones": [i.id for i in actividad.recomendaciones],
+            "accion_plan": accion.id if accion else None,
         },
     )
     return actividad
