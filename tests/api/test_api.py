@@ -346,3 +346,35 @@ def test_observation_reason_only_while_observed(api_de, demo):
     assert (
         "MOTIVO-MARCA" not in cliente.get(f"/api/v1/anexo4?periodo={periodo}&por_pagina=500").text
     )
+
+
+def test_cells_are_paged_in_sql(api_de, demo):
+    """/celdas counts and pages in the database: a page reads at most its own rows, and the
+    pages put together are the whole list, in region then IdG order, with the IdG filter."""
+    from sqlalchemy import event
+
+    cliente = api_de(Rol.odes)
+    todas = cliente.get("/api/v1/celdas?periodo=2020-2&por_pagina=500").get_json()
+    assert todas["total"] == len(todas["elementos"]) > 20
+    sentencias: list[str] = []
+
+    def anotar(_conn, _cursor, sentencia, *_args):
+        """Keep each statement's SQL."""
+        sentencias.append(sentencia.upper())
+
+    paginas = []
+    for n in range(1, 4):
+        event.listen(db.engine, "before_cursor_execute", anotar)
+        try:
+            cuerpo = cliente.get(f"/api/v1/celdas?periodo=2020-2&por_pagina=7&pagina={n}")
+        finally:
+            event.remove(db.engine, "before_cursor_execute", anotar)
+        pagina = cuerpo.get_json()
+        assert pagina["total"] == todas["total"] and len(pagina["elementos"]) == 7
+        paginas += pagina["elementos"]
+    assert paginas == todas["elementos"][:21]
+    celdas = [s for s in sentencias if "FROM LINEA_REPORTE" in s]
+    assert celdas and all("LIMIT" in s or "COUNT(" in s for s in celdas)
+    idg3 = cliente.get("/api/v1/celdas?periodo=2020-2&idg=3&por_pagina=500").get_json()
+    assert idg3["total"] == sum(1 for c in todas["elementos"] if c["idg"] == 3)
+    assert {c["idg"] for c in idg3["elementos"]} == {3}

@@ -175,6 +175,43 @@ def ejecutados_anteriores(reporte: Reporte) -> dict[int, Decimal]:
     return {indicador_id: ejecutado for indicador_id, ejecutado in filas if ejecutado is not None}
 
 
+def consulta_celdas(
+    periodo: Periodo,
+    *,
+    solo_aprobados: bool = True,
+    alcance: Alcance = TOTAL,
+    regiones: Collection[str] | None = None,
+    idg: int | None = None,
+) -> sa.Select:
+    """Select of the semester's cells within a reader's scope (region name, IdG number, state,
+    programmed, executed, region id), in region then IdG order: a caller may count or page it
+    in SQL."""
+    consulta = (
+        sa.select(
+            Region.nombre,
+            Indicador.numero,
+            LineaReporte.estado,
+            LineaReporte.programado,
+            LineaReporte.ejecutado,
+            Region.id,
+        )
+        .select_from(LineaReporte)
+        .join(Reporte, LineaReporte.reporte_id == Reporte.id)
+        .join(Convenio, Reporte.convenio_id == Convenio.id)
+        .join(Region, Convenio.region_id == Region.id)
+        .join(Indicador, LineaReporte.indicador_id == Indicador.id)
+        .where(Reporte.periodo_id == periodo.id)
+        .order_by(Region.orden, Region.nombre, Indicador.numero, LineaReporte.id)
+    )
+    if solo_aprobados:
+        consulta = consulta.where(Reporte.estado == EstadoReporte.aprobado)
+    if regiones is not None:
+        consulta = consulta.where(Region.nombre.in_(list(regiones)))
+    if idg is not None:
+        consulta = consulta.where(Indicador.numero == idg)
+    return acotar_celdas(consulta, alcance)
+
+
 def celdas(
     periodo: Periodo,
     *,
@@ -184,30 +221,12 @@ def celdas(
 ) -> list[calculos.Celda]:
     """The semester's cells within a reader's scope as plain data, keyed by region name and IdG
     number (one query); with ``regiones``, only those regions' cells (a page of a list)."""
-    consulta = (
-        sa.select(
-            Region.nombre,
-            Indicador.numero,
-            LineaReporte.estado,
-            LineaReporte.programado,
-            LineaReporte.ejecutado,
-        )
-        .select_from(LineaReporte)
-        .join(Reporte, LineaReporte.reporte_id == Reporte.id)
-        .join(Convenio, Reporte.convenio_id == Convenio.id)
-        .join(Region, Convenio.region_id == Region.id)
-        .join(Indicador, LineaReporte.indicador_id == Indicador.id)
-        .where(Reporte.periodo_id == periodo.id)
-        .order_by(Region.orden, Region.nombre, Indicador.numero)
+    consulta = consulta_celdas(
+        periodo, solo_aprobados=solo_aprobados, alcance=alcance, regiones=regiones
     )
-    if solo_aprobados:
-        consulta = consulta.where(Reporte.estado == EstadoReporte.aprobado)
-    if regiones is not None:
-        consulta = consulta.where(Region.nombre.in_(list(regiones)))
-    consulta = acotar_celdas(consulta, alcance)
     return [
         calculos.Celda(region, idg, estado.value, programado, ejecutado)
-        for region, idg, estado, programado, ejecutado in db.session.execute(consulta)
+        for region, idg, estado, programado, ejecutado, _id in db.session.execute(consulta)
     ]
 
 
