@@ -463,23 +463,6 @@ def test_the_regions_ficha_shows_its_plans_in_force(plan, programa, demo, client
     assert "PROMOCIÓN DEL EMPLEO" in puno.split("Planes de mejora continua vigentes")[1]
 
 
-def test_the_situational_report_annexes_the_plans_in_force(plan, demo):
-    """The report lists every approved plan (Puno's, seeded approved) before the matrix annex;
-    a draft plan is not in force."""
-    from app.informes import pdf
-    from app.informes.informe import datos_informe
-
-    _copia(demo, plan, titulo="Borrador de Cusco")
-    datos = datos_informe("2020-2")
-    assert [p.ambito for p in datos.planes] == ["Puno"]
-    assert dict(datos.planes[0].estados) == {"Pendiente": len(plan.acciones)}
-    texto = _texto_pdf(pdf.informe_pdf(datos))
-    anexo = texto.index("ANEXO: PLANES DE MEJORA CONTINUA VIGENTES")
-    assert anexo < texto.index("ANEXO: MATRIZ DE IMPLEMENTACIÓN")
-    assert "Promoción del Empleo e Igualdad de Oportunidades" in texto[anexo:]
-    assert "Borrador de Cusco" not in texto
-
-
 def test_odes_edits_part_bs_tables_of_a_draft_only(plan, bd, client, sesion):
     """Roles, alignment and indicator rows go through the plan's parts: audited, refused once
     the plan is approved, a role row without any role refused in Spanish."""

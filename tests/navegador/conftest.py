@@ -204,8 +204,12 @@ class Recorrido:
         self.revisar_accesibilidad()
         self.numero += 1
         ARTEFACTOS.mkdir(parents=True, exist_ok=True)
+        # A full-page capture of a long page on a loaded 2-core CI machine can take more than
+        # the journeys' 15 s default (seen once in CI): the artefact gets a minute.
         self.pagina.screenshot(
-            path=str(ARTEFACTOS / f"{self.nombre}-{self.numero:02d}-{titulo}.png"), full_page=True
+            path=str(ARTEFACTOS / f"{self.nombre}-{self.numero:02d}-{titulo}.png"),
+            full_page=True,
+            timeout=60_000,
         )
         if guia and GUIA:
             self.captura_guia(guia)

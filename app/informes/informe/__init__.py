@@ -229,7 +229,6 @@ def datos_informe(
             omitidas=omitidas,
             comparacion=comparacion,
         ),
-        planes=planes_vigentes(None),
     )
 
 
