@@ -155,6 +155,22 @@ def test_an_empty_section_is_refused_with_a_message(demo, client, sesion):
     assert informe is None or informe.narrativa == {}
 
 
+def test_a_refused_first_save_leaves_no_report_row(demo, client, sesion):
+    # Regression: on SQLite the row was inserted in a savepoint whose release committed it, so
+    # the refusal's rollback left an empty report behind.
+    sesion.entrar(Rol.odes)
+    assert demo.session.scalar(sa.select(sa.func.count()).select_from(Informe)) == 0
+    primera = next(iter(NARRATIVA_POR_DEFECTO))
+    respuesta = client.post(
+        f"/informes/{PERIODO}/narrativa",
+        data={"lema": "", f"texto-{primera}": "x" * 20_001},
+    )
+    assert respuesta.status_code == 422
+    assert "supera el máximo" in respuesta.text
+    demo.session.expire_all()
+    assert demo.session.scalar(sa.select(sa.func.count()).select_from(Informe)) == 0
+
+
 def test_narrative_saved_meanwhile_by_someone_else_is_not_overwritten(demo, client, sesion):
     sesion.entrar(Rol.odes)
     client.post(f"/informes/{PERIODO}/narrativa", data={"texto-objetivo_2": "Primera versión."})

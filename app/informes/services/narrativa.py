@@ -9,12 +9,12 @@ from __future__ import annotations
 import sqlalchemy as sa
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
-from sqlalchemy.exc import IntegrityError
 
 from app.auth.models import Usuario
 from app.comun.auditoria import registrar_evento
 from app.comun.concurrencia import comprobar_version
 from app.comun.errores import ErrorNegocio
+from app.comun.insercion import insertar_una_vez
 from app.convenios.models import Periodo
 from app.extensions import db
 from app.informes.models import EstadoInforme, Informe
@@ -53,19 +53,19 @@ def informe_de(periodo: Periodo, *, crear: bool = False) -> Informe | None:
     informe = db.session.scalar(sa.select(Informe).filter_by(periodo_id=periodo.id))
     if informe is None and crear:
         anterior = informe_anterior(periodo)
-        nuevo = Informe(
-            periodo=periodo,
-            estado=EstadoInforme.borrador,
-            narrativa=dict(anterior.narrativa or {}) if anterior else {},
-            lema=anterior.lema if anterior else None,
+        # In the caller's transaction (its rollback undoes the row); several first requests
+        # at once: one inserts, the others wait for it and take its row.
+        insertar_una_vez(
+            Informe,
+            {
+                "periodo_id": periodo.id,
+                "estado": EstadoInforme.borrador,
+                "narrativa": dict(anterior.narrativa or {}) if anterior else {},
+                "lema": anterior.lema if anterior else None,
+            },
+            ["periodo_id"],
         )
-        try:
-            # Several first requests at once: one inserts, the others take its row.
-            with db.session.begin_nested():
-                db.session.add(nuevo)
-            informe = nuevo
-        except IntegrityError:
-            informe = db.session.scalar(sa.select(Informe).filter_by(periodo_id=periodo.id))
+        informe = db.session.scalar(sa.select(Informe).filter_by(periodo_id=periodo.id))
     return informe
 
 

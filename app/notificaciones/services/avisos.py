@@ -14,11 +14,10 @@ import uuid
 from collections.abc import Iterable
 
 from flask import current_app
-from sqlalchemy.dialects import postgresql, sqlite
-from sqlalchemy.exc import IntegrityError
 
 from app.auth.models import Usuario
 from app.comun import tareas
+from app.comun.insercion import insertar_una_vez
 from app.extensions import db
 from app.notificaciones import queries
 from app.notificaciones.models import EnvioCorreo, Notificacion, TipoNotificacion
@@ -96,24 +95,13 @@ def notificar(
 
 def _insertar_una_vez(notificacion: Notificacion) -> Notificacion | None:
     """Insert unless another transaction already holds the same (usuario, tipo, clave): None
-    then. An INSERT … ON CONFLICT DO NOTHING on PostgreSQL and SQLite (a racing insert waits
-    for the other transaction and then does nothing); a savepoint elsewhere."""
-    insertar = {"postgresql": postgresql.insert, "sqlite": sqlite.insert}.get(
-        db.session.get_bind().dialect.name
-    )
-    if insertar is None:
-        try:
-            with db.session.begin_nested():
-                db.session.add(notificacion)
-        except IntegrityError:
-            return None
-        return notificacion
+    then (`comun.insercion`: a racing insert waits for the other transaction, then does
+    nothing)."""
     columnas = ("usuario_id", "tipo", "titulo", "texto", "url", "clave")
-    nuevo = db.session.scalar(
-        insertar(Notificacion)
-        .values({c: getattr(notificacion, c) for c in columnas})
-        .on_conflict_do_nothing(index_elements=["usuario_id", "tipo", "clave"])
-        .returning(Notificacion.id)
+    nuevo = insertar_una_vez(
+        Notificacion,
+        {c: getattr(notificacion, c) for c in columnas},
+        ["usuario_id", "tipo", "clave"],
     )
     if nuevo is None:
         log.info("Notificación ya creada: %s %s", notificacion.tipo.value, notificacion.clave)
