@@ -319,6 +319,7 @@ def test_cover_contents_fonts_and_page_numbers(generado):
     for dato in ("Ámbito: Puno", "Sector: Ministerio de Trabajo", "Periodo evaluado: 2014"):
         assert dato in portada
     assert "Estado: Aprobado" in portada
+    assert "BORRADOR" not in generado.texto  # approved: in force, no watermark
     assert paginas[1].count("CONTENIDO") == 1
     # The contents' page numbers (each after its dot leader) are the headings' pages.
     lector = PdfReader(io.BytesIO(generado.contenido))
@@ -464,6 +465,8 @@ def test_a_plan_without_outline_prints_one_heading_per_table(bd, client, sesion)
     lector = PdfReader(io.BytesIO(respuesta.data))
     assert len(_entradas(lector)) == len(lector.outline) == 13  # all on the first level
     assert all(p.mediabox.width < p.mediabox.height for p in lector.pages)
+    # A draft: the watermark on every page.
+    assert all("BORRADOR" in p for p in paginas)
 
 
 # --- The Excel's new sheets ---------------------------------------------------------------

@@ -463,6 +463,44 @@ def test_the_regions_ficha_shows_its_plans_in_force(plan, programa, demo, client
     assert "PROMOCIÓN DEL EMPLEO" in puno.split("Planes de mejora continua vigentes")[1]
 
 
+def test_the_situational_report_annexes_the_plans_in_force(plan, demo):
+    """The report lists every approved plan (Puno's, seeded approved) before the matrix annex;
+    a draft plan is not in force."""
+    import io
+
+    from pypdf import PdfReader
+
+    from app.informes import pdf
+    from app.informes.informe import datos_informe, huella
+
+    _copia(demo, plan, titulo="Borrador de Cusco")
+    datos = datos_informe("2020-2")
+    assert [p.ambito for p in datos.planes] == ["Puno"]
+    assert dict(datos.planes[0].estados) == {"Pendiente": len(plan.acciones)}
+    contenido = pdf.informe_pdf(datos)
+    texto = _texto_pdf(contenido)
+    anexo = texto.index("ANEXO: PLANES DE MEJORA CONTINUA VIGENTES")
+    # The annex opens its own page (after the heading and the header lines, nothing before it).
+    paginas = PdfReader(io.BytesIO(contenido)).pages
+    propia = next(
+        p.extract_text()
+        for p in paginas
+        if "PLANES DE MEJORA CONTINUA VIGENTES" in (p.extract_text() or "")
+        and "ÍNDICE" not in (p.extract_text() or "").upper()
+    )
+    assert "GRÁFICO" not in propia
+    assert anexo < texto.index("ANEXO: MATRIZ DE IMPLEMENTACIÓN")
+    assert "Promoción del Empleo e Igualdad de Oportunidades" in texto[anexo:]
+    assert "Borrador de Cusco" not in texto
+    # Approving the copy puts it in force: the report's data, and so its fingerprint, change.
+    copia = demo.session.scalar(sa.select(PlanMejora).filter_by(titulo="Borrador de Cusco"))
+    copia.estado = EstadoReporte.aprobado
+    demo.session.commit()
+    despues = datos_informe("2020-2")
+    assert sorted(p.ambito for p in despues.planes) == sorted(["Puno", copia.ambito])
+    assert huella(despues) != huella(datos)
+
+
 def test_odes_edits_part_bs_tables_of_a_draft_only(plan, bd, client, sesion):
     """Roles, alignment and indicator rows go through the plan's parts: audited, refused once
     the plan is approved, a role row without any role refused in Spanish."""

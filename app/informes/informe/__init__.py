@@ -229,6 +229,7 @@ def datos_informe(
             omitidas=omitidas,
             comparacion=comparacion,
         ),
+        planes=planes_vigentes(None),
     )
 
 

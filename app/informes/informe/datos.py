@@ -336,6 +336,8 @@ class DatosInforme:
     metas_reprogramadas: tuple[MetaReprogramada, ...] = ()
     #: Distributions, rankings and roll-ups, when more than ENTIDADES_CON_GRAFICO are evaluated
     escala: Escala | None = None
+    #: The continuous-improvement plans in force (approved) when the report is built
+    planes: tuple[PlanVigente, ...] = ()
 
     @property
     def semestre_romano(self) -> str:

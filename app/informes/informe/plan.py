@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
 
+from app.comun.flujo import EstadoReporte
 from app.mejora_continua.models.planes import (
     TABLAS_SECCION,
     LineaPresupuesto,
@@ -239,6 +240,8 @@ class DatosPlan:
     periodo_evaluado: str | None
     anio: int | None
     estado: str
+    #: Approved, i.e. in force: anything else prints with the BORRADOR watermark
+    aprobado: bool
     secciones: tuple[Seccion, ...]
     responsables: tuple[Responsable, ...]
     problemas: tuple[ProblemaPlan, ...]
@@ -469,6 +472,7 @@ def datos_plan(plan: PlanMejora) -> DatosPlan:
         periodo_evaluado=plan.periodo_evaluado,
         anio=plan.anio,
         estado=plan.estado_etiqueta,
+        aprobado=plan.estado is EstadoReporte.aprobado,
         secciones=_secciones(plan),
         responsables=tuple(
             Responsable(r.nivel.etiqueta, r.funcion.etiqueta, r.organo) for r in plan.responsables

@@ -90,7 +90,8 @@ def plan_pdf(datos: DatosPlan) -> bytes:
     salida = io.BytesIO()
     doc = Documento(
         salida,
-        borrador=False,
+        # Until approved, a plan is a draft, and every page says so.
+        borrador=not datos.aprobado,
         encabezado=encabezado(datos),
         title=datos.titulo,
         author=AUTOR,

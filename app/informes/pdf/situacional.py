@@ -333,6 +333,7 @@ class Informe:
         self.cumplimiento()
         self.avances_idg()
         self.comparacion()
+        self.planes()
         self.matriz()
         return self.r.story
 
@@ -907,6 +908,20 @@ class Informe:
             FUENTE_GDRTPE,
         )
 
+    def planes(self) -> None:
+        """Annex of the continuous-improvement plans in force, when there are any."""
+        r, d = self.r, self.d
+        if not d.planes:
+            return
+        r.story.append(PageBreak())  # an annex starts on its own page, like the matrix's
+        r.titulo("ANEXO: PLANES DE MEJORA CONTINUA VIGENTES")
+        r.parrafo(
+            "Planes de Acciones de Mejora Continua aprobados, con el seguimiento de sus acciones "
+            "y la ejecución de sus acciones de asistencia técnica y capacitación en el programa "
+            "de desarrollo de capacidades."
+        )
+        planes_vigentes(r, d.planes)
+
     def matriz(self) -> None:
         self.r.story += [NextPageTemplate("apaisado"), PageBreak()]
         anexo_matriz(self.r, self.d)
@@ -914,7 +929,7 @@ class Informe:
 
 def planes_vigentes(r: Redactor, planes) -> None:
     """Each plan in force: its scope, service and follow-up, then its training actions' runs
-    (the region's ficha prints them)."""
+    (the report's annex and the region's ficha print them alike)."""
     for plan in planes:
         anio = f", acciones de {plan.anio}" if plan.anio else ""
         seguimiento = "; ".join(f"{texto(e)}: {n}" for e, n in plan.estados) or "sin acciones"

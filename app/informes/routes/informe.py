@@ -42,6 +42,9 @@ def _contexto_informe(periodo: Periodo, informe_obj: Informe | None, **extra) ->
 
     generaciones = []
     if informe_obj is not None:
+        # The files before the builds: a build that ends between the two reads then shows as
+        # done with its file, never as its file beside a progress box that reloads the page.
+        list(informe_obj.archivos)
         generaciones = list(
             db.session.scalars(
                 sa.select(GeneracionInforme)
