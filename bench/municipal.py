@@ -199,23 +199,21 @@ def _servidor(url_n: str) -> list[Resultado]:
     }
     cifras = servidor.medir_servidor(url_n, guardadas=False, otras=otras)
     trivial, _e = cifras.pop("trivial (/salud)")
-    salida = []
+    piso, errores_piso = cifras.pop(PISO)
+    # Not a target: what any signed-in page costs before it shows any data.
+    salida = [
+        Resultado(
+            f"gunicorn sin páginas guardadas: {PISO} (drtpe) / trivial",
+            round(100 * piso / trivial, 1) if trivial else 0.0,
+            "%",
+            "referencia",
+            errores_piso == 0,
+            f"{piso:,.0f} frente a {trivial:,.0f} solicitudes/s; el piso de toda página con "
+            "sesión (el diseño: menú, avisos, usuario), sin datos",
+        )
+    ]
     for nombre, (por_segundo, errores) in cifras.items():
         proporcion = por_segundo / trivial if trivial else 0.0
-        if nombre == PISO:
-            # Not a target: what any signed-in page costs before it shows any data.
-            salida.append(
-                Resultado(
-                    f"gunicorn sin páginas guardadas: {PISO} (drtpe) / trivial",
-                    round(100 * proporcion, 1),
-                    "%",
-                    "referencia",
-                    errores == 0,
-                    f"{por_segundo:,.0f} frente a {trivial:,.0f} solicitudes/s; el piso de "
-                    "toda página con sesión (el diseño: menú, avisos, usuario), sin datos",
-                )
-            )
-            continue
         salida.append(
             Resultado(
                 f"gunicorn sin páginas guardadas, N={ENTIDADES:,}: {nombre} (drtpe) / trivial",
