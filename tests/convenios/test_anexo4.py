@@ -431,3 +431,38 @@ def test_dashboard_shows_what_is_pending(demo, client, sesion):
     # The demo's open semester (I-2021) is past its due date: ODES sees who has not sent it.
     pagina = client.get("/tablero").text
     assert "Regiones con el Anexo 4 atrasado" in pagina and "21 regiones sin enviar" in pagina
+
+
+def test_first_approved_goals_are_kept_for_each_reports_own_convenio_and_year(demo):
+    """fijar_originales matches goals by (convenio, year) of each report, not by either alone."""
+    reportes = demo.session.scalars(
+        sa.select(Reporte).join(Periodo).where(Periodo.anio == 2020)
+    ).all()
+    uno, otro = reportes[0], next(r for r in reportes if r.convenio_id != reportes[0].convenio_id)
+    indicador = demo.session.scalars(sa.select(Indicador)).first()
+    metas = {}
+    for reporte in (uno, otro):
+        for anio in (2020, 2021):
+            metas[(reporte.convenio_id, anio)] = meta = Meta(
+                convenio_id=reporte.convenio_id,
+                indicador_id=indicador.id,
+                anio=anio,
+                valor=Decimal(anio - 1990),
+            )
+            demo.session.add(meta)
+    demo.session.flush()
+    # The other report is moved to 2021 for this call: its 2020 goal must stay unset.
+    otro_2021 = Periodo(anio=2021, semestre=2, abierto=False)
+    demo.session.add(otro_2021)
+    demo.session.flush()
+    otro.periodo = otro_2021
+
+    services.fijar_originales([uno, otro])
+    demo.session.expire_all()
+
+    assert {clave: meta.valor_original for clave, meta in metas.items()} == {
+        (uno.convenio_id, 2020): Decimal(30),
+        (uno.convenio_id, 2021): None,
+        (otro.convenio_id, 2020): None,
+        (otro.convenio_id, 2021): Decimal(31),
+    }

@@ -14,11 +14,11 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 from typing import Any
 
-import sqlalchemy as sa
 from flask_babel import gettext as _
 
 from app.comun import flujo
 from app.comun.flujo import EstadoReporte
+from app.comun.lotes import actualizar_en_lote, guardar_en_lote
 from app.convenios.models import (
     EstadoCelda,
     LineaReporte,
@@ -359,9 +359,9 @@ def aplicar(
     }
     escritos: list[tuple[Reporte, int]] = []
     sin_cambios = 0
-    # Stored lines are written by primary key in one batched UPDATE (not through the unit of
-    # work, which costs several times more per line); new lines are added as objects.
-    celdas: list[dict[str, Any]] = []
+    # Stored lines are rewritten by primary key in one statement (app/comun/lotes; the unit of
+    # work costs several times more per line); new lines are added as objects.
+    celdas: list[tuple[LineaReporte, dict[str, Any]]] = []
     for clave, filas in por_reporte.items():
         reporte = reportes[clave]
         lineas = {li.indicador_id: li for li in reporte.lineas}
@@ -392,7 +392,7 @@ def aplicar(
                     )
                 )
                 continue
-            celdas.append({"id": linea.id, **cifras})
+            celdas.append((linea, cifras))
         escritos.append((reporte, len(filas)))
         reporte.origen = "importacion"
         if nueva_fecha:
@@ -413,8 +413,10 @@ def aplicar(
             accion="importar",
             detalle=detalle,
         )
-    if celdas:
-        db.session.execute(sa.update(LineaReporte), celdas)
+    # Approved reports and their cells in a few statements, before anything flushes them one
+    # by one (app/comun/lotes).
+    guardar_en_lote(r for r, _n in escritos)
+    actualizar_en_lote(LineaReporte, celdas)
     # After the new figures: the first approved programmed values and annual goals are kept,
     # for every written report in two statements.
     fijar_originales(r for r, _n in escritos)
