@@ -44,3 +44,24 @@ def test_unknown_page_is_a_spanish_404(client):
 def test_testing_config_class_is_used(app):
     assert isinstance(app.config["SQLALCHEMY_DATABASE_URI"], str)
     assert TestingConfig.TESTING
+
+
+def test_a_worker_does_not_load_matplotlib_for_the_report_fonts():
+    """Only matplotlib's DejaVu files are used (PDF and PNG charts): importing the package with
+    its dependencies added about 13 MiB to every web and queue process."""
+    import subprocess
+    import sys
+
+    codigo = (
+        "import sys\n"
+        "from app import create_app\n"
+        "from config import TestingConfig\n"
+        "create_app(TestingConfig)\n"
+        "from app.informes.graficos import png\n"
+        "png._fuente(False, 12)\n"
+        "print('matplotlib' in sys.modules)\n"
+    )
+    salida = subprocess.run(
+        [sys.executable, "-c", codigo], capture_output=True, text=True, check=True
+    )
+    assert salida.stdout.split()[-1] == "False"

@@ -5,13 +5,13 @@ The page template that prints the footnotes, header and watermark is `pdf.docume
 
 from __future__ import annotations
 
+import importlib.util
 import re
 import threading
 from collections.abc import Callable, Iterable
 from pathlib import Path
 from xml.sax.saxutils import escape
 
-import matplotlib
 from reportlab import rl_config
 from reportlab.lib import colors
 from reportlab.lib.enums import TA_CENTER, TA_JUSTIFY, TA_LEFT, TA_RIGHT
@@ -44,6 +44,15 @@ _fuentes_listas = False
 _candado = threading.Lock()
 
 
+def carpeta_fuentes() -> Path:
+    """The folder of matplotlib's DejaVu fonts, found without importing matplotlib: nothing
+    else of it is used, and importing it (with numpy) added about 20 MB to every process."""
+    paquete = importlib.util.find_spec("matplotlib")
+    if paquete is None or not paquete.submodule_search_locations:
+        raise RuntimeError("Falta matplotlib, que trae las fuentes DejaVu del informe.")
+    return Path(paquete.submodule_search_locations[0]) / "mpl-data" / "fonts" / "ttf"
+
+
 def registrar_fuentes() -> None:
     """Register DejaVu Sans (shipped inside matplotlib, so no system font is needed) once."""
     global _fuentes_listas
@@ -53,7 +62,7 @@ def registrar_fuentes() -> None:
         # Binary (not ASCII85) streams: smaller files, and the pure-Python encoder was the
         # slowest step of a build.
         rl_config.useA85 = 0
-        carpeta = Path(matplotlib.get_data_path()) / "fonts" / "ttf"
+        carpeta = carpeta_fuentes()
         for nombre, archivo in _ARCHIVOS_FUENTE.items():
             pdfmetrics.registerFont(TTFont(nombre, str(carpeta / archivo)))
         pdfmetrics.registerFontFamily(
