@@ -23,9 +23,9 @@ from app.extensions import db
 
 
 def actualizar_en_lote(modelo: type, cambios: Sequence[tuple[Any, dict[str, Any]]]) -> None:
-    """Write each (object, {column: value}) of `modelo`, a table with no version counter or
-    update timestamp, by its primary key; every dict has the same columns. The objects then hold
-    the new values as committed (nothing left to flush)."""
+    """Write each (object, {column: value}) of `modelo`, a table with no version counter, by
+    its primary key (and its update timestamps); every dict has the same columns. The objects
+    then hold the new values as committed (nothing left to flush)."""
     if not cambios:
         return
     mapper = sa.inspect(modelo)
@@ -53,24 +53,24 @@ def guardar_en_lote(objetos: Iterable[Any]) -> None:
             clave = (estado.mapper, tuple(sorted(valores)))
             por_columnas.setdefault(clave, []).append((objeto, valores))
     for (mapper, _columnas), cambios in por_columnas.items():
-        tabla = mapper.local_table
-        for columna in tabla.columns:
-            # Update timestamps (onupdate=ahora), as a flush sets them; one time per batch.
-            if columna.onupdate is not None and columna.key not in cambios[0][1]:
-                if not columna.onupdate.is_callable:
-                    raise ValueError(f"{columna}: solo se admiten valores calculados en Python.")
-                ahora = columna.onupdate.arg(None)
-                for _objeto, valores in cambios:
-                    valores[columna.key] = ahora
         _escribir(mapper, cambios)
 
 
 def _escribir(mapper: Any, cambios: list[tuple[Any, dict[str, Any]]]) -> None:
-    """One UPDATE of `cambios` (all with the same columns) by primary key, checking and raising
-    the version when the table has one; then the objects' committed state."""
+    """One UPDATE of `cambios` (all with the same columns) by primary key, with the table's
+    update timestamps, checking and raising the version when the table has one; then the
+    objects' committed state."""
     tabla = mapper.local_table
     clave = mapper.primary_key[0]
     version = mapper.version_id_col
+    for columna in tabla.columns:
+        # Update timestamps (onupdate=ahora), as a flush sets them; one time per batch.
+        if columna.onupdate is not None and columna.key not in cambios[0][1]:
+            if not columna.onupdate.is_callable:
+                raise ValueError(f"{columna}: solo se admiten valores calculados en Python.")
+            ahora = columna.onupdate.arg(None)
+            for _objeto, valores in cambios:
+                valores[columna.key] = ahora
     filas = []
     for objeto, valores in cambios:
         fila = {f"v_{clave.key}": sa.inspect(objeto).identity[0]}
