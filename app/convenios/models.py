@@ -11,7 +11,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from app.catalogo.models import ConjuntoIndicadores, Indicador, Region
 from app.comun.base import TimestampMixin, ahora
-from app.comun.flujo import EstadoReporte
+from app.comun.flujo import EstadoReporte, Revisable
 from app.comun.i18n import N_, traducir
 from app.extensions import db
 
@@ -225,7 +225,7 @@ ETIQUETAS_CELDA = {
 ANUAL = 0
 
 
-class ProgramacionMetas(TimestampMixin, db.Model):
+class ProgramacionMetas(Revisable, TimestampMixin, db.Model):
     """A convenio's goals for one year, committed before the semesters: the region proposes
     them, the proponent directorates may observe them, ODES approves and locks them.
 
@@ -233,27 +233,16 @@ class ProgramacionMetas(TimestampMixin, db.Model):
     enviado → aprobado); once approved a goal changes only by an approved reprogramming.
     """
 
+    __estado_sql__ = "estado_programacion"
     __tablename__ = "programacion_metas"
 
     id: Mapped[int] = mapped_column(primary_key=True)
     convenio_id: Mapped[int] = mapped_column(sa.ForeignKey("convenio.id"), index=True)
     anio: Mapped[int]
-    estado: Mapped[EstadoReporte] = mapped_column(
-        sa.Enum(EstadoReporte, name="estado_programacion", native_enum=False, length=20),
-        default=EstadoReporte.borrador,
-        index=True,
-    )
-    enviado_en: Mapped[datetime | None] = mapped_column(sa.DateTime(timezone=True))
-    aprobado_en: Mapped[datetime | None] = mapped_column(sa.DateTime(timezone=True))
-    aprobado_por_id: Mapped[int | None] = mapped_column(sa.ForeignKey("usuario.id"))
-    #: Reason of the last observation (shown to the region while observado)
-    motivo_observacion: Mapped[str | None] = mapped_column(sa.Text)
-    version: Mapped[int] = mapped_column(default=1)
 
     convenio: Mapped[Convenio] = relationship(lazy="joined")
 
     __table_args__ = (sa.UniqueConstraint("convenio_id", "anio"),)
-    __mapper_args__ = {"version_id_col": version}
 
     @property
     def aprobada(self) -> bool:
@@ -382,28 +371,17 @@ ORIGENES_REPORTE = {
 }
 
 
-class Reporte(TimestampMixin, db.Model):
+class Reporte(Revisable, TimestampMixin, db.Model):
     """The Anexo 4 of one convenio for one semester: programmed vs executed per IdG."""
 
+    __estado_sql__ = "estado_reporte"
     __tablename__ = "reporte"
 
     id: Mapped[int] = mapped_column(primary_key=True)
     convenio_id: Mapped[int] = mapped_column(sa.ForeignKey("convenio.id"), index=True)
     periodo_id: Mapped[int] = mapped_column(sa.ForeignKey("periodo.id"), index=True)
-    estado: Mapped[EstadoReporte] = mapped_column(
-        sa.Enum(EstadoReporte, name="estado_reporte", native_enum=False, length=20),
-        default=EstadoReporte.borrador,
-        index=True,
-    )
-    #: First submission date (timeliness is measured on it)
-    enviado_en: Mapped[datetime | None] = mapped_column(sa.DateTime(timezone=True))
-    aprobado_en: Mapped[datetime | None] = mapped_column(sa.DateTime(timezone=True))
-    aprobado_por_id: Mapped[int | None] = mapped_column(sa.ForeignKey("usuario.id"))
-    #: Reason of the last return (shown to the region while observado)
-    motivo_observacion: Mapped[str | None] = mapped_column(sa.Text)
     #: "formulario", "plantilla" or "importacion"
     origen: Mapped[str] = mapped_column(sa.String(20), default="formulario")
-    version: Mapped[int] = mapped_column(default=1)
 
     convenio: Mapped[Convenio] = relationship(lazy="joined")
     periodo: Mapped[Periodo] = relationship(lazy="joined")
@@ -415,7 +393,6 @@ class Reporte(TimestampMixin, db.Model):
     )
 
     __table_args__ = (sa.UniqueConstraint("convenio_id", "periodo_id"),)
-    __mapper_args__ = {"version_id_col": version}
 
     @property
     def region(self) -> Region:

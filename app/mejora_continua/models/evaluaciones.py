@@ -3,14 +3,13 @@
 from __future__ import annotations
 
 import enum
-from datetime import datetime
 
 import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from app.catalogo.models import Indicador, Region, UnidadMTPE
 from app.comun.base import TimestampMixin
-from app.comun.flujo import EstadoReporte
+from app.comun.flujo import Revisable
 from app.comun.i18n import N_, traducir
 from app.convenios.models import Periodo
 from app.extensions import db
@@ -76,9 +75,11 @@ item_responsable = sa.Table(
 )
 
 
-class Evaluacion(TimestampMixin, db.Model):
-    """The Anexo 5 of one IdG and semester, written by the proponent unit."""
+class Evaluacion(Revisable, TimestampMixin, db.Model):
+    """The Anexo 5 of one IdG and semester, written by the proponent unit; same review workflow
+    as the Anexo 4 (app/comun/flujo.py): borrador → enviado → observado/aprobado."""
 
+    __estado_sql__ = "estado_evaluacion"
     __tablename__ = "evaluacion"
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -88,17 +89,6 @@ class Evaluacion(TimestampMixin, db.Model):
     unidad_id: Mapped[int] = mapped_column(sa.ForeignKey("unidad_mtpe.id"), index=True)
     #: One-line verdict printed in the situational report
     veredicto: Mapped[str | None] = mapped_column(sa.Text)
-    #: Same workflow as the Anexo 4: borrador → enviado → observado/aprobado
-    estado: Mapped[EstadoReporte] = mapped_column(
-        sa.Enum(EstadoReporte, name="estado_evaluacion", native_enum=False, length=20),
-        default=EstadoReporte.borrador,
-        index=True,
-    )
-    enviado_en: Mapped[datetime | None] = mapped_column(sa.DateTime(timezone=True))
-    aprobado_en: Mapped[datetime | None] = mapped_column(sa.DateTime(timezone=True))
-    aprobado_por_id: Mapped[int | None] = mapped_column(sa.ForeignKey("usuario.id"))
-    motivo_observacion: Mapped[str | None] = mapped_column(sa.Text)
-    version: Mapped[int] = mapped_column(default=1)
 
     indicador: Mapped[Indicador] = relationship(lazy="joined")
     periodo: Mapped[Periodo] = relationship(lazy="joined")
@@ -110,7 +100,6 @@ class Evaluacion(TimestampMixin, db.Model):
     )
 
     __table_args__ = (sa.UniqueConstraint("indicador_id", "periodo_id"),)
-    __mapper_args__ = {"version_id_col": version}
 
     @property
     def conclusiones(self) -> list[ItemEvaluacion]:

@@ -21,7 +21,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from app.catalogo.models import Indicador, Region, ServicioPublico, UnidadMTPE
 from app.comun.base import TimestampMixin, ahora
-from app.comun.flujo import EstadoReporte
+from app.comun.flujo import EstadoReporte, Revisable
 from app.comun.i18n import N_, traducir
 from app.extensions import db
 from app.mejora_continua.models.planes_diseno import (
@@ -146,9 +146,15 @@ ETIQUETAS_ESTADO_SEGUIMIENTO = {
 }
 
 
-class PlanMejora(TimestampMixin, db.Model):
-    """An AMC plan for one evaluated service and (optionally) one regional government."""
+class PlanMejora(Revisable, TimestampMixin, db.Model):
+    """An AMC plan for one evaluated service and (optionally) one regional government.
 
+    Review workflow (app/comun/flujo.py), like the Anexo 5: borrador → enviado (agreed by the
+    intergovernmental team) → observado/aprobado; an approved plan is read-only until ODES
+    reopens it.
+    """
+
+    __estado_sql__ = "estado_plan"
     __tablename__ = "plan_mejora"
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -177,18 +183,6 @@ class PlanMejora(TimestampMixin, db.Model):
     equipo: Mapped[str | None] = mapped_column(sa.Text)
     #: Data problems of the source document and the choices made when loading it
     observaciones: Mapped[str | None] = mapped_column(sa.Text)
-    #: Review workflow, like the Anexo 5: borrador → enviado (agreed by the intergovernmental
-    #: team) → observado/aprobado; an approved plan is read-only until ODES reopens it
-    estado: Mapped[EstadoReporte] = mapped_column(
-        sa.Enum(EstadoReporte, name="estado_plan", native_enum=False, length=20),
-        default=EstadoReporte.borrador,
-        index=True,
-    )
-    enviado_en: Mapped[datetime | None] = mapped_column(sa.DateTime(timezone=True))
-    aprobado_en: Mapped[datetime | None] = mapped_column(sa.DateTime(timezone=True))
-    aprobado_por_id: Mapped[int | None] = mapped_column(sa.ForeignKey("usuario.id"))
-    motivo_observacion: Mapped[str | None] = mapped_column(sa.Text)
-    version: Mapped[int] = mapped_column(default=1)
 
     region: Mapped[Region | None] = relationship(lazy="joined")
     servicio: Mapped[ServicioPublico | None] = relationship()
@@ -229,8 +223,6 @@ class PlanMejora(TimestampMixin, db.Model):
         cascade="all, delete-orphan",
         order_by="(ResponsableAccion.nivel, ResponsableAccion.funcion, ResponsableAccion.id)",
     )
-
-    __mapper_args__ = {"version_id_col": version}
 
     @property
     def estado_etiqueta(self) -> str:
