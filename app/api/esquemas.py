@@ -1,3 +1,5 @@
+# Over 400 lines: every read and write shape of the API in one place, as the OpenAPI document
+# lists them; each schema is a few lines and most name the enums and schemas beside them.
 """The API's shapes (marshmallow): what each read answers and each write accepts. The OpenAPI
 document is generated from them, and responses are serialised through them, so the document
 and the answers cannot drift apart."""

@@ -1,3 +1,5 @@
+# Over 400 lines: the flowables the report, the ficha and the plan share (paragraph, table cell,
+# block, footnote reserve, heading) and the writer that places them; they measure one another.
 """Shared PDF machinery: fonts, colours, paragraph styles, and the story writer (`Redactor`,
 with its footnote and table-of-contents flowables) used by the report and the ficha.
 
