@@ -229,6 +229,51 @@ def test_extension_page_for_odes(client, sesion, bd, i_2021):
     assert "Cambio de gerente regional" in respuesta.text
 
 
+def _formulario_periodo(periodo: Periodo, **cambios) -> dict[str, str]:
+    """The semester's edit form as the page fills it, with `cambios` typed over it."""
+    datos = {
+        "fecha_limite_anexo4": periodo.fecha_limite_anexo4.isoformat(),
+        "fecha_cierre_anexo4": "",
+        "fecha_limite_anexo5": "",
+        "abierto": "y",
+    }
+    return {clave: valor for clave, valor in (datos | cambios).items() if valor is not None}
+
+
+def _eventos_periodo(bd, periodo: Periodo) -> list[Evento]:
+    return bd.session.scalars(
+        sa.select(Evento).filter_by(objeto_tipo="periodo", objeto_id=periodo.id)
+    ).all()
+
+
+def test_a_reason_typed_without_any_change_is_refused_not_dropped(client, sesion, bd, i_2021):
+    """The reason is stored with the audit event of a change; with nothing changed the page
+    used to say "actualizado" and lose it."""
+    sesion.entrar(Rol.odes)
+    antes = len(_eventos_periodo(bd, i_2021))
+    url = f"/convenios/periodos/{i_2021.id}"
+
+    respuesta = client.post(url, data=_formulario_periodo(i_2021, motivo="Pedido del gobierno"))
+
+    assert respuesta.status_code == 200
+    assert "No cambió ninguna fecha ni el estado" in respuesta.text
+    assert len(_eventos_periodo(bd, i_2021)) == antes
+
+    # Nothing typed and nothing changed: said so, nothing recorded.
+    respuesta = client.post(url, data=_formulario_periodo(i_2021), follow_redirects=True)
+    assert f"No hubo cambios en {i_2021.nombre}" in respuesta.text
+    assert len(_eventos_periodo(bd, i_2021)) == antes
+
+    # With a change, the reason is kept with it.
+    client.post(
+        url, data=_formulario_periodo(i_2021, fecha_limite_anexo4="2021-08-15", motivo="Feriado")
+    )
+    bd.session.expire_all()
+    (evento,) = _eventos_periodo(bd, i_2021)[antes:]
+    assert evento.motivo == "Feriado"
+    assert evento.despues == {"fecha_limite_anexo4": "2021-08-15"}
+
+
 # --- Guard rails of sending --------------------------------------------------------------------
 
 
