@@ -111,6 +111,12 @@ def cambios(objeto: Any, datos: dict[str, Any]) -> tuple[dict[str, Any], dict[st
     return antes, despues
 
 
+def sin_cambios(objeto: Any, datos: dict[str, Any]) -> bool:
+    """True when writing datos to objeto would change nothing (`cambios` would record no event,
+    so a reason typed for it would have nowhere to go)."""
+    return all(getattr(objeto, campo) == valor for campo, valor in datos.items())
+
+
 def historial(objeto_tipo: str, objeto_id: int) -> list[Evento]:
     """Return the audit records of one object, newest first."""
     return list(

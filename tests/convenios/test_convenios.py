@@ -195,6 +195,49 @@ def test_edit_records_old_and_new_values_with_reason(client, sesion, bd):
     assert "Firmado en marzo" in pagina and "pendiente" in pagina and "suscrito" in pagina
 
 
+def test_a_reason_typed_without_any_change_is_refused_not_dropped(client, sesion, bd):
+    """The reason is stored with the audit event of a change: with nothing changed the page
+    said «Cambios guardados» and lost it."""
+    sesion.entrar(Rol.odes)
+    convenio = _convenio(bd, "ancash")
+    eventos = sa.select(sa.func.count(Evento.id)).filter_by(
+        objeto_tipo="convenio", objeto_id=convenio.id
+    )
+    antes = bd.session.scalar(eventos)
+    igual = {
+        "region_id": convenio.region_id,
+        "conjunto_id": convenio.conjunto_id,
+        "estado": convenio.estado.value,
+        "fecha_suscripcion": convenio.fecha_suscripcion.isoformat()
+        if convenio.fecha_suscripcion
+        else "",
+        "documento": convenio.documento or "",
+        "notas": convenio.notas or "",
+        "version": convenio.version,
+    }
+
+    respuesta = client.post(
+        f"/convenios/{convenio.id}/editar", data=igual | {"motivo": "Revisión anual"}
+    )
+
+    assert respuesta.status_code == 200
+    assert "No cambió ningún dato del convenio" in respuesta.text
+    assert bd.session.scalar(eventos) == antes
+    # The same reason with a change is kept with it.
+    respuesta = client.post(
+        f"/convenios/{convenio.id}/editar",
+        data=igual | {"notas": "Con observaciones", "motivo": "Revisión anual"},
+    )
+    assert respuesta.status_code == 302
+    ultimo = bd.session.scalar(
+        sa.select(Evento)
+        .filter_by(objeto_tipo="convenio", objeto_id=convenio.id)
+        .order_by(Evento.id.desc())
+        .limit(1)
+    )
+    assert (ultimo.motivo, ultimo.despues) == ("Revisión anual", {"notas": "Con observaciones"})
+
+
 def test_stale_edit_is_refused_not_overwritten(client, sesion, bd):
     sesion.entrar(Rol.odes)
     convenio = _convenio(bd, "loreto")

@@ -8,7 +8,7 @@ from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 
 from app.comun import listas
-from app.comun.auditoria import historial
+from app.comun.auditoria import historial, sin_cambios
 from app.comun.opciones import opciones
 from app.comun.roles import Rol, permitido
 from app.convenios import bp
@@ -68,14 +68,14 @@ def editar_periodo(periodo_id: int):
         datos = form.datos()
         del datos["anio"], datos["semestre"]
         motivo = (form.motivo.data or "").strip() or None
-        sin_cambios = all(getattr(periodo, campo) == valor for campo, valor in datos.items())
-        if sin_cambios and motivo:
+        nada_cambia = sin_cambios(periodo, datos)
+        if nada_cambia and motivo:
             # The reason is kept only with the change it explains (the audit event): saying
             # "actualizado" and dropping it would lose what the user wrote.
             form.motivo.errors.append(
                 _("No cambió ninguna fecha ni el estado: el motivo se guarda con un cambio.")
             )
-        elif sin_cambios:
+        elif nada_cambia:
             flash(_("No hubo cambios en %(nombre)s.", nombre=periodo.nombre), "info")
             return redirect(url_for("convenios.periodos"))
         else:
