@@ -13,7 +13,7 @@ from werkzeug.datastructures import FileStorage
 from app.catalogo import queries as catalogo_queries
 from app.catalogo.models import NIVELES, TipoRegion
 from app.comun import almacenamiento, listas
-from app.comun.auditoria import historial, sin_cambios
+from app.comun.auditoria import historial
 from app.comun.campos import version_leida
 from app.comun.i18n import traducir
 from app.comun.opciones import opciones
@@ -159,29 +159,22 @@ def editar(convenio_id: int):
         form.estado.data = convenio.estado.value
         form.version.data = str(convenio.version)
     if form.validate_on_submit():
-        motivo = (form.motivo.data or "").strip() or None
-        if motivo and sin_cambios(convenio, form.datos()):
-            # The reason is kept only with the change it explains (the audit event).
-            form.motivo.errors.append(
-                _("No cambió ningún dato del convenio: el motivo se guarda con un cambio.")
+        try:
+            services.editar_convenio(
+                convenio,
+                form.datos(),
+                usuario_id=current_user.id,
+                hoy=date.today(),
+                version=version_leida(form.version.data),
+                motivo=(form.motivo.data or "").strip() or None,
             )
+        except services.ErrorConvenio as error:
+            db.session.rollback()
+            getattr(form, error.campo).errors.append(error.mensaje)
         else:
-            try:
-                services.editar_convenio(
-                    convenio,
-                    form.datos(),
-                    usuario_id=current_user.id,
-                    hoy=date.today(),
-                    version=version_leida(form.version.data),
-                    motivo=motivo,
-                )
-            except services.ErrorConvenio as error:
-                db.session.rollback()
-                getattr(form, error.campo).errors.append(error.mensaje)
-            else:
-                db.session.commit()
-                flash(_("Cambios guardados."), "exito")
-                return redirect(url_for("convenios.detalle", convenio_id=convenio.id))
+            db.session.commit()
+            flash(_("Cambios guardados."), "exito")
+            return redirect(url_for("convenios.detalle", convenio_id=convenio.id))
     return render_template("convenios/formulario.html", form=form, convenio=convenio)
 
 

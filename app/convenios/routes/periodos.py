@@ -67,27 +67,24 @@ def editar_periodo(periodo_id: int):
     if form.validate_on_submit():
         datos = form.datos()
         del datos["anio"], datos["semestre"]
-        motivo = (form.motivo.data or "").strip() or None
-        nada_cambia = sin_cambios(periodo, datos)
-        if nada_cambia and motivo:
-            # The reason is kept only with the change it explains (the audit event): saying
-            # "actualizado" and dropping it would lose what the user wrote.
-            form.motivo.errors.append(
-                _("No cambió ninguna fecha ni el estado: el motivo se guarda con un cambio.")
+        nada_cambia = sin_cambios(periodo, datos)  # before the service writes datos
+        try:
+            services.editar_periodo(
+                periodo,
+                datos,
+                usuario_id=current_user.id,
+                motivo=(form.motivo.data or "").strip() or None,
             )
-        elif nada_cambia:
-            flash(_("No hubo cambios en %(nombre)s.", nombre=periodo.nombre), "info")
-            return redirect(url_for("convenios.periodos"))
+        except services.ErrorPeriodo as error:
+            db.session.rollback()
+            getattr(form, error.campo or "abierto").errors.append(error.mensaje)
         else:
-            try:
-                services.editar_periodo(periodo, datos, usuario_id=current_user.id, motivo=motivo)
-            except services.ErrorPeriodo as error:
-                db.session.rollback()
-                getattr(form, error.campo or "abierto").errors.append(error.mensaje)
+            db.session.commit()
+            if nada_cambia:
+                flash(_("No hubo cambios en %(nombre)s.", nombre=periodo.nombre), "info")
             else:
-                db.session.commit()
                 flash(_("%(nombre)s actualizado.", nombre=periodo.nombre), "exito")
-                return redirect(url_for("convenios.periodos"))
+            return redirect(url_for("convenios.periodos"))
     return render_template(
         "convenios/periodo_form.html",
         form=form,

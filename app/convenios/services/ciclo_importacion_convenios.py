@@ -118,7 +118,7 @@ def aplicar_convenios(
                     datos,
                     usuario_id=contexto.usuario_id,
                     hoy=contexto.hoy,
-                    motivo=contexto.motivo,
+                    motivo=contexto.motivo if distintos else None,
                 )
         except ErrorConvenio as error:
             errores.append(

@@ -75,7 +75,12 @@ def aplicar_periodos(
                 # The stored close goes along, so the rule "close not before the due date" holds.
                 datos["fecha_cierre_anexo4"] = existente.fecha_cierre_anexo4
                 editar_periodo(
-                    existente, datos, usuario_id=contexto.usuario_id, motivo=contexto.motivo
+                    existente,
+                    datos,
+                    usuario_id=contexto.usuario_id,
+                    # The import's reason goes with the rows it changes (an unchanged row
+                    # records nothing).
+                    motivo=contexto.motivo if distintos else None,
                 )
         except ErrorPeriodo as error:
             errores.append(

@@ -123,6 +123,11 @@ def editar_convenio(
         )
     validar(datos, hoy=hoy, excluir_id=convenio.id)
     antes, despues = cambios(convenio, datos)
+    if motivo and not despues:
+        # The reason is stored with the change's audit event: with no change it would be lost.
+        raise ErrorConvenio(
+            "motivo", _("No cambió ningún dato del convenio: el motivo se guarda con un cambio.")
+        )
     if despues:
         registrar_evento(
             "editar",

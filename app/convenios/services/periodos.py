@@ -70,9 +70,14 @@ def crear_periodo(
 def editar_periodo(
     periodo: Periodo, datos: dict[str, Any], *, usuario_id: int | None, motivo: str | None = None
 ) -> Periodo:
-    """Change a period's due dates or open/closed state."""
+    """Change a period's due dates or open/closed state; a reason with nothing changed is refused
+    (it is stored with the change's audit event, and would be lost)."""
     validar_periodo({"anio": periodo.anio, "semestre": periodo.semestre, **datos}, periodo.id)
     antes, despues = cambios(periodo, datos)
+    if motivo and not despues:
+        raise ErrorPeriodo(
+            _("No cambió ninguna fecha ni el estado: el motivo se guarda con un cambio."), "motivo"
+        )
     if despues:
         registrar_evento(
             "editar",
